@@ -1,0 +1,13 @@
+import type { Connect } from './types.js';
+
+/**
+ * Adapter type → lazy loader. Adapters are imported only when a profile uses them, which keeps
+ * start-up fast and lets each adapter's client library stay unloaded until needed.
+ */
+export const ADAPTERS: Readonly<Record<string, () => Promise<Connect>>> = Object.freeze({
+  embedded: async () => (await import('./embedded/index.js')).connect,
+});
+
+export function adapterTypes(): string[] {
+  return Object.keys(ADAPTERS);
+}

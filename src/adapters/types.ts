@@ -1,0 +1,11 @@
+import type { Adapter } from '../core/subsystems.js';
+
+/** What the session hands every adapter besides its own options. */
+export interface AdapterContext {
+  dataDir: string;
+  version: string;
+  /** A label for the backend column: the profile entry's name, or its type. */
+  name: string;
+}
+
+export type Connect = (options: Record<string, unknown>, ctx: AdapterContext) => Promise<Adapter>;

@@ -1,0 +1,37 @@
+import { notFound } from '../../core/errors.js';
+import { formatDuration } from '../../core/duration.js';
+import { requireCapability } from '../capability.js';
+import { flag, req, str } from '../input.js';
+import type { CommandSpec } from '../types.js';
+import { BACKEND_OPTION, pickLockBackend } from './pick-backend.js';
+
+export const locksRelease: CommandSpec = {
+  path: ['locks', 'release'],
+  summary: 'Release a lock as its owner; --force releases whoever holds it (asks first)',
+  args: [{ name: 'name', summary: 'lock name', required: true, complete: 'lock' }],
+  options: [
+    { name: 'owner', value: 'id', summary: 'release as this holder (with --force: only if this is the holder)' },
+    { name: 'force', summary: 'release even though you are not the holder' },
+    BACKEND_OPTION,
+  ],
+  examples: ['opsdeck locks release deploy/orders --owner alice', 'opsdeck locks release deploy/orders --force --yes'],
+  mutates: true,
+  async run(ctx, input) {
+    const name = req(input, 'name');
+    const backend = await pickLockBackend(ctx, input);
+    if (!flag(input, 'force')) {
+      return requireCapability(backend, 'release', 'release locks').release(name, str(input, 'owner') ?? ctx.defaultOwner);
+    }
+    const forcing = requireCapability(backend, 'forceRelease', 'force-release locks');
+    const seen = await backend.inspect(name);
+    if (!seen || seen.holder === null) throw notFound(`lock ${name} is not held`, 'nothing to release');
+    const owner = str(input, 'owner');
+    // With --owner, forcing is scoped to that holder: a safe way to script "free it if X still has it".
+    const expected = { holder: owner ?? seen.holder, token: seen.token };
+    const left = seen.expiresAt ? `, lease ends in ${formatDuration(Date.parse(seen.expiresAt) - ctx.now())}` : '';
+    await ctx.confirm({
+      message: `Force-release ${name} held by ${seen.holder} (token ${seen.token ?? '-'}${left}) on profile ${ctx.session.profile.name}? The holder's process keeps running and may still think it holds the lock.`,
+    });
+    return forcing.forceRelease(name, expected);
+  },
+};

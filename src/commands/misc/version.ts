@@ -1,0 +1,13 @@
+import type { CommandSpec } from '../types.js';
+
+export const version: CommandSpec = {
+  path: ['version'],
+  summary: 'Print the opsdeck version',
+  args: [],
+  options: [],
+  examples: ['opsdeck version', 'opsdeck version -o json'],
+  mutates: false,
+  async run(ctx) {
+    return { version: ctx.version, node: process.version, platform: `${process.platform}-${process.arch}` };
+  },
+};

@@ -1,0 +1,24 @@
+import type { CommandSpec } from '../types.js';
+
+export const profileList: CommandSpec = {
+  path: ['profile', 'list'],
+  summary: 'List the profiles of the config file',
+  args: [],
+  options: [],
+  examples: ['opsdeck profile list'],
+  mutates: false,
+  async run(ctx) {
+    return [...ctx.profiles.profiles.values()].map((p) => ({
+      name: p.name,
+      active: p.name === ctx.session.profile.name,
+      default: p.name === ctx.profiles.defaultProfile,
+      readOnly: p.readOnly,
+      production: p.production,
+      registry: p.registry?.type ?? null,
+      config: p.config?.type ?? null,
+      locks: p.locks.map((l) => l.type),
+      metrics: p.metrics?.type ?? null,
+      source: p.source,
+    }));
+  },
+};

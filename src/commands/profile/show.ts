@@ -1,0 +1,20 @@
+import { OpsError } from '../../core/errors.js';
+import { redact } from '../../session/secrets.js';
+import { str } from '../input.js';
+import type { CommandSpec } from '../types.js';
+
+export const profileShow: CommandSpec = {
+  path: ['profile', 'show'],
+  summary: 'Show a profile (default: the active one) with secrets redacted',
+  args: [{ name: 'name', summary: 'profile name', required: false, complete: 'profile' }],
+  options: [],
+  examples: ['opsdeck profile show', 'opsdeck profile show prod -o yaml'],
+  mutates: false,
+  async run(ctx, input) {
+    const name = str(input, 'name') ?? ctx.session.profile.name;
+    const p = ctx.profiles.profiles.get(name);
+    if (!p) throw new OpsError('config', `no profile named ${name}`, `use one of: ${[...ctx.profiles.profiles.keys()].join(', ')}`);
+    const { source, ...body } = p;
+    return redact({ ...body, source, dataDir: name === ctx.session.profile.name ? ctx.session.dataDir : undefined });
+  },
+};

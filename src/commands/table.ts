@@ -1,0 +1,54 @@
+import { servicesList } from './services/list.js';
+import { servicesShow } from './services/show.js';
+import { configDelete } from './config/delete.js';
+import { configDiff } from './config/diff.js';
+import { configGet } from './config/get.js';
+import { configHistory } from './config/history.js';
+import { configList } from './config/list.js';
+import { configRollback } from './config/rollback.js';
+import { configSet } from './config/set.js';
+import { configWatch } from './config/watch.js';
+import { instancesDeregister } from './instances/deregister.js';
+import { instancesHeartbeat } from './instances/heartbeat.js';
+import { instancesRegister } from './instances/register.js';
+import { instancesDrain, instancesUndrain } from './instances/set-enabled.js';
+import { locksAcquire } from './locks/acquire.js';
+import { locksList } from './locks/list.js';
+import { locksRelease } from './locks/release.js';
+import { locksShow } from './locks/show.js';
+import { demo } from './misc/demo.js';
+import { help } from './misc/help.js';
+import { status } from './misc/status.js';
+import { version } from './misc/version.js';
+import { profileList } from './profile/list.js';
+import { profileShow } from './profile/show.js';
+import type { CommandSpec } from './types.js';
+
+/** The one command table. The CLI, replay, help and the console's completion derive from it. */
+export const COMMANDS: readonly CommandSpec[] = Object.freeze([
+  servicesList,
+  servicesShow,
+  instancesRegister,
+  instancesDeregister,
+  instancesDrain,
+  instancesUndrain,
+  instancesHeartbeat,
+  configList,
+  configGet,
+  configSet,
+  configDelete,
+  configHistory,
+  configDiff,
+  configRollback,
+  configWatch,
+  locksList,
+  locksShow,
+  locksAcquire,
+  locksRelease,
+  profileList,
+  profileShow,
+  status,
+  version,
+  help,
+  demo,
+]);

@@ -1,0 +1,42 @@
+import { usage } from './errors.js';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * Parses "1500ms", "30s", "5m", "1h30m" or a bare number of seconds into milliseconds.
+ * Bare numbers are seconds because that is what people type in a hurry ("--ttl 30").
+ */
+export function parseDuration(text: string, flag = 'duration'): number {
+  const s = text.trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+  let total = 0;
+  let matched = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    total += Number(m[1]) * (UNITS[m[2]!] ?? 0);
+    matched = re.lastIndex;
+  }
+  if (matched === 0 || matched !== s.length) {
+    throw usage(`invalid ${flag} "${text}"`, 'use a number with a unit, for example 500ms, 30s, 5m or 1h');
+  }
+  return Math.round(total);
+}
+
+/** Formats milliseconds compactly for tables ("2m05s", "850ms"). */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '∞';
+  const neg = ms < 0;
+  let rest = Math.abs(Math.round(ms));
+  if (rest < 1000) return `${neg ? '-' : ''}${rest}ms`;
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (rest >= size || (parts.length > 0 && unit === 's')) {
+      const n = Math.floor(rest / size);
+      rest -= n * size;
+      parts.push(parts.length > 0 ? `${String(n).padStart(2, '0')}${unit}` : `${n}${unit}`);
+    }
+    if (parts.length === 2) break;
+  }
+  return (neg ? '-' : '') + parts.join('');
+}

@@ -1,0 +1,97 @@
+import type {
+  AcquireResult,
+  ConfigEvent,
+  ConfigItem,
+  ConfigSummary,
+  ConfigType,
+  ConfigVersion,
+  LockView,
+  ReleaseResult,
+  ServiceDetail,
+  ServiceSummary,
+} from './types.js';
+
+/**
+ * Small capability interfaces. An adapter exposes only what its backend really does; a missing
+ * optional method is how commands and the console learn that an action is unsupported.
+ */
+
+export interface ServiceRef {
+  namespace: string;
+  group: string;
+  service: string;
+}
+
+export interface RegisterOptions {
+  weight: number;
+  metadata: Record<string, string>;
+  ephemeral: boolean;
+  ttlMs: number;
+}
+
+export interface RegistryBackend {
+  listServices(filter: { namespace?: string; group?: string; text?: string }): Promise<ServiceSummary[]>;
+  getService(ref: ServiceRef): Promise<ServiceDetail>;
+  register?(ref: ServiceRef, ip: string, port: number, opts: RegisterOptions): Promise<ServiceDetail>;
+  heartbeat?(ref: ServiceRef, ip: string, port: number): Promise<void>;
+  deregister?(ref: ServiceRef, ip: string, port: number): Promise<void>;
+  setEnabled?(ref: ServiceRef, ip: string, port: number, enabled: boolean): Promise<ServiceDetail>;
+}
+
+export interface ConfigRef {
+  namespace: string;
+  group: string;
+  dataId: string;
+}
+
+export interface ConfigBackend {
+  list(filter: { namespace?: string; group?: string; text?: string }): Promise<ConfigSummary[]>;
+  get(ref: ConfigRef): Promise<ConfigItem>;
+  history?(ref: ConfigRef): Promise<ConfigVersion[]>;
+  /** Content of one historical version. */
+  getVersion?(ref: ConfigRef, version: number): Promise<ConfigItem>;
+  /** Publishes content; with ifMd5 it is a compare-and-set against the current md5. */
+  set?(ref: ConfigRef, content: string, type: ConfigType, ifMd5?: string): Promise<ConfigItem>;
+  delete?(ref: ConfigRef, ifMd5?: string): Promise<ConfigVersion>;
+  rollback?(ref: ConfigRef, version: number, ifMd5?: string): Promise<ConfigItem>;
+  /** Yields one event per change until the signal aborts. */
+  watch?(ref: ConfigRef, signal: AbortSignal): AsyncIterable<ConfigEvent>;
+}
+
+export interface AcquireOptions {
+  owner: string;
+  ttlMs: number;
+  /** How long to queue for the lock; 0 means try once. */
+  waitMs: number;
+  signal?: AbortSignal;
+}
+
+export interface ForceExpectation {
+  /** The holder the user was shown; the release is refused if the store now says otherwise. */
+  holder: string | null;
+  token: number | string | null;
+}
+
+export interface LockBackend {
+  /** The name shown in the `backend` column, unique within a profile. */
+  readonly name: string;
+  list(prefix: string): Promise<LockView[]>;
+  inspect(name: string): Promise<LockView | null>;
+  tryAcquire?(name: string, opts: AcquireOptions): Promise<AcquireResult>;
+  release?(name: string, owner: string): Promise<ReleaseResult>;
+  forceRelease?(name: string, expected: ForceExpectation): Promise<ReleaseResult>;
+}
+
+export interface Probe {
+  /** What the backend is and how quickly it answers; throws an OpsError when it is unreachable. */
+  ping(): Promise<{ version: string | null }>;
+}
+
+/** What an adapter module's connect() returns. */
+export interface Adapter extends Probe {
+  readonly type: string;
+  registry?: RegistryBackend;
+  config?: ConfigBackend;
+  locks?: LockBackend;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { COMMANDS } from '../commands/table.js';
+import { commandId, isStream, type ConfirmRequest, type Ctx } from '../commands/types.js';
+import { OpsError, exitCodeOf } from '../core/errors.js';
+import { renderResult, renderStreamItem, type OutputFormat } from '../render/output.js';
+import type { Style } from '../render/style.js';
+import type { Invocation } from './cli/build-program.js';
+import type { SessionPool } from './session-pool.js';
+
+/** Where a frontend sends text, and how it asks the user. */
+export interface FrontendIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** The default output format when -o is not given. */
+  defaultFormat: OutputFormat;
+  style(color: boolean): Promise<Style>;
+  /** Asks the user; absent where nobody can answer (replay, piped stdin). */
+  ask?(req: ConfirmRequest): Promise<boolean>;
+  signal: AbortSignal;
+}
+
+export interface Outcome {
+  exitCode: number;
+  data: unknown;
+  error: OpsError | null;
+}
+
+const DEFAULT_OWNER = (() => {
+  let user = 'opsdeck';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): keep the generic name.
+  }
+  return `${user}@${hostname()}:${process.pid}`;
+})();
+
+/** Runs one parsed command: read-only guard, confirmation, run, render. Never throws. */
+export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo, version: string): Promise<Outcome> {
+  const id = commandId(inv.spec);
+  try {
+    const { session, profiles } = await pool.get(inv.globals);
+    if (inv.spec.mutates) session.assertWritable(id);
+    const ctx: Ctx = {
+      session,
+      profiles,
+      defaultOwner: DEFAULT_OWNER,
+      version,
+      signal: io.signal,
+      now: Date.now,
+      commands: COMMANDS,
+      confirm: (req) => confirm(req, inv.globals.yes, io, id),
+      readFile: async (path) => {
+        try {
+          return await readFile(path, 'utf8');
+        } catch (e) {
+          throw new OpsError('usage', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path');
+        }
+      },
+    };
+    const format = inv.globals.output ?? io.defaultFormat;
+    const style = await io.style(inv.globals.color);
+    const data = await inv.spec.run(ctx, inv.input);
+    if (isStream(data)) {
+      const items: unknown[] = [];
+      for await (const item of data.stream) {
+        items.push(item);
+        io.out((await renderStreamItem(id, item, format, style, Date.now())) + '\n');
+      }
+      return { exitCode: 0, data: items, error: null };
+    }
+    io.out((await renderResult(id, data, format, style, Date.now())) + '\n');
+    return { exitCode: inv.spec.exitCode?.(data) ?? 0, data, error: null };
+  } catch (e) {
+    const err = toOpsError(e);
+    io.err(formatError(err, inv.globals.debug ? (e as Error).stack : undefined) + '\n');
+    return { exitCode: exitCodeOf(err.kind), data: undefined, error: err };
+  }
+}
+
+async function confirm(req: ConfirmRequest, yes: boolean, io: FrontendIo, id: string): Promise<void> {
+  if (yes) return;
+  if (!io.ask) {
+    throw new OpsError('usage', `"${id}" needs confirmation and nobody can answer here (not a terminal, or a script)`, 're-run with --yes if you mean it');
+  }
+  if (!(await io.ask(req))) throw new OpsError('failed', 'cancelled; nothing was changed');
+}
+
+export function toOpsError(e: unknown): OpsError {
+  if (e instanceof OpsError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ENOSPC') return new OpsError('backend', 'the disk is full', 'free space in the data dir and retry; nothing unacknowledged was kept');
+  if (err?.code === 'EACCES' || err?.code === 'EPERM') return new OpsError('config', `permission denied: ${err.message}`, 'check the data dir permissions, or pass another --data-dir');
+  if (err?.code === 'EROFS') return new OpsError('config', 'the data dir is on a read-only file system', 'pass a writable --data-dir');
+  return new OpsError('backend', `internal error: ${err?.message ?? String(e)}`, 're-run with --debug for a stack trace, and please report it');
+}
+
+/** The single stderr line for an error: what happened, then what to do next. */
+export function formatError(e: OpsError, stack?: string): string {
+  const line = `opsdeck: ${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`;
+  return stack ? `${line}\n${stack}` : line;
+}

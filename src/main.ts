@@ -1,0 +1,126 @@
+import { COMMANDS } from './commands/table.js';
+import { OpsError, exitCodeOf } from './core/errors.js';
+import { parseArgs, type TopLevel } from './frontends/cli/build-program.js';
+import { cliIo } from './frontends/cli/cli-io.js';
+import { execute, formatError, toOpsError, type FrontendIo } from './frontends/execute.js';
+import { SessionPool } from './frontends/session-pool.js';
+import { runReplay, scriptLines, type ScriptLine } from './shell/replay-runner.js';
+
+declare const OPSDECK_VERSION: string | undefined;
+export const VERSION = typeof OPSDECK_VERSION === 'string' ? OPSDECK_VERSION : '0.0.0-dev';
+
+/**
+ * Chooses the front end: a command in argv runs one-shot (whatever stdin is); `replay`, -c and -f
+ * run scripts; piped stdin with no command is a script too. Returns the exit code.
+ */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    // First Ctrl-C cancels the running command (a lock wait, a watch); a second one leaves now.
+    if (++interrupts > 1) process.exit(130);
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const pool = new SessionPool(VERSION, env);
+  const debug = argv.includes('--debug');
+  try {
+    const parsed = parseArgs(COMMANDS, argv, 'cli', VERSION);
+    if (parsed.kind === 'printed') {
+      process.stdout.write(parsed.text);
+      return 0;
+    }
+    if (parsed.kind === 'command') {
+      const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+      const outcome = await execute(parsed.inv, pool, cliIo(env, abort.signal, interactive), VERSION);
+      return abort.signal.aborted && outcome.exitCode === 0 ? 130 : outcome.exitCode;
+    }
+    const top = parsed.top;
+    if (parsed.kind === 'replay' || top.commands.length > 0 || top.files.length > 0 || process.stdin.isTTY !== true) {
+      return await replay(top, pool, env, abort.signal, parsed.kind === 'replay');
+    }
+    // The interactive console arrives with the console issue; until then, point at what works.
+    process.stdout.write(
+      'opsdeck: no command given. Try:\n  opsdeck demo            fill the embedded backend with a demo fleet\n  opsdeck services list   see it\n  opsdeck help            every command\n',
+    );
+    return 0;
+  } catch (e) {
+    const err = toOpsError(e);
+    process.stderr.write(formatError(err, debug && !(e instanceof OpsError) ? (e as Error).stack : undefined) + '\n');
+    return exitCodeOf(err.kind);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await pool.dispose();
+  }
+}
+
+async function replay(top: TopLevel, pool: SessionPool, env: NodeJS.ProcessEnv, signal: AbortSignal, explicitReplay: boolean): Promise<number> {
+  const vars: Record<string, string> = {};
+  for (const kv of top.vars) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new OpsError('usage', `--var takes NAME=VALUE, not "${kv}"`);
+    vars[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const io = cliIo(env, signal, false);
+  let captured = { out: '', err: '' };
+  const lineIo: FrontendIo = { ...io, out: (t) => ((captured.out += t), io.out(t)), err: (t) => ((captured.err += t), io.err(t)), ask: undefined };
+  const summary = await runReplay(sources(top, explicitReplay), {
+    vars,
+    env,
+    continueOnError: top.continueOnError,
+    echo: top.echo,
+    report: (t) => void process.stderr.write(t),
+    async exec(words) {
+      captured = { out: '', err: '' };
+      let exitCode: number;
+      let data: unknown;
+      try {
+        const parsed = parseArgs(COMMANDS, words, 'replay', VERSION);
+        if (parsed.kind !== 'command') {
+          lineIo.out(parsed.kind === 'printed' ? parsed.text : '');
+          exitCode = 0;
+        } else {
+          // Flags given on the script's command line (--profile, -o, --yes...) apply to every line.
+          const globals = { ...parsed.inv.globals };
+          for (const k of ['profile', 'config', 'dataDir', 'output'] as const) if (globals[k] === undefined && top.globals[k] !== undefined) (globals as Record<string, unknown>)[k] = top.globals[k];
+          globals.yes ||= top.globals.yes;
+          globals.color &&= top.globals.color;
+          const outcome = await execute({ ...parsed.inv, globals }, pool, lineIo, VERSION);
+          exitCode = outcome.exitCode;
+          data = outcome.data;
+        }
+      } catch (e) {
+        const err = toOpsError(e);
+        lineIo.err(formatError(err) + '\n');
+        exitCode = exitCodeOf(err.kind);
+      }
+      return { exitCode, stdout: captured.out, stderr: captured.err, data };
+    },
+  });
+  return summary.exitCode;
+}
+
+async function* sources(top: TopLevel, explicitReplay: boolean): AsyncIterable<ScriptLine> {
+  for (const [i, cmd] of top.commands.entries()) yield { source: `-c#${i + 1}`, line: 1, text: cmd };
+  const { readFile } = await import('node:fs/promises');
+  for (const file of top.files) {
+    if (file === '-') {
+      yield* scriptLines('<stdin>', process.stdin);
+      continue;
+    }
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      throw new OpsError('usage', `cannot read script ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path');
+    }
+    yield* scriptLines(file, text);
+  }
+  const noScripts = top.commands.length === 0 && top.files.length === 0;
+  if (noScripts && (process.stdin.isTTY !== true || explicitReplay)) yield* scriptLines('<stdin>', process.stdin);
+}
+
+/** Entry point used by bin/opsdeck.js. */
+export async function run(): Promise<void> {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,126 @@
+import { formatDuration } from '../core/duration.js';
+import type { BackendStatus, ConfigEvent, ConfigItem, ConfigSummary, ConfigVersion, LockView, ServiceDetail, ServiceSummary } from '../core/types.js';
+import type { HelpEntry } from '../commands/misc/help.js';
+import { cell, renderGeneric } from './generic.js';
+import type { Style } from './style.js';
+import { textTable } from './text-table.js';
+
+type View = (data: any, style: Style, now: number) => string;
+
+const yesNo = (ok: boolean, style: Style, good = 'yes', bad = 'no') => (ok ? style.green(good) : style.red(bad));
+const ago = (iso: string | null, now: number) => (iso ? `${formatDuration(now - Date.parse(iso))} ago` : '-');
+
+/** Table renderings keyed by command id; anything missing falls back to renderGeneric. */
+export const VIEWS: Record<string, View> = {
+  'services list': (rows: ServiceSummary[], style) =>
+    textTable(rows, [
+      { header: 'NAMESPACE', get: (r) => r.namespace },
+      { header: 'GROUP', get: (r) => r.group },
+      { header: 'SERVICE', get: (r) => r.name, paint: (c, _r, s) => s.cyan(c) },
+      { header: 'INSTANCES', get: (r) => String(r.instances), align: 'right' },
+      { header: 'HEALTHY', get: (r) => `${r.healthy}/${r.instances}`, align: 'right', paint: (c, r, s) => (r.healthy === r.instances ? s.green(c) : r.healthy === 0 ? s.red(c) : s.yellow(c)) },
+    ], style),
+  'services show': (d: ServiceDetail, style) =>
+    `${style.bold(d.name)} ${style.dim(`namespace ${d.namespace} · group ${d.group} · ${d.instances.length} instances`)}\n` +
+    textTable(d.instances, [
+      { header: 'INSTANCE', get: (r) => r.id },
+      { header: 'WEIGHT', get: (r) => String(r.weight), align: 'right' },
+      { header: 'HEALTHY', get: (r) => (r.healthy ? 'yes' : 'no'), paint: (c, r, s) => (r.healthy ? s.green(c) : s.red(c)) },
+      { header: 'TRAFFIC', get: (r) => (r.enabled ? 'enabled' : 'drained'), paint: (c, r, s) => (r.enabled ? c : s.yellow(c)) },
+      { header: 'EPHEMERAL', get: (r) => (r.ephemeral ? 'yes' : 'no') },
+      { header: 'METADATA', get: (r) => cell(r.metadata) },
+    ], style),
+  'instances register': (d: ServiceDetail, style) => VIEWS['services show']!(d, style, 0),
+  'instances drain': (d: ServiceDetail, style) => VIEWS['services show']!(d, style, 0),
+  'instances undrain': (d: ServiceDetail, style) => VIEWS['services show']!(d, style, 0),
+  'config list': (rows: ConfigSummary[], style, now) =>
+    textTable(rows, [
+      { header: 'NAMESPACE', get: (r) => r.namespace },
+      { header: 'GROUP', get: (r) => r.group },
+      { header: 'DATA ID', get: (r) => r.dataId, paint: (c, _r, s) => s.cyan(c) },
+      { header: 'TYPE', get: (r) => r.type },
+      { header: 'VERSION', get: (r) => String(r.version), align: 'right' },
+      { header: 'MD5', get: (r) => r.md5 },
+      { header: 'UPDATED', get: (r) => ago(r.updatedAt, now) },
+    ], style),
+  'config get': (d: ConfigItem, style) => `${style.dim(`# ${d.dataId} · group ${d.group} · namespace ${d.namespace} · ${d.type} · version ${d.version} · md5 ${d.md5}`)}\n${d.content.replace(/\n$/, '')}`,
+  'config set': (d: ConfigItem, style) => `${style.green('published')} ${d.dataId} version ${d.version} ${style.dim(`md5 ${d.md5}`)}`,
+  'config rollback': (d: ConfigItem, style) => `${style.green('rolled back')} ${d.dataId}: now version ${d.version} ${style.dim(`md5 ${d.md5}`)}`,
+  'config history': (rows: ConfigVersion[], style, now) =>
+    textTable(rows, [
+      { header: 'VERSION', get: (r) => String(r.version), align: 'right' },
+      { header: 'OP', get: (r) => r.op, paint: (c, r, s) => (r.op === 'delete' ? s.red(c) : r.op === 'rollback' ? s.yellow(c) : c) },
+      { header: 'MD5', get: (r) => r.md5 },
+      { header: 'UPDATED', get: (r) => `${r.updatedAt} (${ago(r.updatedAt, now)})` },
+    ], style),
+  'config diff': (d: { dataId: string; from: number; to: number; identical: boolean; diff: string[] }, style) =>
+    d.identical
+      ? style.dim(`${d.dataId}: versions ${d.from} and ${d.to} are identical`)
+      : [style.bold(`--- ${d.dataId} version ${d.from}`), style.bold(`+++ ${d.dataId} version ${d.to}`), ...d.diff.map((l) => (l.startsWith('@@') ? style.cyan(l) : l.startsWith('+') ? style.green(l) : l.startsWith('-') ? style.red(l) : l))].join('\n'),
+  'config watch': (e: ConfigEvent, style) => `${style.dim(e.at)} ${e.op === 'delete' ? style.red(e.op) : style.cyan(e.op)} ${e.dataId} version ${e.version}${e.md5 ? style.dim(` md5 ${e.md5}`) : ''}`,
+  'locks list': (rows: LockView[], style, now) => lockTable(rows, style, now),
+  'locks show': (rows: LockView[], style, now) => lockTable(rows, style, now) + waiterLines(rows, style, now),
+  'locks acquire': (d: { name: string; holder: string; token: unknown; expiresAt: string | null }, style, now) =>
+    `${style.green('acquired')} ${d.name} as ${d.holder} ${style.dim(`token ${cell(d.token)}${d.expiresAt ? ` · lease ends in ${formatDuration(Date.parse(d.expiresAt) - now)}` : ''}`)}`,
+  'locks release': (d: { name: string; remaining: number; forced: boolean; previousHolder: string | null }, style) =>
+    d.remaining > 0
+      ? `${d.name}: released one hold, ${d.remaining} left (reentrant)`
+      : `${style.green(d.forced ? 'force-released' : 'released')} ${d.name}${d.forced ? style.yellow(` (was held by ${d.previousHolder}; that process may still be running)`) : ''}`,
+  status: (rows: BackendStatus[], style) =>
+    textTable(rows, [
+      { header: 'SUBSYSTEM', get: (r) => r.subsystem },
+      { header: 'BACKEND', get: (r) => r.backend },
+      { header: 'REACHABLE', get: (r) => (r.reachable ? 'yes' : 'no'), paint: (c, r, s) => (r.reachable ? s.green(c) : s.red(c)) },
+      { header: 'VERSION', get: (r) => cell(r.version) },
+      { header: 'LATENCY', get: (r) => (r.latencyMs === null ? '-' : `${r.latencyMs} ms`), align: 'right' },
+      { header: 'ERROR', get: (r) => cell(r.error) },
+    ], style),
+  version: (d: { version: string }) => `opsdeck ${d.version}`,
+  help: (entries: HelpEntry[], style) => (entries.length === 1 ? helpOne(entries[0]!, style) : helpMany(entries, style)),
+};
+
+/** Renders one data value for a command in table mode. */
+export function renderView(commandId: string, data: unknown, style: Style, now: number): string {
+  const view = VIEWS[commandId];
+  return view ? view(data, style, now) : renderGeneric(data, style);
+}
+
+function lockTable(rows: LockView[], style: Style, now: number): string {
+  return textTable(rows, [
+    { header: 'BACKEND', get: (r) => r.backend },
+    { header: 'LOCK', get: (r) => r.name, paint: (c, _r, s) => s.cyan(c) },
+    { header: 'KIND', get: (r) => r.kind },
+    { header: 'HOLDER', get: (r) => r.holder ?? '(free)', paint: (c, r, s) => (r.holder ? c : s.dim(c)) },
+    { header: 'TOKEN', get: (r) => cell(r.token), align: 'right' },
+    { header: 'HOLDS', get: (r) => cell(r.reentrancy), align: 'right' },
+    { header: 'HELD FOR', get: (r) => (r.acquiredAt ? formatDuration(now - Date.parse(r.acquiredAt)) : '-'), align: 'right' },
+    { header: 'LEASE LEFT', get: (r) => (r.expiresAt ? formatDuration(Date.parse(r.expiresAt) - now) : '-'), align: 'right' },
+    { header: 'WAITERS', get: (r) => (r.waiters === null ? '?' : String(r.waiters.length)), align: 'right' },
+  ], style);
+}
+
+function waiterLines(rows: LockView[], style: Style, now: number): string {
+  const lines = rows.flatMap((r) =>
+    (r.waiters ?? []).map((w, i) => `  ${i + 1}. ${w.owner} ${style.dim(`waiting ${ago(w.since, now).replace(' ago', '')}${w.until ? `, gives up in ${formatDuration(Date.parse(w.until) - now)}` : ''}`)}`),
+  );
+  return lines.length > 0 ? `\n${style.bold('waiters, in order:')}\n${lines.join('\n')}` : '';
+}
+
+function helpMany(entries: HelpEntry[], style: Style): string {
+  const w = Math.max(...entries.map((e) => e.command.length));
+  return [
+    style.bold('opsdeck commands'),
+    ...entries.map((e) => `  ${style.cyan(e.command.padEnd(w))}  ${e.summary}`),
+    '',
+    style.dim('global options: --profile NAME, --config PATH, --data-dir PATH, -o table|json|yaml, --no-color, --yes, --debug'),
+    style.dim('scripts: opsdeck replay FILE..., opsdeck -c CMD, or pipe lines on stdin; "opsdeck help COMMAND" for details'),
+  ].join('\n');
+}
+
+function helpOne(e: HelpEntry, style: Style): string {
+  const out = [`${style.bold(e.usage)}`, `  ${e.summary}${e.mutates ? style.yellow(' (changes state)') : ''}`];
+  if (e.args.length > 0) out.push('', style.bold('arguments'), ...e.args.map((a) => `  ${a.name.padEnd(22)} ${a.summary}${a.required ? '' : ' (optional)'}`));
+  if (e.options.length > 0) out.push('', style.bold('options'), ...e.options.map((o) => `  ${o.flag.padEnd(22)} ${o.summary}${o.default ? style.dim(` (default ${o.default})`) : ''}`));
+  if (e.examples.length > 0) out.push('', style.bold('examples'), ...e.examples.map((x) => `  ${x}`));
+  return out.join('\n');
+}

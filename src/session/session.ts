@@ -1,0 +1,102 @@
+import { OpsError } from '../core/errors.js';
+import type { Adapter, ConfigBackend, LockBackend, RegistryBackend } from '../core/subsystems.js';
+import { ADAPTERS } from '../adapters/index.js';
+import type { BackendSpec, Profile } from './profile-types.js';
+import { resolveSecrets } from './secrets.js';
+
+type Subsystem = 'registry' | 'config' | 'locks' | 'metrics';
+
+/**
+ * One profile's open backends. Adapters connect lazily on first use and are shared when two
+ * subsystems point at the same backend spec, so the embedded store is opened once per process.
+ */
+export class Session {
+  private readonly open = new Map<string, Promise<Adapter>>();
+
+  constructor(
+    readonly profile: Profile,
+    readonly dataDir: string,
+    readonly version: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  async registry(): Promise<RegistryBackend> {
+    const a = await this.adapterFor('registry', this.profile.registry);
+    if (!a.registry) throw unsupported('registry', this.profile.registry!.type);
+    return a.registry;
+  }
+
+  async config(): Promise<ConfigBackend> {
+    const a = await this.adapterFor('config', this.profile.config);
+    if (!a.config) throw unsupported('config', this.profile.config!.type);
+    return a.config;
+  }
+
+  /** Every lock backend of the profile, in profile order. */
+  async locks(): Promise<LockBackend[]> {
+    if (this.profile.locks.length === 0) throw notConfigured(this.profile, 'locks');
+    const out: LockBackend[] = [];
+    for (const spec of this.profile.locks) {
+      const a = await this.adapterFor('locks', spec);
+      if (!a.locks) throw unsupported('locks', spec.type);
+      out.push(a.locks);
+    }
+    return out;
+  }
+
+  /** Each configured backend with the subsystem it serves, for `status`. */
+  backends(): Array<{ subsystem: Subsystem; spec: BackendSpec }> {
+    const out: Array<{ subsystem: Subsystem; spec: BackendSpec }> = [];
+    if (this.profile.registry) out.push({ subsystem: 'registry', spec: this.profile.registry });
+    if (this.profile.config) out.push({ subsystem: 'config', spec: this.profile.config });
+    for (const spec of this.profile.locks) out.push({ subsystem: 'locks', spec });
+    if (this.profile.metrics) out.push({ subsystem: 'metrics', spec: this.profile.metrics });
+    return out;
+  }
+
+  async adapter(subsystem: Subsystem, spec: BackendSpec): Promise<Adapter> {
+    return this.adapterFor(subsystem, spec);
+  }
+
+  /** Refuses a mutating command on a read-only profile, before any backend is touched. */
+  assertWritable(command: string): void {
+    if (this.profile.readOnly) {
+      throw new OpsError('read-only', `profile ${this.profile.name} is read-only, so "${command}" is refused`, 'use a writable profile with --profile NAME');
+    }
+  }
+
+  async dispose(): Promise<void> {
+    const adapters = await Promise.allSettled(this.open.values());
+    this.open.clear();
+    await Promise.allSettled(adapters.map((a) => (a.status === 'fulfilled' ? a.value.dispose() : undefined)));
+  }
+
+  private adapterFor(subsystem: Subsystem, spec: BackendSpec | undefined): Promise<Adapter> {
+    if (!spec) throw notConfigured(this.profile, subsystem);
+    const { type, name, ...options } = spec;
+    // The embedded backend is one store per data dir, whatever subsystems point at it.
+    const id = type === 'embedded' ? 'embedded' : JSON.stringify(spec);
+    let pending = this.open.get(id);
+    if (!pending) {
+      const loader = ADAPTERS[type];
+      if (!loader) throw new OpsError('config', `profile ${this.profile.name}: unknown backend type "${type}"`, 'see README "Profiles" for the supported types');
+      pending = (async () => {
+        const resolved = resolveSecrets(options, this.env, `profile ${this.profile.name}: ${subsystem}`);
+        const connect = await loader();
+        return connect(resolved, { dataDir: this.dataDir, version: this.version, name: name ?? type });
+      })();
+      // A failed connect must not be cached: the next command should try again.
+      pending.catch(() => this.open.delete(id));
+      this.open.set(id, pending);
+    }
+    return pending;
+  }
+}
+
+function notConfigured(profile: Profile, subsystem: string): OpsError {
+  return new OpsError('config', `profile ${profile.name} has no ${subsystem} backend`, `add "${subsystem}:" to the profile in ${profile.source}, or pick another with --profile`);
+}
+
+function unsupported(subsystem: string, type: string): OpsError {
+  return new OpsError('unsupported', `backend type ${type} does not provide ${subsystem}`, 'point this subsystem at a backend that does');
+}

@@ -1,0 +1,157 @@
+import { readPath } from '../core/json-path.js';
+import { check, parseExpectation, type LastResult } from './expectation.js';
+import { TokenizeError, tokenize } from './tokenize.js';
+
+export interface ScriptLine {
+  source: string;
+  line: number;
+  text: string;
+}
+
+export interface ReplayOptions {
+  vars: Record<string, string>;
+  env: NodeJS.ProcessEnv;
+  continueOnError: boolean;
+  echo: boolean;
+  /** Runs one command's words and reports what it printed and returned. */
+  exec(words: string[]): Promise<LastResult>;
+  /** Where failures and echoes go (stderr). */
+  report(text: string): void;
+}
+
+export interface ReplaySummary {
+  commands: number;
+  failures: string[];
+  exitCode: 0 | 4;
+}
+
+/**
+ * Runs a script line by line as it arrives (stdin may be a live pipe). Lines:
+ *   COMMAND...                 a console command
+ *   expect ...                 checks the previous command (see expectation.ts)
+ *   set NAME VALUE | NAME=VALUE  defines ${NAME}
+ *   capture NAME json PATH     sets ${NAME} from the previous command's JSON result
+ *   # comment, blank lines, and a trailing \ to continue a line
+ * A command that exits non-zero fails the script unless the lines after it say `expect exit N`.
+ */
+export async function runReplay(lines: AsyncIterable<ScriptLine>, opts: ReplayOptions): Promise<ReplaySummary> {
+  const vars = new Map(Object.entries(opts.vars));
+  const lookup = (name: string) => vars.get(name) ?? opts.env[name];
+  const failures: string[] = [];
+  let commands = 0;
+  let last: (LastResult & { where: string; exitChecked: boolean }) | null = null;
+  let carry: ScriptLine | null = null;
+
+  const fail = (where: string, message: string): boolean => {
+    const line = `${where}: ${message}`;
+    failures.push(line);
+    opts.report(`opsdeck: replay failed at ${line}\n`);
+    return !opts.continueOnError;
+  };
+  // An unexpected non-zero exit is judged once the lines after the command are known.
+  const settle = (): boolean => {
+    if (last && last.exitCode !== 0 && !last.exitChecked) {
+      const first = last.stderr.trim().split('\n')[0] ?? '';
+      last.exitChecked = true;
+      return fail(last.where, `command exited ${last.exitCode}${first ? `: ${first.replace(/^opsdeck: /, '')}` : ''} (add "expect exit ${last.exitCode}" if that is intended)`);
+    }
+    return false;
+  };
+
+  for await (const raw of lines) {
+    const line: ScriptLine = carry ? { ...carry, text: carry.text + raw.text } : raw;
+    if (/(^|[^\\])\\$/.test(line.text)) {
+      carry = { ...line, text: line.text.slice(0, -1) };
+      continue;
+    }
+    carry = null;
+    const where = `${line.source}:${line.line}`;
+    const text = line.text.trim();
+    if (text === '' || text.startsWith('#')) continue;
+    let words: string[];
+    try {
+      words = tokenize(text, lookup);
+    } catch (e) {
+      if (e instanceof TokenizeError && fail(where, e.message)) break;
+      continue;
+    }
+    if (words.length === 0) continue;
+    const [head, ...rest] = words as [string, ...string[]];
+
+    if (head === 'expect') {
+      if (!last) {
+        if (fail(where, 'expect has no command before it')) break;
+        continue;
+      }
+      let problem: string | null;
+      try {
+        const e = parseExpectation(rest);
+        if (e.kind === 'exit') last.exitChecked = true;
+        problem = check(e, last);
+      } catch (err) {
+        problem = (err as Error).message;
+      }
+      if (problem && fail(where, problem)) break;
+      continue;
+    }
+    if (settle()) break;
+    if (head === 'set') {
+      const eq = rest[0]?.indexOf('=') ?? -1;
+      const name = eq > 0 ? rest[0]!.slice(0, eq) : rest[0];
+      const value = eq > 0 ? [rest[0]!.slice(eq + 1), ...rest.slice(1)].join(' ') : rest.slice(1).join(' ');
+      if (!name || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        if (fail(where, 'write "set NAME VALUE"')) break;
+        continue;
+      }
+      vars.set(name, value);
+      continue;
+    }
+    if (head === 'capture') {
+      const [name, kind, path] = rest;
+      if (!name || kind !== 'json' || path === undefined || !last) {
+        if (fail(where, 'write "capture NAME json PATH" after a command')) break;
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = readPath(last.data, path);
+      } catch (err) {
+        value = undefined;
+        if (fail(where, (err as Error).message)) break;
+        continue;
+      }
+      if (value === undefined) {
+        if (fail(where, `json ${path} is missing in the previous result`)) break;
+        continue;
+      }
+      vars.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+      continue;
+    }
+    if (opts.echo) opts.report(`+ ${text}\n`);
+    commands++;
+    const result = await opts.exec(words);
+    last = { ...result, where, exitChecked: false };
+  }
+  if (carry && failures.length === 0) fail(`${carry.source}:${carry.line}`, 'the script ends inside a \\ continuation');
+  settle();
+  return { commands, failures, exitCode: failures.length > 0 ? 4 : 0 };
+}
+
+/** Numbers the lines of a text or a stream for the runner. */
+export async function* scriptLines(source: string, chunks: AsyncIterable<string | Buffer> | string): AsyncIterable<ScriptLine> {
+  let n = 0;
+  if (typeof chunks === 'string') {
+    for (const text of chunks.split(/\r?\n/)) yield { source, line: ++n, text };
+    return;
+  }
+  let rest = '';
+  for await (const chunk of chunks) {
+    rest += chunk.toString();
+    let nl: number;
+    while ((nl = rest.indexOf('\n')) >= 0) {
+      yield { source, line: ++n, text: rest.slice(0, nl).replace(/\r$/, '') };
+      rest = rest.slice(nl + 1);
+    }
+  }
+  if (rest !== '') yield { source, line: ++n, text: rest };
+}

@@ -1,0 +1,74 @@
+/** Thrown for a line the tokenizer cannot split; the runner reports it with file:line. */
+export class TokenizeError extends Error {}
+
+/**
+ * Splits a console line into words the way a POSIX shell would for the common cases: whitespace
+ * separates, '…' is literal, "…" allows \" \\ \$ and ${VAR}, a backslash escapes outside quotes,
+ * and # starts a comment at the start of a word. ${VAR} expands in bare words and "…" only.
+ */
+export function tokenize(line: string, lookup: (name: string) => string | undefined): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let i = 0;
+  const expand = (): void => {
+    const end = line.indexOf('}', i + 2);
+    if (end < 0) throw new TokenizeError('unclosed ${ in the line');
+    const name = line.slice(i + 2, end);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TokenizeError(`invalid variable name "${name}"`);
+    const value = lookup(name);
+    if (value === undefined) throw new TokenizeError(`variable ${name} is not set (pass --var ${name}=..., "set ${name} ...", or export it)`);
+    cur += value;
+    i = end + 1;
+  };
+  while (i < line.length) {
+    const c = line[i]!;
+    if (c === ' ' || c === '\t') {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+      i++;
+    } else if (c === '#' && !inWord) {
+      break;
+    } else if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) throw new TokenizeError("unclosed ' quote");
+      cur += line.slice(i + 1, end);
+      inWord = true;
+      i = end + 1;
+    } else if (c === '"') {
+      inWord = true;
+      i++;
+      for (;;) {
+        if (i >= line.length) throw new TokenizeError('unclosed " quote');
+        const d = line[i]!;
+        if (d === '"') {
+          i++;
+          break;
+        }
+        if (d === '\\' && i + 1 < line.length && '"\\$'.includes(line[i + 1]!)) {
+          cur += line[i + 1];
+          i += 2;
+        } else if (d === '$' && line[i + 1] === '{') {
+          expand();
+        } else {
+          cur += d;
+          i++;
+        }
+      }
+    } else if (c === '\\' && i + 1 < line.length) {
+      cur += line[i + 1];
+      inWord = true;
+      i += 2;
+    } else if (c === '$' && line[i + 1] === '{') {
+      expand();
+      inWord = true;
+    } else {
+      cur += c;
+      inWord = true;
+      i++;
+    }
+  }
+  if (inWord) words.push(cur);
+  return words;
+}
