@@ -74,6 +74,8 @@ export interface CommandSpec {
   mutates: boolean;
   /** Asks for confirmation (or --yes) before it acts. */
   destructive?: boolean;
+  /** Needs no profile or backend (version, help): runs even with a broken config file. */
+  offline?: boolean;
   run(ctx: Ctx, input: Input): Promise<unknown>;
   /** Exit code for a successful result that still reports a problem (e.g. `status` with a backend down). */
   exitCode?(data: unknown): number;

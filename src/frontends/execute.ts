@@ -36,11 +36,14 @@ const DEFAULT_OWNER = (() => {
   return `${user}@${hostname()}:${process.pid}`;
 })();
 
+const OFFLINE = { session: undefined as never, profiles: undefined as never };
+
 /** Runs one parsed command: read-only guard, confirmation, run, render. Never throws. */
 export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo, version: string): Promise<Outcome> {
   const id = commandId(inv.spec);
   try {
-    const { session, profiles } = await pool.get(inv.globals);
+    // Offline commands get no session: `version` and `help` must work with a broken config file.
+    const { session, profiles } = inv.spec.offline ? OFFLINE : await pool.get(inv.globals);
     if (inv.spec.mutates) session.assertWritable(id);
     const ctx: Ctx = {
       session,

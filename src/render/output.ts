@@ -1,3 +1,4 @@
+import { loadYaml } from '../lib/yaml.js';
 import type { Style } from './style.js';
 import { renderView } from './views.js';
 
@@ -8,7 +9,7 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml']
 export async function renderResult(commandId: string, data: unknown, format: OutputFormat, style: Style, now: number): Promise<string> {
   if (format === 'json') return JSON.stringify(data, null, 2);
   if (format === 'yaml') {
-    const { stringify } = await import('yaml');
+    const { stringify } = await loadYaml();
     return stringify(data).replace(/\n$/, '');
   }
   return renderView(commandId, data, style, now);

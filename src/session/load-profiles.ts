@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { OpsError } from '../core/errors.js';
+import { loadYaml } from '../lib/yaml.js';
 import { BUILTIN_LOCAL, type BackendSpec, type Profile, type ProfileSet } from './profile-types.js';
 
 const SUBSYSTEMS = ['registry', 'config', 'metrics'] as const;
@@ -21,7 +22,7 @@ export async function loadProfiles(path: string, explicit: boolean, knownTypes: 
     }
     throw new OpsError('config', `cannot read config file ${path}: ${code === 'ENOENT' ? 'it does not exist' : (e as Error).message}`, 'check the --config path');
   }
-  const { parseDocument, LineCounter, isMap, isSeq } = await import('yaml');
+  const { parseDocument, LineCounter, isMap, isSeq } = await loadYaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const where = (range: readonly number[] | null | undefined): string => {
@@ -33,8 +34,8 @@ export async function loadProfiles(path: string, explicit: boolean, knownTypes: 
     new OpsError('config', `${where(range)}: ${msg}`, hint);
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    const p = err.linePos?.[0];
-    throw new OpsError('config', `${path}:${p ? `${p.line}:${p.col}` : '?'}: invalid YAML: ${err.message.split('\n')[0]}`, 'fix the YAML syntax at that position');
+    const p = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
+    throw new OpsError('config', `${path}:${p.line}:${p.col}: invalid YAML: ${err.message.split('\n')[0]}`, 'fix the YAML syntax at that position');
   }
   const root = doc.contents;
   if (root === null) return { file: path, defaultProfile: 'local', profiles: new Map([['local', BUILTIN_LOCAL]]) };

@@ -1,5 +1,6 @@
 import { usage } from '../../core/errors.js';
 import type { ConfigType } from '../../core/types.js';
+import { loadYaml } from '../../lib/yaml.js';
 
 /** Guesses the type from the data id's extension, the way Nacos users name their configs. */
 export function typeFromDataId(dataId: string): ConfigType {
@@ -22,7 +23,7 @@ export async function checkContent(content: string, type: ConfigType): Promise<v
       throw usage(`the content is not valid JSON: ${(e as Error).message}`, 'fix it, or publish it as --type text');
     }
   } else if (type === 'yaml') {
-    const { parseDocument } = await import('yaml');
+    const { parseDocument } = await loadYaml();
     const doc = parseDocument(content);
     const err = doc.errors[0];
     if (err) {

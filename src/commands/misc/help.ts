@@ -19,6 +19,7 @@ export const help: CommandSpec = {
   options: [],
   examples: ['opsdeck help', 'opsdeck help config set'],
   mutates: false,
+  offline: true,
   async run(ctx, input) {
     const words = list(input, 'command');
     const matches = ctx.commands.filter((c) => words.every((w, i) => c.path[i] === w));

@@ -7,6 +7,7 @@ export const version: CommandSpec = {
   options: [],
   examples: ['opsdeck version', 'opsdeck version -o json'],
   mutates: false,
+  offline: true,
   async run(ctx) {
     return { version: ctx.version, node: process.version, platform: `${process.platform}-${process.arch}` };
   },

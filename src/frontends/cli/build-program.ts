@@ -118,7 +118,7 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return { kind: 'printed', text: printed };
-      if (e.code === 'commander.help') throw new OpsError('usage', `"${words.join(' ')}" needs a subcommand`, `run "opsdeck help ${words[0] ?? ''}" to see them`.replace(' "', '"'));
+      if (e.code === 'commander.help') throw new OpsError('usage', `"${words.join(' ')}" needs a subcommand`, `run "opsdeck help${words[0] ? ' ' + words[0] : ''}" to see them`);
       throw new OpsError('usage', cleanCommanderMessage(e.message), `run "opsdeck help${helpTarget(commands, words)}" for usage`);
     }
     throw e;
