@@ -50,6 +50,8 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
     .exitOverride()
     .configureOutput({ writeOut: (s) => void (printed += s), writeErr: (s) => void (printed += s), outputError: () => undefined })
     .showSuggestionAfterError(true)
+    // Top-level -f/--file (scripts) must not swallow a command's own --file (config set).
+    .enablePositionalOptions()
     .helpCommand(false)
     .description('A terminal operations console for registries, config, locks and metrics.');
   addGlobals(program);
@@ -86,7 +88,7 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
     for (const word of spec.path.slice(0, -1)) {
       let group = groups.get(word);
       if (!group) {
-        group = parent.command(word).description(`${word} commands`).helpCommand(false);
+        group = addGlobals(parent.command(word).description(`${word} commands`).helpCommand(false));
         groups.set(word, group);
       }
       parent = group;

@@ -1,0 +1,198 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { opsdeck, opsdeckAsync, sandbox } from '../helpers/cli.js';
+
+let box: ReturnType<typeof sandbox>;
+const run = (...args: string[]) => opsdeck(box.env, args);
+
+beforeEach(() => {
+  box = sandbox();
+});
+afterEach(() => box.cleanup());
+
+describe('services and instances, one-shot', () => {
+  it('register, list, show, drain, undrain and deregister with the documented JSON shapes', () => {
+    expect(run('instances', 'register', 'orders', '10.0.0.5:8080', '--weight', '2', '--meta', 'zone=eu-1', '--meta', 'version=2.1').code).toBe(0);
+    expect(run('instances', 'register', 'orders', '10.0.0.6:8080', '--ephemeral', '--ttl', '20s').code).toBe(0);
+    expect(run('instances', 'register', 'orders', '10.1.0.5:8080', '--namespace', 'staging').code).toBe(0);
+
+    const list = run('services', 'list', '-o', 'json');
+    expect(list.code).toBe(0);
+    expect(list.json()).toEqual([
+      { namespace: 'public', group: 'DEFAULT_GROUP', name: 'orders', instances: 2, healthy: 2 },
+      { namespace: 'staging', group: 'DEFAULT_GROUP', name: 'orders', instances: 1, healthy: 1 },
+    ]);
+    expect(run('services', 'list', '--namespace', 'staging').json()).toHaveLength(1);
+    expect(run('services', 'list', '--filter', 'nomatch').json()).toEqual([]);
+
+    const show = run('services', 'show', 'orders').json();
+    expect(show).toMatchObject({ namespace: 'public', group: 'DEFAULT_GROUP', name: 'orders' });
+    expect(show.instances[0]).toEqual({ id: '10.0.0.5:8080', ip: '10.0.0.5', port: 8080, weight: 2, healthy: true, enabled: true, ephemeral: false, metadata: { zone: 'eu-1', version: '2.1' } });
+    expect(show.instances[1]).toMatchObject({ ephemeral: true, healthy: true });
+
+    expect(run('instances', 'drain', 'orders', '10.0.0.5:8080').json().instances[0].enabled).toBe(false);
+    expect(run('instances', 'undrain', 'orders', '10.0.0.5:8080').json().instances[0].enabled).toBe(true);
+
+    const refused = run('instances', 'deregister', 'orders', '10.0.0.5:8080');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--yes/);
+    expect(run('services', 'show', 'orders').json().instances).toHaveLength(2);
+    expect(run('instances', 'deregister', 'orders', '10.0.0.5:8080', '--yes').code).toBe(0);
+    expect(run('services', 'show', 'orders').json().instances.map((i: { id: string }) => i.id)).toEqual(['10.0.0.6:8080']);
+  });
+
+  it('renders a readable table with -o table', () => {
+    run('instances', 'register', 'payments', '10.0.0.7:8443');
+    const t = run('services', 'list', '-o', 'table');
+    expect(t.stdout).toMatch(/SERVICE\s+INSTANCES\s+HEALTHY/);
+    expect(t.stdout).toMatch(/payments\s+1\s+1\/1/);
+    expect(t.stdout).not.toMatch(/\x1b\[/);
+  });
+});
+
+describe('config, one-shot', () => {
+  it('set, get, list, history, diff, rollback and delete', () => {
+    const v1 = run('config', 'set', 'orders.yaml', '--value', 'pool: 10\n').json();
+    expect(v1).toMatchObject({ namespace: 'public', group: 'DEFAULT_GROUP', dataId: 'orders.yaml', content: 'pool: 10\n', type: 'yaml', version: 1 });
+    expect(v1.md5).toMatch(/^[0-9a-f]{32}$/);
+    const file = join(box.dir, 'orders.yaml');
+    writeFileSync(file, 'pool: 20\ntimeout: 3\n');
+    const v2 = run('config', 'set', 'orders.yaml', '--file', file, '--if-md5', v1.md5).json();
+    expect(v2.version).toBe(2);
+
+    const stale = run('config', 'set', 'orders.yaml', '--value', 'pool: 30\n', '--if-md5', v1.md5);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/changed/);
+    expect(run('config', 'get', 'orders.yaml').json()).toEqual({ ...v2, content: 'pool: 20\ntimeout: 3\n' });
+
+    const history = run('config', 'history', 'orders.yaml').json();
+    expect(history.map((h: { version: number; op: string }) => [h.version, h.op])).toEqual([[2, 'update'], [1, 'create']]);
+    expect(Object.keys(history[0]).sort()).toEqual(['md5', 'op', 'updatedAt', 'version']);
+
+    const diff = run('config', 'diff', 'orders.yaml').json();
+    expect(diff).toMatchObject({ from: 1, to: 2, identical: false });
+    expect(diff.diff).toEqual(['@@ -1,1 +1,2 @@', '-pool: 10', '+pool: 20', '+timeout: 3']);
+
+    expect(run('config', 'rollback', 'orders.yaml', '--to', '1').json()).toMatchObject({ content: 'pool: 10\n', version: 3 });
+    expect(run('config', 'list').json()).toEqual([expect.objectContaining({ dataId: 'orders.yaml', version: 3, type: 'yaml' })]);
+
+    expect(run('config', 'delete', 'orders.yaml').code).toBe(2);
+    expect(run('config', 'delete', 'orders.yaml', '--yes').code).toBe(0);
+    expect(run('config', 'get', 'orders.yaml').code).toBe(1);
+    expect(run('config', 'history', 'orders.yaml').json()[0]).toMatchObject({ version: 4, op: 'delete' });
+  });
+
+  it('refuses to publish JSON or YAML that does not parse, unless it is declared text', () => {
+    const bad = run('config', 'set', 'routes.json', '--value', '{"a": ');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/not valid JSON/);
+    expect(run('config', 'get', 'routes.json').code).toBe(1);
+    expect(run('config', 'set', 'routes.json', '--value', '{"a": ', '--type', 'text').code).toBe(0);
+    expect(run('config', 'set', 'x.yaml', '--value', 'a: [1').code).toBe(2);
+  });
+
+  it('watch prints each change as NDJSON and stops after --count', async () => {
+    run('config', 'set', 'flags', '--value', 'a=1', '--type', 'properties');
+    const watching = opsdeckAsync(box.env, ['config', 'watch', 'flags', '--count', '2', '--timeout', '30s', '-o', 'json']);
+    await new Promise((r) => setTimeout(r, 1500));
+    run('config', 'set', 'flags', '--value', 'a=2');
+    run('config', 'set', 'flags', '--value', 'a=3');
+    const w = await watching;
+    expect(w.code).toBe(0);
+    const events = w.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e: { content: string; version: number }) => [e.version, e.content])).toEqual([[2, 'a=2'], [3, 'a=3']]);
+  });
+
+  it('watch with --count fails (exit 1) when the timeout passes first', () => {
+    run('config', 'set', 'quiet', '--value', 'x');
+    const w = run('config', 'watch', 'quiet', '--count', '1', '--timeout', '500ms');
+    expect(w.code).toBe(1);
+    expect(w.stderr).toMatch(/timeout/);
+  });
+});
+
+describe('locks, one-shot', () => {
+  it('acquire, show, list, refuse, reentrant release and force release', () => {
+    const got = run('locks', 'acquire', 'deploy/orders', '--owner', 'alice', '--ttl', '5m').json();
+    expect(Object.keys(got).sort()).toEqual(['expiresAt', 'holder', 'name', 'token']);
+    expect(got).toMatchObject({ name: 'deploy/orders', holder: 'alice' });
+    expect(Date.parse(got.expiresAt) - Date.now()).toBeGreaterThan(4 * 60_000);
+
+    const second = run('locks', 'acquire', 'deploy/orders', '--owner', 'bob');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/held by alice/);
+
+    expect(run('locks', 'acquire', 'deploy/orders', '--owner', 'alice').json().token).toBe(got.token);
+    const [view] = run('locks', 'show', 'deploy/orders').json();
+    expect(Object.keys(view).sort()).toEqual(['acquiredAt', 'backend', 'expiresAt', 'holder', 'kind', 'name', 'reentrancy', 'token', 'ttlMs', 'waiters']);
+    expect(view).toMatchObject({ backend: 'embedded', name: 'deploy/orders', kind: 'embedded', holder: 'alice', reentrancy: 2, waiters: [], token: got.token });
+    expect(run('locks', 'list', '--prefix', 'deploy/').json()).toHaveLength(1);
+    expect(run('locks', 'list', '--prefix', 'other/').json()).toEqual([]);
+
+    expect(run('locks', 'release', 'deploy/orders', '--owner', 'bob').code).toBe(1);
+    expect(run('locks', 'release', 'deploy/orders', '--owner', 'alice').json()).toMatchObject({ released: true, remaining: 1 });
+    expect(run('locks', 'release', 'deploy/orders', '--force').code).toBe(2);
+    expect(run('locks', 'release', 'deploy/orders', '--force', '--owner', 'bob', '--yes').code).toBe(1);
+    expect(run('locks', 'release', 'deploy/orders', '--force', '--yes').json()).toMatchObject({ forced: true, previousHolder: 'alice' });
+    expect(run('locks', 'show', 'deploy/orders').code).toBe(1);
+  });
+
+  it('a one-shot acquire without --owner uses a per-process owner, so a second process is refused', () => {
+    const first = run('locks', 'acquire', 'job').json();
+    expect(first.holder).toMatch(/@.+:\d+$/);
+    expect(run('locks', 'acquire', 'job').code).toBe(1);
+  });
+
+  it('--wait queues for the lock and takes it when the holder releases', async () => {
+    run('locks', 'acquire', 'queue-me', '--owner', 'alice');
+    const waiting = opsdeckAsync(box.env, ['locks', 'acquire', 'queue-me', '--owner', 'bob', '--wait', '20s']);
+    const deadline = Date.now() + 10_000;
+    while (run('locks', 'show', 'queue-me').json()[0].waiters.length === 0) {
+      if (Date.now() > deadline) throw new Error('bob never queued');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(run('locks', 'show', 'queue-me').json()[0].waiters[0].owner).toBe('bob');
+    run('locks', 'release', 'queue-me', '--owner', 'alice');
+    const bob = await waiting;
+    expect(bob.code).toBe(0);
+    expect(bob.json().holder).toBe('bob');
+  });
+});
+
+describe('profile, status, version, help, demo', () => {
+  it('demo fills a believable fleet and is safe to run twice', () => {
+    const d = run('demo').json();
+    expect(d.namespaces).toBeGreaterThanOrEqual(2);
+    expect(d.instances).toBeGreaterThanOrEqual(20);
+    const services = run('services', 'list').json();
+    expect(services.length).toBeGreaterThanOrEqual(5);
+    expect(services.reduce((n: number, s: { instances: number }) => n + s.instances, 0)).toBeGreaterThanOrEqual(20);
+    expect(run('locks', 'list').json().length).toBeGreaterThanOrEqual(3);
+    expect(run('config', 'history', 'orders.yaml').json().length).toBeGreaterThanOrEqual(2);
+    const again = run('demo');
+    expect(again.code).toBe(0);
+    expect(run('config', 'history', 'orders.yaml').json().length).toBe(3);
+  });
+
+  it('status reports the embedded backend as reachable with a latency', () => {
+    const s = run('status').json();
+    expect(s.map((r: { subsystem: string }) => r.subsystem)).toEqual(['registry', 'config', 'locks']);
+    expect(s.every((r: { reachable: boolean; latencyMs: number }) => r.reachable && r.latencyMs >= 0)).toBe(true);
+  });
+
+  it('version, help and help COMMAND', () => {
+    expect(run('version').json().version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(run('--version').stdout).toMatch(/^opsdeck \d/);
+    const all = run('help', '-o', 'table').stdout;
+    for (const cmd of ['services list', 'instances drain', 'config rollback', 'locks release', 'profile show', 'status']) expect(all).toContain(cmd);
+    const one = run('help', 'locks', 'acquire').json();
+    expect(one[0].usage).toBe('opsdeck locks acquire <name> [options]');
+    expect(one[0].options.map((o: { flag: string }) => o.flag)).toContain('--ttl <duration>');
+  });
+
+  it('profile list and show use the built-in local profile without a config file', () => {
+    expect(run('profile', 'list').json()).toEqual([expect.objectContaining({ name: 'local', active: true, registry: 'embedded' })]);
+    expect(run('profile', 'show').json()).toMatchObject({ name: 'local', readOnly: false, dataDir: box.env.OPSDECK_DATA_DIR });
+  });
+});

@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { opsdeck, sandbox } from '../helpers/cli.js';
+
+let box: ReturnType<typeof sandbox>;
+const run = (...args: string[]) => opsdeck(box.env, args);
+
+beforeEach(() => {
+  box = sandbox();
+});
+afterEach(() => box.cleanup());
+
+/** Every error is exactly one line on stderr, names a next step, and never shows a stack trace. */
+function expectOneLineError(r: { stderr: string; stdout: string }, pattern: RegExp) {
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^opsdeck: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(lines[0]).toMatch(/\(hint: .+\)$/);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+function writeConfig(text: string): string {
+  const dir = join(box.env.XDG_CONFIG_HOME!, 'opsdeck');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'config.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('bad input gets one clear line and the right exit code', () => {
+  it.each([
+    [['bogus'], 2, /unknown command "bogus"/],
+    [['services', 'lst'], 2, /unknown command 'lst'.*Did you mean list/],
+    [['services', 'list', '--bogus'], 2, /unknown option '--bogus'/],
+    [['services'], 2, /needs a subcommand/],
+    [['locks', 'acquire'], 2, /missing required argument 'name'/],
+    [['locks', 'acquire', 'x', '--ttl', 'soon'], 2, /invalid --ttl "soon"/],
+    [['services', 'list', '-o', 'xml'], 2, /Allowed choices are table, json, yaml/],
+    [['instances', 'register', 'a', '1.2.3.4:99999'], 2, /invalid instance address/],
+    [['instances', 'register', 'a', '1.2.3.4:80', '--meta', 'novalue'], 2, /key=value/],
+    [['instances', 'register', 'a', '1.2.3.4:80', '--ttl', '5s'], 2, /--ttl applies only with --ephemeral/],
+    [['config', 'set', 'a'], 2, /exactly one of --value or --file/],
+    [['config', 'set', 'a', '--file', '/no/such/file'], 2, /cannot read \/no\/such\/file/],
+    [['config', 'rollback', 'a'], 2, /needs --to/],
+    [['config', 'get', 'nothing'], 1, /config nothing not found/],
+    [['services', 'show', 'ghost'], 1, /service ghost not found/],
+    [['locks', 'release', 'free-lock'], 1, /is not held/],
+    [['--profile', 'nope', 'services', 'list'], 2, /no profile named nope/],
+    [['--data-dir', '/definitely/not/here/data', 'services', 'list'], 2, /data dir's parent \/definitely\/not\/here does not exist/],
+    [['--config', '/no/such/config.yaml', 'services', 'list'], 2, /cannot read config file/],
+  ])('opsdeck %j exits %i', (args, code, pattern) => {
+    const r = run(...(args as string[]));
+    expect(r.code).toBe(code);
+    expectOneLineError(r, pattern as RegExp);
+  });
+
+  it('malformed YAML names the file, line and column', () => {
+    const path = writeConfig('profiles:\n  prod:\n    registry: {type: embedded\n');
+    const r = run('services', 'list');
+    expect(r.code).toBe(2);
+    expectOneLineError(r, new RegExp(`${path.replace(/[/.]/g, '\\$&')}:\\d+:\\d+: invalid YAML`));
+  });
+
+  it('an unknown backend type names its position', () => {
+    const path = writeConfig('profiles:\n  prod:\n    registry: {type: zookeepr}\n');
+    const r = run('--profile', 'prod', 'services', 'list');
+    expect(r.code).toBe(2);
+    expectOneLineError(r, new RegExp(`${path.replace(/[/.]/g, '\\$&')}:3:15: .*unknown backend type "zookeepr"`));
+  });
+
+  it('version and help still work with a broken config file', () => {
+    writeConfig('profiles: [');
+    expect(run('version').code).toBe(0);
+    expect(run('help').code).toBe(0);
+  });
+
+  it('--debug adds a stack trace for internal errors only', () => {
+    const r = run('config', 'get', 'nothing', '--debug');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')[0]).toMatch(/^opsdeck: config nothing not found/);
+  });
+});
+
+describe('profiles', () => {
+  it('a read-only profile refuses every mutating command with exit 1 and allows reads', () => {
+    writeConfig('profiles:\n  ro:\n    readOnly: true\n    registry: {type: embedded}\n    config: {type: embedded}\n    locks: [{type: embedded}]\n');
+    run('instances', 'register', 'orders', '10.0.0.1:80');
+    for (const args of [
+      ['instances', 'drain', 'orders', '10.0.0.1:80'],
+      ['instances', 'deregister', 'orders', '10.0.0.1:80', '--yes'],
+      ['config', 'set', 'a', '--value', 'b'],
+      ['locks', 'acquire', 'x'],
+      ['demo'],
+    ]) {
+      const r = run('--profile', 'ro', ...args);
+      expect(r.code).toBe(1);
+      expectOneLineError(r, /read-only/);
+    }
+    expect(run('--profile', 'ro', 'services', 'list').json()).toHaveLength(1);
+  });
+
+  it('secrets come from ${ENV} and are never printed; unset ones are a config error', () => {
+    writeConfig(
+      'defaultProfile: dev\nprofiles:\n  dev:\n    registry: {type: embedded, password: "${OPSDECK_TEST_SECRET}"}\n    config: {type: embedded, url: "redis://app:hunter2@localhost:6379"}\n    locks: [{type: embedded}]\n',
+    );
+    const shown = opsdeck({ ...box.env, OPSDECK_TEST_SECRET: 'sup3r-s3cret' }, ['profile', 'show']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).not.toContain('sup3r-s3cret');
+    expect(shown.stdout).not.toContain('hunter2');
+    expect(shown.json().registry.password).toBe('${OPSDECK_TEST_SECRET}');
+    expect(shown.json().config.url).toBe('redis://app:***@localhost:6379');
+    const unset = run('services', 'list');
+    expect(unset.code).toBe(2);
+    expectOneLineError(unset, /OPSDECK_TEST_SECRET is not set/);
+    expect(unset.stderr).not.toContain('sup3r');
+    const ok = opsdeck({ ...box.env, OPSDECK_TEST_SECRET: 'sup3r-s3cret' }, ['services', 'list']);
+    expect(ok.code).toBe(0);
+  });
+
+  it('--config and --profile pick a profile with its own data dir', () => {
+    const other = join(box.dir, 'other-data');
+    const path = join(box.dir, 'custom.yaml');
+    writeFileSync(path, `profiles:\n  other:\n    registry: {type: embedded, dataDir: "${other}"}\n`);
+    const env = { ...box.env };
+    delete env.OPSDECK_DATA_DIR;
+    expect(opsdeck(env, ['--config', path, '--profile', 'other', 'instances', 'register', 's', '1.1.1.1:1']).code).toBe(0);
+    expect(opsdeck(env, ['--config', path, '--profile', 'other', 'services', 'list']).json()).toHaveLength(1);
+    expect(opsdeck(env, ['--config', path, '--profile', 'other', 'profile', 'show']).json().dataDir).toBe(other);
+    const noLocks = opsdeck(env, ['--config', path, '--profile', 'other', 'locks', 'list']);
+    expect(noLocks.code).toBe(2);
+    expectOneLineError(noLocks, /has no locks backend/);
+  });
+});
