@@ -1,6 +1,6 @@
 import { readPath } from '../core/json-path.js';
 import { check, parseExpectation, type LastResult } from './expectation.js';
-import { TokenizeError, tokenize } from './tokenize.js';
+import { TokenizeError, splitExpectation, tokenize } from './tokenize.js';
 
 export interface ScriptLine {
   source: string;
@@ -70,7 +70,8 @@ export async function runReplay(lines: AsyncIterable<ScriptLine>, opts: ReplayOp
     if (text === '' || text.startsWith('#')) continue;
     let words: string[];
     try {
-      words = tokenize(text, lookup);
+      const isExpect = /^expect(\s|$)/.test(text);
+      words = isExpect ? ['expect', ...splitExpectation(text.slice(6), lookup)] : tokenize(text, lookup);
     } catch (e) {
       if (e instanceof TokenizeError && fail(where, e.message)) break;
       continue;

@@ -72,3 +72,44 @@ export function tokenize(line: string, lookup: (name: string) => string | undefi
   if (inWord) words.push(cur);
   return words;
 }
+
+/** Expands ${VAR} in raw text without any other shell processing (used for expectation tails). */
+export function expandVariables(text: string, lookup: (name: string) => string | undefined): string {
+  return text.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TokenizeError(`invalid variable name "${name}"`);
+    const value = lookup(name);
+    if (value === undefined) throw new TokenizeError(`variable ${name} is not set (pass --var ${name}=..., "set ${name} ...", or export it)`);
+    return value;
+  });
+}
+
+/**
+ * Splits an `expect` line so that its last part stays raw: regexes keep their backslashes and
+ * text needs no quoting. `expect stdout contains held by alice` → [stdout, contains, held by alice].
+ * A tail wrapped in matching quotes loses them.
+ */
+export function splitExpectation(rest: string, lookup: (name: string) => string | undefined): string[] {
+  const text = expandVariables(rest.trim(), lookup);
+  const head = (n: number): string[] => {
+    const words: string[] = [];
+    let tail = text;
+    while (words.length < n) {
+      const m = /^(\S+)\s*/.exec(tail);
+      if (!m) break;
+      words.push(m[1]!);
+      tail = tail.slice(m[0].length);
+    }
+    return tail === '' ? words : [...words, unquote(tail.trimEnd())];
+  };
+  const what = /^\S+/.exec(text)?.[0];
+  if (what === 'json') return head(3);
+  if (what === 'stdout' || what === 'stderr' || what === 'output') {
+    const mode = /^\S+\s+(\S+)/.exec(text)?.[1];
+    return head(mode === 'contains' || mode === 'not-contains' ? 2 : 1);
+  }
+  return text.split(/\s+/).filter(Boolean);
+}
+
+function unquote(s: string): string {
+  return s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0] ? s.slice(1, -1) : s;
+}

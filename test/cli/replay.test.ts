@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { opsdeck, sandbox } from '../helpers/cli.js';
+
+let box: ReturnType<typeof sandbox>;
+beforeEach(() => {
+  box = sandbox();
+});
+afterEach(() => box.cleanup());
+
+function script(name: string, text: string): string {
+  const path = join(box.dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const RUNBOOK = `# drain one orders instance, check it, undrain it
+set SVC orders
+instances register \${SVC} 10.0.0.1:8080 --meta zone=a
+instances register \${SVC} 10.0.0.2:8080
+instances drain \${SVC} 10.0.0.1:8080
+expect exit 0
+expect json instances[0].enabled == false
+expect json instances.length == 2
+services list -o table
+expect stdout contains orders
+expect stdout /orders\\s+2\\s+2\\/2/
+locks acquire deploy/\${SVC} --owner \${WHO} --ttl 5m
+capture TOKEN json token
+locks show deploy/\${SVC}
+expect json [0].holder == "\${WHO}"
+expect json [0].token == \${TOKEN}
+locks acquire deploy/\${SVC} --owner mallory
+expect exit 1
+expect stderr contains held by \${WHO}
+instances undrain \${SVC} \\
+  10.0.0.1:8080
+expect json instances[0].enabled == true
+`;
+
+describe('replay', () => {
+  it('runs a runbook file with variables, captures and every kind of expectation', () => {
+    const r = opsdeck(box.env, ['replay', script('runbook.ops', RUNBOOK), '--var', 'WHO=alice']);
+    // The only stderr line is the refusal the script expected (exit 1 on the mallory line).
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^opsdeck: lock deploy\/orders is held by alice \(token 1, lease ends in /)]);
+    expect(r.code).toBe(0);
+    expect(opsdeck(box.env, ['services', 'show', 'orders']).json().instances.every((i: { enabled: boolean }) => i.enabled)).toBe(true);
+  });
+
+  it('runs the same script from stdin and from -c, with the same results', () => {
+    expect(opsdeck(box.env, ['instances', 'register', 'a', '10.0.0.1:1']).code).toBe(0);
+    const viaStdin = opsdeck(box.env, [], 'services list\nexpect json [0].name == "a"\n');
+    expect(viaStdin.code).toBe(0);
+    const viaC = opsdeck(box.env, ['-c', 'services list', '-c', 'expect json [0].instances == 1']);
+    expect(viaC.code).toBe(0);
+    expect(JSON.parse(viaC.stdout)).toEqual(JSON.parse(viaStdin.stdout));
+  });
+
+  it('a command in argv runs one-shot even when stdin has lines', () => {
+    const r = opsdeck(box.env, ['version'], 'instances register a 10.0.0.1:1\n');
+    expect(r.code).toBe(0);
+    expect(opsdeck(box.env, ['services', 'list']).json()).toEqual([]);
+  });
+
+  it('stops at the first failure, reports file:line and exits 4', () => {
+    const path = script('fail.ops', 'services list\nexpect json length == 1\ninstances register never 10.0.0.1:1\n');
+    const r = opsdeck(box.env, ['replay', path]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`${path}:2: expected json length == 1, got 0`);
+    expect(opsdeck(box.env, ['services', 'list']).json()).toEqual([]);
+  });
+
+  it('an unexpected non-zero exit fails the script at the command line', () => {
+    const path = script('unexpected.ops', '\n# comment\nconfig get missing\nservices list\n');
+    const r = opsdeck(box.env, ['replay', path]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`${path}:3: command exited 1: config missing not found`);
+  });
+
+  it('--continue-on-error runs everything and still exits 4', () => {
+    const path = script('many.ops', 'config get a\ninstances register kept 10.0.0.1:1\nexpect exit 0\nservices list\nexpect json length == 5\n');
+    const r = opsdeck(box.env, ['replay', path, '--continue-on-error']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`${path}:1:`);
+    expect(r.stderr).toContain(`${path}:5:`);
+    expect(opsdeck(box.env, ['services', 'list']).json()).toHaveLength(1);
+  });
+
+  it('--echo prints each command to stderr before it runs', () => {
+    const r = opsdeck(box.env, ['-c', 'version', '--echo']);
+    expect(r.stderr).toBe('+ version\n');
+  });
+
+  it('unknown commands and unset variables in a script fail with file:line', () => {
+    const a = opsdeck(box.env, ['replay', script('a.ops', 'services lsit\n')]);
+    expect(a.code).toBe(4);
+    expect(a.stderr).toMatch(/a\.ops:1: command exited 2: unknown command 'lsit'/);
+    const b = opsdeck(box.env, ['replay', script('b.ops', 'services show ${NOPE}\n')]);
+    expect(b.code).toBe(4);
+    expect(b.stderr).toMatch(/b\.ops:1: variable NOPE is not set/);
+  });
+
+  it('never prompts: a destructive command is refused (exit 2) unless --yes is on the line or the runner', () => {
+    opsdeck(box.env, ['instances', 'register', 'a', '10.0.0.1:1']);
+    opsdeck(box.env, ['instances', 'register', 'a', '10.0.0.2:1']);
+    const refused = opsdeck(box.env, ['-c', 'instances deregister a 10.0.0.1:1', '-c', 'expect exit 2', '-c', 'expect stderr contains --yes']);
+    expect(refused.code).toBe(0);
+    expect(opsdeck(box.env, ['-c', 'instances deregister a 10.0.0.1:1 --yes']).code).toBe(0);
+    expect(opsdeck(box.env, ['--yes', '-c', 'instances deregister a 10.0.0.2:1']).code).toBe(0);
+    expect(opsdeck(box.env, ['services', 'list']).json()).toEqual([]);
+  });
+
+  it('a missing script file is a usage error', () => {
+    const r = opsdeck(box.env, ['replay', join(box.dir, 'nope.ops')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot read script/);
+  });
+});
