@@ -29,14 +29,13 @@ export function formatDuration(ms: number): string {
   const neg = ms < 0;
   let rest = Math.abs(Math.round(ms));
   if (rest < 1000) return `${neg ? '-' : ''}${rest}ms`;
-  const parts: string[] = [];
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
-    if (rest >= size || (parts.length > 0 && unit === 's')) {
-      const n = Math.floor(rest / size);
-      rest -= n * size;
-      parts.push(parts.length > 0 ? `${String(n).padStart(2, '0')}${unit}` : `${n}${unit}`);
-    }
-    if (parts.length === 2) break;
-  }
+  const units = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const;
+  const first = units.findIndex(([, size]) => rest >= size);
+  // Two units, the second always the next smaller one, zero-filled: "1h00m", never "1h30s" for 1h0m30s.
+  const parts = units.slice(first, first + 2).map(([unit, size], i) => {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    return i === 0 ? `${n}${unit}` : `${String(n).padStart(2, '0')}${unit}`;
+  });
   return (neg ? '-' : '') + parts.join('');
 }

@@ -54,7 +54,7 @@ export function unifiedDiff(lines: DiffLine[], context = 3): string[] {
       if (l.op !== '-') newLen++;
       body.push(l.op + l.text);
     }
-    out.push(`@@ -${oldNo},${oldLen} +${newNo},${newLen} @@`, ...body);
+    out.push(`@@ -${oldLen === 0 ? oldNo - 1 : oldNo},${oldLen} +${newLen === 0 ? newNo - 1 : newNo},${newLen} @@`, ...body);
     oldNo += oldLen;
     newNo += newLen;
     i = j;

@@ -1,7 +1,7 @@
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
 
-/** Fallback rendering: arrays of records as a table, records as "key: value" lines. */
+/** Fallback rendering: arrays of records as a table, records as aligned "key  value" lines. */
 export function renderGeneric(data: unknown, style: Style): string {
   if (Array.isArray(data)) {
     if (data.every((d) => d !== null && typeof d === 'object' && !Array.isArray(d))) {
@@ -12,6 +12,7 @@ export function renderGeneric(data: unknown, style: Style): string {
   }
   if (data !== null && typeof data === 'object') {
     const entries = Object.entries(data).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return style.dim('(none)');
     const w = Math.max(...entries.map(([k]) => k.length));
     return entries.map(([k, v]) => `${style.dim(k.padEnd(w))}  ${cell(v)}`).join('\n');
   }

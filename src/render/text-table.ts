@@ -29,7 +29,8 @@ export function textTable<T>(rows: readonly T[], columns: readonly Column<T>[], 
 
 function clip(s: string, max: number): string {
   const oneLine = s.replace(/[\r\n\t]+/g, ' ');
-  return width(oneLine) > max ? oneLine.slice(0, max - 1) + '…' : oneLine;
+  const chars = [...oneLine];
+  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : oneLine;
 }
 
 function width(s: string): number {

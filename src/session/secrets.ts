@@ -41,6 +41,8 @@ export function redact<T>(value: T, key = ''): T {
     if (SECRET_KEY.test(key) && !/^\$\{[^}]+\}$/.test(value)) return '<redacted>' as T;
     return redactUrl(value) as T;
   }
+  // YAML reads `password: 123456` as a number; it is still a secret.
+  if ((typeof value === 'number' || typeof value === 'bigint') && SECRET_KEY.test(key)) return '<redacted>' as T;
   if (Array.isArray(value)) return value.map((v) => redact(v, key)) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)])) as T;

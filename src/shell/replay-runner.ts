@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { readPath } from '../core/json-path.js';
 import { check, parseExpectation, type LastResult } from './expectation.js';
 import { TokenizeError, splitExpectation, tokenize } from './tokenize.js';
@@ -41,12 +42,14 @@ export async function runReplay(lines: AsyncIterable<ScriptLine>, opts: ReplayOp
   let commands = 0;
   let last: (LastResult & { where: string; exitChecked: boolean }) | null = null;
   let carry: ScriptLine | null = null;
+  let stopped = false;
 
   const fail = (where: string, message: string): boolean => {
     const line = `${where}: ${message}`;
     failures.push(line);
     opts.report(`opsdeck: replay failed at ${line}\n`);
-    return !opts.continueOnError;
+    stopped = !opts.continueOnError;
+    return stopped;
   };
   // An unexpected non-zero exit is judged once the lines after the command are known.
   const settle = (): boolean => {
@@ -133,8 +136,10 @@ export async function runReplay(lines: AsyncIterable<ScriptLine>, opts: ReplayOp
     const result = await opts.exec(words);
     last = { ...result, where, exitChecked: false };
   }
-  if (carry && failures.length === 0) fail(`${carry.source}:${carry.line}`, 'the script ends inside a \\ continuation');
-  settle();
+  if (!stopped) {
+    if (carry) fail(`${carry.source}:${carry.line}`, 'the script ends inside a \\ continuation');
+    settle();
+  }
   return { commands, failures, exitCode: failures.length > 0 ? 4 : 0 };
 }
 
@@ -142,17 +147,22 @@ export async function runReplay(lines: AsyncIterable<ScriptLine>, opts: ReplayOp
 export async function* scriptLines(source: string, chunks: AsyncIterable<string | Buffer> | string): AsyncIterable<ScriptLine> {
   let n = 0;
   if (typeof chunks === 'string') {
-    for (const text of chunks.split(/\r?\n/)) yield { source, line: ++n, text };
+    const lines = chunks.split(/\r?\n/);
+    if (lines[lines.length - 1] === '') lines.pop();
+    for (const text of lines) yield { source, line: ++n, text };
     return;
   }
+  // A multi-byte character can straddle two chunks; the decoder holds the partial bytes.
+  const decoder = new StringDecoder('utf8');
   let rest = '';
   for await (const chunk of chunks) {
-    rest += chunk.toString();
+    rest += typeof chunk === 'string' ? chunk : decoder.write(chunk);
     let nl: number;
     while ((nl = rest.indexOf('\n')) >= 0) {
       yield { source, line: ++n, text: rest.slice(0, nl).replace(/\r$/, '') };
       rest = rest.slice(nl + 1);
     }
   }
-  if (rest !== '') yield { source, line: ++n, text: rest };
+  rest += decoder.end();
+  if (rest !== '') yield { source, line: ++n, text: rest.replace(/\r$/, '') };
 }

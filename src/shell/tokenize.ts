@@ -90,7 +90,7 @@ export function expandVariables(text: string, lookup: (name: string) => string |
  */
 export function splitExpectation(rest: string, lookup: (name: string) => string | undefined): string[] {
   const text = expandVariables(rest.trim(), lookup);
-  const head = (n: number): string[] => {
+  const head = (n: number, keepQuotes = false): string[] => {
     const words: string[] = [];
     let tail = text;
     while (words.length < n) {
@@ -99,10 +99,11 @@ export function splitExpectation(rest: string, lookup: (name: string) => string 
       words.push(m[1]!);
       tail = tail.slice(m[0].length);
     }
-    return tail === '' ? words : [...words, unquote(tail.trimEnd())];
+    return tail === '' ? words : [...words, keepQuotes ? tail.trimEnd() : unquote(tail.trimEnd())];
   };
   const what = /^\S+/.exec(text)?.[0];
-  if (what === 'json') return head(3);
+  // A JSON value keeps its quotes: `== "3"` is the string, `== 3` the number.
+  if (what === 'json') return head(3, true);
   if (what === 'stdout' || what === 'stderr' || what === 'output') {
     const mode = /^\S+\s+(\S+)/.exec(text)?.[1];
     return head(mode === 'contains' || mode === 'not-contains' ? 2 : 1);
