@@ -15,7 +15,9 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   legalComments: 'none',
-  define: { OPSDECK_VERSION: JSON.stringify(pkg.version) },
+  define: { OPSDECK_VERSION: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
+  // Ink loads react-devtools-core only when DEV=true; it is not a dependency of ours.
+  external: ['react-devtools-core'],
   // CommonJS dependencies (enquirer) call require() for Node built-ins; give them a real one.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',

@@ -36,14 +36,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return abort.signal.aborted && outcome.exitCode === 0 ? 130 : outcome.exitCode;
     }
     const top = parsed.top;
-    if (parsed.kind === 'replay' || top.commands.length > 0 || top.files.length > 0 || process.stdin.isTTY !== true) {
-      return await replay(top, pool, env, abort.signal, parsed.kind === 'replay');
+    const scripted = parsed.kind === 'replay' || top.commands.length > 0 || top.files.length > 0;
+    if (!scripted && consoleAllowed(env)) {
+      process.off('SIGINT', onSigint);
+      const { startConsole } = await import('./frontends/tui/start-console.js');
+      return await startConsole({ top, pool, env, version: VERSION });
     }
-    // The interactive console arrives with the console issue; until then, point at what works.
-    process.stdout.write(
-      'opsdeck: no command given. Try:\n  opsdeck demo            fill the embedded backend with a demo fleet\n  opsdeck services list   see it\n  opsdeck help            every command\n',
-    );
-    return 0;
+    if (!scripted && (top.demo || top.record)) {
+      throw new OpsError('usage', `${top.demo ? '--demo' : '--record'} needs the interactive console, which needs a terminal on stdin and stdout (and TERM other than dumb)`, 'run it in a terminal, or script with "opsdeck replay"');
+    }
+    // Without a console: scripts, piped stdin, or typed lines read one by one (TERM=dumb).
+    return await replay(top, pool, env, abort.signal);
   } catch (e) {
     const err = toOpsError(e);
     process.stderr.write(formatError(err, debug && !(e instanceof OpsError) ? (e as Error).stack : undefined) + '\n');
@@ -54,7 +57,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-async function replay(top: TopLevel, pool: SessionPool, env: NodeJS.ProcessEnv, signal: AbortSignal, explicitReplay: boolean): Promise<number> {
+/** Ink is mounted only on a real terminal: both ends TTYs, TERM not dumb, and not under CI. */
+function consoleAllowed(env: NodeJS.ProcessEnv): boolean {
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  return process.stdin.isTTY === true && process.stdout.isTTY === true && env.TERM !== 'dumb' && !ci;
+}
+
+async function replay(top: TopLevel, pool: SessionPool, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<number> {
   const vars: Record<string, string> = {};
   for (const kv of top.vars) {
     const eq = kv.indexOf('=');
@@ -64,7 +73,7 @@ async function replay(top: TopLevel, pool: SessionPool, env: NodeJS.ProcessEnv, 
   const io = cliIo(env, signal, false);
   let captured = { out: '', err: '' };
   const lineIo: FrontendIo = { ...io, out: (t) => ((captured.out += t), io.out(t)), err: (t) => ((captured.err += t), io.err(t)), ask: undefined };
-  const summary = await runReplay(sources(top, explicitReplay), {
+  const summary = await runReplay(sources(top), {
     vars,
     env,
     continueOnError: top.continueOnError,
@@ -100,7 +109,7 @@ async function replay(top: TopLevel, pool: SessionPool, env: NodeJS.ProcessEnv, 
   return summary.exitCode;
 }
 
-async function* sources(top: TopLevel, explicitReplay: boolean): AsyncIterable<ScriptLine> {
+async function* sources(top: TopLevel): AsyncIterable<ScriptLine> {
   for (const [i, cmd] of top.commands.entries()) yield { source: `-c#${i + 1}`, line: 1, text: cmd };
   const { readFile } = await import('node:fs/promises');
   for (const file of top.files) {
@@ -117,7 +126,7 @@ async function* sources(top: TopLevel, explicitReplay: boolean): AsyncIterable<S
     yield* scriptLines(file, text);
   }
   const noScripts = top.commands.length === 0 && top.files.length === 0;
-  if (noScripts && (process.stdin.isTTY !== true || explicitReplay)) yield* scriptLines('<stdin>', process.stdin);
+  if (noScripts) yield* scriptLines('<stdin>', process.stdin);
 }
 
 /** Entry point used by bin/opsdeck.js. */

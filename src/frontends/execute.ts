@@ -26,7 +26,8 @@ export interface Outcome {
   error: OpsError | null;
 }
 
-const DEFAULT_OWNER = (() => {
+/** Owner id for locks when --owner is not given: unique to this process. */
+export const DEFAULT_OWNER = (() => {
   let user = 'opsdeck';
   try {
     user = userInfo().username;

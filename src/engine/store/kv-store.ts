@@ -55,7 +55,9 @@ export class KvStore {
   private closed = false;
 
   private constructor(readonly dir: string, private readonly compactBytes: number) {
-    this.mutex = new SocketMutex(realpathSync(dir));
+    // OPSDECK_STORE_TIMEOUT_MS bounds how long a command waits for a data dir another process holds.
+    const timeout = Number(process.env.OPSDECK_STORE_TIMEOUT_MS);
+    this.mutex = new SocketMutex(realpathSync(dir), timeout > 0 ? timeout : undefined);
   }
 
   /** Opens (creating if needed) the store in `dir`, whose parent must already exist. */

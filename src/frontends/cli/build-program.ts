@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { parseDuration } from '../../core/duration.js';
 import { OpsError } from '../../core/errors.js';
 import type { CommandSpec, Input } from '../../commands/types.js';
 import { OUTPUT_FORMATS } from '../../render/output.js';
@@ -18,6 +19,10 @@ export interface TopLevel {
   vars: string[];
   continueOnError: boolean;
   echo: boolean;
+  /** Console only: animate the demo fleet, record the session, pane refresh interval. */
+  demo: boolean;
+  record: string | undefined;
+  refreshMs: number | undefined;
 }
 
 export type Parsed =
@@ -62,6 +67,9 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
       .option('--var <k=v>', 'script variable (repeatable)', collect)
       .option('--continue-on-error', 'scripts: keep going after a failure, exit 4 at the end')
       .option('--echo', 'scripts: print each command to stderr before it runs')
+      .option('--demo', 'console: open on a throwaway embedded backend with an animated demo fleet')
+      .option('--record <file>', 'console: write every command of the session to a replay script')
+      .option('--refresh <duration>', 'console: pane refresh interval (default 2s)')
       .option('-V, --version', 'print the version');
     program.argument('[command...]').action((operands: string[], opts: Record<string, unknown>) => {
       if (opts.version) {
@@ -137,6 +145,9 @@ function topLevel(opts: Record<string, unknown>, files: string[]): TopLevel {
     vars: (opts.var as string[] | undefined) ?? [],
     continueOnError: opts.continueOnError === true,
     echo: opts.echo === true,
+    demo: opts.demo === true,
+    record: opts.record as string | undefined,
+    refreshMs: opts.refresh === undefined ? undefined : parseDuration(opts.refresh as string, '--refresh'),
   };
 }
 

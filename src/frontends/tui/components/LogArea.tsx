@@ -1,0 +1,80 @@
+import { Box, Text } from 'ink';
+import { MENU_ROWS, fit } from '../layout.js';
+import type { ConsoleState } from '../state.js';
+
+/**
+ * The bottom region: command output (newest lines), or the completion menu, or a confirmation
+ * dialog. Output is plain lines cut to the width, never wrapped, so the frame height is fixed.
+ */
+export function LogArea({ s, height }: { s: ConsoleState; height: number }) {
+  if (s.dialog) {
+    const d = s.dialog;
+    const lines = wrap(d.message, s.cols - 2);
+    return (
+      <Box flexDirection="column" height={height}>
+        {lines.slice(0, height - 1).map((l, i) => (
+          <Text key={i} color="yellow" bold wrap="truncate">{l}</Text>
+        ))}
+        <Text wrap="truncate">
+          {d.typeToConfirm !== null ? (
+            <>
+              <Text>{`Type `}</Text>
+              <Text bold color="red">{d.typeToConfirm}</Text>
+              <Text>{` to confirm (Esc cancels): `}</Text>
+              <Text inverse>{d.input + ' '}</Text>
+            </>
+          ) : (
+            <Text bold>{'Confirm? [y/N] (Esc cancels)'}</Text>
+          )}
+        </Text>
+      </Box>
+    );
+  }
+  const c = s.completion;
+  if (c?.open && c.result.items.length > 0) {
+    const rows = Math.min(height, MENU_ROWS, c.result.items.length);
+    const start = Math.max(0, Math.min(c.selected - rows + 1, c.result.items.length - rows));
+    const items = c.result.items.slice(start, start + rows);
+    const w = Math.min(40, Math.max(...items.map((i) => i.value.length)));
+    return (
+      <Box flexDirection="column" height={height}>
+        {items.map((it, i) => (
+          <Text key={it.kind + it.value} wrap="truncate" inverse={start + i === c.selected}>
+            {`  ${fit(it.value, w).padEnd(w)}  `}
+            <Text dimColor>{fit(it.description, Math.max(0, s.cols - w - 6))}</Text>
+          </Text>
+        ))}
+        {c.result.items.length > rows ? <Text dimColor>{`  … ${c.result.items.length} matches (Tab/↑↓ to move, Enter to pick)`}</Text> : null}
+      </Box>
+    );
+  }
+  const lines: Array<{ key: string; text: string; cmd: boolean; code: number | null }> = [];
+  for (const e of s.log) {
+    if (e.line !== null) lines.push({ key: `${e.id}c`, text: `› ${e.line}`, cmd: true, code: e.exitCode });
+    e.text.replace(/\n$/, '').split('\n').forEach((t, i) => lines.push({ key: `${e.id}.${i}`, text: t, cmd: false, code: null }));
+  }
+  const shown = lines.slice(-height);
+  return (
+    <Box flexDirection="column" height={height}>
+      {shown.map((l) => (
+        <Text key={l.key} wrap="truncate" color={l.cmd ? (l.code === 0 || l.code === null ? 'cyan' : 'red') : undefined}>
+          {l.text.length > s.cols * 4 ? l.text.slice(0, s.cols * 4) : l.text}
+          {l.cmd && l.code !== null && l.code !== 0 ? `  [exit ${l.code}]` : ''}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line) out.push(line);
+  return out;
+}

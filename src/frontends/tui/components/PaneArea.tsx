@@ -1,0 +1,73 @@
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import { age, fit, pad } from '../layout.js';
+import { currentView, visibleRows, type ConsoleState, type PaneRow, type Tone } from '../state.js';
+
+const TONE: Record<Tone, string | undefined> = { ok: 'green', warn: 'yellow', bad: 'red', dim: 'gray', plain: undefined };
+
+/**
+ * The live list of the current pane. Only the rows that fit are rendered (never more lines than
+ * the region has), so a pane of 100k instances costs the same per frame as one of ten.
+ */
+export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; now: number }) {
+  if (s.detail) {
+    const lines = s.detail.lines.slice(s.detail.scroll, s.detail.scroll + height - 1);
+    return (
+      <Box flexDirection="column" height={height}>
+        <Text bold wrap="truncate">{fit(`${s.detail.title}  (Esc closes, j/k scroll)`, s.cols)}</Text>
+        {lines.map((l, i) => (
+          <Text key={i} wrap="truncate">{fit(l, s.cols)}</Text>
+        ))}
+      </Box>
+    );
+  }
+  const view = currentView(s);
+  const rows = visibleRows(view);
+  const bodyRows = Math.max(1, height - 2);
+  const offset = view.selected < bodyRows ? 0 : view.selected - bodyRows + 1;
+  const window = rows.slice(offset, offset + bodyRows);
+  const widths = columnWidths(view.columns, window, s.cols);
+  const status = [
+    `${view.title}`,
+    `${rows.length === 0 ? 0 : view.selected + 1}/${rows.length}${rows.length !== view.rows.length ? ` of ${view.rows.length}` : ''}`,
+    view.filter !== '' || s.focus === 'filter' ? `filter: ${view.filter}${s.focus === 'filter' ? '▏' : ''}` : '',
+    view.loading && view.fetchedAt === null ? 'loading…' : `data ${age(view.fetchedAt, now)}`,
+  ].filter(Boolean).join('  ·  ');
+  return (
+    <Box flexDirection="column" height={height}>
+      <Text wrap="truncate">
+        <Text bold>{fit(status, s.cols)}</Text>
+        {view.error ? <Text color="red">{fit(`  ✗ ${view.error}`, Math.max(0, s.cols - status.length))}</Text> : null}
+      </Text>
+      <Text bold dimColor wrap="truncate">{fit(view.columns.map((c, i) => pad(c, widths[i]!)).join('  '), s.cols)}</Text>
+      {window.map((r, i) => (
+        <Row key={r.key} row={r} widths={widths} cols={s.cols} selected={offset + i === view.selected} focused={s.focus === 'pane'} />
+      ))}
+      {rows.length === 0 && !view.loading ? <Text dimColor>{view.filter ? '(nothing matches the filter)' : '(empty)'}</Text> : null}
+    </Box>
+  );
+}
+
+const Row = memo(function Row({ row, widths, cols, selected, focused }: { row: PaneRow; widths: number[]; cols: number; selected: boolean; focused: boolean }) {
+  const text = fit(row.cells.map((c, i) => pad(c, widths[i] ?? c.length)).join('  '), cols - 2);
+  return (
+    <Text wrap="truncate" inverse={selected && focused} bold={selected && !focused} color={TONE[row.tone]}>
+      {selected ? '▶ ' : '  '}
+      {text}
+    </Text>
+  );
+});
+
+function columnWidths(columns: string[], rows: PaneRow[], cols: number): number[] {
+  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => [...(r.cells[i] ?? '')].length)));
+  // Shrink the widest columns first until the row fits the terminal.
+  const budget = Math.max(10, cols - 2 - 2 * (columns.length - 1));
+  let total = widths.reduce((a, b) => a + b, 0);
+  while (total > budget) {
+    const i = widths.indexOf(Math.max(...widths));
+    if (widths[i]! <= 6) break;
+    widths[i]!--;
+    total--;
+  }
+  return widths;
+}

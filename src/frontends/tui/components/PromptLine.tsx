@@ -1,0 +1,33 @@
+import { Text } from 'ink';
+import type { ConsoleState } from '../state.js';
+
+/** The prompt with a drawn cursor and the best completion as a dim hint after it. */
+export function PromptLine({ s }: { s: ConsoleState }) {
+  if (s.focus === 'search' && s.search) {
+    const match = s.search.index === null ? '' : (s.history.entries[s.search.index] ?? '');
+    return (
+      <Text wrap="truncate">
+        <Text dimColor>{`(reverse-i-search)'`}</Text>
+        <Text>{s.search.query}</Text>
+        <Text dimColor>{`': `}</Text>
+        <Text>{match}</Text>
+      </Text>
+    );
+  }
+  const { text, cursor } = s.line;
+  const active = s.focus === 'prompt' && !s.dialog;
+  const before = text.slice(0, cursor);
+  const at = text.slice(cursor, cursor + 1) || ' ';
+  const after = text.slice(cursor + 1);
+  const hint = active && cursor === text.length ? (s.completion?.result.hint ?? '') : '';
+  const label = `${s.profile.name}${s.profile.readOnly ? ':ro' : ''}› `;
+  return (
+    <Text wrap="truncate">
+      <Text color={s.profile.production ? 'red' : 'cyan'} bold>{label}</Text>
+      <Text>{before}</Text>
+      {active ? <Text inverse>{at}</Text> : <Text>{at}</Text>}
+      <Text>{after}</Text>
+      {hint ? <Text dimColor>{hint}</Text> : null}
+    </Text>
+  );
+}

@@ -1,0 +1,17 @@
+import { Text } from 'ink';
+import type { ConsoleState } from '../state.js';
+import { age, fit } from '../layout.js';
+
+/** Profile (red on production), read-only badge, backend health, age of the last refresh. */
+export function StatusBar({ s, now }: { s: ConsoleState; now: number }) {
+  const health = s.health.map((h) => `${h.subsystem} ${h.ok ? '✓' : '✗'}`).join('  ');
+  const bad = s.health.some((h) => !h.ok);
+  const rest = ` ${s.profile.readOnly ? '[READ-ONLY] ' : ''}│ ${health || 'connecting…'} │ refreshed ${age(s.lastRefresh, now)}${s.demo ? ' │ demo' : ''} `;
+  return (
+    <Text wrap="truncate">
+      <Text bold inverse>{' opsdeck '}</Text>
+      <Text bold backgroundColor={s.profile.production ? 'red' : 'blue'} color="white">{` ${s.profile.name}${s.profile.production ? ' (production)' : ''} `}</Text>
+      <Text color={bad ? 'red' : undefined}>{fit(rest, Math.max(10, s.cols - s.profile.name.length - 25))}</Text>
+    </Text>
+  );
+}

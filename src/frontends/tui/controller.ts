@@ -1,0 +1,428 @@
+import { COMMANDS } from '../../commands/table.js';
+import { applyCandidate } from '../../shell/completion/apply.js';
+import { complete } from '../../shell/completion/complete.js';
+import type { CompletionData } from '../../shell/completion/types.js';
+import { previous, next, record, searchBack } from '../../shell/history.js';
+import { edit, lineOf, EMPTY_LINE, type EditAction } from '../../shell/line-editor.js';
+import type { KeyEvent } from './keys.js';
+import { levelOf, type Plan } from './pane-levels.js';
+import { currentView, PANES, visibleRows, type ConsoleState, type LogEntry, type PaneId, type PaneView } from './state.js';
+import type { Store } from './store.js';
+
+/** What the controller needs from the outside world; start-console wires the real ones. */
+export interface ControllerDeps {
+  store: Store<ConsoleState>;
+  completion: CompletionData;
+  /** Runs one console line (a command); resolves with its exit code. Never throws. */
+  runLine(line: string, signal: AbortSignal): Promise<number>;
+  /** Runs a pasted multi-line block as a script. */
+  runScript(text: string, signal: AbortSignal): Promise<number>;
+  /** Loads rows for a view; throws on backend errors. */
+  loadView(view: PaneView): Promise<PaneView['rows']>;
+  loadDetail(plan: Extract<Plan, { kind: 'detail' }>): Promise<string[]>;
+  editConfig(plan: Extract<Plan, { kind: 'edit-config' }>): Promise<void>;
+  saveHistory(entries: readonly string[]): void;
+  redraw(): void;
+  exit(): void;
+  owner: string;
+  now(): number;
+}
+
+const LOG_CAP = 400;
+
+/**
+ * The console's behaviour, free of widgets: key events in, state transitions and effects out.
+ * Every mutation a pane offers becomes a command line, so it lands in history and recordings.
+ */
+export class Controller {
+  private running: AbortController | null = null;
+  private logId = 0;
+  private refreshing = false;
+
+  constructor(private readonly d: ControllerDeps) {}
+
+  private get s(): ConsoleState {
+    return this.d.store.get();
+  }
+
+  private set(update: (s: ConsoleState) => ConsoleState): void {
+    this.d.store.set(update);
+  }
+
+  handle(ev: KeyEvent): void {
+    const s = this.s;
+    if (s.dialog) return this.dialogKey(ev);
+    if (isKey(ev, 'c', { ctrl: true })) return this.interrupt();
+    if (isKey(ev, 'l', { ctrl: true })) return this.d.redraw();
+    if (s.detail) return this.detailKey(ev);
+    switch (s.focus) {
+      case 'prompt':
+        return this.promptKey(ev);
+      case 'search':
+        return this.searchKey(ev);
+      case 'filter':
+        return this.filterKey(ev);
+      case 'pane':
+        return this.paneKey(ev);
+    }
+  }
+
+  resize(cols: number, rows: number): void {
+    this.set((s) => ({ ...s, cols, rows }));
+  }
+
+  /** Appends output to the log, keeping it capped so memory stays flat in long sessions. */
+  log(entry: Omit<LogEntry, 'id'>): void {
+    this.set((s) => {
+      const log = [...s.log, { ...entry, id: ++this.logId }];
+      let lines = 0;
+      let keepFrom = log.length;
+      while (keepFrom > 0 && lines < LOG_CAP) lines += log[--keepFrom]!.text.split('\n').length + 1;
+      return { ...s, log: log.slice(keepFrom) };
+    });
+  }
+
+  notice(text: string | null): void {
+    this.set((s) => ({ ...s, notice: text }));
+  }
+
+  /** Asks in a dialog; on a production profile the user must type the profile name. */
+  ask(message: string, typeToConfirm: string | null = null): Promise<boolean> {
+    const s = this.s;
+    const mustType = typeToConfirm ?? (s.profile.production ? s.profile.name : null);
+    return new Promise((resolve) => {
+      this.set((st) => ({ ...st, dialog: { message, typeToConfirm: mustType, input: '', resolve } }));
+    });
+  }
+
+  /** Reloads the view on screen. Overlapping calls are dropped; the last good rows are kept on error. */
+  async refreshPane(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    const pane = this.s.pane;
+    const view = currentView(this.s);
+    this.setView(pane, view.level, (v) => ({ ...v, loading: true }));
+    try {
+      const rows = await this.d.loadView(view);
+      this.setView(pane, view.level, (v) => ({ ...v, rows, fetchedAt: this.d.now(), error: null, loading: false, selected: clamp(v.selected, visibleRows({ ...v, rows }).length) }));
+      this.set((s) => ({ ...s, lastRefresh: this.d.now(), health: upsertHealth(s.health, pane, null) }));
+    } catch (e) {
+      const message = (e as Error).message;
+      this.setView(pane, view.level, (v) => ({ ...v, error: message, loading: false }));
+      this.set((s) => ({ ...s, health: upsertHealth(s.health, pane, message) }));
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  // ----- prompt -----
+
+  private promptKey(ev: KeyEvent): void {
+    const s = this.s;
+    const menu = s.completion?.open ? s.completion : null;
+    if (ev.kind === 'paste') {
+      if (ev.text.includes('\n')) return void this.runPaste(ev.text);
+      return this.editLine({ type: 'insert', text: ev.text });
+    }
+    if (ev.kind === 'char') return this.editLine({ type: 'insert', text: ev.text });
+    const { name, ctrl, meta, shift } = ev;
+    if (menu) {
+      if (name === 'tab' || name === 'down' || (ctrl && name === 'n')) return this.moveMenu(shift && name === 'tab' ? -1 : 1);
+      if (name === 'up' || (ctrl && name === 'p')) return this.moveMenu(-1);
+      if (name === 'enter') return this.acceptMenu();
+      if (name === 'escape') return this.set((st) => ({ ...st, completion: st.completion ? { ...st.completion, open: false } : null }));
+    }
+    if (name === 'enter') return void this.submit();
+    if (name === 'tab') return this.openMenu();
+    if (name === 'escape') return this.set((st) => ({ ...st, focus: 'pane', completion: null }));
+    if (meta && /^[1-4]$/.test(name)) return this.switchPane(PANES[Number(name) - 1]!);
+    if (ctrl && name === 'd') {
+      if (s.line.text === '') return this.d.exit();
+      return this.editLine({ type: 'delete' });
+    }
+    if (ctrl && name === 'r') return this.set((st) => ({ ...st, focus: 'search', search: { query: '', index: null } }));
+    if (name === 'up' || (ctrl && name === 'p')) return this.historyMove(-1);
+    if (name === 'down' || (ctrl && name === 'n')) return this.historyMove(1);
+    if (name === 'right' && !ctrl && !meta && s.line.cursor === s.line.text.length && s.completion?.result.hint) {
+      return this.editLine({ type: 'insert', text: s.completion.result.hint });
+    }
+    const action = editActionFor(ev);
+    if (action) this.editLine(action);
+  }
+
+  private editLine(action: EditAction): void {
+    this.set((s) => ({ ...s, line: edit(s.line, action), notice: null }));
+    this.updateHint(false);
+  }
+
+  private updateHint(open: boolean): void {
+    const { text, cursor } = this.s.line;
+    const result = text.trim() === '' ? null : complete(COMMANDS, text, cursor, this.d.completion, 50);
+    this.set((s) => ({ ...s, completion: result ? { result, selected: 0, open: open && result.items.length > 0 } : null }));
+  }
+
+  private openMenu(): void {
+    const { text, cursor } = this.s.line;
+    const result = complete(COMMANDS, text, cursor, this.d.completion, 50);
+    if (result.items.length === 1) {
+      const applied = applyCandidate(text, result, result.items[0]!);
+      this.set((s) => ({ ...s, line: lineOf(applied.text, applied.cursor) }));
+      return this.updateHint(false);
+    }
+    this.set((s) => ({ ...s, completion: { result, selected: 0, open: result.items.length > 0 } }));
+  }
+
+  private moveMenu(delta: number): void {
+    this.set((s) => {
+      if (!s.completion) return s;
+      const n = s.completion.result.items.length;
+      return { ...s, completion: { ...s.completion, selected: (s.completion.selected + delta + n) % n } };
+    });
+  }
+
+  private acceptMenu(): void {
+    const c = this.s.completion;
+    if (!c) return;
+    const candidate = c.result.items[c.selected];
+    if (!candidate) return;
+    const applied = applyCandidate(this.s.line.text, c.result, candidate);
+    this.set((s) => ({ ...s, line: lineOf(applied.text, applied.cursor), completion: null }));
+    this.updateHint(false);
+  }
+
+  private historyMove(dir: -1 | 1): void {
+    const s = this.s;
+    const moved = dir < 0 ? previous(s.history, s.line.text) : next(s.history);
+    if (!moved) return;
+    this.set((st) => ({ ...st, history: moved.state, line: lineOf(moved.line), completion: null }));
+  }
+
+  private searchKey(ev: KeyEvent): void {
+    const s = this.s;
+    const search = s.search ?? { query: '', index: null };
+    if (ev.kind === 'char' || ev.kind === 'paste') return this.updateSearch(search.query + ev.text.replace(/\n/g, ' '), undefined);
+    if (ev.name === 'backspace') return this.updateSearch(search.query.slice(0, -1), undefined);
+    if (ev.ctrl && ev.name === 'r') return this.updateSearch(search.query, search.index ?? undefined);
+    if (ev.name === 'escape' || (ev.ctrl && ev.name === 'g')) return this.set((st) => ({ ...st, focus: 'prompt', search: null }));
+    // Any other key accepts the match into the line, then acts on it (Enter runs it).
+    const match = search.index === null ? null : s.history.entries[search.index];
+    this.set((st) => ({ ...st, focus: 'prompt', search: null, line: match ? lineOf(match) : st.line }));
+    if (ev.name === 'enter') void this.submit();
+  }
+
+  private updateSearch(query: string, before: number | undefined): void {
+    const hit = searchBack(this.s.history, query, before);
+    this.set((s) => ({ ...s, search: { query, index: hit ? hit.index : before !== undefined ? (s.search?.index ?? null) : null } }));
+  }
+
+  private async submit(): Promise<void> {
+    const line = this.s.line.text.trim();
+    if (line === '') return;
+    if (this.running) return this.notice('a command is still running; Ctrl-C cancels it');
+    const history = record(this.s.history, line);
+    this.set((s) => ({ ...s, line: EMPTY_LINE, history, completion: null, notice: null }));
+    this.d.saveHistory(history.entries);
+    if (line === 'exit' || line === 'quit') return this.d.exit();
+    if (line === 'clear') return this.set((s) => ({ ...s, log: [] }));
+    await this.execute(line, (signal) => this.d.runLine(line, signal));
+  }
+
+  private async runPaste(text: string): Promise<void> {
+    if (this.running) return this.notice('a command is still running; Ctrl-C cancels it');
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
+    this.log({ line: null, text: `running a pasted script of ${lines.length} lines`, exitCode: null });
+    await this.execute(`(pasted script, ${lines.length} lines)`, (signal) => this.d.runScript(text, signal));
+  }
+
+  /** Runs a command line from the prompt or a pane action; pane data reloads afterwards. */
+  async execute(label: string, run: (signal: AbortSignal) => Promise<number>): Promise<number> {
+    const ac = new AbortController();
+    this.running = ac;
+    this.set((s) => ({ ...s, running: { line: label, startedAt: this.d.now() } }));
+    try {
+      return await run(ac.signal);
+    } finally {
+      this.running = null;
+      this.set((s) => ({ ...s, running: null }));
+      void this.refreshPane();
+    }
+  }
+
+  private interrupt(): void {
+    if (this.running) {
+      this.running.abort();
+      return this.notice('cancelling…');
+    }
+    const s = this.s;
+    if (s.focus === 'filter') return this.filterKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
+    this.set((st) => ({ ...st, line: EMPTY_LINE, completion: null, search: null, focus: st.focus === 'search' ? 'prompt' : st.focus, notice: 'line cleared (Ctrl-D on an empty line exits)' }));
+  }
+
+  // ----- panes -----
+
+  private paneKey(ev: KeyEvent): void {
+    const s = this.s;
+    const view = currentView(s);
+    const rows = visibleRows(view);
+    if (ev.kind === 'paste') return;
+    const ch = ev.kind === 'char' ? ev.text : null;
+    const name = ev.kind === 'key' ? ev.name : null;
+    if (ch && /^[1-4]$/.test(ch)) return this.switchPane(PANES[Number(ch) - 1]!);
+    if (name === 'tab') return this.switchPane(PANES[(PANES.indexOf(s.pane) + (ev.kind === 'key' && ev.shift ? PANES.length - 1 : 1)) % PANES.length]!);
+    if (ch === 'j' || name === 'down') return this.select(view.selected + 1, rows.length);
+    if (ch === 'k' || name === 'up') return this.select(view.selected - 1, rows.length);
+    if (ch === 'g' || name === 'home') return this.select(0, rows.length);
+    if (ch === 'G' || name === 'end') return this.select(rows.length - 1, rows.length);
+    if (name === 'pagedown' || (ev.kind === 'key' && ev.ctrl && name === 'f')) return this.select(view.selected + this.pageSize(), rows.length);
+    if (name === 'pageup' || (ev.kind === 'key' && ev.ctrl && name === 'b')) return this.select(view.selected - this.pageSize(), rows.length);
+    if (ch === '/') return this.set((st) => ({ ...st, focus: 'filter' }));
+    if (ch === ':' || ch === 'i') return this.set((st) => ({ ...st, focus: 'prompt' }));
+    if (ch === 'R') return void this.refreshPane();
+    if (name === 'escape' || name === 'backspace') {
+      if (s.views[s.pane].length > 1) return this.popView();
+      if (view.filter !== '') return this.setView(s.pane, view.level, (v) => ({ ...v, filter: '', selected: 0 }));
+      return this.set((st) => ({ ...st, focus: 'prompt' }));
+    }
+    const row = rows[view.selected];
+    const level = levelOf(s.pane, view);
+    if (name === 'enter' && row && level.enter) return void this.runPlan(level.enter(row));
+    const action = ch ? level.actions.find((a) => a.key === ch) : undefined;
+    if (action && row) {
+      if (action.mutates && s.profile.readOnly) return this.notice(`profile ${s.profile.name} is read-only: "${action.label}" is disabled`);
+      void this.runPlan(action.plan(row, this.d.owner));
+    }
+  }
+
+  private pageSize(): number {
+    return Math.max(1, this.s.rows - 12);
+  }
+
+  private async runPlan(plan: Plan | null): Promise<void> {
+    if (!plan) return;
+    if (plan.kind === 'drill') {
+      const view: PaneView = { pane: this.s.pane, level: plan.level, title: plan.title, columns: plan.columns, rows: [], fetchedAt: null, error: null, loading: true, selected: 0, filter: '' };
+      this.set((s) => ({ ...s, views: { ...s.views, [s.pane]: [...s.views[s.pane], view] } }));
+      return this.refreshPane();
+    }
+    if (plan.kind === 'detail') {
+      this.set((s) => ({ ...s, detail: { title: plan.title, lines: ['loading…'], scroll: 0 } }));
+      try {
+        const lines = await this.d.loadDetail(plan);
+        this.set((s) => (s.detail ? { ...s, detail: { ...s.detail, lines } } : s));
+      } catch (e) {
+        this.set((s) => (s.detail ? { ...s, detail: { ...s.detail, lines: [`error: ${(e as Error).message}`] } } : s));
+      }
+      return;
+    }
+    if (plan.kind === 'edit-config') return this.d.editConfig(plan);
+    if (this.running) return this.notice('a command is still running; Ctrl-C cancels it');
+    if (plan.confirm !== null && !(await this.ask(plan.confirm))) return this.notice('cancelled; nothing was changed');
+    // The user already confirmed here, and a replay of the recording cannot prompt: pass --yes.
+    const line = plan.confirm !== null ? `${plan.line} --yes` : plan.line;
+    const history = record(this.s.history, line);
+    this.set((s) => ({ ...s, history }));
+    this.d.saveHistory(history.entries);
+    await this.execute(line, (signal) => this.d.runLine(line, signal));
+  }
+
+  private switchPane(pane: PaneId): void {
+    this.set((s) => ({ ...s, pane, detail: null }));
+    void this.refreshPane();
+  }
+
+  private popView(): void {
+    this.set((s) => ({ ...s, views: { ...s.views, [s.pane]: s.views[s.pane].slice(0, -1) } }));
+    void this.refreshPane();
+  }
+
+  private select(index: number, count: number): void {
+    const s = this.s;
+    this.setView(s.pane, currentView(s).level, (v) => ({ ...v, selected: clamp(index, count) }));
+  }
+
+  private setView(pane: PaneId, level: string, update: (v: PaneView) => PaneView): void {
+    this.set((s) => {
+      const stack = s.views[pane];
+      const i = stack.findIndex((v) => v.level === level);
+      if (i < 0) return s;
+      const copy = [...stack];
+      copy[i] = update(stack[i]!);
+      return { ...s, views: { ...s.views, [pane]: copy } };
+    });
+  }
+
+  private filterKey(ev: KeyEvent): void {
+    const s = this.s;
+    const view = currentView(s);
+    if (ev.kind === 'char' || ev.kind === 'paste') {
+      return this.setView(s.pane, view.level, (v) => ({ ...v, filter: v.filter + ev.text.replace(/\n/g, ' '), selected: 0 }));
+    }
+    if (ev.name === 'backspace') return this.setView(s.pane, view.level, (v) => ({ ...v, filter: v.filter.slice(0, -1), selected: 0 }));
+    if (ev.name === 'escape') {
+      this.setView(s.pane, view.level, (v) => ({ ...v, filter: '', selected: 0 }));
+      return this.set((st) => ({ ...st, focus: 'pane' }));
+    }
+    if (ev.name === 'enter') return this.set((st) => ({ ...st, focus: 'pane' }));
+  }
+
+  private detailKey(ev: KeyEvent): void {
+    const d = this.s.detail!;
+    const name = ev.kind === 'key' ? ev.name : null;
+    const ch = ev.kind === 'char' ? ev.text : null;
+    const max = Math.max(0, d.lines.length - 1);
+    if (name === 'escape' || ch === 'q' || name === 'enter' || name === 'backspace') return this.set((s) => ({ ...s, detail: null }));
+    const scroll = ch === 'j' || name === 'down' ? d.scroll + 1 : ch === 'k' || name === 'up' ? d.scroll - 1 : name === 'pagedown' ? d.scroll + this.pageSize() : name === 'pageup' ? d.scroll - this.pageSize() : d.scroll;
+    this.set((s) => (s.detail ? { ...s, detail: { ...s.detail, scroll: Math.max(0, Math.min(max, scroll)) } } : s));
+  }
+
+  private dialogKey(ev: KeyEvent): void {
+    const dialog = this.s.dialog!;
+    const close = (ok: boolean) => {
+      this.set((s) => ({ ...s, dialog: null }));
+      dialog.resolve(ok);
+    };
+    if (ev.kind === 'key' && (ev.name === 'escape' || (ev.ctrl && ev.name === 'c'))) return close(false);
+    if (dialog.typeToConfirm !== null) {
+      if (ev.kind === 'char' || ev.kind === 'paste') return this.set((s) => (s.dialog ? { ...s, dialog: { ...s.dialog, input: s.dialog.input + ev.text } } : s));
+      if (ev.name === 'backspace') return this.set((s) => (s.dialog ? { ...s, dialog: { ...s.dialog, input: s.dialog.input.slice(0, -1) } } : s));
+      if (ev.name === 'enter') return close(dialog.input === dialog.typeToConfirm);
+      return;
+    }
+    if (ev.kind === 'char' && /^[yY]$/.test(ev.text)) return close(true);
+    if ((ev.kind === 'char' && /^[nN]$/.test(ev.text)) || (ev.kind === 'key' && ev.name === 'enter')) return close(false);
+  }
+}
+
+function clamp(i: number, count: number): number {
+  return count === 0 ? 0 : Math.max(0, Math.min(count - 1, i));
+}
+
+function upsertHealth(health: ConsoleState['health'], subsystem: string, error: string | null): ConsoleState['health'] {
+  return [...health.filter((h) => h.subsystem !== subsystem), { subsystem, ok: error === null, error }];
+}
+
+function isKey(ev: KeyEvent, name: string, mods: { ctrl?: boolean; meta?: boolean }): boolean {
+  return ev.kind === 'key' && ev.name === name && ev.ctrl === (mods.ctrl ?? false) && ev.meta === (mods.meta ?? false);
+}
+
+/** The emacs key map of the prompt. */
+function editActionFor(ev: Extract<KeyEvent, { kind: 'key' }>): EditAction | null {
+  const { name, ctrl, meta } = ev;
+  if (ctrl) {
+    const map: Partial<Record<string, EditAction['type']>> = { a: 'home', e: 'end', b: 'left', f: 'right', k: 'kill-to-end', u: 'kill-to-start', w: 'kill-word-back', y: 'yank', t: 'transpose', h: 'backspace' };
+    if (name === 'left') return { type: 'word-left' };
+    if (name === 'right') return { type: 'word-right' };
+    const t = map[name];
+    return t ? ({ type: t } as EditAction) : null;
+  }
+  if (meta) {
+    if (name === 'b' || name === 'left') return { type: 'word-left' };
+    if (name === 'f' || name === 'right') return { type: 'word-right' };
+    if (name === 'd') return { type: 'kill-word-forward' };
+    if (name === 'backspace') return { type: 'kill-word-back' };
+    return null;
+  }
+  const plain: Partial<Record<string, EditAction['type']>> = { backspace: 'backspace', delete: 'delete', left: 'left', right: 'right', home: 'home', end: 'end' };
+  const t = plain[name];
+  return t ? ({ type: t } as EditAction) : null;
+}

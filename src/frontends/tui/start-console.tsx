@@ -1,0 +1,241 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { render } from 'ink';
+import { COMMANDS } from '../../commands/table.js';
+import { exitCodeOf } from '../../core/errors.js';
+import { diffLines, unifiedDiff } from '../../core/line-diff.js';
+import { runReplay, scriptLines } from '../../shell/replay-runner.js';
+import { tokenize } from '../../shell/tokenize.js';
+import { PLAIN, type Style } from '../../render/style.js';
+import { colorAllowed } from '../cli/cli-io.js';
+import { parseArgs, type TopLevel } from '../cli/build-program.js';
+import { DEFAULT_OWNER, execute, formatError, toOpsError, type FrontendIo } from '../execute.js';
+import type { SessionPool } from '../session-pool.js';
+import { App } from './components/App.js';
+import { Controller } from './controller.js';
+import { DemoAnimator } from './demo-animator.js';
+import { KeyParser } from './keys.js';
+import { LiveCache } from './live-cache.js';
+import { levelOf } from './pane-levels.js';
+import { Recorder, redactLine } from './recorder.js';
+import { Refresher } from './refresher.js';
+import { commandLine } from './shell-quote.js';
+import { initialState, type ConsoleState } from './state.js';
+import { Store } from './store.js';
+import { enterConsoleMode } from './terminal.js';
+
+export interface ConsoleOptions {
+  top: TopLevel;
+  pool: SessionPool;
+  env: NodeJS.ProcessEnv;
+  version: string;
+}
+
+/** Opens the interactive console on a terminal. Resolves with the exit code when the user leaves. */
+export async function startConsole({ top, pool, env, version }: ConsoleOptions): Promise<number> {
+  const globals = { ...top.globals };
+  let demoDir: string | null = null;
+  if (top.demo && globals.dataDir === undefined && !env.OPSDECK_DATA_DIR) {
+    // The demo animates a throwaway store, so it never scribbles on the user's real data dir.
+    demoDir = mkdtempSync(join(tmpdir(), 'opsdeck-demo-'));
+    globals.dataDir = demoDir;
+  }
+  const { session, profiles } = await pool.get(globals);
+  const color = globals.color && colorAllowed(env, true);
+  const style = color ? await chalkStyle() : PLAIN;
+  if (top.demo) {
+    const demo = COMMANDS.find((c) => c.path[0] === 'demo')!;
+    const parsed = parseArgs(COMMANDS, ['demo'], 'replay', version);
+    if (parsed.kind === 'command') await execute({ ...parsed.inv, spec: demo, globals }, pool, quietIo(), version);
+  }
+  const historyFile = historyPath(env, session.profile.name);
+  const store = new Store<ConsoleState>(
+    initialState(process.stdout.columns || 100, process.stdout.rows || 30, { name: session.profile.name, production: session.profile.production, readOnly: session.profile.readOnly }, readHistory(historyFile), top.demo),
+  );
+  const cache = new LiveCache(session, profiles);
+  void cache.refresh();
+  const recorder = top.record ? new Recorder(top.record, session.profile.name, new Date()) : null;
+  const terminal = enterConsoleMode(process.stdin, process.stdout);
+  let finish!: (code: number) => void;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+
+  const consoleIo = (signal: AbortSignal, sink: { out: string; err: string }): FrontendIo => ({
+    out: (t) => void (sink.out += t),
+    err: (t) => void (sink.err += t),
+    defaultFormat: 'table',
+    signal,
+    style: async (c) => (c ? style : PLAIN),
+    ask: (req) => controller.ask(req.message, req.typeToConfirm ?? null),
+  });
+
+  /** Runs one line exactly as a script line would run, and logs what it printed. */
+  const runLine = async (line: string, signal: AbortSignal): Promise<number> => {
+    const sink = { out: '', err: '' };
+    let code: number;
+    try {
+      const parsed = parseArgs(COMMANDS, tokenize(line, (n) => env[n]), 'replay', version);
+      if (parsed.kind === 'command') {
+        const g = { ...parsed.inv.globals };
+        if (g.profile === undefined) g.profile = globals.profile;
+        if (g.config === undefined) g.config = globals.config;
+        if (g.dataDir === undefined) g.dataDir = globals.dataDir;
+        code = (await execute({ ...parsed.inv, globals: g }, pool, consoleIo(signal, sink), version)).exitCode;
+      } else {
+        sink.out = parsed.kind === 'printed' ? parsed.text : '';
+        code = 0;
+      }
+    } catch (e) {
+      const err = toOpsError(e);
+      sink.err = formatError(err) + '\n';
+      code = exitCodeOf(err.kind);
+    }
+    controller.log({ line, text: (sink.out + sink.err).replace(/\n$/, ''), exitCode: code });
+    recorder?.command(line, code);
+    return code;
+  };
+
+  const controller = new Controller({
+    store,
+    completion: cache,
+    runLine,
+    runScript: async (text, signal) => {
+      const summary = await runReplay(scriptLines('<paste>', text), {
+        vars: {},
+        env,
+        continueOnError: false,
+        echo: false,
+        report: (t) => controller.log({ line: null, text: t.replace(/\n$/, ''), exitCode: null }),
+        exec: async (words) => {
+          const before = store.get().log.length;
+          const exitCode = await runLine(commandLine(words), signal);
+          const entry = store.get().log.slice(before).pop();
+          return { exitCode, stdout: entry?.text ?? '', stderr: exitCode === 0 ? '' : (entry?.text ?? ''), data: undefined };
+        },
+      });
+      return summary.exitCode;
+    },
+    loadView: (view) => levelOf(view.pane, view).load(session, Date.now()),
+    loadDetail: (plan) => plan.load(session),
+    editConfig: async (plan) => {
+      const ref = { namespace: plan.namespace, group: plan.group, dataId: plan.dataId };
+      const config = await session.config();
+      const current = await config.get(ref).catch((e: unknown) => {
+        controller.notice(`cannot load ${plan.dataId}: ${(e as Error).message}`);
+        return null;
+      });
+      if (!current) return;
+      const dir = mkdtempSync(join(tmpdir(), 'opsdeck-edit-'));
+      const file = join(dir, plan.dataId.replace(/[^\w.-]/g, '_'));
+      writeFileSync(file, current.content);
+      const editor = env.VISUAL || env.EDITOR || 'vi';
+      const result = terminal.suspend(() => spawnSync(`${editor} ${JSON.stringify(file)}`, { shell: true, stdio: 'inherit' }));
+      redraw();
+      const edited = readFileSync(file, 'utf8');
+      if (result.status !== 0) return void controller.notice(`${editor} exited with ${result.status ?? result.signal}; nothing was published`);
+      if (edited === current.content) {
+        rmSync(dir, { recursive: true, force: true });
+        return void controller.notice(`no changes to ${plan.dataId}`);
+      }
+      store.set((s) => ({ ...s, detail: { title: `review: ${plan.dataId} version ${current.version} → new`, lines: unifiedDiff(diffLines(current.content, edited)), scroll: 0 } }));
+      const ok = await controller.ask(`Publish the edited ${plan.dataId}? It is compare-and-set: it fails if someone changed it since version ${current.version}.`);
+      store.set((s) => ({ ...s, detail: null }));
+      if (!ok) return void controller.notice(`not published; your edit is kept in ${file}`);
+      const path = recorder ? recorder.attach(plan.dataId, edited) : file;
+      const words = ['config', 'set', plan.dataId, '--file', path, '--if-md5', current.md5, '--type', current.type];
+      if (plan.namespace !== 'public') words.push('--namespace', plan.namespace);
+      if (plan.group !== 'DEFAULT_GROUP') words.push('--group', plan.group);
+      const line = commandLine(words);
+      await controller.execute(line, (signal) => runLine(line, signal));
+    },
+    saveHistory: (entries) => writeHistory(historyFile, entries),
+    redraw: () => redraw(),
+    exit: () => finish(0),
+    owner: DEFAULT_OWNER,
+    now: Date.now,
+  });
+
+  const ink = render(<App store={store} />, {
+    // Ink gets a dummy stdin: opsdeck reads keys itself, so there is one reader and raw mode never drops.
+    stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+    stdout: process.stdout,
+    exitOnCtrlC: false,
+    patchConsole: false,
+    maxFps: 60,
+    incrementalRendering: false,
+  });
+  const redraw = () => {
+    ink.clear();
+    store.set((s) => ({ ...s }));
+  };
+
+  const parser = new KeyParser();
+  let escTimer: NodeJS.Timeout | null = null;
+  const onData = (chunk: string) => {
+    if (escTimer) clearTimeout(escTimer);
+    for (const ev of parser.feed(chunk)) controller.handle(ev);
+    // A lone ESC is the Escape key once no sequence follows within 30 ms.
+    escTimer = setTimeout(() => parser.flush().forEach((ev) => controller.handle(ev)), 30);
+  };
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', onData);
+  process.stdin.resume();
+  const onResize = () => {
+    controller.resize(process.stdout.columns, process.stdout.rows);
+    redraw();
+  };
+  process.stdout.on('resize', onResize);
+
+  const refreshMs = top.refreshMs ?? 2000;
+  const refresher = new Refresher(refreshMs, () => controller.refreshPane());
+  refresher.start();
+  const animator = top.demo ? new DemoAnimator(session) : null;
+  animator?.start();
+  if (top.demo) controller.log({ line: null, text: 'demo: the fleet is animated in a throwaway data dir; try "services show gateway" or press Esc for the panes', exitCode: null });
+
+  const code = await done;
+  refresher.stop();
+  animator?.stop();
+  process.stdin.off('data', onData);
+  process.stdout.off('resize', onResize);
+  process.stdin.pause();
+  ink.unmount();
+  terminal.restore();
+  if (demoDir) rmSync(demoDir, { recursive: true, force: true });
+  return code;
+}
+
+async function chalkStyle(): Promise<Style> {
+  const { Chalk } = await import('chalk');
+  const c = new Chalk({ level: 1 });
+  return { bold: c.bold, dim: c.dim, red: c.red, green: c.green, yellow: c.yellow, cyan: c.cyan };
+}
+
+function quietIo(): FrontendIo {
+  return { out: () => undefined, err: () => undefined, defaultFormat: 'json', signal: new AbortController().signal, style: async () => PLAIN };
+}
+
+/** History lives per profile under $XDG_STATE_HOME, so prod and dev commands never mix. */
+export function historyPath(env: NodeJS.ProcessEnv, profile: string): string {
+  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME !== '' ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  return join(base, 'opsdeck', 'history', `${profile.replace(/[^\w.-]/g, '_')}.txt`);
+}
+
+function readHistory(path: string): string[] {
+  try {
+    return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  } catch {
+    return [];
+  }
+}
+
+function writeHistory(path: string, entries: readonly string[]): void {
+  try {
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, entries.map(redactLine).join('\n') + '\n', { mode: 0o600 });
+  } catch {
+    // History is a convenience: a read-only home must not break the console.
+  }
+}

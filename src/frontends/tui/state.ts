@@ -1,0 +1,124 @@
+import type { CompletionResult } from '../../shell/completion/types.js';
+import { EMPTY_LINE, type LineState } from '../../shell/line-editor.js';
+import { historyOf, type HistoryState } from '../../shell/history.js';
+
+export type PaneId = 'services' | 'config' | 'locks' | 'metrics';
+export const PANES: readonly PaneId[] = ['services', 'config', 'locks', 'metrics'];
+
+export type Tone = 'ok' | 'warn' | 'bad' | 'dim' | 'plain';
+
+export interface PaneRow {
+  /** Stable identity, so the selection survives a refresh that reorders rows. */
+  key: string;
+  cells: string[];
+  tone: Tone;
+  data: unknown;
+}
+
+/** One view of a pane: the top list, or a drill-down such as one service's instances. */
+export interface PaneView {
+  pane: PaneId;
+  /** Identifies the drill-down level, e.g. "instances:public/DEFAULT_GROUP/orders". */
+  level: string;
+  title: string;
+  columns: string[];
+  rows: PaneRow[];
+  fetchedAt: number | null;
+  error: string | null;
+  loading: boolean;
+  selected: number;
+  filter: string;
+}
+
+export interface LogEntry {
+  id: number;
+  /** The command line as run, shown with a prompt marker; null for notices. */
+  line: string | null;
+  text: string;
+  exitCode: number | null;
+}
+
+export interface Dialog {
+  message: string;
+  /** When set, the user must type exactly this. */
+  typeToConfirm: string | null;
+  input: string;
+  resolve(ok: boolean): void;
+}
+
+export interface Detail {
+  title: string;
+  lines: string[];
+  scroll: number;
+}
+
+export type Focus = 'prompt' | 'pane' | 'filter' | 'search';
+
+export interface ConsoleState {
+  cols: number;
+  rows: number;
+  focus: Focus;
+  line: LineState;
+  history: HistoryState;
+  /** Ctrl-R: the query and the history index of the current match. */
+  search: { query: string; index: number | null } | null;
+  completion: { result: CompletionResult; selected: number; open: boolean } | null;
+  log: LogEntry[];
+  running: { line: string; startedAt: number } | null;
+  pane: PaneId;
+  /** Stack of views per pane; the last one is shown. */
+  views: Record<PaneId, PaneView[]>;
+  detail: Detail | null;
+  dialog: Dialog | null;
+  profile: { name: string; production: boolean; readOnly: boolean };
+  health: Array<{ subsystem: string; ok: boolean; error: string | null }>;
+  lastRefresh: number | null;
+  notice: string | null;
+  demo: boolean;
+}
+
+export function initialState(cols: number, rows: number, profile: ConsoleState['profile'], history: readonly string[], demo: boolean): ConsoleState {
+  const top = (pane: PaneId, title: string, columns: string[]): PaneView[] => [
+    { pane, level: 'top', title, columns, rows: [], fetchedAt: null, error: null, loading: true, selected: 0, filter: '' },
+  ];
+  return {
+    cols,
+    rows,
+    focus: 'prompt',
+    line: EMPTY_LINE,
+    history: historyOf(history),
+    search: null,
+    completion: null,
+    log: [],
+    running: null,
+    pane: 'services',
+    views: {
+      services: top('services', 'services', ['NAMESPACE', 'GROUP', 'SERVICE', 'INSTANCES', 'HEALTHY']),
+      config: top('config', 'config', ['NAMESPACE', 'GROUP', 'DATA ID', 'TYPE', 'VER', 'MD5']),
+      locks: top('locks', 'locks', ['BACKEND', 'LOCK', 'HOLDER', 'TOKEN', 'LEASE LEFT', 'WAITERS']),
+      metrics: top('metrics', 'metrics', ['']),
+    },
+    detail: null,
+    dialog: null,
+    profile,
+    health: [],
+    lastRefresh: null,
+    notice: null,
+    demo,
+  };
+}
+
+/** Rows of a view after its filter: case-insensitive, every word must appear in some cell. */
+export function visibleRows(view: PaneView): PaneRow[] {
+  const words = view.filter.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return view.rows;
+  return view.rows.filter((r) => {
+    const hay = r.cells.join(' ').toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}
+
+export function currentView(s: ConsoleState): PaneView {
+  const stack = s.views[s.pane];
+  return stack[stack.length - 1]!;
+}

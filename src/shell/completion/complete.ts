@@ -1,0 +1,127 @@
+import type { CommandSpec, CompletionSource } from '../../commands/types.js';
+import { analyzeLine, optionsOf, type LineContext, type Target } from './analyze-line.js';
+import { fuzzyIndexOf } from './fuzzy-index.js';
+import { GLOBAL_OPTIONS } from './global-options.js';
+import { rank } from './rank.js';
+import type { Candidate, CompletionData, CompletionResult } from './types.js';
+
+/**
+ * Completes the word under the cursor of a console line: command words, flags, flag values and
+ * positional arguments, ranked by how well they match what is typed (see `rank`). Pure and
+ * synchronous: live data comes from `data`, and data that is not cached yet only triggers
+ * `data.want`, with no items this time.
+ */
+export function complete(commands: readonly CommandSpec[], line: string, cursor: number, data: CompletionData, limit = 50): CompletionResult {
+  const ctx = analyzeLine(commands, line, cursor);
+  const items = limit > 0 ? candidates(commands, ctx.target, ctx.partial, data, limit) : [];
+  return { from: ctx.from, to: ctx.to, items, hint: hintFor(ctx, cursor, items[0]) };
+}
+
+function candidates(commands: readonly CommandSpec[], target: Target, partial: string, data: CompletionData, limit: number): Candidate[] {
+  switch (target.kind) {
+    case 'none':
+      return [];
+    case 'command':
+      return commandWords(commands, target.words, partial, limit);
+    case 'flag':
+      return flags(target.spec, target.present, partial, limit);
+    case 'value':
+      return values(target.source, target.label, target.service, partial, data, limit);
+  }
+}
+
+/** The next words of command paths after `words`, described by the command or, for a noun, its verbs. */
+function commandWords(commands: readonly CommandSpec[], words: readonly string[], partial: string, limit: number): Candidate[] {
+  const next = new Map<string, { summary?: string; verbs: string[] }>();
+  for (const c of commands) {
+    if (c.path.length <= words.length || !words.every((w, i) => c.path[i] === w)) continue;
+    const word = c.path[words.length]!;
+    const entry = next.get(word) ?? { verbs: [] };
+    if (c.path.length === words.length + 1) entry.summary = c.summary;
+    else entry.verbs.push(c.path[words.length + 1]!);
+    next.set(word, entry);
+  }
+  return rank([...next.keys()], partial, limit).map((word) => {
+    const entry = next.get(word)!;
+    return { value: word, description: entry.summary ?? entry.verbs.join(', '), kind: 'command' };
+  });
+}
+
+/**
+ * Flag names of the command and the global flags, minus non-repeatable ones already on the line.
+ * Dashes are not part of the match ("--ty" looks for "ty"), or every flag would match "--". With
+ * nothing typed, the command's own flags come before the global ones: they are the likelier want.
+ */
+function flags(spec: CommandSpec | null, present: ReadonlySet<string>, partial: string, limit: number): Candidate[] {
+  const offered = optionsOf(spec).filter((o) => o.repeatable || !present.has(o.name));
+  const byName = new Map(offered.map((o) => [o.name, o]));
+  const query = partial.replace(/^-+/, '');
+  let names: string[];
+  if (query === '') {
+    const globals = new Set(GLOBAL_OPTIONS.map((g) => g.name));
+    const own = offered.filter((o) => spec !== null && !globals.has(o.name)).map((o) => o.name);
+    const global = offered.filter((o) => spec === null || globals.has(o.name)).map((o) => o.name);
+    names = [...rank(own, '', limit), ...rank(global, '', limit)].slice(0, limit);
+  } else {
+    names = rank([...byName.keys()], query, limit);
+  }
+  return names.map((name) => ({ value: `--${name}`, description: byName.get(name)!.summary, kind: 'flag' }));
+}
+
+function values(source: CompletionSource, label: string, service: string | undefined, partial: string, data: CompletionData, limit: number): Candidate[] {
+  let list: readonly string[];
+  if (typeof source !== 'string') {
+    // Choices are a handful of words: rank them directly.
+    return rank(source, partial, limit).map((value) => ({ value, description: label, kind: 'value' }));
+  }
+  switch (source) {
+    case 'service':
+      list = data.services();
+      break;
+    case 'config':
+      list = data.configIds();
+      break;
+    case 'lock':
+      list = data.locks();
+      break;
+    case 'profile':
+      list = data.profiles();
+      break;
+    case 'namespace':
+      list = data.namespaces();
+      break;
+    case 'group':
+      list = data.groups();
+      break;
+    case 'instance': {
+      if (service === undefined) return [];
+      const instances = data.instances(service);
+      if (instances === undefined) {
+        data.want?.({ kind: 'instances', service });
+        return [];
+      }
+      list = instances;
+      break;
+    }
+    case 'command':
+      // Resolved to command words by analyzeLine; never a value list.
+      return [];
+  }
+  return fuzzyIndexOf(list)
+    .search(partial, limit)
+    .map((value) => ({ value, description: label, kind: 'value' }));
+}
+
+/**
+ * The rest of the best candidate when it extends exactly what is typed (same case) and the cursor
+ * is at the end of the word, so accepting the hint is inserting it at the cursor. No hint for an
+ * empty word (a guess out of nothing), or when the rest could not be typed as is inside the word's
+ * quoting (a space in a bare word, a quote inside the same quotes).
+ */
+function hintFor(ctx: LineContext, cursor: number, best: Candidate | undefined): string {
+  if (!best || ctx.partial === '' || cursor !== ctx.to) return '';
+  if (!best.value.startsWith(ctx.partial)) return '';
+  const rest = best.value.slice(ctx.partial.length);
+  const unsafe = ctx.open === "'" ? /'/ : ctx.open === '"' ? /["\\$]/ : /[\s'"\\]|\$\{/;
+  return unsafe.test(rest) ? '' : rest;
+}

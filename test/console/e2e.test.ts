@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { BIN, opsdeck, sandbox } from '../helpers/cli.js';
+import { Tmux } from '../helpers/tmux.js';
+
+let box: ReturnType<typeof sandbox>;
+let term: Tmux;
+
+beforeEach(() => {
+  box = sandbox();
+  term = new Tmux(120, 32);
+});
+afterEach(() => {
+  term.kill();
+  box.cleanup();
+});
+
+/** Runs the console in tmux; after it exits, the shell prints its exit code and the tty mode. */
+function startConsole(extraEnv: Record<string, string> = {}, args = '') {
+  const env = { ...box.env, ...extraEnv, TERM: 'xterm-256color', NO_COLOR: undefined, CI: undefined };
+  term.start(`${process.execPath} ${BIN} ${args}; echo "EXITED:$?"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 60`, env);
+}
+
+describe('console end to end, in a real terminal', () => {
+  it('completes, runs, switches panes, filters, drains with confirmation, resizes and exits cleanly', async () => {
+    expect(opsdeck(box.env, ['demo']).code).toBe(0);
+    startConsole();
+    await term.waitFor(/local›/);
+    await term.waitFor(/orders/);
+
+    // Type a partial command and complete it with Tab.
+    term.type('servi');
+    term.keys('Tab');
+    await term.waitFor(/local› services(\s|$)/m);
+    term.type('show orders');
+    term.keys('Enter');
+    await term.waitFor(/› services show orders/);
+    await term.waitFor(/10\.0\.1\.11:8080/);
+
+    // Switch to the locks pane and back to services, then filter.
+    term.keys('Escape');
+    await term.waitFor(/ \(pane focus\)/);
+    term.type('3');
+    await term.waitFor(/billing\/nightly-settlement/);
+    term.type('1');
+    await term.waitFor(/SERVICE\s+INSTANCES/);
+    term.type('/');
+    term.type('payments');
+    term.keys('Enter');
+    await term.waitFor((s) => /filter: payments/.test(s) && !/notifications/.test(s));
+
+    // Drill into the service and drain the first instance, confirming the dialog.
+    term.keys('Enter');
+    await term.waitFor(/payments \(public\)/);
+    term.type('d');
+    await term.waitFor(/Drain 10\.0\.2\.11:8443/);
+    term.type('y');
+    await term.waitFor(/› instances drain payments 10\.0\.2\.11:8443 --yes/);
+    await term.waitFor(/drained/);
+    const shown = opsdeck(box.env, ['services', 'show', 'payments']).json();
+    expect(shown.instances.find((i: { id: string }) => i.id === '10.0.2.11:8443').enabled).toBe(false);
+
+    // Resize: the frame must fit the new size (no line longer than the width).
+    term.resize(90, 24);
+    const small = await term.waitFor((s) => /payments/.test(s) && s.split('\n').length <= 25);
+    expect(Math.max(...small.split('\n').map((l) => l.trimEnd().length))).toBeLessThanOrEqual(90);
+
+    // Back to the prompt and leave with Ctrl-D; the terminal must be back in cooked mode.
+    term.keys('Escape');
+    await term.waitFor(/services  ·  /);
+    term.type(':');
+    await term.waitFor(/Tab complete/);
+    term.keys('C-d');
+    const after = await term.waitFor(/EXITED:\d+/);
+    expect(after).toMatch(/EXITED:0/);
+    expect(after).toMatch(/(^|\s)icanon(\s|$)/m);
+    expect(after).toMatch(/(^|\s)echo(\s|$)/m);
+    expect(after).not.toMatch(/local› /);
+  }, 90_000);
+
+  it('stays responsive with a hung backend: keys echo, the pane shows the error and its data age', async () => {
+    expect(opsdeck(box.env, ['demo']).code).toBe(0);
+    startConsole({ OPSDECK_STORE_TIMEOUT_MS: '1500' }, '--refresh 1s');
+    await term.waitFor(/local›/);
+    await term.waitFor(/orders/);
+    const holder = spawn(process.execPath, [resolve(__dirname, '../helpers/hold-store.mjs'), box.env.OPSDECK_DATA_DIR!], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((res, rej) => {
+        holder.stdout!.once('data', () => res());
+        holder.once('exit', (c) => rej(new Error(`holder exited ${c}`)));
+      });
+      // While every refresh hangs, typing still shows up at once.
+      term.type('locks list');
+      await term.waitFor(/local› locks list/, 3000);
+      const stale = await term.waitFor(/✗ .*data dir stayed busy/, 10_000);
+      expect(stale).toMatch(/data \d+(\.\d)?s ago/);
+      expect(stale).toMatch(/orders/);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    term.keys('C-u');
+    term.keys('C-d');
+    await term.waitFor(/EXITED:0/, 20_000);
+  }, 90_000);
+
+  it('records a session that replays to the same result', async () => {
+    const file = resolve(box.dir, 'session.ops');
+    startConsole({}, `--record ${file}`);
+    await term.waitFor(/local›/);
+    term.type('instances register orders 10.0.0.1:8080');
+    term.keys('Enter');
+    await term.waitFor(/› instances register orders 10\.0\.0\.1:8080/);
+    term.type('config get missing');
+    term.keys('Enter');
+    await term.waitFor(/\[exit 1\]/);
+    term.keys('C-d');
+    await term.waitFor(/EXITED:0/);
+    const fresh = sandbox();
+    try {
+      const replayed = opsdeck(fresh.env, ['replay', file]);
+      expect(replayed.stderr).toBe('opsdeck: config missing not found in namespace public, group DEFAULT_GROUP (hint: run "opsdeck config list" to see the data ids, or pass --group/--namespace)\n');
+      expect(replayed.code).toBe(0);
+      expect(opsdeck(fresh.env, ['services', 'list']).json()).toEqual([expect.objectContaining({ name: 'orders', instances: 1 })]);
+    } finally {
+      fresh.cleanup();
+    }
+  }, 60_000);
+});

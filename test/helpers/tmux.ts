@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+
+/**
+ * Drives a program in a real terminal: a private tmux server (its own socket), keys sent with
+ * send-keys, the screen read with capture-pane. This is how a user meets the console.
+ */
+export class Tmux {
+  readonly socket = `opsdeck-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
+  constructor(readonly cols = 120, readonly rows = 32) {}
+
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+  }
+
+  start(command: string, env: Record<string, string | undefined>): void {
+    const vars = Object.entries(env).filter(([k, v]) => v !== undefined && /^[A-Z_][A-Z0-9_]*$/.test(k));
+    this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', String(this.cols), '-y', String(this.rows), ...vars.flatMap(([k, v]) => ['-e', `${k}=${v}`]), command);
+  }
+
+  keys(...keys: string[]): void {
+    this.tmux('send-keys', '-t', 'main', ...keys);
+  }
+
+  type(text: string): void {
+    this.tmux('send-keys', '-t', 'main', '-l', text);
+  }
+
+  screen(): string {
+    return this.tmux('capture-pane', '-p', '-t', 'main');
+  }
+
+  resize(cols: number, rows: number): void {
+    this.tmux('resize-window', '-t', 'main', '-x', String(cols), '-y', String(rows));
+  }
+
+  async waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = this.screen();
+      if (typeof test === 'function' ? test(last) : test.test(last)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${test}; the screen was:\n${last}`);
+  }
+
+  kill(): void {
+    try {
+      this.tmux('kill-server');
+    } catch {
+      // Already gone.
+    }
+  }
+}
