@@ -57,9 +57,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-/** Ink is mounted only on a real terminal: both ends TTYs, TERM not dumb, and not under CI. */
+/**
+ * Ink is mounted only on a real terminal: both ends TTYs, TERM not dumb, and not under CI. "Under
+ * CI" uses Ink's own rule (CI or CONTINUOUS_INTEGRATION set to anything but 0/false, even empty),
+ * because Ink withholds every frame then and the console would look frozen.
+ */
 function consoleAllowed(env: NodeJS.ProcessEnv): boolean {
-  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  const set = (v: string | undefined) => v !== undefined && v !== '0' && v !== 'false';
+  const ci = set(env.CI) || set(env.CONTINUOUS_INTEGRATION);
   return process.stdin.isTTY === true && process.stdout.isTTY === true && env.TERM !== 'dumb' && !ci;
 }
 

@@ -4,7 +4,7 @@ import { defaultConfigPath, resolveDataDir } from '../session/data-dir.js';
 import { loadProfiles } from '../session/load-profiles.js';
 import type { ProfileSet } from '../session/profile-types.js';
 import { Session } from '../session/session.js';
-import type { GlobalOptions } from './globals.js';
+import type { GlobalOptions } from '../commands/global-options.js';
 
 /**
  * Opens sessions on demand and keeps them for the life of the process, so a replay script that

@@ -19,7 +19,8 @@ afterEach(() => {
 /** Runs the console in tmux; after it exits, the shell prints its exit code and the tty mode. */
 function startConsole(extraEnv: Record<string, string> = {}, args = '') {
   const env = { ...box.env, ...extraEnv, TERM: 'xterm-256color', NO_COLOR: undefined, CI: undefined };
-  term.start(`${process.execPath} ${BIN} ${args}; echo "EXITED:$?"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 60`, env);
+  // tmux hands its own environment to the pane; under CI that includes CI=true, which would keep Ink from drawing.
+  term.start(`env -u CI -u CONTINUOUS_INTEGRATION ${process.execPath} ${BIN} ${args}; echo "EXITED:$?"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 60`, env);
 }
 
 describe('console end to end, in a real terminal', () => {

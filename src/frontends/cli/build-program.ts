@@ -3,7 +3,7 @@ import { parseDuration } from '../../core/duration.js';
 import { OpsError } from '../../core/errors.js';
 import type { CommandSpec, Input } from '../../commands/types.js';
 import { OUTPUT_FORMATS } from '../../render/output.js';
-import { GLOBAL_FLAGS, toGlobals, type GlobalOptions } from '../globals.js';
+import { GLOBAL_FLAGS, toGlobals, type GlobalOptions } from '../../commands/global-options.js';
 
 export interface Invocation {
   spec: CommandSpec;
@@ -91,7 +91,11 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
       });
   }
   const groups = new Map<string, Command>();
-  for (const spec of commands) {
+  // Building commander objects for every command costs start-up time; when the line names a
+  // command, only its noun's subtree is needed. Help and "did you mean" still get the full table.
+  const first = firstCommandWord(words, commands);
+  const wanted = first === undefined ? commands : commands.filter((c) => c.path[0] === first);
+  for (const spec of wanted) {
     let parent = program;
     for (const word of spec.path.slice(0, -1)) {
       let group = groups.get(word);
@@ -135,6 +139,22 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
   }
   if (!parsed) throw new OpsError('usage', 'nothing to run', 'run "opsdeck help"');
   return parsed;
+}
+
+const VALUE_FLAGS = new Set(['--profile', '--config', '--data-dir', '-o', '--output', '-c', '--command', '-f', '--file', '--var', '--record', '--refresh']);
+
+/** The first word that names a command, skipping global options and their values. */
+export function firstCommandWord(words: string[], commands: readonly CommandSpec[]): string | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--help' || w === '-h') return undefined;
+    if (w.startsWith('-')) {
+      if (VALUE_FLAGS.has(w)) i++;
+      continue;
+    }
+    return commands.some((c) => c.path[0] === w) ? w : undefined;
+  }
+  return undefined;
 }
 
 function topLevel(opts: Record<string, unknown>, files: string[]): TopLevel {

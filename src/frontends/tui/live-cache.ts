@@ -1,3 +1,4 @@
+import { prepareCompletion } from '../../shell/completion/prepare-completion.js';
 import type { CompletionData } from '../../shell/completion/types.js';
 import type { Session } from '../../session/session.js';
 import type { ProfileSet } from '../../session/profile-types.js';
@@ -14,9 +15,10 @@ export class LiveCache implements CompletionData {
     configIds: [] as string[],
     locks: [] as string[],
   };
-  private readonly instanceMap = new Map<string, { at: number; list: string[] }>();
+  private readonly instanceMap = new Map<string, { at: number; list: string[] | null }>();
   private loadedAt = 0;
   private loading = false;
+  private profileNames: string[] | null = null;
 
   constructor(
     private readonly session: Session,
@@ -30,12 +32,13 @@ export class LiveCache implements CompletionData {
   groups = () => this.touch().groups;
   configIds = () => this.touch().configIds;
   locks = () => this.touch().locks;
-  profiles = () => [...this.profileSet.profiles.keys()];
+  profiles = () => (this.profileNames ??= [...this.profileSet.profiles.keys()]);
 
   instances(service: string): readonly string[] | undefined {
     const hit = this.instanceMap.get(service);
     if (hit && this.now() - hit.at > this.freshMs) this.want({ kind: 'instances', service });
-    return hit?.list;
+    // null while the first load runs: "loading" must not look like "no instances".
+    return hit?.list ?? undefined;
   }
 
   want(what: { kind: 'instances'; service: string }): void {
@@ -43,7 +46,7 @@ export class LiveCache implements CompletionData {
     const hit = this.instanceMap.get(key);
     if (hit && this.now() - hit.at <= this.freshMs) return;
     // Mark as loading so repeated keystrokes do not fire repeated requests.
-    this.instanceMap.set(key, { at: this.now(), list: hit?.list ?? [] });
+    this.instanceMap.set(key, { at: this.now(), list: hit?.list ?? null });
     void (async () => {
       try {
         const registry = await this.session.registry();
@@ -72,18 +75,23 @@ export class LiveCache implements CompletionData {
         settle(async () => (await Promise.all((await this.session.locks()).map((b) => b.list('')))).flat()),
       ]);
       const next = { ...this.data };
+      // An unchanged list keeps its identity: completion indexes are keyed by it, and rebuilding
+      // the index of 100k names costs a visible pause.
+      const keep = (old: string[], fresh: string[]) => (old.length === fresh.length && old.every((v, i) => v === fresh[i]) ? old : fresh);
       if (services) {
-        next.services = [...new Set(services.map((s) => s.name))];
-        next.namespaces = [...new Set(['public', ...services.map((s) => s.namespace)])];
-        next.groups = [...new Set(['DEFAULT_GROUP', ...services.map((s) => s.group)])];
+        next.services = keep(next.services, [...new Set(services.map((s) => s.name))]);
+        next.namespaces = keep(next.namespaces, [...new Set(['public', ...services.map((s) => s.namespace)])]);
+        next.groups = keep(next.groups, [...new Set(['DEFAULT_GROUP', ...services.map((s) => s.group)])]);
       }
       if (configs) {
-        next.configIds = [...new Set(configs.map((c) => c.dataId))];
-        next.groups = [...new Set([...next.groups, ...configs.map((c) => c.group)])];
+        next.configIds = keep(next.configIds, [...new Set(configs.map((c) => c.dataId))]);
+        next.groups = keep(next.groups, [...new Set([...next.groups, ...configs.map((c) => c.group)])]);
       }
-      if (locks) next.locks = [...new Set(locks.map((l) => l.name))];
+      if (locks) next.locks = keep(next.locks, [...new Set(locks.map((l) => l.name))]);
       this.data = next;
       this.loadedAt = this.now();
+      // Index new lists now, between keystrokes, instead of on the next keystroke that needs them.
+      setImmediate(() => prepareCompletion(this));
     })().finally(() => {
       this.loading = false;
     });

@@ -1,7 +1,6 @@
 import type { CommandSpec, CompletionSource } from '../../commands/types.js';
 import { analyzeLine, optionsOf, type LineContext, type Target } from './analyze-line.js';
 import { fuzzyIndexOf } from './fuzzy-index.js';
-import { GLOBAL_OPTIONS } from './global-options.js';
 import { rank } from './rank.js';
 import type { Candidate, CompletionData, CompletionResult } from './types.js';
 
@@ -58,9 +57,9 @@ function flags(spec: CommandSpec | null, present: ReadonlySet<string>, partial: 
   const query = partial.replace(/^-+/, '');
   let names: string[];
   if (query === '') {
-    const globals = new Set(GLOBAL_OPTIONS.map((g) => g.name));
-    const own = offered.filter((o) => spec !== null && !globals.has(o.name)).map((o) => o.name);
-    const global = offered.filter((o) => spec === null || globals.has(o.name)).map((o) => o.name);
+    const ownNames = new Set(spec?.options.map((o) => o.name));
+    const own = offered.filter((o) => ownNames.has(o.name)).map((o) => o.name);
+    const global = offered.filter((o) => !ownNames.has(o.name)).map((o) => o.name);
     names = [...rank(own, '', limit), ...rank(global, '', limit)].slice(0, limit);
   } else {
     names = rank([...byName.keys()], query, limit);
@@ -116,10 +115,12 @@ function values(source: CompletionSource, label: string, service: string | undef
  * The rest of the best candidate when it extends exactly what is typed (same case) and the cursor
  * is at the end of the word, so accepting the hint is inserting it at the cursor. No hint for an
  * empty word (a guess out of nothing), or when the rest could not be typed as is inside the word's
- * quoting (a space in a bare word, a quote inside the same quotes).
+ * quoting (a space in a bare word, a quote inside the same quotes). Only dashes count as empty.
  */
 function hintFor(ctx: LineContext, cursor: number, best: Candidate | undefined): string {
   if (!best || ctx.partial === '' || cursor !== ctx.to) return '';
+  // Only dashes typed is an empty flag name: nothing to extend yet.
+  if (ctx.target.kind === 'flag' && /^-*$/.test(ctx.partial)) return '';
   if (!best.value.startsWith(ctx.partial)) return '';
   const rest = best.value.slice(ctx.partial.length);
   const unsafe = ctx.open === "'" ? /'/ : ctx.open === '"' ? /["\\$]/ : /[\s'"\\]|\$\{/;

@@ -38,16 +38,17 @@ const MAX_TRAIL = 64;
  * soon as it has found enough names of a tier: later ones could only rank lower. The walks are:
  * - prefix: the binary-searched run; when it alone fills the limit nothing else is read (the
  *   common case while a word is typed from its start);
- * - word boundary: the posting list of names having a word (after - . / _ :) that starts with the
- *   query's first one or two characters;
- * - substring: the query's rarest character pair's posting list, or for one character every name
- *   whose character mask has it;
+ * - word boundary: names having a word (after - . / _ :) that starts with the query's first one or
+ *   two characters, intersected with the names containing each further character pair;
+ * - substring: the intersection of the posting lists of the query's character pairs, or for one
+ *   character every name whose character mask has it;
  * - subsequence, only when the tiers above leave room: names whose character mask has all the
- *   query's letters, scored by tightness, stopping after FUZZY_POOL matches. Every match of "pmts"
- *   also matches "pmt", so the walk remembers which names matched and the next keystroke reads
- *   only those; backspace goes back to a remembered shorter query.
- * Every candidate a list yields is checked against the string itself, so the lists only need to
- * be supersets of the truth.
+ *   query's characters, scored by tightness, stopping after FUZZY_POOL matches. Every match of
+ *   "pmts" also matches "pmt", so the walk remembers which names matched and the next keystroke
+ *   reads only those; backspace goes back to a remembered shorter query.
+ * Intersections compare integers only, so a pair common to thousands of names costs microseconds.
+ * Every candidate is then checked against the string itself, so the lists only need to be
+ * supersets of the truth (characters outside ASCII letters, digits and separators share a key).
  */
 export class FuzzyIndex {
   /** Deduplicated values in alphabetical order (by lowercase, then original). */
@@ -185,7 +186,7 @@ export class FuzzyIndex {
   private shortestIn(lo: number, hi: number, limit: number): number[] {
     const lengths = this.lengthByPos;
     if (hi - lo > limit) {
-      const counts = new Uint32Array(1024);
+      const counts = LENGTH_COUNTS.fill(0);
       for (let p = lo; p < hi; p++) counts[lengths[p]!]!++;
       let cut = 0;
       let below = 0;
@@ -205,39 +206,39 @@ export class FuzzyIndex {
   /** Appends up to `need` word-boundary matches in rank order (which is their ranking order). */
   private boundaryMatches(q: string, need: number, out: number[]): void {
     const a = symbolOf(q.charCodeAt(0));
-    const key = q.length === 1 ? a : UNIGRAM_KEYS + bigramKey(a, symbolOf(q.charCodeAt(1)));
-    const list = this.boundary.list(key);
-    for (let i = 0; i < list.length && need > 0; i++) {
-      const p = this.order[list[i]!]!;
-      if (substringTier(this.lower[p]!, q) === BOUNDARY) {
-        out.push(p);
-        need--;
-      }
+    if (q.length === 1) {
+      walk([this.boundary.list(a)], (r) => this.take(r, q, BOUNDARY, out) && --need === 0);
+      return;
     }
+    // A word of the name starts with the query's first pair, and the name has all its other pairs.
+    const lists = [this.boundary.list(UNIGRAM_KEYS + bigramKey(a, symbolOf(q.charCodeAt(1)))), ...this.pairLists(q, 1)];
+    walk(lists, (r) => this.take(r, q, BOUNDARY, out) && --need === 0);
   }
 
   /** Appends up to `need` substring (not prefix, not boundary) matches in rank order. */
   private substringMatches(q: string, need: number, out: number[]): void {
-    const test = (r: number): void => {
-      const p = this.order[r]!;
-      if (substringTier(this.lower[p]!, q) === SUBSTRING) {
-        out.push(p);
-        need--;
-      }
-    };
     if (q.length === 1) {
       const m = charMask(q);
       const masks = this.maskByRank;
-      for (let r = 0; r < masks.length && need > 0; r++) if ((masks[r]! & m) === m) test(r);
+      for (let r = 0; r < masks.length && need > 0; r++) if ((masks[r]! & m) === m && this.take(r, q, SUBSTRING, out)) need--;
       return;
     }
-    // Any substring match contains every pair of the query; walk the shortest of those lists.
-    let list = this.pairs.list(bigramKey(symbolOf(q.charCodeAt(0)), symbolOf(q.charCodeAt(1))));
-    for (let i = 2; i < q.length && list.length > 0; i++) {
-      const other = this.pairs.list(bigramKey(symbolOf(q.charCodeAt(i - 1)), symbolOf(q.charCodeAt(i))));
-      if (other.length < list.length) list = other;
-    }
-    for (let i = 0; i < list.length && need > 0; i++) test(list[i]!);
+    walk(this.pairLists(q, 0), (r) => this.take(r, q, SUBSTRING, out) && --need === 0);
+  }
+
+  /** The posting lists of the character pairs of q from index `from` on, each once. */
+  private pairLists(q: string, from: number): Int32Array[] {
+    const keys = new Set<number>();
+    for (let i = from + 1; i < q.length; i++) keys.add(bigramKey(symbolOf(q.charCodeAt(i - 1)), symbolOf(q.charCodeAt(i))));
+    return [...keys].map((k) => this.pairs.list(k));
+  }
+
+  /** Appends rank r's position when q matches it in exactly `tier`. */
+  private take(r: number, q: string, tier: number, out: number[]): boolean {
+    const p = this.order[r]!;
+    if (substringTier(this.lower[p]!, q) !== tier) return false;
+    out.push(p);
+    return true;
   }
 
   /**
@@ -256,30 +257,39 @@ export class FuzzyIndex {
     let found = 0;
     let pool = 0;
     let scannedTo = n;
-    // The ranks to examine: the base's matches, then every rank it did not reach.
-    const baseMatches = base ? base.matches : new Int32Array(0);
-    const tailStart = base ? base.scannedTo : 0;
-    const total = baseMatches.length + (n - tailStart);
-    for (let i = 0; i < total; i++) {
-      const r = i < baseMatches.length ? baseMatches[i]! : tailStart + (i - baseMatches.length);
-      if ((masks[r]! & qmask) !== qmask) continue;
+    const stopAt = rankKey(SUBSEQUENCE, 2, 0, 0);
+    /** Examines rank r; true when the walk can stop. */
+    const visit = (r: number): boolean => {
       const p = this.order[r]!;
       const s = this.lower[p]!;
-      if (substringTier(s, q) >= 0) {
-        // Ranked by the exact walks above; kept only as a match for the next keystroke.
-        matched[found++] = r;
-        continue;
-      }
+      // Most names examined do not match at all, so the subsequence test comes first.
       const cost = subsequenceCost(s, chars);
-      if (cost < 0) continue;
+      if (cost < 0) return false;
       matched[found++] = r;
+      // Substring matches were ranked by the exact walks above; they are kept only as matches for
+      // the next keystroke. (Cost 0 is a substring; a positive cost can still hide one further on.)
+      if (cost === 0 || substringTier(s, q) >= 0) return false;
       top.offer(rankKey(SUBSEQUENCE, cost, this.lengthByRank[r]!, p));
-      pool++;
       // Stop at the pool size, or once the list is full of cost-1 matches (the least possible):
       // every later match is at least as loose and longer, so it could not get in.
-      if (pool >= FUZZY_POOL || (top.full() && top.worst() < rankKey(SUBSEQUENCE, 2, 0, 0))) {
+      return ++pool >= FUZZY_POOL || (top.full() && top.worst() < stopAt);
+    };
+    // The ranks to examine, in order: the base's matches, then every rank the base did not reach.
+    const baseMatches = base ? base.matches : undefined;
+    let stopped = false;
+    if (baseMatches) {
+      for (let i = 0; i < baseMatches.length && !stopped; i++) {
+        const r = baseMatches[i]!;
+        if ((masks[r]! & qmask) === qmask && visit(r)) {
+          stopped = true;
+          scannedTo = r + 1;
+        }
+      }
+    }
+    for (let r = base ? base.scannedTo : 0; r < n && !stopped; r++) {
+      if ((masks[r]! & qmask) === qmask && visit(r)) {
+        stopped = true;
         scannedTo = r + 1;
-        break;
       }
     }
     if (!base || base.query !== q) {
@@ -290,10 +300,38 @@ export class FuzzyIndex {
   }
 }
 
+/** Scratch histogram for shortestIn, shared: searches are synchronous, so they never overlap. */
+const LENGTH_COUNTS = new Uint32Array(1024);
+
 /** charMask's bit for each posting symbol, so masks can be computed from symbols. */
 const SYMBOL_MASK = Int32Array.from({ length: SYMBOLS }, (_, sym) => charMask(SYMBOL_SAMPLE[sym]!));
 /** Which posting symbols are word separators (isBoundary). */
 const BOUNDARY_SYMBOL = Uint8Array.from({ length: SYMBOLS }, (_, sym) => (isBoundary(SYMBOL_SAMPLE[sym]!.charCodeAt(0)) ? 1 : 0));
+
+/**
+ * Calls `visit` with every rank present in all `lists` (each ascending), in ascending order, until
+ * it returns true. Walks the shortest list and advances a cursor in each of the others, so it reads
+ * integers only, each at most once, and stops as early as the caller is satisfied.
+ */
+function walk(lists: readonly Int32Array[], visit: (rank: number) => boolean): void {
+  const sorted = [...lists].sort((x, y) => x.length - y.length);
+  const lead = sorted[0];
+  if (!lead) return;
+  const rest = sorted.slice(1);
+  const at = new Int32Array(rest.length);
+  outer: for (let i = 0; i < lead.length; i++) {
+    const r = lead[i]!;
+    for (let k = 0; k < rest.length; k++) {
+      const list = rest[k]!;
+      let j = at[k]!;
+      while (j < list.length && list[j]! < r) j++;
+      at[k] = j;
+      if (j === list.length) return;
+      if (list[j] !== r) continue outer;
+    }
+    if (visit(r)) return;
+  }
+}
 
 function range(lo: number, hi: number): number[] {
   const out: number[] = [];

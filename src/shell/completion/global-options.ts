@@ -1,5 +1,5 @@
 import type { OptionSpec } from '../../commands/types.js';
-import { GLOBAL_FLAGS } from '../../frontends/globals.js';
+import { GLOBAL_FLAGS } from '../../commands/global-options.js';
 import { OUTPUT_FORMATS } from '../../render/output.js';
 
 /**

@@ -2,8 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { render } from 'ink';
 import { COMMANDS } from '../../commands/table.js';
 import { exitCodeOf } from '../../core/errors.js';
 import { diffLines, unifiedDiff } from '../../core/line-diff.js';
@@ -14,7 +12,7 @@ import { colorAllowed } from '../cli/cli-io.js';
 import { parseArgs, type TopLevel } from '../cli/build-program.js';
 import { DEFAULT_OWNER, execute, formatError, toOpsError, type FrontendIo } from '../execute.js';
 import type { SessionPool } from '../session-pool.js';
-import { App } from './components/App.js';
+import { startBootPainter } from './boot-painter.js';
 import { Controller } from './controller.js';
 import { DemoAnimator } from './demo-animator.js';
 import { KeyParser } from './keys.js';
@@ -157,17 +155,17 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     now: Date.now,
   });
 
-  const ink = render(<App store={store} />, {
-    // Ink gets a dummy stdin: opsdeck reads keys itself, so there is one reader and raw mode never drops.
-    stdin: new PassThrough() as unknown as NodeJS.ReadStream,
-    stdout: process.stdout,
-    exitOnCtrlC: false,
-    patchConsole: false,
-    maxFps: 60,
-    incrementalRendering: false,
+  // The prompt takes keys now; the Ink view (React, yoga) loads meanwhile and takes over the screen.
+  let ink: { clear(): void; unmount(): void } | null = null;
+  const stopBoot = startBootPainter(store, (t) => void process.stdout.write(t));
+  let closed = false;
+  const inkReady = import('./mount-ink.js').then(({ mountInk }) => {
+    if (closed) return;
+    stopBoot();
+    ink = mountInk(store);
   });
   const redraw = () => {
-    ink.clear();
+    ink?.clear();
     store.set((s) => ({ ...s }));
   };
 
@@ -196,12 +194,15 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   if (top.demo) controller.log({ line: null, text: 'demo: the fleet is animated in a throwaway data dir; try "services show gateway" or press Esc for the panes', exitCode: null });
 
   const code = await done;
+  closed = true;
+  await inkReady.catch(() => undefined);
+  if (!ink) stopBoot();
   refresher.stop();
   animator?.stop();
   process.stdin.off('data', onData);
   process.stdout.off('resize', onResize);
   process.stdin.pause();
-  ink.unmount();
+  (ink as { unmount(): void } | null)?.unmount();
   terminal.restore();
   if (demoDir) rmSync(demoDir, { recursive: true, force: true });
   return code;
