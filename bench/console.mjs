@@ -68,7 +68,8 @@ async function frames() {
     platform: 'node',
     target: 'node20',
     jsx: 'automatic',
-    external: ['react-devtools-core'],
+    // Ink imports react-devtools-core only when DEV=true; a one-file bundle needs a stand-in.
+    plugins: [{ name: 'no-devtools', setup(b) { b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'stub', namespace: 'stub' })); b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default {}' })); } }],
     define: { 'process.env.NODE_ENV': '"production"' },
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'error',

@@ -5,14 +5,15 @@ import type { ConsoleState } from './state.js';
 import type { Store } from './store.js';
 
 /** The heavy part of the console (React, Ink, yoga), loaded after the prompt already takes keys. */
-export function mountInk(store: Store<ConsoleState>): { clear(): void; unmount(): void } {
-  const ink = render(<App store={store} />, {
+export function mountInk(store: Store<ConsoleState>, stdout: NodeJS.WriteStream = process.stdout, tickMs?: number): { clear(): void; unmount(): void } {
+  const ink = render(<App store={store} tickMs={tickMs} />, {
     // Ink gets a dummy stdin: opsdeck reads keys itself, so there is one reader and raw mode never drops.
     stdin: new PassThrough() as unknown as NodeJS.ReadStream,
-    stdout: process.stdout,
+    stdout,
     exitOnCtrlC: false,
     patchConsole: false,
-    maxFps: 60,
+    // A short throttle window: a keystroke waits for at most ~8 ms of throttling before its frame.
+    maxFps: 120,
     // Incremental rendering misplaces lines in a full-height alternate-screen frame in Ink 6.8;
     // full frames are wrapped in synchronized-output codes, which keeps them from flickering.
     incrementalRendering: false,

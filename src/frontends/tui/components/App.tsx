@@ -11,7 +11,7 @@ import { StatusBar } from './StatusBar.js';
 import { Tabs } from './Tabs.js';
 
 /** The whole console frame. It reads the store and renders; all behaviour lives in the controller. */
-export function App({ store, tickMs = 1000 }: { store: Store<ConsoleState>; tickMs?: number }) {
+export function App({ store, tickMs = 1000 }: { store: Store<ConsoleState>; tickMs?: number | undefined }) {
   const s = useSyncExternalStore(store.subscribe, store.get);
   // A slow clock for "data 3s old" labels; it never drives data loading.
   const [now, setNow] = useState(() => Date.now());
