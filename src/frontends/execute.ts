@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { COMMANDS } from '../commands/table.js';
 import { commandId, isStream, type ConfirmRequest, type Ctx } from '../commands/types.js';
@@ -57,6 +56,8 @@ export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo
       confirm: (req) => confirm(req, inv.globals.yes, io, id),
       readFile: async (path) => {
         try {
+          // Loaded on use: node:fs/promises costs start-up time and only --file needs it.
+          const { readFile } = await import('node:fs/promises');
           return await readFile(path, 'utf8');
         } catch (e) {
           throw new OpsError('usage', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path');

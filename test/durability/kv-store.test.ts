@@ -279,3 +279,13 @@ describe('KvStore', () => {
     expect((err as OpsError).kind).toBe('backend');
   });
 });
+
+describe('crc32', () => {
+  it('matches zlib for ASCII, UTF-8 and empty input', async () => {
+    const { crc32 } = await import('../../src/engine/store/crc32.js');
+    const zlib = await import('node:zlib');
+    for (const s of ['', 'a', '{"s":1,"p":{"cfg/public/DEFAULT_GROUP/x":1}}', 'héllo wörld ☃ 😀', 'x'.repeat(10_000)]) {
+      expect(crc32(s)).toBe(zlib.crc32(s));
+    }
+  });
+});
