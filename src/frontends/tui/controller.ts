@@ -38,6 +38,7 @@ export class Controller {
   private running: AbortController | null = null;
   private logId = 0;
   private refreshing = false;
+  private refreshAgain = false;
 
   constructor(private readonly d: ControllerDeps) {}
 
@@ -95,10 +96,28 @@ export class Controller {
     });
   }
 
-  /** Reloads the view on screen. Overlapping calls are dropped; the last good rows are kept on error. */
+  /**
+   * Reloads the view on screen, never two loads at once. A request that arrives while one is in
+   * flight is coalesced into a single follow-up run, so a pane switch or drill-down loads promptly
+   * instead of waiting for the next tick. The last good rows are kept on error.
+   */
   async refreshPane(): Promise<void> {
-    if (this.refreshing) return;
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
     this.refreshing = true;
+    try {
+      do {
+        this.refreshAgain = false;
+        await this.loadCurrentView();
+      } while (this.refreshAgain);
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  private async loadCurrentView(): Promise<void> {
     const pane = this.s.pane;
     const view = currentView(this.s);
     this.setView(pane, view.level, (v) => ({ ...v, loading: true }));
@@ -110,8 +129,6 @@ export class Controller {
       const message = (e as Error).message;
       this.setView(pane, view.level, (v) => ({ ...v, error: message, loading: false }));
       this.set((s) => ({ ...s, health: upsertHealth(s.health, pane, message) }));
-    } finally {
-      this.refreshing = false;
     }
   }
 

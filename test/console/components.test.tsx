@@ -1,0 +1,74 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../src/frontends/tui/components/App.js';
+import { initialState, type ConsoleState, type PaneRow } from '../../src/frontends/tui/state.js';
+import { Store } from '../../src/frontends/tui/store.js';
+import { lineOf } from '../../src/shell/line-editor.js';
+
+function storeWith(update: (s: ConsoleState) => ConsoleState, rows = 24): Store<ConsoleState> {
+  const store = new Store(initialState(100, rows, { name: 'local', production: false, readOnly: false }, [], false));
+  store.set(update);
+  return store;
+}
+
+const row = (i: number): PaneRow => ({ key: `svc-${i}`, cells: ['public', 'DEFAULT_GROUP', `svc-${i}`, '2', '2/2'], tone: 'ok', data: null });
+
+describe('console components (ink-testing-library)', () => {
+  it('shows the status bar, tabs, the pane rows, the prompt with its hint, and the key footer', () => {
+    const store = storeWith((s) => ({
+      ...s,
+      line: lineOf('services sh'),
+      completion: { result: { from: 9, to: 11, items: [{ value: 'show', description: 'Show a service', kind: 'command' }], hint: 'ow' }, selected: 0, open: false },
+      views: { ...s.views, services: [{ ...s.views.services[0]!, rows: [row(1), row(2)], loading: false, fetchedAt: Date.now() }] },
+      health: [{ subsystem: 'services', ok: true, error: null }],
+    }));
+    const { lastFrame, unmount } = render(<App store={store} />);
+    const frame = lastFrame()!;
+    expect(frame).toMatch(/opsdeck.*local.*services ✓/);
+    expect(frame).toMatch(/1 services\s+2 config\s+3 locks\s+4 metrics/);
+    expect(frame).toMatch(/▶ public\s+DEFAULT_GROUP\s+svc-1/);
+    expect(frame).toContain('svc-2');
+    expect(frame).toMatch(/local› services sh ow/);
+    expect(frame).toContain('Tab complete');
+    unmount();
+  });
+
+  it('never draws more lines than the terminal has, however many rows the pane holds', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => row(i));
+    const store = storeWith((s) => ({ ...s, views: { ...s.views, services: [{ ...s.views.services[0]!, rows: many, loading: false, selected: 4000 }] }, focus: 'pane' }), 20);
+    const { lastFrame, unmount } = render(<App store={store} />);
+    const lines = lastFrame()!.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(19);
+    expect(lastFrame()).toMatch(/▶ public\s+DEFAULT_GROUP\s+svc-4000/);
+    expect(lastFrame()).toContain('4001/5000');
+    unmount();
+  });
+
+  it('shows a failed refresh with the error while keeping the last good rows', () => {
+    const store = storeWith((s) => ({ ...s, views: { ...s.views, services: [{ ...s.views.services[0]!, rows: [row(7)], loading: false, fetchedAt: Date.now() - 5000, error: 'the data dir stayed busy for 1500 ms' }] } }));
+    const { lastFrame, unmount } = render(<App store={store} />);
+    expect(lastFrame()).toMatch(/data [45](\.\d)?s ago.*✗ the data dir stayed busy/);
+    expect(lastFrame()).toContain('svc-7');
+    unmount();
+  });
+
+  it('renders the completion menu with descriptions and the selected item', () => {
+    const items = ['list', 'show'].map((v) => ({ value: v, description: `${v} services`, kind: 'command' as const }));
+    const store = storeWith((s) => ({ ...s, line: lineOf('services '), completion: { result: { from: 9, to: 9, items, hint: '' }, selected: 1, open: true } }));
+    const { lastFrame, unmount } = render(<App store={store} />);
+    expect(lastFrame()).toMatch(/list\s+list services/);
+    expect(lastFrame()).toMatch(/show\s+show services/);
+    unmount();
+  });
+
+  it('a production profile shows its name flagged, and a type-to-confirm dialog asks for it', () => {
+    const store = new Store(initialState(100, 24, { name: 'prod-eu', production: true, readOnly: true }, [], false));
+    store.set((s) => ({ ...s, dialog: { message: 'Drain 10.0.0.1:80 of orders?', typeToConfirm: 'prod-eu', input: 'prod', resolve: () => undefined } }));
+    const { lastFrame, unmount } = render(<App store={store} />);
+    expect(lastFrame()).toContain('prod-eu (production)');
+    expect(lastFrame()).toContain('[READ-ONLY]');
+    expect(lastFrame()).toMatch(/Type prod-eu to confirm/);
+    expect(lastFrame()).toContain('Drain 10.0.0.1:80 of orders?');
+    unmount();
+  });
+});

@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { Controller, type ControllerDeps } from '../../src/frontends/tui/controller.js';
+import type { KeyEvent } from '../../src/frontends/tui/keys.js';
+import { currentView, initialState, type ConsoleState, type PaneRow } from '../../src/frontends/tui/state.js';
+import { Store } from '../../src/frontends/tui/store.js';
+import type { InstanceView, ServiceSummary } from '../../src/core/types.js';
+
+const key = (name: string, mods: Partial<{ ctrl: boolean; meta: boolean; shift: boolean }> = {}): KeyEvent => ({ kind: 'key', name, ctrl: false, meta: false, shift: false, ...mods }) as KeyEvent;
+const chars = (text: string): KeyEvent[] => [...text].map((c) => ({ kind: 'char', text: c }));
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+const svc = (name: string): PaneRow => ({ key: `public/DEFAULT_GROUP/${name}`, cells: ['public', 'DEFAULT_GROUP', name, '1', '1/1'], tone: 'ok', data: { namespace: 'public', group: 'DEFAULT_GROUP', name, instances: 1, healthy: 1 } satisfies ServiceSummary });
+const inst = (ip: string): PaneRow => ({ key: `${ip}:80`, cells: [`${ip}:80`], tone: 'ok', data: { id: `${ip}:80`, ip, port: 80, weight: 1, healthy: true, enabled: true, ephemeral: false, metadata: {} } satisfies InstanceView });
+
+function setup(opts: { readOnly?: boolean; production?: boolean; loadFails?: boolean } = {}) {
+  const store = new Store<ConsoleState>(initialState(100, 30, { name: 'dev', production: opts.production ?? false, readOnly: opts.readOnly ?? false }, ['services list'], false));
+  const ran: string[] = [];
+  const scripts: string[] = [];
+  const saved: string[][] = [];
+  let exited = false;
+  let lastSignal: AbortSignal | null = null;
+  let release: (() => void) | null = null;
+  let loadFails = opts.loadFails ?? false;
+  const deps: ControllerDeps = {
+    store,
+    completion: { services: () => ['orders', 'payments'], instances: () => ['10.0.0.1:80'], configIds: () => ['orders.yaml'], locks: () => [], profiles: () => ['dev'], namespaces: () => ['public'], groups: () => ['DEFAULT_GROUP'] },
+    runLine: async (line, signal) => {
+      ran.push(line);
+      lastSignal = signal;
+      if (line.startsWith('config watch')) await new Promise<void>((r) => (release = r));
+      return 0;
+    },
+    runScript: async (text) => {
+      scripts.push(text);
+      return 0;
+    },
+    loadView: async (view) => {
+      if (loadFails) throw new Error('backend down');
+      return view.level === 'top' ? [svc('orders'), svc('payments')] : [inst('10.0.0.1'), inst('10.0.0.2')];
+    },
+    loadDetail: async () => ['detail line'],
+    editConfig: async () => undefined,
+    saveHistory: (e) => void saved.push([...e]),
+    redraw: () => undefined,
+    exit: () => void (exited = true),
+    owner: 'me@test:1',
+    now: Date.now,
+  };
+  const c = new Controller(deps);
+  const press = (...evs: KeyEvent[]) => evs.forEach((e) => c.handle(e));
+  return { store, c, press, ran, scripts, saved, exited: () => exited, signal: () => lastSignal, release: () => release?.(), failLoads: (v: boolean) => (loadFails = v) };
+}
+
+describe('console controller', () => {
+  it('types, completes with Tab, runs on Enter and records history', async () => {
+    const t = setup();
+    t.press(...chars('servi'), key('tab'));
+    expect(t.store.get().line.text).toBe('services ');
+    t.press(...chars('show ord'));
+    expect(t.store.get().completion?.result.hint).toBe('ers');
+    t.press(key('right'));
+    expect(t.store.get().line.text).toBe('services show orders');
+    t.press(key('enter'));
+    await tick();
+    expect(t.ran).toEqual(['services show orders']);
+    expect(t.store.get().line.text).toBe('');
+    expect(t.saved.at(-1)).toEqual(['services list', 'services show orders']);
+    t.press(key('up'));
+    expect(t.store.get().line.text).toBe('services show orders');
+  });
+
+  it('Ctrl-C cancels the running command, then clears the line; Ctrl-D exits only on an empty line', async () => {
+    const t = setup();
+    t.press(...chars('config watch orders.yaml'), key('enter'));
+    await tick();
+    expect(t.store.get().running?.line).toBe('config watch orders.yaml');
+    t.press(...chars('abc'));
+    expect(t.store.get().line.text).toBe('abc');
+    t.press(key('c', { ctrl: true }));
+    expect(t.signal()?.aborted).toBe(true);
+    t.release();
+    await tick();
+    expect(t.store.get().running).toBeNull();
+    t.press(key('d', { ctrl: true }));
+    expect(t.exited()).toBe(false);
+    t.press(key('c', { ctrl: true }));
+    expect(t.store.get().line.text).toBe('');
+    t.press(key('d', { ctrl: true }));
+    expect(t.exited()).toBe(true);
+  });
+
+  it('Ctrl-R finds an older command and Enter runs it', async () => {
+    const t = setup();
+    t.press(key('r', { ctrl: true }), ...chars('list'), key('enter'));
+    await tick();
+    expect(t.ran).toEqual(['services list']);
+  });
+
+  it('a multi-line paste runs as one script instead of line by line', async () => {
+    const t = setup();
+    t.press({ kind: 'paste', text: 'services list\nlocks list\n' });
+    await tick();
+    expect(t.scripts).toEqual(['services list\nlocks list\n']);
+    expect(t.ran).toEqual([]);
+  });
+
+  it('pane keys: switch, filter, drill down, and drain with a confirmation that becomes --yes', async () => {
+    const t = setup();
+    await t.c.refreshPane();
+    t.press(key('escape'));
+    expect(t.store.get().focus).toBe('pane');
+    t.press(...chars('2'));
+    expect(t.store.get().pane).toBe('config');
+    t.press(...chars('1'), ...chars('/pay'), key('enter'));
+    expect(currentView(t.store.get()).filter).toBe('pay');
+    t.press(key('enter'));
+    await tick();
+    expect(currentView(t.store.get()).level).toBe('instances:public\u0000DEFAULT_GROUP\u0000payments');
+    t.press(...chars('j'), ...chars('d'));
+    await tick();
+    expect(t.store.get().dialog?.message).toMatch(/Drain 10\.0\.0\.2:80 of payments/);
+    t.press(...chars('y'));
+    await tick();
+    await tick();
+    expect(t.ran).toEqual(['instances drain payments 10.0.0.2:80 --yes']);
+    expect(t.saved.at(-1)?.at(-1)).toBe('instances drain payments 10.0.0.2:80 --yes');
+  });
+
+  it('a declined confirmation changes nothing; a production profile demands its name', async () => {
+    const t = setup({ production: true });
+    t.press(key('escape'));
+    await t.c.refreshPane();
+    t.press(key('enter'));
+    await tick();
+    t.press(...chars('x'));
+    await tick();
+    expect(t.store.get().dialog?.typeToConfirm).toBe('dev');
+    t.press(...chars('de'), key('enter'));
+    await tick();
+    expect(t.ran).toEqual([]);
+    t.press(...chars('x'));
+    await tick();
+    t.press(...chars('dev'), key('enter'));
+    await tick();
+    await tick();
+    expect(t.ran).toEqual(['instances deregister orders 10.0.0.1:80 --yes']);
+  });
+
+  it('a read-only profile refuses pane mutations before asking anything', async () => {
+    const t = setup({ readOnly: true });
+    t.press(key('escape'));
+    await t.c.refreshPane();
+    t.press(key('enter'));
+    await tick();
+    t.press(...chars('d'));
+    await tick();
+    expect(t.store.get().dialog).toBeNull();
+    expect(t.store.get().notice).toMatch(/read-only/);
+    expect(t.ran).toEqual([]);
+  });
+
+  it('a failed refresh keeps the last good rows and records the error and health', async () => {
+    const t = setup();
+    await t.c.refreshPane();
+    const before = currentView(t.store.get());
+    t.failLoads(true);
+    await t.c.refreshPane();
+    const after = currentView(t.store.get());
+    expect(after.rows).toEqual(before.rows);
+    expect(after.error).toBe('backend down');
+    expect(after.fetchedAt).toBe(before.fetchedAt);
+    expect(t.store.get().health).toEqual([{ subsystem: 'services', ok: false, error: 'backend down' }]);
+  });
+});
