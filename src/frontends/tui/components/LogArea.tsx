@@ -54,8 +54,9 @@ export function LogArea({ s, height }: { s: ConsoleState; height: number }) {
     e.text.replace(/\n$/, '').split('\n').forEach((t, i) => lines.push({ key: `${e.id}.${i}`, text: t, cmd: false, code: null }));
   }
   const shown = lines.slice(-height);
+  // Newest output sits right above the prompt, as in any REPL.
   return (
-    <Box flexDirection="column" height={height}>
+    <Box flexDirection="column" height={height} justifyContent="flex-end">
       {shown.map((l) => (
         <Text key={l.key} wrap="truncate" color={l.cmd ? (l.code === 0 || l.code === null ? 'cyan' : 'red') : undefined}>
           {l.text.length > s.cols * 4 ? l.text.slice(0, s.cols * 4) : l.text}
