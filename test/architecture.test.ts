@@ -83,3 +83,11 @@ describe('documentation', () => {
     expect(firstScreen).toContain('npm test');
   });
 });
+
+describe('shell layer', () => {
+  it('shell/ (replay, line editing, completion) stays free of front ends, sessions and backends', () => {
+    for (const f of all.filter((x) => x.path.startsWith('shell/'))) {
+      expect(f.deps.filter((d) => /^(frontends|session|adapters|engine)\//.test(d))).toEqual([]);
+    }
+  });
+});
