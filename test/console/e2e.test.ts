@@ -127,4 +127,49 @@ describe('console end to end, in a real terminal', () => {
       fresh.cleanup();
     }
   }, 60_000);
+
+  it('edits a config in $EDITOR, shows the diff, and publishes it with compare-and-set', async () => {
+    expect(opsdeck(box.env, ['demo']).code).toBe(0);
+    const before = opsdeck(box.env, ['config', 'get', 'orders.yaml']).json();
+    // A scripted "editor": changes the pool size in the file it is given.
+    startConsole({ EDITOR: "sed -i 's/pool: 40/pool: 55/'" });
+    await term.waitFor(/local›/);
+    term.keys('Escape');
+    await term.waitFor(/ \(pane focus\)/);
+    term.type('2');
+    await term.waitFor(/orders\.yaml/);
+    term.type('/orders');
+    term.keys('Enter');
+    term.type('e');
+    await term.waitFor(/review: orders\.yaml/);
+    const review = await term.waitFor(/Publish the edited orders\.yaml/);
+    expect(review).toMatch(/-\s+pool: 40/);
+    expect(review).toMatch(/\+\s+pool: 55/);
+    term.type('y');
+    await term.waitFor(new RegExp(`config set orders\\.yaml --file \\S+ --if-md5 ${before.md5}`));
+    const after = opsdeck(box.env, ['config', 'get', 'orders.yaml']).json();
+    expect(after.version).toBe(before.version + 1);
+    expect(after.content).toBe(before.content.replace('pool: 40', 'pool: 55'));
+    term.type(':');
+    term.keys('C-d');
+    await term.waitFor(/EXITED:0/);
+  }, 60_000);
+
+  it('--demo animates the fleet in a throwaway data dir', async () => {
+    const env = { ...box.env };
+    startConsole({ OPSDECK_DATA_DIR: '' }, '--demo --refresh 1s');
+    await term.waitFor(/demo/);
+    await term.waitFor(/gateway/);
+    term.keys('Escape');
+    await term.waitFor(/ \(pane focus\)/);
+    term.type('3');
+    // Workers take job locks every few seconds.
+    await term.waitFor(/jobs\/report-\d/, 20_000);
+    term.type(':');
+    term.keys('C-d');
+    await term.waitFor(/EXITED:0/);
+    // Nothing was written where the console would otherwise keep its data ($XDG_DATA_HOME/opsdeck).
+    delete env.OPSDECK_DATA_DIR;
+    expect(opsdeck(env, ['services', 'list']).json()).toEqual([]);
+  }, 60_000);
 });
