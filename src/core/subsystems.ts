@@ -1,3 +1,4 @@
+import type { CacheBackend } from './cache.js';
 import type {
   AcquireResult,
   ConfigEvent,
@@ -93,5 +94,6 @@ export interface Adapter extends Probe {
   registry?: RegistryBackend;
   config?: ConfigBackend;
   locks?: LockBackend;
+  cache?: CacheBackend;
   dispose(): Promise<void>;
 }

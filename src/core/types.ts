@@ -84,6 +84,8 @@ export interface LockView {
   reentrancy: number | null;
   waiters: LockWaiter[] | null;
   token: number | string | null;
+  /** Layout-specific facts (read-write mode and readers, semaphore permits, Redlock nodes). */
+  details?: Record<string, unknown>;
 }
 
 export interface LockWaiter {

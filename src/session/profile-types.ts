@@ -13,6 +13,7 @@ export interface Profile {
   config?: BackendSpec;
   locks: BackendSpec[];
   metrics?: BackendSpec;
+  cache?: BackendSpec;
   /** Where the profile came from, for messages: a file path or "built-in". */
   source: string;
 }

@@ -1,10 +1,11 @@
 import { OpsError } from '../core/errors.js';
+import type { CacheBackend } from '../core/cache.js';
 import type { Adapter, ConfigBackend, LockBackend, RegistryBackend } from '../core/subsystems.js';
 import { ADAPTERS } from '../adapters/index.js';
 import type { BackendSpec, Profile } from './profile-types.js';
 import { resolveSecrets } from './secrets.js';
 
-type Subsystem = 'registry' | 'config' | 'locks' | 'metrics';
+type Subsystem = 'registry' | 'config' | 'locks' | 'metrics' | 'cache';
 
 /**
  * One profile's open backends. Adapters connect lazily on first use and are shared when two
@@ -32,6 +33,12 @@ export class Session {
     return a.config;
   }
 
+  async cache(): Promise<CacheBackend> {
+    const a = await this.adapterFor('cache', this.profile.cache);
+    if (!a.cache) throw unsupported('cache', this.profile.cache!.type);
+    return a.cache;
+  }
+
   /** Every lock backend of the profile, in profile order. */
   async locks(): Promise<LockBackend[]> {
     if (this.profile.locks.length === 0) throw notConfigured(this.profile, 'locks');
@@ -51,6 +58,7 @@ export class Session {
     if (this.profile.config) out.push({ subsystem: 'config', spec: this.profile.config });
     for (const spec of this.profile.locks) out.push({ subsystem: 'locks', spec });
     if (this.profile.metrics) out.push({ subsystem: 'metrics', spec: this.profile.metrics });
+    if (this.profile.cache) out.push({ subsystem: 'cache', spec: this.profile.cache });
     return out;
   }
 

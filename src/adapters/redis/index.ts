@@ -1,0 +1,38 @@
+import type { Adapter } from '../../core/subsystems.js';
+import type { AdapterContext } from '../types.js';
+import { connectClient, mapRedisError, openClient, type RedisClient } from './client.js';
+import { parseRedisOptions } from './options.js';
+import { RedisLocks } from './redis-locks.js';
+import { RedlockGroup } from './redlock-group.js';
+
+/**
+ * The Redis adapter: lock forensics (one node, a cluster, or a Redlock group of independent nodes).
+ * Connections open lazily on first use and reconnect by themselves after a server restart.
+ */
+export async function connect(options: Record<string, unknown>, ctx: AdapterContext): Promise<Adapter> {
+  const o = parseRedisOptions(options, ctx.name);
+  const group = o.urls.length > 1 && !o.cluster;
+  const nodes = (o.cluster ? [o.urls[0]!] : o.urls).map((url) => ({ url, client: openClient(url, o) }));
+  const ready = async (n: { url: string; client: RedisClient }) => connectClient(n.client, n.url);
+  // A group works with a majority, so it connects to what it can; a single node must answer.
+  if (group) await Promise.allSettled(nodes.map(ready));
+  else await ready(nodes[0]!);
+  const locks = group ? new RedlockGroup(nodes, o) : new RedisLocks(nodes[0]!.client, o, nodes[0]!.url);
+  return {
+    type: 'redis',
+    locks,
+    async ping() {
+      const n = nodes[0]!;
+      try {
+        await ready(n);
+        const info = await n.client.info('server');
+        return { version: /redis_version:(\S+)/.exec(info)?.[1] ?? null };
+      } catch (e) {
+        throw mapRedisError(e, n.url);
+      }
+    },
+    async dispose() {
+      await Promise.allSettled(nodes.map((n) => n.client.quit().catch(() => n.client.disconnect())));
+    },
+  };
+}

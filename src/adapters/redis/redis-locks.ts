@@ -1,0 +1,135 @@
+import { Cluster } from 'ioredis';
+import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
+import { formatDuration } from '../../core/duration.js';
+import type { AcquireOptions, ForceExpectation, LockBackend } from '../../core/subsystems.js';
+import type { AcquireResult, LockView, ReleaseResult } from '../../core/types.js';
+import { boundedScan, globPrefix } from './bounded-scan.js';
+import { mapRedisError, type RedisClient } from './client.js';
+import { fetchFacts } from './fetch-facts.js';
+import { companion, isCompanionKey } from './keys.js';
+import { recognise } from './layouts.js';
+import type { RedisOptions } from './options.js';
+import { ACQUIRE, FORCE_HASH, FORCE_STRING, RELEASE } from './scripts.js';
+
+const WAITER_LEASE_MS = 3000;
+const POLL_MS = 25;
+const LIST_LIMIT = 5000;
+
+/** Locks in one Redis (a node or a cluster): forensics for every common layout, Redisson-compatible writes. */
+export class RedisLocks implements LockBackend {
+  readonly name: string;
+
+  constructor(private readonly client: RedisClient, private readonly o: RedisOptions, private readonly url: string) {
+    this.name = o.name;
+  }
+
+  async list(prefix: string): Promise<LockView[]> {
+    return this.guard(async () => {
+      const { keys } = await boundedScan(this.client, globPrefix(prefix), { count: this.o.scanCount, maxKeys: LIST_LIMIT, timeMs: this.o.scanTimeMs });
+      const names = new Set<string>();
+      for (const k of keys) {
+        const queued = /^redisson_lock_queue:\{(.*)\}$/.exec(k);
+        if (queued) names.add(queued[1]!);
+        else if (!isCompanionKey(k)) names.add(k);
+      }
+      const now = Date.now();
+      const views: LockView[] = [];
+      for (const name of [...names].sort()) {
+        if (!name.startsWith(prefix)) continue;
+        const v = recognise(await fetchFacts(this.client, name), this.name, now, false);
+        if (v) views.push(v);
+      }
+      return views;
+    });
+  }
+
+  async inspect(name: string): Promise<LockView | null> {
+    return this.guard(async () => recognise(await fetchFacts(this.client, name), this.name, Date.now(), true));
+  }
+
+  async tryAcquire(name: string, opts: AcquireOptions): Promise<AcquireResult> {
+    if (!(opts.ttlMs > 0)) throw usage('--ttl must be greater than zero', 'pass a lease such as --ttl 30s');
+    return this.guard(async () => {
+      const keys = [name, companion.queue(name), companion.timeout(name), companion.token(name)];
+      const serverNow = await this.serverTime();
+      const deadline = opts.waitMs > 0 ? serverNow + opts.waitMs : 0;
+      for (;;) {
+        const [state, value] = (await this.client.eval(ACQUIRE, keys.length, ...keys, opts.owner, opts.ttlMs, deadline, WAITER_LEASE_MS)) as [number, number];
+        if (state === 1) return { name, holder: opts.owner, token: Number(value), expiresAt: new Date(Date.now() + opts.ttlMs).toISOString() };
+        if (state === -1) {
+          const seen = await this.inspect(name);
+          throw conflict(
+            `lock ${name} is held by ${seen?.holder ?? 'a client ahead in line'}${value > 0 ? ` (lease ends in ${formatDuration(value)})` : ''}`,
+            opts.waitMs > 0 ? `wait longer with a bigger --wait, or see "opsdeck locks show ${name}"` : `queue for it with --wait 30s, or inspect it with "opsdeck locks show ${name}"`,
+            { holder: seen?.holder ?? null },
+          );
+        }
+        if (opts.signal?.aborted) {
+          await this.client.eval(ACQUIRE, keys.length, ...keys, opts.owner, opts.ttlMs, 0, WAITER_LEASE_MS).catch(() => undefined);
+          throw new OpsError('failed', `gave up waiting for lock ${name}`, 'the wait was cancelled');
+        }
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    });
+  }
+
+  async release(name: string, owner: string): Promise<ReleaseResult> {
+    return this.guard(async () => {
+      const left = Number(await this.client.eval(RELEASE, 3, name, companion.queue(name), companion.channel(name), owner));
+      if (left === -2) throw notFound(`lock ${name} is not held`, 'nothing to release; "opsdeck locks list" shows the held locks');
+      if (left === -1) {
+        const seen = await this.inspect(name);
+        throw conflict(`lock ${name} is held by ${seen?.holder ?? 'someone else'}, not by ${owner}`, `release it as its owner with --owner ${seen?.holder ?? 'OWNER'}, or use --force if that owner is gone`, { holder: seen?.holder ?? null });
+      }
+      return { name, released: true, remaining: left, forced: false, previousHolder: owner };
+    });
+  }
+
+  /**
+   * Deletes the lock only if the holder is still the one the user was shown, then sends the message
+   * the framework listens for, so waiting clients (Redisson's included) wake up and retry.
+   */
+  async forceRelease(name: string, expected: ForceExpectation): Promise<ReleaseResult> {
+    return this.guard(async () => {
+      const seen = await this.inspect(name);
+      if (!seen || seen.holder === null) throw notFound(`lock ${name} is not held`, 'nothing to release');
+      if (expected.holder !== null && seen.holder !== expected.holder) {
+        throw conflict(`lock ${name} changed hands: it is now held by ${seen.holder}`, `look again with "opsdeck locks show ${name}" before forcing`, { holder: seen.holder });
+      }
+      let released: number;
+      if (seen.kind === 'redisson-rwlock') {
+        const mode = (seen.details as { mode?: string } | undefined)?.mode;
+        const field = mode === 'write' ? `${seen.holder}:write` : seen.holder.split(',')[0]!;
+        // Redisson's RW unlock message: 1 wakes readers after a write lock, 0 after read locks.
+        released = Number(await this.client.eval(FORCE_HASH, 3, name, companion.queue(name), companion.rwChannel(name), field, mode === 'write' ? 1 : 0));
+      } else if (seen.kind.startsWith('redisson-') && seen.kind.includes('lock')) {
+        released = Number(await this.client.eval(FORCE_HASH, 3, name, companion.queue(name), companion.channel(name), seen.holder, 0));
+        if (released === 1 && this.client instanceof Cluster) {
+          // Redisson on Redis Cluster 7+ listens on sharded pub/sub.
+          await this.client.call('spublish', companion.channel(name), '0').catch(() => undefined);
+        }
+      } else if (['plain', 'redis-py', 'spring-redis', 'shedlock-redis'].includes(seen.kind)) {
+        const value = seen.kind === 'shedlock-redis' ? await this.client.get(name) : seen.holder;
+        released = value === null ? 0 : Number(await this.client.eval(FORCE_STRING, 1, name, value));
+      } else {
+        throw new OpsError('unsupported', `force release of a ${seen.kind} is not supported`, 'semaphores have no single holder; release permits from the application');
+      }
+      if (released !== 1) throw conflict(`lock ${name} changed hands while releasing; nothing was deleted`, `look again with "opsdeck locks show ${name}"`);
+      return { name, released: true, remaining: 0, forced: true, previousHolder: seen.holder };
+    });
+  }
+
+  private async serverTime(): Promise<number> {
+    const node = this.client instanceof Cluster ? this.client.nodes('master')[0]! : this.client;
+    const [s, us] = await node.time();
+    return Number(s) * 1000 + Math.floor(Number(us) / 1000);
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw mapRedisError(e, this.url);
+    }
+  }
+}

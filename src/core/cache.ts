@@ -1,0 +1,46 @@
+/** The cache subsystem: read-only inspection of a cache server (Redis today). */
+export interface CacheStats {
+  backend: string;
+  version: string | null;
+  hitRatio: number | null;
+  hits: number | null;
+  misses: number | null;
+  opsPerSec: number | null;
+  usedMemoryBytes: number | null;
+  peakMemoryBytes: number | null;
+  maxMemoryBytes: number | null;
+  evictionPolicy: string | null;
+  evictedKeys: number | null;
+  expiredKeys: number | null;
+  keys: number | null;
+}
+
+export interface CacheKey {
+  key: string;
+  type: string;
+  /** Remaining TTL in ms; null when the key does not expire. */
+  ttlMs: number | null;
+  memoryBytes: number | null;
+  /** LFU access frequency counter, where the eviction policy keeps one. */
+  frequency?: number | null;
+  /** Elements of a collection, or length of a string. */
+  size?: number | null;
+}
+
+export interface CacheScanOptions {
+  /** How many keys to return at most. */
+  limit: number;
+  /** Stop scanning after this long, returning what was found. */
+  timeMs: number;
+  signal?: AbortSignal;
+}
+
+export interface CacheBackend {
+  readonly name: string;
+  stats(): Promise<CacheStats>;
+  keys(pattern: string, opts: CacheScanOptions): Promise<CacheKey[]>;
+  /** Most frequently used keys; throws an OpsError ('unsupported') unless an LFU policy is on. */
+  hotKeys?(opts: CacheScanOptions): Promise<CacheKey[]>;
+  /** Largest keys by memory found in a bounded scan. */
+  bigKeys?(opts: CacheScanOptions): Promise<CacheKey[]>;
+}
