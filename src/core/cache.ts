@@ -33,6 +33,27 @@ export interface CacheScanOptions {
   /** Stop scanning after this long, returning what was found. */
   timeMs: number;
   signal?: AbortSignal;
+  /** Told how the scan ended, so a command can say whether its sample covers the whole keyspace. */
+  onScanEnd?: (summary: CacheScanSummary) => void;
+}
+
+/** How a bounded scan ended. */
+export interface CacheScanSummary {
+  /** Every node's SCAN cursor came back to 0 and no matching key was left out. */
+  complete: boolean;
+  /** 'done' (the keyspace was covered), 'limit' (enough keys were found) or 'time' (the bound ran out). */
+  stoppedBy: 'done' | 'limit' | 'time';
+  /** Keys SCAN returned (after MATCH) before it stopped. */
+  scanned: number;
+}
+
+/** What `cache keys`, `cache hotkeys` and `cache bigkeys` print: the sample and how it was taken. */
+export interface CacheSample {
+  /** null when the backend does not say how its scan ended. */
+  complete: boolean | null;
+  stoppedBy: CacheScanSummary['stoppedBy'] | null;
+  scanned: number | null;
+  keys: CacheKey[];
 }
 
 export interface CacheBackend {

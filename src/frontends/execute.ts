@@ -4,6 +4,7 @@ import { commandId, isStream, type ConfirmRequest, type Ctx } from '../commands/
 import { OpsError, exitCodeOf } from '../core/errors.js';
 import { renderResult, renderStreamItem, type OutputFormat } from '../render/output.js';
 import type { Style } from '../render/style.js';
+import { appendAudit } from '../session/audit-log.js';
 import type { Invocation } from './cli/build-program.js';
 import type { SessionPool } from './session-pool.js';
 
@@ -41,9 +42,11 @@ const OFFLINE = { session: undefined as never, profiles: undefined as never };
 /** Runs one parsed command: read-only guard, confirmation, run, render. Never throws. */
 export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo, version: string): Promise<Outcome> {
   const id = commandId(inv.spec);
+  let profileName = inv.globals.profile ?? '(default)';
   try {
     // Offline commands get no session: `version` and `help` must work with a broken config file.
     const { session, profiles } = inv.spec.offline ? OFFLINE : await pool.get(inv.globals);
+    if (!inv.spec.offline) profileName = session.profile.name;
     if (inv.spec.mutates) session.assertWritable(id);
     const ctx: Ctx = {
       session,
@@ -75,13 +78,30 @@ export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo
       }
       return { exitCode: 0, data: items, error: null };
     }
+    const exitCode = inv.spec.exitCode?.(data) ?? 0;
+    if (inv.spec.mutates) audit(inv, profileName, exitCode, data, null);
     io.out((await renderResult(id, data, format, style, Date.now())) + '\n');
-    return { exitCode: inv.spec.exitCode?.(data) ?? 0, data, error: null };
+    return { exitCode, data, error: null };
   } catch (e) {
     const err = toOpsError(e);
+    const exitCode = exitCodeOf(err.kind);
+    // Refusals before anything happened (read-only, usage) are not actions; failed attempts are.
+    if (inv.spec.mutates && err.kind !== 'read-only' && err.kind !== 'usage' && err.kind !== 'config') audit(inv, profileName, exitCode, undefined, err);
     io.err(formatError(err, inv.globals.debug ? (e as Error).stack : undefined) + '\n');
-    return { exitCode: exitCodeOf(err.kind), data: undefined, error: err };
+    return { exitCode, data: undefined, error: err };
   }
+}
+
+function audit(inv: Invocation, profile: string, exitCode: number, data: unknown, err: OpsError | null): void {
+  const result = (data ?? {}) as { forced?: unknown; previousHolder?: unknown };
+  appendAudit({
+    command: commandId(inv.spec),
+    args: { ...inv.input.args, ...inv.input.opts },
+    profile,
+    exitCode,
+    ...(typeof result.forced === 'boolean' ? { forced: result.forced, previousHolder: (result.previousHolder as string | null) ?? null } : {}),
+    ...(err ? { error: err.message } : {}),
+  });
 }
 
 async function confirm(req: ConfirmRequest, yes: boolean, io: FrontendIo, id: string): Promise<void> {

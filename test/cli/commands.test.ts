@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { opsdeck, opsdeckAsync, sandbox } from '../helpers/cli.js';
 
@@ -194,5 +194,19 @@ describe('profile, status, version, help, demo', () => {
   it('profile list and show use the built-in local profile without a config file', () => {
     expect(run('profile', 'list').json()).toEqual([expect.objectContaining({ name: 'local', active: true, registry: 'embedded' })]);
     expect(run('profile', 'show').json()).toMatchObject({ name: 'local', readOnly: false, dataDir: box.env.OPSDECK_DATA_DIR });
+  });
+});
+
+describe('audit log', () => {
+  it('records every mutating command, flags force releases with the previous holder, and skips reads', () => {
+    run('locks', 'acquire', 'audited', '--owner', 'alice');
+    run('services', 'list');
+    run('locks', 'release', 'audited', '--force', '--yes');
+    run('config', 'get', 'nothing');
+    const lines = readFileSync(join(box.env.XDG_STATE_HOME!, 'opsdeck', 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l: { command: string }) => l.command)).toEqual(['locks acquire', 'locks release']);
+    expect(lines[1]).toMatchObject({ command: 'locks release', profile: 'local', exitCode: 0, forced: true, previousHolder: 'alice', args: { name: 'audited', force: true } });
+    expect(lines[1].user).toBeTruthy();
+    expect(Date.parse(lines[1].at)).toBeGreaterThan(0);
   });
 });

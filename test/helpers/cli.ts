@@ -21,6 +21,7 @@ export function sandbox(): { dir: string; env: NodeJS.ProcessEnv; cleanup(): voi
     OPSDECK_DATA_DIR: join(dir, 'data'),
     XDG_CONFIG_HOME: join(dir, 'config'),
     XDG_DATA_HOME: join(dir, 'xdg-data'),
+    XDG_STATE_HOME: join(dir, 'state'),
     NO_COLOR: '1',
   };
   delete env.OPSDECK_PROFILE;
