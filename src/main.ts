@@ -136,5 +136,8 @@ async function* sources(top: TopLevel): AsyncIterable<ScriptLine> {
 
 /** Entry point used by bin/opsdeck.js. */
 export async function run(): Promise<void> {
-  process.exitCode = await main(process.argv.slice(2));
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+  // The work is done; a client library's stray reconnect timer must not keep the process alive.
+  setTimeout(() => process.exit(code), 2000).unref();
 }

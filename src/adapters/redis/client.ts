@@ -5,6 +5,8 @@ import type { RedisOptions } from './options.js';
 
 export type RedisClient = Redis | Cluster;
 
+const lastErrors = new WeakMap<RedisClient, Error>();
+
 /**
  * Opens a client for one URL (or a cluster from seeds). Commands fail fast while disconnected
  * instead of queueing forever, and the client keeps reconnecting in the background, so a restarted
@@ -26,8 +28,9 @@ export function openClient(url: string, o: RedisOptions): RedisClient {
   const client = o.cluster
     ? new Cluster(o.urls.map((u) => hostPort(u)), { redisOptions: base, lazyConnect: true, enableOfflineQueue: false })
     : new Redis(url, base);
-  // ioredis reports connection errors as events too; they are surfaced through failing commands.
-  client.on('error', () => undefined);
+  // ioredis reports the real cause (WRONGPASS, ECONNREFUSED) as an event and then rejects with a
+  // generic "Connection is closed"; keep the cause to explain the failure.
+  client.on('error', (e: Error) => lastErrors.set(client, e));
   return client;
 }
 
@@ -38,7 +41,8 @@ export async function connectClient(client: RedisClient, url: string): Promise<v
     if (client.status === 'wait' || client.status === 'end') await client.connect();
     else await waitReady(client);
   } catch (e) {
-    throw mapRedisError(e, url);
+    const cause = lastErrors.get(client);
+    throw mapRedisError(cause && /closed/i.test((e as Error).message ?? '') ? cause : e, url);
   }
 }
 

@@ -15,8 +15,17 @@ export async function connect(options: Record<string, unknown>, ctx: AdapterCont
   const nodes = (o.cluster ? [o.urls[0]!] : o.urls).map((url) => ({ url, client: openClient(url, o) }));
   const ready = async (n: { url: string; client: RedisClient }) => connectClient(n.client, n.url);
   // A group works with a majority, so it connects to what it can; a single node must answer.
+  const closeAll = () => Promise.allSettled(nodes.map((n) => n.client.quit().catch(() => n.client.disconnect())));
   if (group) await Promise.allSettled(nodes.map(ready));
-  else await ready(nodes[0]!);
+  else {
+    try {
+      await ready(nodes[0]!);
+    } catch (e) {
+      // A client left behind would keep reconnecting and keep a one-shot process alive.
+      nodes.forEach((n) => n.client.disconnect());
+      throw e;
+    }
+  }
   const locks = group ? new RedlockGroup(nodes, o) : new RedisLocks(nodes[0]!.client, o, nodes[0]!.url);
   return {
     type: 'redis',
@@ -32,7 +41,7 @@ export async function connect(options: Record<string, unknown>, ctx: AdapterCont
       }
     },
     async dispose() {
-      await Promise.allSettled(nodes.map((n) => n.client.quit().catch(() => n.client.disconnect())));
+      await closeAll();
     },
   };
 }

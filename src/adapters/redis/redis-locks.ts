@@ -25,7 +25,13 @@ export class RedisLocks implements LockBackend {
 
   async list(prefix: string): Promise<LockView[]> {
     return this.guard(async () => {
-      const { keys } = await boundedScan(this.client, globPrefix(prefix), { count: this.o.scanCount, maxKeys: LIST_LIMIT, timeMs: this.o.scanTimeMs });
+      const bounds = { count: this.o.scanCount, maxKeys: LIST_LIMIT, timeMs: this.o.scanTimeMs };
+      // A free fair lock with queued waiters exists only as its queue key, so look for those too.
+      const [direct, queues] = await Promise.all([
+        boundedScan(this.client, globPrefix(prefix), bounds),
+        boundedScan(this.client, `redisson_lock_queue:{${globPrefix(prefix)}`, bounds),
+      ]);
+      const keys = [...direct.keys, ...queues.keys];
       const names = new Set<string>();
       for (const k of keys) {
         const queued = /^redisson_lock_queue:\{(.*)\}$/.exec(k);

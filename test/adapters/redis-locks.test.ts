@@ -1,0 +1,181 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { connect } from '../../src/adapters/redis/index.js';
+import { OpsError } from '../../src/core/errors.js';
+import { opsdeck, sandbox } from '../helpers/cli.js';
+import { startRedis, type RedisServer } from '../servers/redis-server.js';
+
+let box: ReturnType<typeof sandbox>;
+beforeEach(() => {
+  box = sandbox();
+});
+afterEach(() => box.cleanup());
+
+function profile(yaml: string): void {
+  const dir = join(box.env.XDG_CONFIG_HOME!, 'opsdeck');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.yaml'), yaml);
+}
+
+describe('redis lock forensics on a real server', () => {
+  let server: RedisServer;
+  let raw: Redis;
+  beforeAll(async () => {
+    server = await startRedis();
+    raw = new Redis(server.port, '127.0.0.1');
+  });
+  afterAll(async () => {
+    raw.disconnect();
+    await server.stop();
+  });
+
+  it('recognises plain SET NX values of redis-py, Spring, ShedLock and others, with TTL and since', async () => {
+    await raw.set('f/shed', 'ADDED:2026-11-25T10:00:00.123Z@batch-host-1:3f2a', 'PX', 60_000);
+    await raw.set('f/py', '6d5c3f1a2b3c11ef9a1b0242ac120002', 'PX', 60_000);
+    await raw.set('f/spring', '2b1f8a0e-3c4d-4e5f-8a9b-0c1d2e3f4a5b', 'PX', 60_000);
+    await raw.set('f/plain', 'worker-7@host:4242', 'PX', 60_000);
+    await raw.set('f/counter', '42');
+    profile(`profiles:\n  r:\n    locks: [{type: redis, url: "${server.url}"}]\n`);
+    const list = opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'f/']).json();
+    const byName = Object.fromEntries(list.map((v: { name: string }) => [v.name, v]));
+    expect(Object.keys(byName).sort()).toEqual(['f/plain', 'f/py', 'f/shed', 'f/spring']);
+    expect(byName['f/shed']).toMatchObject({ backend: 'redis', kind: 'shedlock-redis', holder: 'batch-host-1:3f2a', acquiredAt: '2026-11-25T10:00:00.123Z', reentrancy: null, waiters: null, token: null });
+    expect(byName['f/py']).toMatchObject({ kind: 'redis-py', holder: '6d5c3f1a2b3c11ef9a1b0242ac120002' });
+    expect(byName['f/spring']).toMatchObject({ kind: 'spring-redis' });
+    expect(byName['f/plain']).toMatchObject({ kind: 'plain', holder: 'worker-7@host:4242', acquiredAt: null });
+    expect(byName['f/plain'].ttlMs).toBeGreaterThan(50_000);
+    expect(Date.parse(byName['f/plain'].expiresAt) - Date.now()).toBeGreaterThan(50_000);
+    // Asked by name, a bare integer is read as a Redisson semaphore's free permits.
+    expect(opsdeck(box.env, ['--profile', 'r', 'locks', 'show', 'f/counter']).json()[0]).toMatchObject({ kind: 'redisson-semaphore', holder: null, details: { freePermits: 42 } });
+  });
+
+  it('shows a free fair lock with queued waiters, and never lists companion keys as locks', async () => {
+    const t = Date.now() + 30_000;
+    await raw.rpush('redisson_lock_queue:{jobs/q}', 'a-uuid:1', 'b-uuid:2');
+    await raw.zadd('redisson_lock_timeout:{jobs/q}', t, 'a-uuid:1', t + 5000, 'b-uuid:2');
+    profile(`profiles:\n  r:\n    locks: [{type: redis, url: "${server.url}"}]\n`);
+    const [view] = opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'jobs/']).json();
+    expect(view).toMatchObject({ name: 'jobs/q', kind: 'redisson-fair-lock', holder: null });
+    expect(view.waiters).toEqual([
+      { owner: 'a-uuid:1', since: null, until: new Date(t).toISOString() },
+      { owner: 'b-uuid:2', since: null, until: new Date(t + 5000).toISOString() },
+    ]);
+    expect(opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'redisson_']).json()).toEqual([]);
+  });
+
+  it('force release deletes a plain lock only while the shown value still holds it', async () => {
+    await raw.set('f/force', 'old-owner', 'PX', 60_000);
+    profile(`profiles:\n  r:\n    locks: [{type: redis, url: "${server.url}"}]\n`);
+    const wrong = opsdeck(box.env, ['--profile', 'r', 'locks', 'release', 'f/force', '--force', '--owner', 'someone-else', '--yes']);
+    expect(wrong.code).toBe(1);
+    expect(await raw.get('f/force')).toBe('old-owner');
+    expect(opsdeck(box.env, ['--profile', 'r', 'locks', 'release', 'f/force', '--force', '--yes']).json()).toMatchObject({ forced: true, previousHolder: 'old-owner' });
+    expect(await raw.exists('f/force')).toBe(0);
+  });
+
+  it('reconnects after the server restarts, reporting "unreachable" meanwhile', async () => {
+    const own = await startRedis();
+    const adapter = await connect({ url: own.url, connectTimeoutMs: 500, commandTimeoutMs: 1000 }, { dataDir: box.dir, version: 'test', name: 'redis' });
+    try {
+      await adapter.locks!.tryAcquire!('r/x', { owner: 'a', ttlMs: 60_000, waitMs: 0 });
+      const port = own.port;
+      await own.stop();
+      const down = await adapter.locks!.inspect('r/x').catch((e: unknown) => e);
+      expect(down).toBeInstanceOf(OpsError);
+      expect((down as OpsError).kind).toBe('unreachable');
+      const again = await startRedis(['--port', String(port)]);
+      try {
+        const deadline = Date.now() + 10_000;
+        let ok = false;
+        while (!ok && Date.now() < deadline) {
+          ok = await adapter.locks!.inspect('r/x').then(() => true, () => false);
+          if (!ok) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(ok).toBe(true);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await adapter.dispose();
+    }
+  }, 30_000);
+});
+
+describe('redis connection details', () => {
+  it('authenticates with a password from ${ENV}; a wrong one exits 3 with one clear line', async () => {
+    const s = await startRedis(['--requirepass', 'sekrit-pw']);
+    try {
+      profile(`profiles:\n  r:\n    locks: [{type: redis, url: "${s.url}", password: "\${OPSDECK_REDIS_PW}"}]\n`);
+      const ok = opsdeck({ ...box.env, OPSDECK_REDIS_PW: 'sekrit-pw' }, ['--profile', 'r', 'locks', 'acquire', 'a/b', '--owner', 'x']);
+      expect(ok.code).toBe(0);
+      const bad = opsdeck({ ...box.env, OPSDECK_REDIS_PW: 'nope' }, ['--profile', 'r', 'locks', 'list']);
+      expect(bad.code).toBe(3);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr).toMatch(/refused the credentials/);
+      expect(bad.stderr).not.toContain('nope');
+      const status = opsdeck({ ...box.env, OPSDECK_REDIS_PW: 'sekrit-pw' }, ['--profile', 'r', 'status']).json();
+      expect(status[0]).toMatchObject({ subsystem: 'locks', backend: 'redis', reachable: true });
+      expect(status[0].version).toMatch(/^\d+\.\d+/);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('an unreachable server exits 3 with the URL (password masked) and a next step', () => {
+    profile('profiles:\n  r:\n    locks: [{type: redis, url: "redis://:hunter2@127.0.0.1:1", connectTimeoutMs: 500}]\n');
+    const r = opsdeck(box.env, ['--profile', 'r', 'locks', 'list']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^opsdeck: redis redis:\/\/:\*\*\*@127\.0\.0\.1:1 is unreachable/);
+    expect(r.stderr).not.toContain('hunter2');
+    expect(opsdeck(box.env, ['--profile', 'r', 'status']).code).toBe(3);
+  });
+});
+
+describe('redis cluster', () => {
+  const servers: RedisServer[] = [];
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) servers.push(await startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${i}.conf`]));
+    execFileSync('redis-cli', ['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore' });
+    // Wait until every node agrees the cluster is up.
+    for (const s of servers) {
+      const c = new Redis(s.port, '127.0.0.1');
+      const deadline = Date.now() + 15_000;
+      while (!/cluster_state:ok/.test(String(await c.cluster('INFO')))) {
+        if (Date.now() > deadline) throw new Error('cluster did not come up');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      c.disconnect();
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+  });
+
+  it('scans every master, and acquires and releases with slot-safe companion keys', async () => {
+    const adapter = await connect({ url: servers[0]!.url, cluster: true }, { dataDir: box.dir, version: 'test', name: 'cluster' });
+    try {
+      const names = Array.from({ length: 12 }, (_, i) => `c/lock-${i}`);
+      for (const n of names) await adapter.locks!.tryAcquire!(n, { owner: `w-${n}`, ttlMs: 60_000, waitMs: 0 });
+      const listed = await adapter.locks!.list('c/');
+      expect(listed.map((v) => v.name).sort()).toEqual([...names].sort());
+      // The keys really are spread over several masters.
+      const perNode = await Promise.all(
+        servers.map(async (s) => {
+          const c = new Redis(s.port, '127.0.0.1');
+          const n = (await c.keys('c/*')).length;
+          c.disconnect();
+          return n;
+        }),
+      );
+      expect(perNode.filter((n) => n > 0).length).toBeGreaterThan(1);
+      const r = await adapter.locks!.release!('c/lock-3', 'w-c/lock-3');
+      expect(r.remaining).toBe(0);
+      expect(await adapter.locks!.inspect('c/lock-3')).toBeNull();
+    } finally {
+      await adapter.dispose();
+    }
+  }, 30_000);
+});
