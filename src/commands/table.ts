@@ -1,3 +1,7 @@
+import { cacheBigkeys } from './cache/bigkeys.js';
+import { cacheHotkeys } from './cache/hotkeys.js';
+import { cacheKeys } from './cache/keys.js';
+import { cacheStats } from './cache/stats.js';
 import { servicesList } from './services/list.js';
 import { servicesShow } from './services/show.js';
 import { configDelete } from './config/delete.js';
@@ -51,4 +55,8 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   version,
   help,
   demo,
+  cacheStats,
+  cacheKeys,
+  cacheHotkeys,
+  cacheBigkeys,
 ]);

@@ -1,6 +1,7 @@
 import { formatDuration } from '../core/duration.js';
 import type { BackendStatus, ConfigEvent, ConfigItem, ConfigSummary, ConfigVersion, LockView, ServiceDetail, ServiceSummary } from '../core/types.js';
 import type { HelpEntry } from '../commands/misc/help.js';
+import { cacheSampleView, cacheStatsView } from './cache-views.js';
 import { cell, renderGeneric } from './generic.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
@@ -77,6 +78,10 @@ export const VIEWS: Record<string, View> = {
     ], style),
   version: (d: { version: string }) => `opsdeck ${d.version}`,
   help: (entries: HelpEntry[], style) => (entries.length === 1 ? helpOne(entries[0]!, style) : helpMany(entries, style)),
+  'cache stats': cacheStatsView,
+  'cache keys': cacheSampleView('none'),
+  'cache hotkeys': cacheSampleView('frequency'),
+  'cache bigkeys': cacheSampleView('size'),
 };
 
 /** Renders one data value for a command in table mode. */

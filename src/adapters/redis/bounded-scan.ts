@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import type { RedisClient } from './client.js';
+import { connectClient, type RedisClient } from './client.js';
 
 export interface ScanBounds {
   /** Keys per SCAN call (a hint to the server). */
@@ -16,6 +16,8 @@ export interface ScanBounds {
  */
 export async function boundedScan(client: RedisClient, match: string, b: ScanBounds): Promise<{ keys: string[]; complete: boolean }> {
   const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+  // Cluster node connections open lazily and queue nothing while offline: open each before its SCAN.
+  if (client instanceof Cluster) await Promise.all(nodes.map((n) => connectClient(n, `redis://${n.options.host}:${n.options.port}`)));
   const deadline = Date.now() + b.timeMs;
   const keys = new Set<string>();
   for (const node of nodes) {

@@ -2,6 +2,7 @@ import type { Adapter } from '../../core/subsystems.js';
 import type { AdapterContext } from '../types.js';
 import { connectClient, mapRedisError, openClient, type RedisClient } from './client.js';
 import { parseRedisOptions } from './options.js';
+import { RedisCache } from './cache-backend.js';
 import { RedisLocks } from './redis-locks.js';
 import { RedlockGroup } from './redlock-group.js';
 
@@ -27,9 +28,12 @@ export async function connect(options: Record<string, unknown>, ctx: AdapterCont
     }
   }
   const locks = group ? new RedlockGroup(nodes, o) : new RedisLocks(nodes[0]!.client, o, nodes[0]!.url);
+  // A Redlock group is several independent servers, not one cache; a node or a cluster is one.
+  const cache = group ? undefined : new RedisCache(nodes[0]!.client, o);
   return {
     type: 'redis',
     locks,
+    cache,
     async ping() {
       const n = nodes[0]!;
       try {

@@ -32,8 +32,9 @@ import org.redisson.config.Config;
  *   fair NAME                   A holds RFairLock NAME; B, then C, wait in tryLock (60 s)
  *   rw NAME read|write          two readers (counts 2 and 1), or one writer, of RReadWriteLock NAME
  *   semaphore NAME              RSemaphore NAME: trySetPermits(5), acquire(2)
- *   fenced NAME                 RFencedLock NAME: lock+unlock once, then lockAndGetToken (token 2)
- *   waiter NAME                 blocks in RLock.lock() on NAME, held by someone else
+ *   fenced NAME                 RFencedLock NAME: lock+unlock once, then take it with a token (2)
+ *   waiter NAME [read]          blocks in RLock.lock() on NAME (or in the read lock of RReadWriteLock
+ *                               NAME), held by someone else; prints ACQUIRED when it gets it
  * </pre>
  *
  * Stdout carries only protocol lines, one JSON object each (logs go to stderr):
@@ -75,7 +76,7 @@ public final class Interop {
                 case "rw" -> rw(name, arg);
                 case "semaphore" -> semaphore(name);
                 case "fenced" -> fenced(name);
-                case "waiter" -> waiter(name);
+                case "waiter" -> waiter(name, "read".equals(arg));
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             }
             awaitQuit();
@@ -169,21 +170,24 @@ public final class Interop {
             // test sees 2, a value a reader could not get by assuming "1".
             lock.lock(LEASE_SECONDS, TimeUnit.SECONDS);
             lock.unlock();
-            token[0] = lock.lockAndGetToken(LEASE_SECONDS, TimeUnit.SECONDS);
+            // lockAndGetToken(lease, unit) drops the lease in 3.52.0 (it calls the no-lease
+            // overload, so the watchdog's 30 s applies); tryLockAndGetToken passes it through.
+            token[0] = lock.tryLockAndGetToken(WAIT_SECONDS, LEASE_SECONDS, TimeUnit.SECONDS);
         });
         h.awaitTaken();
         emit("READY", fields("client", redisson.getId(), "owner", h.owner(), "token", token[0]));
     }
 
-    static void waiter(String name) throws Exception {
-        RLock lock = redisson.getLock(name);
+    static void waiter(String name, boolean read) throws Exception {
+        RLock lock = read ? redisson.getReadWriteLock(name).readLock() : redisson.getLock(name);
         Holder w = hold(lock, () -> {
             lock.lock(); // no lease: what most applications do (watchdog-renewed)
             emit("ACQUIRED", fields("owner", redisson.getId() + ":" + Thread.currentThread().getId()));
         });
         // lock() subscribes to the unlock channel before it first tries, so a subscriber on the
         // channel means the thread is waiting for exactly the message a force release must send.
-        String channel = RedissonObject.prefixName("redisson_lock__channel", name);
+        // Read-write locks have their own channel.
+        String channel = RedissonObject.prefixName(read ? "redisson_rwlock" : "redisson_lock__channel", name);
         poll("a subscriber on " + channel, () -> redisson.getTopic(channel).countSubscribers() > 0);
         emit("READY", fields("client", redisson.getId(), "owner", w.owner(), "channel", channel));
     }

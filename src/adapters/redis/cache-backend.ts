@@ -1,0 +1,165 @@
+import { Cluster, type Redis } from 'ioredis';
+import type { CacheBackend, CacheKey, CacheScanOptions, CacheStats } from '../../core/cache.js';
+import { OpsError } from '../../core/errors.js';
+import { connectClient, mapRedisError, type RedisClient } from './client.js';
+import { combineStats, type NodeFacts } from './combine-stats.js';
+import { keyDetails } from './key-details.js';
+import type { RedisOptions } from './options.js';
+import { keyspaceKeys, parseInfo } from './parse-info.js';
+import { isRefusal, pipelined } from './pipelined.js';
+import { redactUrl } from './redact.js';
+import { scanBatches } from './scan-batches.js';
+import { TopKeys, type Ranked } from './top-keys.js';
+
+/**
+ * Read-only inspection of a Redis node or cluster: INFO for stats, and bounded SCANs (never KEYS)
+ * whose per-key lookups are pipelined one batch at a time. In a cluster every master is scanned.
+ */
+export class RedisCache implements CacheBackend {
+  readonly name: string;
+  private readonly url: string;
+
+  constructor(
+    private readonly client: RedisClient,
+    private readonly opts: RedisOptions,
+  ) {
+    this.name = opts.name;
+    this.url = opts.urls[0]!;
+  }
+
+  stats(): Promise<CacheStats> {
+    return this.guard(async () => {
+      const nodes = await this.masters();
+      return combineStats(this.name, await Promise.all(nodes.map((n) => nodeFacts(n))));
+    });
+  }
+
+  keys(pattern: string, o: CacheScanOptions): Promise<CacheKey[]> {
+    return this.guard(async () => {
+      const nodes = await this.masters();
+      const found: CacheKey[] = [];
+      const summary = await scanBatches(nodes, this.bounds(pattern, o.limit, o), async (node, batch) => {
+        for (const row of await keyDetails(node, batch, { memory: true, size: false })) if (row) found.push(row);
+      });
+      o.onScanEnd?.(summary);
+      return found.sort(byKey);
+    });
+  }
+
+  bigKeys(o: CacheScanOptions): Promise<CacheKey[]> {
+    return this.guard(async () => {
+      const nodes = await this.masters();
+      const top = new TopKeys(o.limit);
+      const summary = await scanBatches(nodes, this.bounds('*', Infinity, o), async (node, batch) => {
+        const usage = await pipelined(node, (p) => batch.forEach((k) => p.memory('USAGE', k)));
+        usage.forEach((bytes, i) => {
+          if (isRefusal(bytes)) throw this.refused('MEMORY USAGE', bytes, 'bigkeys needs it: allow "memory" for this user');
+          if (typeof bytes === 'number') top.offer({ node, key: batch[i]!, score: bytes });
+        });
+      });
+      o.onScanEnd?.(summary);
+      const rows = await details(top.result(), { memory: false, size: true }, (row, r) => (row.memoryBytes = r.score));
+      return rows.sort((a, b) => (b.memoryBytes ?? 0) - (a.memoryBytes ?? 0) || byKey(a, b));
+    });
+  }
+
+  hotKeys(o: CacheScanOptions): Promise<CacheKey[]> {
+    return this.guard(async () => {
+      const nodes = await this.masters();
+      // Ask first, so a server without LFU gets a clear answer instead of a scan of errors.
+      for (const facts of await Promise.all(nodes.map((n) => nodeFacts(n)))) {
+        if (facts.policy !== null && !facts.policy.includes('lfu')) throw noLfu(facts.policy);
+      }
+      const top = new TopKeys(o.limit);
+      // OBJECT FREQ leaves the counters it reads alone, but Redis counts it in keyspace_hits.
+      const summary = await scanBatches(nodes, this.bounds('*', Infinity, o), async (node, batch) => {
+        const freqs = await pipelined(node, (p) => batch.forEach((k) => p.object('FREQ', k)));
+        freqs.forEach((freq, i) => {
+          // The policy could not be read (or changed since): the server's own refusal says why.
+          if (freq instanceof Error && /LFU/.test(freq.message)) throw noLfu(null);
+          if (isRefusal(freq)) throw this.refused('OBJECT FREQ', freq, 'hotkeys needs it: allow "object" for this user');
+          if (typeof freq === 'number') top.offer({ node, key: batch[i]!, score: freq });
+        });
+      });
+      o.onScanEnd?.(summary);
+      const rows = await details(top.result(), { memory: true, size: false }, (row, r) => (row.frequency = r.score));
+      return rows.sort((a, b) => (b.frequency ?? 0) - (a.frequency ?? 0) || byKey(a, b));
+    });
+  }
+
+  private bounds(match: string, limit: number, o: CacheScanOptions) {
+    return { match, count: this.opts.scanCount, limit, timeMs: o.timeMs, signal: o.signal };
+  }
+
+  /** The nodes to ask: the client itself, or each master of a cluster, connected. */
+  private async masters(): Promise<Redis[]> {
+    await connectClient(this.client, this.url);
+    if (!(this.client instanceof Cluster)) return [this.client];
+    const nodes = this.client.nodes('master');
+    if (nodes.length === 0) throw new OpsError('unreachable', `redis cluster ${redactUrl(this.url)} reports no masters`, 'check CLUSTER NODES on a seed');
+    // Node connections open lazily and queue nothing while offline, so open each before its SCAN.
+    await Promise.all(nodes.map((n) => connectClient(n, `redis://${n.options.host}:${n.options.port}`)));
+    return nodes;
+  }
+
+  private refused(command: string, e: Error, hint: string): OpsError {
+    return new OpsError('unsupported', `redis ${redactUrl(this.url)} refused ${command}: ${e.message}`, hint);
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw mapRedisError(e, this.url);
+    }
+  }
+}
+
+/** INFO sections in one round trip; CONFIG GET only where INFO did not say (it is often not allowed). */
+async function nodeFacts(node: Redis): Promise<NodeFacts> {
+  const [server, memory, stats, keyspace] = await pipelined(node, (p) => p.info('server').info('memory').info('stats').info('keyspace'));
+  const fields = new Map([server, memory, stats].flatMap((t) => (typeof t === 'string' ? [...parseInfo(t)] : [])));
+  let policy = fields.get('maxmemory_policy') ?? null;
+  let maxMemory = fields.has('maxmemory') ? Number(fields.get('maxmemory')) : null;
+  if (policy === null || maxMemory === null) {
+    const [p, m] = await pipelined(node, (q) => q.config('GET', 'maxmemory-policy').config('GET', 'maxmemory'));
+    policy ??= configValue(p);
+    maxMemory ??= configValue(m) === null ? null : Number(configValue(m));
+  }
+  return { fields, policy, maxMemory: Number.isFinite(maxMemory) ? maxMemory : null, keys: typeof keyspace === 'string' ? keyspaceKeys(keyspace) : null };
+}
+
+/** CONFIG GET replies [name, value]; a refusal or an empty reply is unknown. */
+function configValue(reply: unknown): string | null {
+  return Array.isArray(reply) && typeof reply[1] === 'string' ? reply[1] : null;
+}
+
+/** Type, TTL and the rest for the ranked keys, node by node, with the score written back by `put`. */
+async function details(ranked: Ranked[], want: { memory: boolean; size: boolean }, put: (row: CacheKey, r: Ranked) => void): Promise<CacheKey[]> {
+  const byNode = new Map<Redis, Ranked[]>();
+  for (const r of ranked) byNode.set(r.node, [...(byNode.get(r.node) ?? []), r]);
+  const out: CacheKey[] = [];
+  for (const [node, list] of byNode) {
+    const rows = await keyDetails(node, list.map((r) => r.key), want);
+    rows.forEach((row, i) => {
+      if (row) {
+        put(row, list[i]!);
+        out.push(row);
+      }
+    });
+  }
+  return out;
+}
+
+function byKey(a: CacheKey, b: CacheKey): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+function noLfu(policy: string | null): OpsError {
+  const now = policy === null ? 'the server does not track access frequency' : `maxmemory-policy is ${policy}`;
+  return new OpsError(
+    'unsupported',
+    `hot keys need an LFU eviction policy (allkeys-lfu or volatile-lfu), but ${now}`,
+    'use "opsdeck cache bigkeys" instead, or CONFIG SET maxmemory-policy allkeys-lfu if LFU eviction suits this cache',
+  );
+}
