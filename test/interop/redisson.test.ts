@@ -12,7 +12,7 @@ import { LineProcess, requireTool, writeProfiles } from './support.js';
  * Interop with real Redisson: a Java program (test/interop/redisson/) takes locks the way an
  * application does, and opsdeck must report what Redisson wrote — holder ids, counts, TTLs and
  * the fair queue — and its force release must wake a Redisson thread blocked in lock().
- * Facts are checked three ways: against what Redisson says it did (READY lines), and against the
+ * Facts are checked two ways: against what Redisson says it did (READY lines), and against the
  * raw keys read here with ioredis, so a reader that guesses instead of reading is caught.
  */
 
