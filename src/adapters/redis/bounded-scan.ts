@@ -1,5 +1,6 @@
-import { Cluster } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { connectClient, type RedisClient } from './client.js';
+import { scanBatches } from './scan-batches.js';
 
 export interface ScanBounds {
   /** Keys per SCAN call (a hint to the server). */
@@ -11,25 +12,23 @@ export interface ScanBounds {
 }
 
 /**
- * SCAN with MATCH over every master (one for a single node, all of them in a cluster), bounded in
- * keys and time, never KEYS. Returns the keys found and whether the whole keyspace was covered.
+ * Lock names matching `match` on every master (one for a single node, all of them in a cluster),
+ * through the same bounded SCAN the cache commands use. Lock names are text, so keys are decoded.
  */
 export async function boundedScan(client: RedisClient, match: string, b: ScanBounds): Promise<{ keys: string[]; complete: boolean }> {
-  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
-  // Cluster node connections open lazily and queue nothing while offline: open each before its SCAN.
-  if (client instanceof Cluster) await Promise.all(nodes.map((n) => connectClient(n, `redis://${n.options.host}:${n.options.port}`)));
-  const deadline = Date.now() + b.timeMs;
-  const keys = new Set<string>();
-  for (const node of nodes) {
-    let cursor = '0';
-    do {
-      if (b.signal?.aborted || Date.now() > deadline || keys.size >= b.maxKeys) return { keys: [...keys], complete: false };
-      const [next, batch] = await node.scan(cursor, 'MATCH', match, 'COUNT', b.count);
-      cursor = next;
-      for (const k of batch) keys.add(k);
-    } while (cursor !== '0');
-  }
-  return { keys: [...keys], complete: true };
+  const keys: string[] = [];
+  const summary = await scanBatches(await masters(client), { match, count: b.count, limit: b.maxKeys, timeMs: b.timeMs, signal: b.signal }, async (_node, batch) => {
+    for (const k of batch) keys.push(k.toString());
+  });
+  return { keys, complete: summary.complete };
+}
+
+/** The nodes to scan, connected: cluster node connections open lazily and queue nothing while offline. */
+export async function masters(client: RedisClient): Promise<Redis[]> {
+  if (!(client instanceof Cluster)) return [client];
+  const nodes = client.nodes('master');
+  await Promise.all(nodes.map((n) => connectClient(n, `redis://${n.options.host}:${n.options.port}`)));
+  return nodes;
 }
 
 /** Escapes glob characters so a prefix matches literally. */

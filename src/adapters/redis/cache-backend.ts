@@ -1,4 +1,4 @@
-import { Cluster, type Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { CacheBackend, CacheKey, CacheScanOptions, CacheStats } from '../../core/cache.js';
 import { OpsError } from '../../core/errors.js';
 import { connectClient, mapRedisError, type RedisClient } from './client.js';
@@ -8,6 +8,7 @@ import type { RedisOptions } from './options.js';
 import { keyspaceKeys, parseInfo } from './parse-info.js';
 import { isRefusal, pipelined } from './pipelined.js';
 import { redactUrl } from './redact.js';
+import { masters } from './bounded-scan.js';
 import { scanBatches } from './scan-batches.js';
 import { TopKeys, type Ranked } from './top-keys.js';
 
@@ -94,11 +95,8 @@ export class RedisCache implements CacheBackend {
   /** The nodes to ask: the client itself, or each master of a cluster, connected. */
   private async masters(): Promise<Redis[]> {
     await connectClient(this.client, this.url);
-    if (!(this.client instanceof Cluster)) return [this.client];
-    const nodes = this.client.nodes('master');
+    const nodes = await masters(this.client);
     if (nodes.length === 0) throw new OpsError('unreachable', `redis cluster ${redactUrl(this.url)} reports no masters`, 'check CLUSTER NODES on a seed');
-    // Node connections open lazily and queue nothing while offline, so open each before its SCAN.
-    await Promise.all(nodes.map((n) => connectClient(n, `redis://${n.options.host}:${n.options.port}`)));
     return nodes;
   }
 
