@@ -50,6 +50,10 @@ export interface Ctx {
   /** Resolves when the user agreed (or --yes was given); throws an OpsError otherwise. */
   confirm(req: ConfirmRequest): Promise<void>;
   readFile(path: string): Promise<string>;
+  /** A transient status line (progress of a long scan); shown on a terminal, dropped elsewhere. */
+  progress(message: string | null): void;
+  /** A warning that does not fail the command (a listing cut short), one line on stderr. */
+  warn(message: string): void;
   /** The whole table, for `help`. */
   commands: readonly CommandSpec[];
 }

@@ -73,10 +73,18 @@ export interface ForceExpectation {
   token: number | string | null;
 }
 
+export interface ListOptions {
+  signal?: AbortSignal;
+  /** Called as a long listing goes on, with the number of keys looked at so far. */
+  onProgress?(scanned: number): void;
+  /** Called when a bound (time, key count) stopped the listing before it covered everything. */
+  onIncomplete?(why: string): void;
+}
+
 export interface LockBackend {
   /** The name shown in the `backend` column, unique within a profile. */
   readonly name: string;
-  list(prefix: string): Promise<LockView[]>;
+  list(prefix: string, opts?: ListOptions): Promise<LockView[]>;
   inspect(name: string): Promise<LockView | null>;
   tryAcquire?(name: string, opts: AcquireOptions): Promise<AcquireResult>;
   release?(name: string, owner: string): Promise<ReleaseResult>;

@@ -15,6 +15,8 @@ export interface FrontendIo {
   /** The default output format when -o is not given. */
   defaultFormat: OutputFormat;
   style(color: boolean): Promise<Style>;
+  /** Shows or clears a transient status line; absent where nothing can be redrawn. */
+  progress?(message: string | null): void;
   /** Asks the user; absent where nobody can answer (replay, piped stdin). */
   ask?(req: ConfirmRequest): Promise<boolean>;
   signal: AbortSignal;
@@ -57,6 +59,8 @@ export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo
       now: Date.now,
       commands: COMMANDS,
       confirm: (req) => confirm(req, inv.globals.yes, io, id),
+      progress: (message) => io.progress?.(message),
+      warn: (message) => io.err(`opsdeck: warning: ${message}\n`),
       readFile: async (path) => {
         try {
           // Loaded on use: node:fs/promises costs start-up time and only --file needs it.

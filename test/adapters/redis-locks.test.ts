@@ -179,3 +179,44 @@ describe('redis cluster', () => {
     }
   }, 30_000);
 });
+
+describe('listing a big keyspace', () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await startRedis();
+    const raw = new Redis(server.port, '127.0.0.1');
+    for (let i = 0; i < 20; i++) {
+      const p = raw.pipeline();
+      for (let j = 0; j < 1000; j++) p.set(`big/k-${i}-${j}`, `owner-${j}`, 'PX', 600_000);
+      await p.exec();
+    }
+    raw.disconnect();
+  }, 60_000);
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('warns, and still answers, when the time bound stops the scan early', () => {
+    profile(`profiles:\n  r:\n    locks: [{type: redis, url: "${server.url}", scanCount: 10, scanTimeMs: 50}]\n`);
+    const r = opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'big/']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^opsdeck: warning: redis: listing incomplete, stopped by the 50 ms time bound after \d+ keys; narrow it with --prefix$/m);
+    const found = r.json().length;
+    expect(found).toBeGreaterThan(0);
+    expect(found).toBeLessThan(20_000);
+  });
+
+  it('Ctrl-C stops a long listing promptly with a clear line', async () => {
+    profile(`profiles:\n  r:\n    locks: [{type: redis, url: "${server.url}", scanCount: 5, scanTimeMs: 600000}]\n`);
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers/cli.js');
+    const child = spawn(process.execPath, [BIN, '--profile', 'r', 'locks', 'list', '--prefix', 'big/'], { env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/opsdeck: the scan was cancelled; nothing was changed/);
+  }, 30_000);
+});

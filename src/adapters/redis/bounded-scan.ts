@@ -9,18 +9,20 @@ export interface ScanBounds {
   maxKeys: number;
   timeMs: number;
   signal?: AbortSignal;
+  onProgress?(scanned: number): void;
 }
 
 /**
  * Lock names matching `match` on every master (one for a single node, all of them in a cluster),
  * through the same bounded SCAN the cache commands use. Lock names are text, so keys are decoded.
  */
-export async function boundedScan(client: RedisClient, match: string, b: ScanBounds): Promise<{ keys: string[]; complete: boolean }> {
+export async function boundedScan(client: RedisClient, match: string, b: ScanBounds): Promise<{ keys: string[]; complete: boolean; stoppedBy: string; scanned: number }> {
   const keys: string[] = [];
   const summary = await scanBatches(await masters(client), { match, count: b.count, limit: b.maxKeys, timeMs: b.timeMs, signal: b.signal }, async (_node, batch) => {
     for (const k of batch) keys.push(k.toString());
+    b.onProgress?.(keys.length);
   });
-  return { keys, complete: summary.complete };
+  return { keys, complete: summary.complete, stoppedBy: summary.stoppedBy, scanned: summary.scanned };
 }
 
 /** The nodes to scan, connected: cluster node connections open lazily and queue nothing while offline. */

@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
 import { formatDuration } from '../../core/duration.js';
-import type { AcquireOptions, ForceExpectation, LockBackend } from '../../core/subsystems.js';
+import type { AcquireOptions, ForceExpectation, ListOptions, LockBackend } from '../../core/subsystems.js';
 import type { AcquireResult, LockView, ReleaseResult } from '../../core/types.js';
 import { boundedScan, globPrefix } from './bounded-scan.js';
 import { mapRedisError, type RedisClient } from './client.js';
@@ -14,6 +14,7 @@ import { ACQUIRE, FORCE_HASH, FORCE_STRING, RELEASE } from './scripts.js';
 const WAITER_LEASE_MS = 3000;
 const POLL_MS = 25;
 const LIST_LIMIT = 5000;
+const INSPECT_BATCH = 64;
 
 /** Locks in one Redis (a node or a cluster): forensics for every common layout, Redisson-compatible writes. */
 export class RedisLocks implements LockBackend {
@@ -23,15 +24,18 @@ export class RedisLocks implements LockBackend {
     this.name = o.name;
   }
 
-  async list(prefix: string): Promise<LockView[]> {
+  async list(prefix: string, opts: ListOptions = {}): Promise<LockView[]> {
     return this.guard(async () => {
-      const bounds = { count: this.o.scanCount, maxKeys: LIST_LIMIT, timeMs: this.o.scanTimeMs };
+      const bounds = { count: this.o.scanCount, maxKeys: LIST_LIMIT, timeMs: this.o.scanTimeMs, signal: opts.signal, onProgress: opts.onProgress };
       // A free fair lock with queued waiters exists only as its queue key, so look for those too.
       const [direct, queues] = await Promise.all([
         boundedScan(this.client, globPrefix(prefix), bounds),
         boundedScan(this.client, `redisson_lock_queue:{${globPrefix(prefix)}`, bounds),
       ]);
       const keys = [...direct.keys, ...queues.keys];
+      for (const part of [direct, queues]) {
+        if (!part.complete) opts.onIncomplete?.(`stopped by the ${part.stoppedBy === 'time' ? `${this.o.scanTimeMs} ms time bound` : `${LIST_LIMIT}-key bound`} after ${part.scanned} keys`);
+      }
       const names = new Set<string>();
       for (const k of keys) {
         const queued = /^redisson_lock_queue:\{(.*)\}$/.exec(k);
@@ -40,10 +44,16 @@ export class RedisLocks implements LockBackend {
       }
       const now = Date.now();
       const views: LockView[] = [];
-      for (const name of [...names].sort()) {
-        if (!name.startsWith(prefix)) continue;
-        const v = recognise(await fetchFacts(this.client, name), this.name, now, false);
-        if (v) views.push(v);
+      const todo = [...names].filter((n) => n.startsWith(prefix)).sort();
+      // Inspect in concurrent batches (ioredis pipelines them on the wire), checking for Ctrl-C.
+      for (let i = 0; i < todo.length; i += INSPECT_BATCH) {
+        if (opts.signal?.aborted) throw new OpsError('failed', 'the scan was cancelled; nothing was changed', 'run it again, narrower (a pattern or --prefix) or with a smaller time bound');
+        const facts = await Promise.all(todo.slice(i, i + INSPECT_BATCH).map((n) => fetchFacts(this.client, n)));
+        for (const f of facts) {
+          const v = recognise(f, this.name, now, false);
+          if (v) views.push(v);
+        }
+        opts.onProgress?.(keys.length);
       }
       return views;
     });

@@ -31,7 +31,7 @@ export async function scanBatches(nodes: readonly Redis[], b: BatchBounds, visit
     const node = nodes[n]!;
     let cursor = '0';
     do {
-      if (b.signal?.aborted) throw new OpsError('failed', 'the cache scan was cancelled', 'run it again, with a smaller --time if it took too long');
+      if (b.signal?.aborted) throw new OpsError('failed', 'the scan was cancelled; nothing was changed', 'run it again, narrower (a pattern or --prefix) or with a smaller time bound');
       if (!first && Date.now() >= deadline) return { complete: false, stoppedBy: 'time', scanned };
       first = false;
       const [next, batch] = await node.scanBuffer(cursor, 'MATCH', b.match, 'COUNT', b.count);

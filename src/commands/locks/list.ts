@@ -10,7 +10,23 @@ export const locksList: CommandSpec = {
   mutates: false,
   async run(ctx, input) {
     const backends = await ctx.session.locks();
-    const views = await Promise.all(backends.map((b) => b.list(str(input, 'prefix') ?? '')));
-    return views.flat();
+    const scanned = new Map<string, number>();
+    try {
+      const views = await Promise.all(
+        backends.map((b) =>
+          b.list(str(input, 'prefix') ?? '', {
+            signal: ctx.signal,
+            onProgress: (n) => {
+              scanned.set(b.name, n);
+              ctx.progress(`scanning: ${[...scanned].map(([name, k]) => `${name} ${k} keys`).join(', ')} (Ctrl-C stops)`);
+            },
+            onIncomplete: (why) => ctx.warn(`${b.name}: listing incomplete, ${why}; narrow it with --prefix`),
+          }),
+        ),
+      );
+      return views.flat();
+    } finally {
+      ctx.progress(null);
+    }
   },
 };

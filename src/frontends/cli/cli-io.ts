@@ -24,6 +24,8 @@ export function cliIo(env: NodeJS.ProcessEnv, signal: AbortSignal, interactive: 
       return { bold: c.bold, dim: c.dim, red: c.red, green: c.green, yellow: c.yellow, cyan: c.cyan };
     },
     ask: interactive ? askWithEnquirer : undefined,
+    // A status line rewritten in place, only where stderr is a terminal.
+    progress: process.stderr.isTTY ? (m) => void process.stderr.write(m === null ? '\r\x1b[2K' : `\r\x1b[2K${m.slice(0, (process.stderr.columns || 80) - 1)}`) : undefined,
   };
 }
 

@@ -67,6 +67,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     signal,
     style: async (c) => (c ? style : PLAIN),
     ask: (req) => controller.ask(req.message, req.typeToConfirm ?? null),
+    progress: (m) => controller.notice(m),
   });
 
   /** Runs one line exactly as a script line would run, and logs what it printed. */
