@@ -206,17 +206,38 @@ describe('listing a big keyspace', () => {
     expect(found).toBeLessThan(20_000);
   });
 
-  it('Ctrl-C stops a long listing promptly with a clear line', async () => {
-    profile(`profiles:\n  r:\n    locks: [{type: redis, url: "${server.url}", scanCount: 5, scanTimeMs: 600000}]\n`);
-    const { spawn } = await import('node:child_process');
-    const { BIN } = await import('../helpers/cli.js');
-    const child = spawn(process.execPath, [BIN, '--profile', 'r', 'locks', 'list', '--prefix', 'big/'], { env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 1500));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/opsdeck: the scan was cancelled; nothing was changed/);
+  it('cancelling stops a listing at once, even while the server is not answering', async () => {
+    const adapter = await connect({ url: server.url, scanCount: 1, scanTimeMs: 600_000, commandTimeoutMs: 120_000 }, { dataDir: box.dir, version: 'test', name: 'redis' });
+    const pauser = new Redis(server.port, '127.0.0.1');
+    const ac = new AbortController();
+    let paused = false;
+    let pausedAt = 0;
+    const PAUSE_MS = 8000;
+    try {
+      const listing = adapter.locks!.list('big/', {
+        signal: ac.signal,
+        // After the first batch the scan is under way: freeze the server, then cancel (as Ctrl-C does).
+        onProgress: () => {
+          if (paused) return;
+          paused = true;
+          void pauser.client('PAUSE', PAUSE_MS, 'ALL').then(() => {
+            pausedAt = Date.now();
+            ac.abort();
+          });
+        },
+      });
+      const err = await listing.catch((e: unknown) => e);
+      // It gave up while the server was still frozen, rather than waiting for an answer.
+      expect(Date.now() - pausedAt).toBeLessThan(PAUSE_MS);
+      expect(paused).toBe(true);
+      expect(err).toBeInstanceOf(OpsError);
+      expect((err as OpsError).kind).toBe('failed');
+      expect((err as OpsError).message).toBe('the scan was cancelled; nothing was changed');
+    } finally {
+      // The pause ends by itself; cleaning up waits for it.
+      await new Promise((r) => setTimeout(r, Math.max(0, pausedAt + PAUSE_MS - Date.now())));
+      pauser.disconnect();
+      await adapter.dispose();
+    }
   }, 30_000);
 });

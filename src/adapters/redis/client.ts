@@ -20,6 +20,8 @@ export function openClient(url: string, o: RedisOptions): RedisClient {
     connectTimeout: o.connectTimeoutMs,
     commandTimeout: o.commandTimeoutMs,
     lazyConnect: true,
+    // Shows up in CLIENT LIST, so an operator can tell opsdeck's connections from the app's.
+    connectionName: 'opsdeck',
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: (times) => Math.min(2000, 100 * times),

@@ -16,7 +16,15 @@ export async function connect(options: Record<string, unknown>, ctx: AdapterCont
   const nodes = (o.cluster ? [o.urls[0]!] : o.urls).map((url) => ({ url, client: openClient(url, o) }));
   const ready = async (n: { url: string; client: RedisClient }) => connectClient(n.client, n.url);
   // A group works with a majority, so it connects to what it can; a single node must answer.
-  const closeAll = () => Promise.allSettled(nodes.map((n) => n.client.quit().catch(() => n.client.disconnect())));
+  // QUIT is polite but waits for the server; a stuck server must not hold the process, so cut it off.
+  const closeAll = () =>
+    Promise.allSettled(
+      nodes.map((n) =>
+        Promise.race([n.client.quit(), new Promise((r) => setTimeout(r, 500).unref())])
+          .catch(() => undefined)
+          .finally(() => n.client.disconnect()),
+      ),
+    );
   if (group) await Promise.allSettled(nodes.map(ready));
   else {
     try {

@@ -22,6 +22,13 @@ export class RedisLocks implements LockBackend {
 
   constructor(private readonly client: RedisClient, private readonly o: RedisOptions, private readonly url: string) {
     this.name = o.name;
+    // Defined commands run by EVALSHA (falling back to EVAL once), so the script text is not sent per call.
+    client.defineCommand('opsdeckAcquire', { numberOfKeys: 4, lua: ACQUIRE });
+    client.defineCommand('opsdeckRelease', { numberOfKeys: 3, lua: RELEASE });
+  }
+
+  private get scripts(): { opsdeckAcquire(...args: Array<string | number>): Promise<unknown>; opsdeckRelease(...args: Array<string | number>): Promise<unknown> } {
+    return this.client as unknown as RedisLocks['scripts'];
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<LockView[]> {
@@ -67,10 +74,10 @@ export class RedisLocks implements LockBackend {
     if (!(opts.ttlMs > 0)) throw usage('--ttl must be greater than zero', 'pass a lease such as --ttl 30s');
     return this.guard(async () => {
       const keys = [name, companion.queue(name), companion.timeout(name), companion.token(name)];
-      const serverNow = await this.serverTime();
-      const deadline = opts.waitMs > 0 ? serverNow + opts.waitMs : 0;
+      // The deadline is in server time; only a waiting acquire needs it, so only it pays for TIME.
+      const deadline = opts.waitMs > 0 ? (await this.serverTime()) + opts.waitMs : 0;
       for (;;) {
-        const [state, value] = (await this.client.eval(ACQUIRE, keys.length, ...keys, opts.owner, opts.ttlMs, deadline, WAITER_LEASE_MS)) as [number, number];
+        const [state, value] = (await this.scripts.opsdeckAcquire(...keys, opts.owner, opts.ttlMs, deadline, WAITER_LEASE_MS)) as [number, number];
         if (state === 1) return { name, holder: opts.owner, token: Number(value), expiresAt: new Date(Date.now() + opts.ttlMs).toISOString() };
         if (state === -1) {
           const seen = await this.inspect(name);
@@ -81,7 +88,7 @@ export class RedisLocks implements LockBackend {
           );
         }
         if (opts.signal?.aborted) {
-          await this.client.eval(ACQUIRE, keys.length, ...keys, opts.owner, opts.ttlMs, 0, WAITER_LEASE_MS).catch(() => undefined);
+          await this.scripts.opsdeckAcquire(...keys, opts.owner, opts.ttlMs, 0, WAITER_LEASE_MS).catch(() => undefined);
           throw new OpsError('failed', `gave up waiting for lock ${name}`, 'the wait was cancelled');
         }
         await new Promise((r) => setTimeout(r, POLL_MS));
@@ -91,7 +98,7 @@ export class RedisLocks implements LockBackend {
 
   async release(name: string, owner: string): Promise<ReleaseResult> {
     return this.guard(async () => {
-      const left = Number(await this.client.eval(RELEASE, 3, name, companion.queue(name), companion.channel(name), owner));
+      const left = Number(await this.scripts.opsdeckRelease(name, companion.queue(name), companion.channel(name), owner));
       if (left === -2) throw notFound(`lock ${name} is not held`, 'nothing to release; "opsdeck locks list" shows the held locks');
       if (left === -1) {
         const seen = await this.inspect(name);

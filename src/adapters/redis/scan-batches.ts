@@ -34,7 +34,7 @@ export async function scanBatches(nodes: readonly Redis[], b: BatchBounds, visit
       if (b.signal?.aborted) throw new OpsError('failed', 'the scan was cancelled; nothing was changed', 'run it again, narrower (a pattern or --prefix) or with a smaller time bound');
       if (!first && Date.now() >= deadline) return { complete: false, stoppedBy: 'time', scanned };
       first = false;
-      const [next, batch] = await node.scanBuffer(cursor, 'MATCH', b.match, 'COUNT', b.count);
+      const [next, batch] = await abortable(node.scanBuffer(cursor, 'MATCH', b.match, 'COUNT', b.count), b.signal);
       cursor = next.toString();
       scanned += batch.length;
       let keys = batch;
@@ -61,4 +61,18 @@ export async function scanBatches(nodes: readonly Redis[], b: BatchBounds, visit
     } while (cursor !== '0');
   }
   return { complete: true, stoppedBy: 'done', scanned };
+}
+
+/** Rejects as soon as the signal aborts, so Ctrl-C does not wait for a stuck server to answer. */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new OpsError('failed', 'the scan was cancelled; nothing was changed', 'run it again, narrower (a pattern or --prefix) or with a smaller time bound'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
 }

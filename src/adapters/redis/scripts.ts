@@ -12,16 +12,13 @@ export const ACQUIRE = `
 local t = redis.call('time')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local owner, ttl, deadline, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-while true do
-  local head = redis.call('lindex', KEYS[2], 0)
-  if not head then break end
+local head = redis.call('lindex', KEYS[2], 0)
+while head do
   local dl = tonumber(redis.call('zscore', KEYS[3], head))
-  if dl == nil or dl <= now then
-    redis.call('lpop', KEYS[2])
-    redis.call('zrem', KEYS[3], head)
-  else
-    break
-  end
+  if dl ~= nil and dl > now then break end
+  redis.call('lpop', KEYS[2])
+  redis.call('zrem', KEYS[3], head)
+  head = redis.call('lindex', KEYS[2], 0)
 end
 if redis.call('hexists', KEYS[1], owner) == 1 then
   redis.call('hincrby', KEYS[1], owner, 1)
@@ -29,7 +26,6 @@ if redis.call('hexists', KEYS[1], owner) == 1 then
   return {1, tonumber(redis.call('get', KEYS[4]) or '0')}
 end
 if redis.call('exists', KEYS[1]) == 0 then
-  local head = redis.call('lindex', KEYS[2], 0)
   if (not head) or head == owner then
     if head then
       redis.call('lpop', KEYS[2])
