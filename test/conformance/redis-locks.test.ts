@@ -46,3 +46,30 @@ describeLockConformance('redis Redlock group of 3 real redis-servers', async () 
   fencing: 'Redlock stores no fencing token',
   fifo: 'Redlock keeps no queue; waiters retry',
 });
+
+describeLockConformance(
+  'redis plain SET NX PX layout (layout: plain)',
+  async () => {
+    const server = await startRedis();
+    const dir = mkdtempSync(join(tmpdir(), 'opsdeck-redis-plain-'));
+    const adapter = await connect({ url: server.url, layout: 'plain' }, { dataDir: dir, version: 'test', name: 'redis' });
+    const probe = new Redis(server.port, '127.0.0.1');
+    return {
+      backend: adapter.locks as Required<Pick<LockBackend, 'tryAcquire' | 'release' | 'forceRelease'>> & LockBackend,
+      probe: { holder: (name) => probe.get(name) },
+      minTtlMs: 300,
+      fencing: false,
+      async dispose() {
+        await adapter.dispose();
+        probe.disconnect();
+        await server.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+  {
+    reentrant: 'a plain SET NX value carries no hold count',
+    fencing: 'a plain SET NX value carries no fencing token',
+    fifo: 'plain SET NX keeps no queue; waiters retry',
+  },
+);

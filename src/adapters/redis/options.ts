@@ -16,7 +16,9 @@ export interface RedisOptions {
   /** SCAN bounds for listing: keys per SCAN call, and the time budget of one listing. */
   scanCount: number;
   scanTimeMs: number;
-  /** Where force releases are recorded, set by the session. */
+  /** What `locks acquire` writes: Redisson's fair+fenced hash layout (default) or a plain `SET NX PX`. */
+  layout: 'redisson' | 'plain';
+  /** The backend column name (the profile entry's name). */
   name: string;
 }
 
@@ -43,6 +45,13 @@ export function parseRedisOptions(o: Record<string, unknown>, name: string): Red
     commandTimeoutMs: num(o.commandTimeoutMs, 5000, 'commandTimeoutMs'),
     scanCount: num(o.scanCount, 500, 'scanCount'),
     scanTimeMs: num(o.scanTimeMs, 5000, 'scanTimeMs'),
+    layout: layoutOf(o.layout),
     name,
   };
+}
+
+function layoutOf(v: unknown): 'redisson' | 'plain' {
+  if (v === undefined || v === 'redisson') return 'redisson';
+  if (v === 'plain') return 'plain';
+  throw new OpsError('config', `redis: layout must be redisson or plain, not ${JSON.stringify(v)}`, 'redisson writes Redisson-compatible locks; plain writes SET NX PX values');
 }

@@ -72,6 +72,7 @@ export class RedisLocks implements LockBackend {
 
   async tryAcquire(name: string, opts: AcquireOptions): Promise<AcquireResult> {
     if (!(opts.ttlMs > 0)) throw usage('--ttl must be greater than zero', 'pass a lease such as --ttl 30s');
+    if (this.o.layout === 'plain') return this.acquirePlain(name, opts);
     return this.guard(async () => {
       const keys = [name, companion.queue(name), companion.timeout(name), companion.token(name)];
       // The deadline is in server time; only a waiting acquire needs it, so only it pays for TIME.
@@ -100,7 +101,11 @@ export class RedisLocks implements LockBackend {
     return this.guard(async () => {
       const left = Number(await this.scripts.opsdeckRelease(name, companion.queue(name), companion.channel(name), owner));
       if (left === -2) throw notFound(`lock ${name} is not held`, 'nothing to release; "opsdeck locks list" shows the held locks');
-      if (left === -1) {
+      // A plain SET NX lock: the value is the owner; delete it only if it still is (atomically).
+      if (left === -3 && Number(await this.client.eval(FORCE_STRING, 1, name, owner)) === 1) {
+        return { name, released: true, remaining: 0, forced: false, previousHolder: owner };
+      }
+      if (left === -1 || left === -3) {
         const seen = await this.inspect(name);
         throw conflict(`lock ${name} is held by ${seen?.holder ?? 'someone else'}, not by ${owner}`, `release it as its owner with --owner ${seen?.holder ?? 'OWNER'}, or use --force if that owner is gone`, { holder: seen?.holder ?? null });
       }
@@ -139,6 +144,23 @@ export class RedisLocks implements LockBackend {
       }
       if (released !== 1) throw conflict(`lock ${name} changed hands while releasing; nothing was deleted`, `look again with "opsdeck locks show ${name}"`);
       return { name, released: true, remaining: 0, forced: true, previousHolder: seen.holder };
+    });
+  }
+
+  /** `SET name owner NX PX ttl`, retried until --wait runs out: no queue, no hold count, no token. */
+  private async acquirePlain(name: string, opts: AcquireOptions): Promise<AcquireResult> {
+    return this.guard(async () => {
+      const deadline = Date.now() + Math.max(0, opts.waitMs);
+      for (;;) {
+        if ((await this.client.set(name, opts.owner, 'PX', opts.ttlMs, 'NX')) === 'OK') {
+          return { name, holder: opts.owner, token: null, expiresAt: new Date(Date.now() + opts.ttlMs).toISOString() };
+        }
+        if (Date.now() >= deadline || opts.signal?.aborted) {
+          const seen = await this.inspect(name);
+          throw conflict(`lock ${name} is held by ${seen?.holder ?? 'someone'}${seen?.ttlMs ? ` (lease ends in ${formatDuration(seen.ttlMs)})` : ''}`, `queue for it with --wait 30s, or inspect it with "opsdeck locks show ${name}"`, { holder: seen?.holder ?? null });
+        }
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
     });
   }
 

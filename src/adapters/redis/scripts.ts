@@ -48,12 +48,13 @@ end
 return {-1, redis.call('pttl', KEYS[1])}
 `;
 
-/** KEYS: lock, queue, channel. ARGV: owner. Returns remaining holds, -1 held by another, -2 not held. */
+/** KEYS: lock, queue, channel. ARGV: owner.
+ *  Returns remaining holds, -1 held by another, -2 not held, -3 a plain string value (not a hash). */
 export const RELEASE = `
-if redis.call('hexists', KEYS[1], ARGV[1]) == 0 then
-  if redis.call('exists', KEYS[1]) == 0 then return -2 end
-  return -1
-end
+local t = redis.call('type', KEYS[1]).ok
+if t == 'none' then return -2 end
+if t == 'string' then return -3 end
+if redis.call('hexists', KEYS[1], ARGV[1]) == 0 then return -1 end
 local left = redis.call('hincrby', KEYS[1], ARGV[1], -1)
 if left > 0 then return left end
 redis.call('del', KEYS[1])
