@@ -7,6 +7,7 @@ import type { Connect } from './types.js';
 export const ADAPTERS: Readonly<Record<string, () => Promise<Connect>>> = Object.freeze({
   embedded: async () => (await import('./embedded/index.js')).connect,
   redis: async () => (await import('./redis/index.js')).connect,
+  prometheus: async () => (await import('./prometheus/index.js')).connect,
 });
 
 export function adapterTypes(): string[] {

@@ -26,6 +26,9 @@ import { status } from './misc/status.js';
 import { version } from './misc/version.js';
 import { profileList } from './profile/list.js';
 import { profileShow } from './profile/show.js';
+import { metricsAlerts, metricsLabels, metricsMetadata, metricsRules, metricsSeries, metricsTargets } from './metrics/info.js';
+import { metricsQuery } from './metrics/query.js';
+import { metricsRange } from './metrics/range.js';
 import type { CommandSpec } from './types.js';
 
 /** The one command table. The CLI, replay, help and the console's completion derive from it. */
@@ -59,4 +62,12 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   cacheKeys,
   cacheHotkeys,
   cacheBigkeys,
+  metricsQuery,
+  metricsRange,
+  metricsTargets,
+  metricsAlerts,
+  metricsRules,
+  metricsLabels,
+  metricsSeries,
+  metricsMetadata,
 ]);

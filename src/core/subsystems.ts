@@ -1,4 +1,5 @@
 import type { CacheBackend } from './cache.js';
+import type { MetricsBackend } from './metrics.js';
 import type {
   AcquireResult,
   ConfigEvent,
@@ -103,5 +104,6 @@ export interface Adapter extends Probe {
   config?: ConfigBackend;
   locks?: LockBackend;
   cache?: CacheBackend;
+  metrics?: MetricsBackend;
   dispose(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { BackendStatus, ConfigEvent, ConfigItem, ConfigSummary, ConfigVersi
 import type { HelpEntry } from '../commands/misc/help.js';
 import { cacheSampleView, cacheStatsView } from './cache-views.js';
 import { cell, renderGeneric } from './generic.js';
+import { renderAlerts, renderMetadata, renderQuery, renderRules, renderSeries, renderTargets } from './metrics-views.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
 
@@ -77,6 +78,14 @@ export const VIEWS: Record<string, View> = {
       { header: 'ERROR', get: (r) => cell(r.error) },
     ], style),
   version: (d: { version: string }) => `opsdeck ${d.version}`,
+  'metrics query': (d, style) => renderQuery(d, style),
+  'metrics range': (d, style) => renderQuery(d, style),
+  'metrics targets': (d, style) => renderTargets(d, style),
+  'metrics alerts': (d, style) => renderAlerts(d, style),
+  'metrics rules': (d, style) => renderRules(d, style),
+  'metrics labels': (d: string[], style) => (d.length === 0 ? style.dim('(none)') : d.join('\n')),
+  'metrics series': (d, style) => renderSeries(d, style),
+  'metrics metadata': (d, style) => renderMetadata(d, style),
   help: (entries: HelpEntry[], style) => (entries.length === 1 ? helpOne(entries[0]!, style) : helpMany(entries, style)),
   'cache stats': cacheStatsView,
   'cache keys': cacheSampleView('none'),

@@ -1,5 +1,6 @@
 import { OpsError } from '../core/errors.js';
 import type { CacheBackend } from '../core/cache.js';
+import type { MetricsBackend } from '../core/metrics.js';
 import type { Adapter, ConfigBackend, LockBackend, RegistryBackend } from '../core/subsystems.js';
 import { ADAPTERS } from '../adapters/index.js';
 import type { BackendSpec, Profile } from './profile-types.js';
@@ -31,6 +32,12 @@ export class Session {
     const a = await this.adapterFor('config', this.profile.config);
     if (!a.config) throw unsupported('config', this.profile.config!.type);
     return a.config;
+  }
+
+  async metrics(): Promise<MetricsBackend> {
+    const a = await this.adapterFor('metrics', this.profile.metrics);
+    if (!a.metrics) throw unsupported('metrics', this.profile.metrics!.type);
+    return a.metrics;
   }
 
   async cache(): Promise<CacheBackend> {

@@ -1,0 +1,29 @@
+import { OpsError } from '../../core/errors.js';
+
+export interface PromOptions {
+  url: string;
+  /** Extra request headers (tenant ids, proxies); values may come from ${ENV}. */
+  headers: Record<string, string>;
+  timeoutMs: number;
+  /** Answers bigger than this are refused instead of filling memory. */
+  maxResponseBytes: number;
+  name: string;
+}
+
+export function parsePromOptions(o: Record<string, unknown>, name: string): PromOptions {
+  if (typeof o.url !== 'string' || !/^https?:\/\//.test(o.url)) {
+    throw new OpsError('config', 'metrics: give "url: http://prometheus:9090"', 'the base URL of the Prometheus (or Thanos Query) server');
+  }
+  const headers: Record<string, string> = {};
+  if (o.headers !== undefined) {
+    if (typeof o.headers !== 'object' || o.headers === null) throw new OpsError('config', 'metrics: headers must be a mapping', 'for example headers: {X-Scope-OrgID: team-a}');
+    for (const [k, v] of Object.entries(o.headers)) headers[k] = String(v);
+  }
+  if (typeof o.bearerToken === 'string') headers.authorization = `Bearer ${o.bearerToken}`;
+  const basic = o.basicAuth as { username?: unknown; password?: unknown } | undefined;
+  if (basic && typeof basic.username === 'string') {
+    headers.authorization = `Basic ${Buffer.from(`${basic.username}:${String(basic.password ?? '')}`).toString('base64')}`;
+  }
+  const n = (v: unknown, d: number) => (typeof v === 'number' && v > 0 ? v : d);
+  return { url: o.url.replace(/\/+$/, ''), headers, timeoutMs: n(o.timeoutMs, 30_000), maxResponseBytes: n(o.maxResponseBytes, 64 * 1024 * 1024), name };
+}

@@ -1,0 +1,56 @@
+/** The metrics subsystem: the Prometheus HTTP API's answers, passed through unchanged in `data`. */
+
+/** Prometheus `data` of /query and /query_range: `{resultType, result}` as the server sent it. */
+export interface QueryData {
+  resultType: 'vector' | 'matrix' | 'scalar' | 'string';
+  result: unknown;
+}
+
+/** Every answer carries the server's warnings (and Thanos partial-response notes); never swallowed. */
+export interface MetricsAnswer<T> {
+  data: T;
+  warnings: string[];
+}
+
+export interface RangeQuery {
+  expr: string;
+  /** Unix seconds, already aligned to the step. */
+  start: number;
+  end: number;
+  /** Seconds. */
+  step: number;
+}
+
+export interface MetricsBackend {
+  readonly name: string;
+  query(expr: string, time?: number): Promise<MetricsAnswer<QueryData>>;
+  queryRange(q: RangeQuery): Promise<MetricsAnswer<QueryData>>;
+  targets(): Promise<MetricsAnswer<unknown>>;
+  alerts(): Promise<MetricsAnswer<unknown>>;
+  rules(): Promise<MetricsAnswer<unknown>>;
+  /** Label names, or the values of one label. */
+  labels(name?: string): Promise<MetricsAnswer<string[]>>;
+  series(matchers: string[], start?: number, end?: number): Promise<MetricsAnswer<Array<Record<string, string>>>>;
+  metadata(metric?: string): Promise<MetricsAnswer<Record<string, Array<{ type: string; help: string; unit: string }>>>>;
+}
+
+/** The most points Prometheus (and Thanos) return per series in one range query. */
+export const MAX_POINTS = 11_000;
+
+/**
+ * Picks the step for a range query and aligns start and end to it. The step is never below what
+ * keeps the query under 11,000 points per series, and aligned bounds keep refreshed charts from
+ * jittering sideways (what Grafana does too).
+ */
+export function planRange(start: number, end: number, wantedStep: number | undefined, columns = 120): RangeQuery & { clamped: boolean } {
+  const span = Math.max(1, end - start);
+  const safe = span / MAX_POINTS;
+  const auto = span / Math.max(10, columns * 2);
+  let step = Math.max(wantedStep ?? auto, safe, 0.001);
+  const clamped = wantedStep !== undefined && step > wantedStep;
+  // Whole seconds read better and align cleanly once the step is at least a second.
+  if (step >= 1) step = Math.ceil(step);
+  const alignedStart = Math.floor(start / step) * step;
+  const alignedEnd = Math.max(alignedStart, Math.floor(end / step) * step);
+  return { expr: '', start: alignedStart, end: alignedEnd, step, clamped };
+}

@@ -1,0 +1,37 @@
+import type { Sample } from './split-runs.js';
+import type { Colour } from './styled-line.js';
+
+/** The plot area in cells and the time and value ranges it spans. */
+export interface PlotFrame {
+  cols: number;
+  rows: number;
+  start: number;
+  end: number;
+  lo: number;
+  hi: number;
+}
+
+/** One terminal cell of the plot area. */
+export interface PlotCell {
+  ch: string;
+  colour?: Colour | undefined;
+}
+
+export interface PlottedSeries {
+  runs: Sample[][];
+  colour: Colour;
+}
+
+/** Where `t` falls across the frame: 0 at start, 1 at end. */
+export function xFraction(t: number, f: PlotFrame): number {
+  return f.end > f.start ? (t - f.start) / (f.end - f.start) : 0.5;
+}
+
+/** Where `v` falls up the frame: 0 at lo, 1 at hi (halved first so ±1e308 cannot overflow). */
+export function yFraction(v: number, f: PlotFrame): number {
+  return (v / 2 - f.lo / 2) / (f.hi / 2 - f.lo / 2);
+}
+
+export function blankCells(f: PlotFrame): PlotCell[][] {
+  return Array.from({ length: f.rows }, () => Array.from({ length: f.cols }, () => ({ ch: ' ' })));
+}

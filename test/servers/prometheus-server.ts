@@ -1,0 +1,105 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './redis-server.js';
+
+/**
+ * A real Prometheus (Debian's package) on a free loopback port, scraping an exporter the test
+ * serves itself every second. The exporter's numbers are a pure function of the scrape count, so
+ * what Prometheus stores is predictable. Missing binary: the start fails (CI installs it).
+ */
+export interface PrometheusServer {
+  url: string;
+  exporterUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startPrometheus(): Promise<PrometheusServer> {
+  try {
+    execFileSync('prometheus', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('prometheus is not installed (apt-get install prometheus); the metrics tests need a real server');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'opsdeck-prom-'));
+  let scrapes = 0;
+  const exporter: Server = createServer((req, res) => {
+    if (req.url !== '/metrics') return void res.writeHead(404).end();
+    scrapes++;
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.end(
+      [
+        '# HELP opsdeck_test_requests_total Requests served, by route.',
+        '# TYPE opsdeck_test_requests_total counter',
+        `opsdeck_test_requests_total{route="/api/orders",code="200"} ${scrapes * 10}`,
+        `opsdeck_test_requests_total{route="/api/pay",code="500"} ${scrapes}`,
+        '# HELP opsdeck_test_queue_depth Jobs waiting.',
+        '# TYPE opsdeck_test_queue_depth gauge',
+        'opsdeck_test_queue_depth{queue="emails"} 7',
+        '',
+      ].join('\n'),
+    );
+  });
+  const exporterPort = await freePort();
+  await new Promise<void>((r) => exporter.listen(exporterPort, '127.0.0.1', r));
+  const port = await freePort();
+  writeFileSync(
+    join(dir, 'rules.yml'),
+    [
+      'groups:',
+      '  - name: opsdeck-test',
+      '    interval: 1s',
+      '    rules:',
+      '      - record: job:opsdeck_test_requests:rate1m',
+      '        expr: sum by (job) (rate(opsdeck_test_requests_total[1m]))',
+      '      - alert: QueueNotEmpty',
+      '        expr: opsdeck_test_queue_depth > 0',
+      '        labels: {severity: page}',
+      '        annotations: {summary: "queue {{ $labels.queue }} has jobs"}',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    [
+      'global: {scrape_interval: 1s, evaluation_interval: 1s}',
+      'rule_files: [rules.yml]',
+      'scrape_configs:',
+      '  - job_name: opsdeck-test',
+      `    static_configs: [{targets: ["127.0.0.1:${exporterPort}"]}]`,
+      '',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (d) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  // Ready means: the server answers, and the target has been scraped a few times.
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`prometheus exited: ${log.slice(-800)}`);
+    if (Date.now() > deadline) throw new Error(`prometheus did not become ready: ${log.slice(-800)}`);
+    try {
+      const r = await fetch(`${url}/api/v1/query?query=${encodeURIComponent('count_over_time(up[1m])')}`);
+      const body = (await r.json()) as { data?: { result?: Array<{ value: [number, string] }> } };
+      if (Number(body.data?.result?.[0]?.value[1] ?? 0) >= 6) break;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    exporterUrl: `http://127.0.0.1:${exporterPort}/metrics`,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+      await new Promise<void>((r) => exporter.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
