@@ -9,7 +9,7 @@ import { fetchFacts } from './fetch-facts.js';
 import { companion, isCompanionKey } from './keys.js';
 import { recognise } from './layouts.js';
 import type { RedisOptions } from './options.js';
-import { ACQUIRE, FORCE_HASH, FORCE_STRING, RELEASE } from './scripts.js';
+import { ACQUIRE, FORCE_HASH, FORCE_STRING, LEAVE_QUEUE, RELEASE } from './scripts.js';
 
 const WAITER_LEASE_MS = 3000;
 const POLL_MS = 25;
@@ -89,7 +89,7 @@ export class RedisLocks implements LockBackend {
           );
         }
         if (opts.signal?.aborted) {
-          await this.scripts.opsdeckAcquire(...keys, opts.owner, opts.ttlMs, 0, WAITER_LEASE_MS).catch(() => undefined);
+          await this.client.eval(LEAVE_QUEUE, 2, companion.queue(name), companion.timeout(name), opts.owner).catch(() => undefined);
           throw new OpsError('failed', `gave up waiting for lock ${name}`, 'the wait was cancelled');
         }
         await new Promise((r) => setTimeout(r, POLL_MS));

@@ -48,6 +48,13 @@ end
 return {-1, redis.call('pttl', KEYS[1])}
 `;
 
+/** Leaves the wait queue (a cancelled --wait) without ever taking the lock. KEYS: queue, timeout. ARGV: owner. */
+export const LEAVE_QUEUE = `
+redis.call('lrem', KEYS[1], 0, ARGV[1])
+redis.call('zrem', KEYS[2], ARGV[1])
+return 1
+`;
+
 /** KEYS: lock, queue, channel. ARGV: owner.
  *  Returns remaining holds, -1 held by another, -2 not held, -3 a plain string value (not a hash). */
 export const RELEASE = `

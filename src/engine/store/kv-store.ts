@@ -141,7 +141,14 @@ export class KvStore {
     fsyncSync(this.walFd);
     this.walOffset += bytes.length;
     this.apply(record);
-    if (this.walOffset > this.compactBytes) this.compact();
+    if (this.walOffset > this.compactBytes) {
+      try {
+        this.compact();
+      } catch {
+        // The write above is already durable in the WAL; a failed compaction (disk full, a
+        // permission) must not report it as failed. The next write over the threshold retries.
+      }
+    }
   }
 
   private apply(record: WalRecord): void {
@@ -236,6 +243,8 @@ export class KvStore {
     writeDurably(this.dir, SNAPSHOT, JSON.stringify(snap));
     writeDurably(this.dir, WAL, '');
     closeSync(this.walFd);
+    // Marked closed first: if reopening fails, the next operation reloads from the files.
+    this.walFd = -1;
     this.walFd = openWal(join(this.dir, WAL));
     this.walIno = fstatSync(this.walFd).ino;
     this.walOffset = 0;

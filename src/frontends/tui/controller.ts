@@ -331,8 +331,14 @@ export class Controller {
       }
       return;
     }
-    if (plan.kind === 'edit-config') return this.d.editConfig(plan);
     if (this.running) return this.notice('a command is still running; Ctrl-C cancels it');
+    if (plan.kind === 'edit-config') {
+      try {
+        return await this.d.editConfig(plan);
+      } catch (e) {
+        return this.notice(`editing failed: ${(e as Error).message}`);
+      }
+    }
     if (plan.confirm !== null && !(await this.ask(plan.confirm))) return this.notice('cancelled; nothing was changed');
     // The user already confirmed here, and a replay of the recording cannot prompt: pass --yes.
     const line = plan.confirm !== null ? `${plan.line} --yes` : plan.line;

@@ -36,10 +36,15 @@ export interface ConsoleOptions {
 export async function startConsole({ top, pool, env, version }: ConsoleOptions): Promise<number> {
   const globals = { ...top.globals };
   let demoDir: string | null = null;
-  if (top.demo && globals.dataDir === undefined && !env.OPSDECK_DATA_DIR) {
-    // The demo animates a throwaway store, so it never scribbles on the user's real data dir.
+  if (top.demo) {
+    // The demo animates a throwaway embedded store under the built-in profile: it never touches
+    // the user's data dir or any real backend a profile points at.
     demoDir = mkdtempSync(join(tmpdir(), 'opsdeck-demo-'));
     globals.dataDir = demoDir;
+    globals.profile = 'local';
+    // An empty profile file: only the built-in local profile exists for the demo.
+    globals.config = join(demoDir, 'profiles.yaml');
+    writeFileSync(globals.config, 'profiles: {}\n');
   }
   const { session, profiles } = await pool.get(globals);
   const color = globals.color && colorAllowed(env, true);
@@ -130,9 +135,17 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
       const file = join(dir, plan.dataId.replace(/[^\w.-]/g, '_'));
       writeFileSync(file, current.content);
       const editor = env.VISUAL || env.EDITOR || 'vi';
-      const result = terminal.suspend(() => spawnSync(`${editor} ${JSON.stringify(file)}`, { shell: true, stdio: 'inherit' }));
+      // The file goes as "$1", never spliced into the command text (git does the same): a path
+      // with $ or backticks must not run anything.
+      const result = terminal.suspend(() => spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit' }));
       redraw();
-      const edited = readFileSync(file, 'utf8');
+      let edited: string;
+      try {
+        edited = readFileSync(file, 'utf8');
+      } catch (e) {
+        rmSync(dir, { recursive: true, force: true });
+        return void controller.notice(`cannot read the edited file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was published`);
+      }
       if (result.status !== 0) return void controller.notice(`${editor} exited with ${result.status ?? result.signal}; nothing was published`);
       if (edited === current.content) {
         rmSync(dir, { recursive: true, force: true });
@@ -147,7 +160,12 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
       if (plan.namespace !== 'public') words.push('--namespace', plan.namespace);
       if (plan.group !== 'DEFAULT_GROUP') words.push('--group', plan.group);
       const line = commandLine(words);
-      await controller.execute(line, (signal) => runLine(line, signal));
+      try {
+        await controller.execute(line, (signal) => runLine(line, signal));
+      } finally {
+        // The edit is published (or the command reported why not); the recording keeps its own copy.
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     saveHistory: (entries) => writeHistory(historyFile, entries),
     redraw: () => redraw(),
@@ -170,6 +188,10 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     store.set((s) => ({ ...s }));
   };
 
+  // In raw mode Ctrl-C arrives as a key; outside it (while $EDITOR runs) it arrives as SIGINT and
+  // must not kill the console or leave the terminal on the alternate screen.
+  const onSigint = () => controller.handle({ kind: 'key', name: 'c', ctrl: true, meta: false, shift: false });
+  process.on('SIGINT', onSigint);
   const parser = new KeyParser();
   let escTimer: NodeJS.Timeout | null = null;
   const onData = (chunk: string) => {
@@ -202,6 +224,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   animator?.stop();
   process.stdin.off('data', onData);
   process.stdout.off('resize', onResize);
+  process.off('SIGINT', onSigint);
   process.stdin.pause();
   (ink as { unmount(): void } | null)?.unmount();
   terminal.restore();

@@ -14,8 +14,8 @@ export function brailleRow(fy: number, rows: number): number {
 }
 
 /**
- * Draws each run as connected segments on a grid of 2×4 dots per cell; a run of one sample is one
- * dot. A cell takes the colour of the last series that put a dot in it; empty cells are spaces.
+ * Draws each run as connected segments on a grid of 2×4 dots per cell; a run of one sample is a
+ * short dash. A cell takes the colour of the last series that put a dot in it; empty cells are spaces.
  */
 export function braillePlot(series: readonly PlottedSeries[], f: PlotFrame): PlotCell[][] {
   const w = f.cols * 2;
@@ -33,7 +33,11 @@ export function braillePlot(series: readonly PlottedSeries[], f: PlotFrame): Plo
   const Y = (v: number) => clamp((1 - yFraction(v, f)) * (h - 1));
   series.forEach((s, si) => {
     for (const run of s.runs) {
-      if (run.length === 1) dot(Math.round(X(run[0]![0])), Math.round(Y(run[0]![1])), si);
+      if (run.length === 1) {
+        // A lone sample is both dots of its cell's row, so it does not vanish as one speck.
+        const [x, y] = [Math.round(X(run[0]![0])), Math.round(Y(run[0]![1]))];
+        if (x >= 0 && x < w) [x, x ^ 1].forEach((dx) => dot(dx, y, si));
+      }
       for (let i = 1; i < run.length; i++) {
         const seg = clip(X(run[i - 1]![0]), Y(run[i - 1]![1]), X(run[i]![0]), Y(run[i]![1]), w - 1, h - 1);
         if (seg) line(...seg, (x, y) => dot(x, y, si));

@@ -2,6 +2,8 @@
 export function charWidth(ch: string): number {
   const cp = ch.codePointAt(0) ?? 0;
   if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
+  // Fast path for what charts are made of: Latin text, box drawing, blocks, braille.
+  if (cp < 0x300 || (cp >= 0x2500 && cp <= 0x28ff)) return 1;
   if (/^[\p{Mn}\p{Me}\p{Cf}]$/u.test(ch) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
   if (
     (cp >= 0x1100 && cp <= 0x115f) ||
@@ -44,4 +46,23 @@ export function ellipsize(s: string, width: number): string {
     w += cw;
   }
   return out + '…';
+}
+
+/**
+ * Cuts a string to at most `width` columns by replacing its middle with `…`, keeping the end,
+ * where series labels differ (`http_requests_total{…job="api"}`).
+ */
+export function truncateMiddle(s: string, width: number): string {
+  if (displayWidth(s) <= width) return s;
+  if (width <= 2) return ellipsize(s, width);
+  const tailW = Math.ceil((width - 1) * 0.6);
+  let tail = '';
+  let w = 0;
+  for (const ch of [...s].reverse()) {
+    const cw = charWidth(ch);
+    if (w + cw > tailW) break;
+    tail = ch + tail;
+    w += cw;
+  }
+  return ellipsize(s, width - w) + tail;
 }

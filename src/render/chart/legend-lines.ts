@@ -1,4 +1,4 @@
-import { displayWidth, truncateToWidth } from './display-width.js';
+import { displayWidth, truncateMiddle } from './display-width.js';
 import { formatSi } from './format-si.js';
 import type { Colour, StyledLine } from './styled-line.js';
 
@@ -26,11 +26,12 @@ export function legendLines(entries: readonly LegendEntry[], width: number, rows
   let statText = statColumns(shown, unit, ['cur ', 'min ', 'max '], '  ');
   if (room(0, maxWidth(statText)) < Math.min(labelW, 12)) statText = statColumns(shown, unit, ['', '↓', '↑'], ' ');
   const statW = maxWidth(statText);
-  const lead = room(indent, statW) >= Math.min(labelW, 12) ? indent : 0;
+  // Keep the indent unless dropping it is what lets the labels show whole (or at least 12 columns).
+  const lead = room(indent, statW) >= labelW || (room(0, statW) < labelW && room(indent, statW) >= 12) ? indent : 0;
   const labelCol = Math.min(labelW, Math.max(room(lead, statW), 8));
   const lines: StyledLine[] = shown.map((e, i) => [
     { text: ' '.repeat(lead) },
-    { text: '● ' + pad(truncateToWidth(e.label, labelCol), labelCol), colour: e.colour },
+    { text: '● ' + pad(truncateMiddle(e.label, labelCol), labelCol), colour: e.colour },
     { text: '  ' + statText[i]!, colour: e.cur === null ? 'dim' : undefined },
   ]);
   if (hidden > 0) {
