@@ -83,6 +83,7 @@ async function replay(top: TopLevel, pool: SessionPool, env: NodeJS.ProcessEnv, 
     env,
     continueOnError: top.continueOnError,
     echo: top.echo,
+    signal,
     report: (t) => void process.stderr.write(t),
     async exec(words) {
       captured = { out: '', err: '' };

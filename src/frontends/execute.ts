@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { COMMANDS } from '../commands/table.js';
 import { commandId, isStream, type ConfirmRequest, type Ctx } from '../commands/types.js';
@@ -58,7 +59,8 @@ export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo
       signal: io.signal,
       now: Date.now,
       commands: COMMANDS,
-      confirm: (req) => confirm(req, inv.globals.yes, io, id),
+      // On a production profile every confirmation asks for the profile's name to be typed.
+      confirm: (req) => confirm(session?.profile.production && req.typeToConfirm === undefined ? { ...req, typeToConfirm: session.profile.name } : req, inv.globals.yes, io, id),
       progress: (message) => io.progress?.(message),
       warn: (message) => io.err(`opsdeck: warning: ${message}\n`),
       readFile: async (path) => {
@@ -80,6 +82,8 @@ export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo
         items.push(item);
         io.out((await renderStreamItem(id, item, format, style, Date.now())) + '\n');
       }
+      // A stream ended by Ctrl-C was cancelled, not completed: scripts must not carry on as if it were.
+      if (io.signal.aborted) return { exitCode: 130, data: items, error: null };
       return { exitCode: 0, data: items, error: null };
     }
     const exitCode = inv.spec.exitCode?.(data) ?? 0;
@@ -98,9 +102,12 @@ export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo
 
 function audit(inv: Invocation, profile: string, exitCode: number, data: unknown, err: OpsError | null): void {
   const result = (data ?? {}) as { forced?: unknown; previousHolder?: unknown };
+  const args: Record<string, unknown> = { ...inv.input.args, ...inv.input.opts };
+  // Config content may hold anything, passwords included: record its size and md5, not the text.
+  if (typeof args.value === 'string') args.value = `<${Buffer.byteLength(args.value)} bytes, md5 ${createHash('md5').update(args.value).digest('hex')}>`;
   appendAudit({
     command: commandId(inv.spec),
-    args: { ...inv.input.args, ...inv.input.opts },
+    args,
     profile,
     exitCode,
     ...(typeof result.forced === 'boolean' ? { forced: result.forced, previousHolder: (result.previousHolder as string | null) ?? null } : {}),

@@ -18,12 +18,15 @@ export interface ReplayOptions {
   exec(words: string[]): Promise<LastResult>;
   /** Where failures and echoes go (stderr). */
   report(text: string): void;
+  /** Ctrl-C: the script stops before its next line. */
+  signal?: AbortSignal;
 }
 
 export interface ReplaySummary {
   commands: number;
   failures: string[];
-  exitCode: 0 | 4;
+  /** 0 ok, 4 a failure, 130 stopped by Ctrl-C. */
+  exitCode: 0 | 4 | 130;
 }
 
 /**
@@ -62,6 +65,10 @@ export async function runReplay(lines: AsyncIterable<ScriptLine>, opts: ReplayOp
   };
 
   for await (const raw of lines) {
+    if (opts.signal?.aborted) {
+      opts.report(`opsdeck: replay stopped by Ctrl-C before ${raw.source}:${raw.line}\n`);
+      return { commands, failures, exitCode: 130 };
+    }
     const line: ScriptLine = carry ? { ...carry, text: carry.text + raw.text } : raw;
     if (/(^|[^\\])\\$/.test(line.text)) {
       carry = { ...line, text: line.text.slice(0, -1) };

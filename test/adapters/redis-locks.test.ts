@@ -124,6 +124,15 @@ describe('redis connection details', () => {
     }
   });
 
+  it('a Redlock group without a majority of nodes answering is unreachable (exit 3), not "not held"', () => {
+    profile('profiles:\n  r:\n    locks: [{type: redis, urls: ["redis://127.0.0.1:1", "redis://127.0.0.1:2", "redis://127.0.0.1:3"], connectTimeoutMs: 300}]\n');
+    for (const args of [['locks', 'show', 'x'], ['locks', 'release', 'x', '--owner', 'a']]) {
+      const r = opsdeck(box.env, ['--profile', 'r', ...args]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/only 0 of 3 Redlock nodes answered; 2 are needed/);
+    }
+  });
+
   it('an unreachable server exits 3 with the URL (password masked) and a next step', () => {
     profile('profiles:\n  r:\n    locks: [{type: redis, url: "redis://:hunter2@127.0.0.1:1", connectTimeoutMs: 500}]\n');
     const r = opsdeck(box.env, ['--profile', 'r', 'locks', 'list']);

@@ -209,4 +209,11 @@ describe('audit log', () => {
     expect(lines[1].user).toBeTruthy();
     expect(Date.parse(lines[1].at)).toBeGreaterThan(0);
   });
+
+  it('never stores config content: only its size and md5', () => {
+    run('config', 'set', 'db.properties', '--value', 'db.password=hunter2');
+    const text = readFileSync(join(box.env.XDG_STATE_HOME!, 'opsdeck', 'audit.log'), 'utf8');
+    expect(text).not.toContain('hunter2');
+    expect(JSON.parse(text.trim().split('\n').pop()!).args.value).toMatch(/^<19 bytes, md5 [0-9a-f]{32}>$/);
+  });
 });

@@ -117,3 +117,25 @@ describe('replay', () => {
     expect(r.stderr).toMatch(/cannot read script/);
   });
 });
+
+describe('replay and Ctrl-C', () => {
+  it('Ctrl-C during a command stops the script before its next line (exit 130)', async () => {
+    const box2 = sandbox();
+    try {
+      opsdeck(box2.env, ['config', 'set', 'a.txt', '--value', 'x']);
+      const { spawn } = await import('node:child_process');
+      const { BIN } = await import('../helpers/cli.js');
+      const child = spawn(process.execPath, [BIN, '-c', 'config watch a.txt', '-c', 'config set b.txt --value never'], { env: box2.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      await new Promise((r) => setTimeout(r, 1500));
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+      expect(code).toBe(130);
+      expect(stderr).toMatch(/replay stopped by Ctrl-C before -c#2:1/);
+      expect(opsdeck(box2.env, ['config', 'get', 'b.txt']).code).toBe(1);
+    } finally {
+      box2.cleanup();
+    }
+  }, 30_000);
+});

@@ -1,5 +1,5 @@
-import { conflict, notFound, usage } from '../../core/errors.js';
-import type { AcquireOptions, ForceExpectation, LockBackend } from '../../core/subsystems.js';
+import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
+import type { AcquireOptions, ForceExpectation, ListOptions, LockBackend } from '../../core/subsystems.js';
 import type { AcquireResult, LockView, ReleaseResult } from '../../core/types.js';
 import { boundedScan, globPrefix } from './bounded-scan.js';
 import { mapRedisError, type RedisClient } from './client.js';
@@ -26,12 +26,17 @@ export class RedlockGroup implements LockBackend {
 
   private readonly scan: { count: number; timeMs: number };
 
-  async list(prefix: string): Promise<LockView[]> {
+  async list(prefix: string, opts: ListOptions = {}): Promise<LockView[]> {
     const names = new Set<string>();
     await Promise.all(
       this.nodes.map(async (n) => {
-        const { keys } = await boundedScan(n.client, globPrefix(prefix), { ...this.scan, maxKeys: 5000 }).catch(() => ({ keys: [] as string[] }));
-        keys.forEach((k) => names.add(k));
+        const r = await boundedScan(n.client, globPrefix(prefix), { ...this.scan, maxKeys: 5000, signal: opts.signal }).catch(() => null);
+        if (!r) {
+          opts.onIncomplete?.(`node ${redactUrl(n.url)} did not answer`);
+          return;
+        }
+        if (!r.complete) opts.onIncomplete?.(`node ${redactUrl(n.url)}: stopped after ${r.scanned} keys`);
+        r.keys.forEach((k) => names.add(k));
       }),
     );
     const views = await Promise.all([...names].sort().map((n) => this.inspect(n)));
@@ -43,17 +48,22 @@ export class RedlockGroup implements LockBackend {
     const nodes = await Promise.all(
       this.nodes.map(async (n) => {
         try {
-          const [[, type], [, value], [, pttl]] = (await n.client.pipeline().type(name).get(name).pttl(name).exec()) as Array<[Error | null, unknown]> as [[null, string], [null, string | null], [null, number]];
+          const replies = (await n.client.pipeline().type(name).get(name).pttl(name).exec()) ?? [];
+          // A pipeline reports each command's error inside its reply, not by rejecting.
+          const failed = replies.find(([err]) => err !== null);
+          if (failed || replies.length < 3) throw failed?.[0] ?? new Error('no reply');
+          const [[, type], [, value], [, pttl]] = replies as [[null, string], [null, string | null], [null, number]];
           return { url: redactUrl(n.url), reachable: true, present: type === 'string', value: type === 'string' ? value : null, ttlMs: Number(pttl) > 0 ? Number(pttl) : null };
         } catch {
           return { url: redactUrl(n.url), reachable: false, present: false, value: null, ttlMs: null };
         }
       }),
     );
-    if (!nodes.some((n) => n.present)) {
-      if (nodes.every((n) => !n.reachable)) throw mapRedisError(new Error('ECONNREFUSED: no Redlock node answered'), this.nodes[0]!.url);
-      return null;
+    // Without a majority of nodes answering, "not held" would be a guess.
+    if (nodes.filter((n) => n.reachable).length < this.quorum) {
+      throw new OpsError('unreachable', `only ${nodes.filter((n) => n.reachable).length} of ${nodes.length} Redlock nodes answered; ${this.quorum} are needed to tell who holds ${name}`, 'check the nodes in the profile and that they are up');
     }
+    if (!nodes.some((n) => n.present)) return null;
     const votes = new Map<string, number>();
     for (const n of nodes) if (n.value !== null) votes.set(n.value, (votes.get(n.value) ?? 0) + 1);
     const [top, count] = [...votes].sort((a, b) => b[1] - a[1])[0]!;

@@ -87,10 +87,12 @@ export class Controller {
     this.set((s) => ({ ...s, notice: text }));
   }
 
-  /** Asks in a dialog; on a production profile the user must type the profile name. */
+  /** Asks in a dialog; pane actions on a production profile demand the profile name too. */
   ask(message: string, typeToConfirm: string | null = null): Promise<boolean> {
     const s = this.s;
     const mustType = typeToConfirm ?? (s.profile.production ? s.profile.name : null);
+    // One dialog at a time: a second question while one is open is declined, never lost.
+    if (s.dialog) return Promise.resolve(false);
     return new Promise((resolve) => {
       this.set((st) => ({ ...st, dialog: { message, typeToConfirm: mustType, input: '', resolve } }));
     });
@@ -123,7 +125,14 @@ export class Controller {
     this.setView(pane, view.level, (v) => ({ ...v, loading: true }));
     try {
       const rows = await this.d.loadView(view);
-      this.setView(pane, view.level, (v) => ({ ...v, rows, fetchedAt: this.d.now(), error: null, loading: false, selected: clamp(v.selected, visibleRows({ ...v, rows }).length) }));
+      this.setView(pane, view.level, (v) => {
+        // Keep the cursor on the same row (by key) when rows are added or reordered.
+        const selectedKey = visibleRows(v)[v.selected]?.key;
+        const next = { ...v, rows, fetchedAt: this.d.now(), error: null, loading: false };
+        const shown = visibleRows(next);
+        const same = selectedKey === undefined ? -1 : shown.findIndex((r) => r.key === selectedKey);
+        return { ...next, selected: same >= 0 ? same : clamp(v.selected, shown.length) };
+      });
       this.set((s) => ({ ...s, lastRefresh: this.d.now(), health: upsertHealth(s.health, pane, null) }));
     } catch (e) {
       const message = (e as Error).message;

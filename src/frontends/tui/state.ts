@@ -112,11 +112,18 @@ export function initialState(cols: number, rows: number, profile: ConsoleState['
 export function visibleRows(view: PaneView): PaneRow[] {
   const words = view.filter.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return view.rows;
-  return view.rows.filter((r) => {
+  // Rendering and every key ask for this; filtering 100k rows each time would cost a frame.
+  const cached = filterCache.get(view.rows);
+  if (cached && cached.filter === view.filter) return cached.rows;
+  const rows = view.rows.filter((r) => {
     const hay = r.cells.join(' ').toLowerCase();
     return words.every((w) => hay.includes(w));
   });
+  filterCache.set(view.rows, { filter: view.filter, rows });
+  return rows;
 }
+
+const filterCache = new WeakMap<PaneRow[], { filter: string; rows: PaneRow[] }>();
 
 export function currentView(s: ConsoleState): PaneView {
   const stack = s.views[s.pane];

@@ -32,6 +32,28 @@ export function yFraction(v: number, f: PlotFrame): number {
   return (v / 2 - f.lo / 2) / (f.hi / 2 - f.lo / 2);
 }
 
+const BLANK: PlotCell = Object.freeze({ ch: ' ' });
+
+/** An empty plot area. Cells are replaced, never changed, so they share one blank. */
 export function blankCells(f: PlotFrame): PlotCell[][] {
-  return Array.from({ length: f.rows }, () => Array.from({ length: f.cols }, () => ({ ch: ' ' })));
+  const rows: PlotCell[][] = [];
+  for (let r = 0; r < f.rows; r++) rows.push(new Array<PlotCell>(f.cols).fill(BLANK));
+  return rows;
+}
+
+/** A row of cells as segments, one per run of a colour. */
+export function cellSegments(row: readonly PlotCell[]): Array<{ text: string; colour?: PlotCell['colour'] }> {
+  const out: Array<{ text: string; colour?: PlotCell['colour'] }> = [];
+  let text = '';
+  let colour: PlotCell['colour'];
+  for (const c of row) {
+    if (c.colour !== colour && text !== '') {
+      out.push({ text, colour });
+      text = '';
+    }
+    colour = c.colour;
+    text += c.ch;
+  }
+  if (text !== '') out.push({ text, colour });
+  return out;
 }

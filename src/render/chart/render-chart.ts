@@ -7,7 +7,7 @@ import { displayWidth, truncateToWidth } from './display-width.js';
 import { formatSi, formatTick } from './format-si.js';
 import { type LegendEntry, legendLines } from './legend-lines.js';
 import { niceScale } from './nice-scale.js';
-import { blankCells, type PlotCell, type PlotFrame, xFraction, yFraction } from './plot-frame.js';
+import { blankCells, cellSegments, type PlotCell, type PlotFrame, xFraction, yFraction } from './plot-frame.js';
 import { sparkline } from './sparkline.js';
 import { type Sample, splitRuns } from './split-runs.js';
 import { type Colour, fitLine, paintLine, SERIES_COLOURS, type StyledLine } from './styled-line.js';
@@ -115,7 +115,7 @@ function layout(series: ChartSeries[], opts: ChartOptions): StyledLine[] {
   const out: StyledLine[] = cells.map((row, r) => [
     { text: labelW > 0 ? (tickAt.get(r) ?? '').padStart(labelW) : '', colour: 'dim' },
     { text: axisW > 0 ? (tickAt.has(r) && labelW > 0 ? '┤' : '│') : '', colour: 'dim' },
-    ...row.map((c) => ({ text: c.ch, colour: c.colour })),
+    ...cellSegments(row),
   ]);
 
   // x axis: times centred under their column, dropped when they would touch a neighbour.
