@@ -117,7 +117,6 @@ async function replay(top: TopLevel, pool: SessionPool, env: NodeJS.ProcessEnv, 
 
 async function* sources(top: TopLevel): AsyncIterable<ScriptLine> {
   for (const [i, cmd] of top.commands.entries()) yield { source: `-c#${i + 1}`, line: 1, text: cmd };
-  const { readFile } = await import('node:fs/promises');
   for (const file of top.files) {
     if (file === '-') {
       yield* scriptLines('<stdin>', process.stdin);
@@ -125,6 +124,7 @@ async function* sources(top: TopLevel): AsyncIterable<ScriptLine> {
     }
     let text: string;
     try {
+      const { readFile } = await import('node:fs/promises');
       text = await readFile(file, 'utf8');
     } catch (e) {
       throw new OpsError('usage', `cannot read script ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path');
@@ -132,6 +132,10 @@ async function* sources(top: TopLevel): AsyncIterable<ScriptLine> {
     yield* scriptLines(file, text);
   }
   const noScripts = top.commands.length === 0 && top.files.length === 0;
+  if (noScripts && process.stdin.isTTY === true) {
+    // A terminal that cannot host the console (TERM=dumb, CI set): say what is happening.
+    process.stderr.write('opsdeck: reading commands, one per line (Ctrl-D ends; "opsdeck help" lists them)\n');
+  }
   if (noScripts) yield* scriptLines('<stdin>', process.stdin);
 }
 

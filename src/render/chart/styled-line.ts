@@ -5,7 +5,7 @@ import { displayWidth, ellipsize } from './display-width.js';
 export type Colour = 'green' | 'cyan' | 'yellow' | 'red' | 'dim';
 
 /** Series colours, cycled in series order. */
-export const SERIES_COLOURS: readonly Colour[] = ['green', 'yellow', 'cyan', 'red'];
+export const SERIES_COLOURS: readonly Colour[] = ['green', 'cyan', 'yellow', 'red'];
 
 export interface Segment {
   text: string;
