@@ -15,6 +15,8 @@ export interface FrontendIo {
   err(text: string): void;
   /** The default output format when -o is not given. */
   defaultFormat: OutputFormat;
+  /** Columns available for tables and charts. */
+  width?: number;
   style(color: boolean): Promise<Style>;
   /** Shows or clears a transient status line; absent where nothing can be redrawn. */
   progress?(message: string | null): void;
@@ -88,7 +90,7 @@ export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo
     }
     const exitCode = inv.spec.exitCode?.(data) ?? 0;
     if (inv.spec.mutates) audit(inv, profileName, exitCode, data, null);
-    io.out((await renderResult(id, data, format, style, Date.now())) + '\n');
+    io.out((await renderResult(id, data, format, style, Date.now(), io.width)) + '\n');
     return { exitCode, data, error: null };
   } catch (e) {
     const err = toOpsError(e);

@@ -6,13 +6,13 @@ export type OutputFormat = 'table' | 'json' | 'yaml';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml'];
 
 /** One complete result as text, without a trailing newline. */
-export async function renderResult(commandId: string, data: unknown, format: OutputFormat, style: Style, now: number): Promise<string> {
+export async function renderResult(commandId: string, data: unknown, format: OutputFormat, style: Style, now: number, width = 100): Promise<string> {
   if (format === 'json') return JSON.stringify(data, null, 2);
   if (format === 'yaml') {
     const { stringify } = await loadYaml();
     return stringify(data).replace(/\n$/, '');
   }
-  return renderView(commandId, data, style, now);
+  return renderView(commandId, data, style, now, width);
 }
 
 /** One item of a stream: NDJSON in json mode so consumers can read it line by line. */

@@ -2,12 +2,14 @@ import { formatDuration } from '../core/duration.js';
 import type { BackendStatus, ConfigEvent, ConfigItem, ConfigSummary, ConfigVersion, LockView, ServiceDetail, ServiceSummary } from '../core/types.js';
 import type { HelpEntry } from '../commands/misc/help.js';
 import { cacheSampleView, cacheStatsView } from './cache-views.js';
+import { renderChart } from './chart/render-chart.js';
+import { matrixToSeries } from './chart/matrix-to-series.js';
 import { cell, renderGeneric } from './generic.js';
 import { renderAlerts, renderMetadata, renderQuery, renderRules, renderSeries, renderTargets } from './metrics-views.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
 
-type View = (data: any, style: Style, now: number) => string;
+type View = (data: any, style: Style, now: number, width?: number) => string;
 
 const yesNo = (ok: boolean, style: Style, good = 'yes', bad = 'no') => (ok ? style.green(good) : style.red(bad));
 const ago = (iso: string | null, now: number) => (iso ? `${formatDuration(now - Date.parse(iso))} ago` : '-');
@@ -79,7 +81,8 @@ export const VIEWS: Record<string, View> = {
     ], style),
   version: (d: { version: string }) => `opsdeck ${d.version}`,
   'metrics query': (d, style) => renderQuery(d, style),
-  'metrics range': (d, style) => renderQuery(d, style),
+  // A chart as wide as the terminal; 16 rows leave room for the legend and the prompt.
+  'metrics range': (d, style, _now, width = 100) => (d.resultType === 'matrix' ? renderChart(matrixToSeries(d), { width, height: Math.max(8, Math.min(24, 6 + d.result.length * 2 + 8)), style }) : renderQuery(d, style)),
   'metrics targets': (d, style) => renderTargets(d, style),
   'metrics alerts': (d, style) => renderAlerts(d, style),
   'metrics rules': (d, style) => renderRules(d, style),
@@ -94,9 +97,9 @@ export const VIEWS: Record<string, View> = {
 };
 
 /** Renders one data value for a command in table mode. */
-export function renderView(commandId: string, data: unknown, style: Style, now: number): string {
+export function renderView(commandId: string, data: unknown, style: Style, now: number, width = 100): string {
   const view = VIEWS[commandId];
-  return view ? view(data, style, now) : renderGeneric(data, style);
+  return view ? view(data, style, now, width) : renderGeneric(data, style);
 }
 
 function lockTable(rows: LockView[], style: Style, now: number): string {

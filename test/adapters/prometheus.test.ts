@@ -102,3 +102,16 @@ describe('metrics against a real Prometheus', () => {
     expect(s).toEqual([expect.objectContaining({ subsystem: 'metrics', backend: 'prometheus', reachable: true, version: expect.stringMatching(/^2\.\d+/) })]);
   });
 });
+
+describe('metrics range as a chart', () => {
+  it('draws the range as a chart with axis, time labels and a legend, within the terminal width', () => {
+    const r = opsdeck({ ...box.env, COLUMNS: '90' }, ['--profile', 'p', 'metrics', 'range', 'rate(opsdeck_test_requests_total[10s])', '--since', '2m', '-o', 'table']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.some((l) => /┤/.test(l))).toBe(true);
+    expect(lines.some((l) => /└[┬─]+/.test(l))).toBe(true);
+    expect(r.stdout).toMatch(/● \{code="200"/);
+    expect(r.stdout).toMatch(/cur \S+ +min \S+ +max \S+/);
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(100);
+  });
+});

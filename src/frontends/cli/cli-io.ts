@@ -16,6 +16,7 @@ export function cliIo(env: NodeJS.ProcessEnv, signal: AbortSignal, interactive: 
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
     defaultFormat: tty ? 'table' : 'json',
+    width: process.stdout.columns || 100,
     signal,
     async style(color: boolean): Promise<Style> {
       if (!color || !colorAllowed(env, tty)) return PLAIN;

@@ -69,6 +69,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     out: (t) => void (sink.out += t),
     err: (t) => void (sink.err += t),
     defaultFormat: 'table',
+    width: store.get().cols,
     signal,
     style: async (c) => (c ? style : PLAIN),
     ask: (req) => controller.ask(req.message, req.typeToConfirm ?? null),

@@ -52,7 +52,7 @@ export function renderChart(series: ChartSeries[], opts: ChartOptions): string {
   if (height === 0) return '';
   const lines = width === 0 ? [] : layout(series, { ...opts, width, height });
   const out = lines.slice(0, height).map((l) => paintLine(fitLine(l, width), opts.style));
-  
+  while (out.length < height) out.push('');
   return out.join('\n');
 }
 
