@@ -172,3 +172,38 @@ describe('console controller', () => {
     expect(t.store.get().health).toEqual([{ subsystem: 'services', ok: false, error: 'backend down' }]);
   });
 });
+
+describe('periodic refresh', () => {
+  it('a view with a minimum interval is not reloaded by ticks until it is due; R always reloads', async () => {
+    const store = new Store<ConsoleState>(initialState(100, 30, { name: 'dev', production: false, readOnly: false }, [], false));
+    let loads = 0;
+    let now = 1_000_000;
+    const c = new Controller({
+      store,
+      completion: { services: () => [], instances: () => undefined, configIds: () => [], locks: () => [], profiles: () => [], namespaces: () => [], groups: () => [] },
+      runLine: async () => 0,
+      runScript: async () => 0,
+      loadView: async () => (loads++, []),
+      minRefreshMs: () => 10_000,
+      loadDetail: async () => [],
+      editConfig: async () => undefined,
+      saveHistory: () => undefined,
+      redraw: () => undefined,
+      exit: () => undefined,
+      owner: 'me',
+      now: () => now,
+    });
+    await c.tick();
+    expect(loads).toBe(1);
+    now += 2000;
+    await c.tick();
+    expect(loads).toBe(1);
+    c.handle({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
+    c.handle({ kind: 'char', text: 'R' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(loads).toBe(2);
+    now += 10_001;
+    await c.tick();
+    expect(loads).toBe(3);
+  });
+});

@@ -19,6 +19,8 @@ export interface ControllerDeps {
   runScript(text: string, signal: AbortSignal): Promise<number>;
   /** Loads rows for a view; throws on backend errors. */
   loadView(view: PaneView): Promise<PaneView['rows']>;
+  /** How long a view's data stays good enough for an automatic reload to skip it. */
+  minRefreshMs?(view: PaneView): number;
   loadDetail(plan: Extract<Plan, { kind: 'detail' }>): Promise<string[]>;
   editConfig(plan: Extract<Plan, { kind: 'edit-config' }>): Promise<void>;
   saveHistory(entries: readonly string[]): void;
@@ -96,6 +98,14 @@ export class Controller {
     return new Promise((resolve) => {
       this.set((st) => ({ ...st, dialog: { message, typeToConfirm: mustType, input: '', resolve } }));
     });
+  }
+
+  /** The periodic refresh: skips views whose data is younger than their minimum interval. */
+  tick(): Promise<void> {
+    const view = currentView(this.s);
+    const min = this.d.minRefreshMs?.(view) ?? 0;
+    if (view.fetchedAt !== null && this.d.now() - view.fetchedAt < min) return Promise.resolve();
+    return this.refreshPane();
   }
 
   /**

@@ -21,6 +21,8 @@ export interface PaneAction {
 
 export interface Level {
   load(session: Session, now: number): Promise<PaneRow[]>;
+  /** The least time between automatic reloads; listings that SCAN a shared server ask for more. */
+  minRefreshMs?(session: Session): number;
   enter?(row: PaneRow): Plan | null;
   actions: PaneAction[];
 }
@@ -174,6 +176,9 @@ function historyLevel(namespace: string, group: string, dataId: string): Level {
 }
 
 const locksTop: Level = {
+  // Listing Redis locks is a SCAN of the keyspace: every 2 s on a production server is load the
+  // on-call engineer did not ask for. The embedded store is cheap to read.
+  minRefreshMs: (session) => (session.profile.locks.every((l) => l.type === 'embedded') ? 0 : 10_000),
   async load(session, now) {
     const backends = await session.locks();
     const views = (await Promise.all(backends.map((b) => b.list('')))).flat();

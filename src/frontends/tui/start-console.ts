@@ -123,6 +123,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
       return summary.exitCode;
     },
     loadView: (view) => levelOf(view.pane, view).load(session, Date.now()),
+    minRefreshMs: (view) => levelOf(view.pane, view).minRefreshMs?.(session) ?? 0,
     loadDetail: (plan) => plan.load(session),
     editConfig: async (plan) => {
       const ref = { namespace: plan.namespace, group: plan.group, dataId: plan.dataId };
@@ -211,7 +212,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   process.stdout.on('resize', onResize);
 
   const refreshMs = top.refreshMs ?? 2000;
-  const refresher = new Refresher(refreshMs, () => controller.refreshPane());
+  const refresher = new Refresher(refreshMs, () => controller.tick());
   refresher.start();
   const animator = top.demo ? new DemoAnimator(session) : null;
   animator?.start();
