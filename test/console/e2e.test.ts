@@ -172,4 +172,20 @@ describe('console end to end, in a real terminal', () => {
     delete env.OPSDECK_DATA_DIR;
     expect(opsdeck(env, ['services', 'list']).json()).toEqual([]);
   }, 60_000);
+
+  it('shows a watch\'s events as they arrive, and Ctrl-C ends it', async () => {
+    expect(opsdeck(box.env, ['config', 'set', 'live.txt', '--value', 'one']).code).toBe(0);
+    startConsole();
+    await term.waitFor(/local›/);
+    term.type('config watch live.txt');
+    term.keys('Enter');
+    await term.waitFor(/running config watch live\.txt/);
+    expect(opsdeck(box.env, ['config', 'set', 'live.txt', '--value', 'two']).code).toBe(0);
+    // The event is on screen while the command is still running.
+    await term.waitFor((s) => /update live\.txt version 2/.test(s) && /running config watch/.test(s));
+    term.keys('C-c');
+    await term.waitFor((s) => !/running config watch/.test(s));
+    term.keys('C-d');
+    await term.waitFor(/EXITED:0/);
+  }, 60_000);
 });

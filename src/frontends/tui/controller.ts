@@ -74,15 +74,22 @@ export class Controller {
     this.set((s) => ({ ...s, cols, rows }));
   }
 
-  /** Appends output to the log, keeping it capped so memory stays flat in long sessions. */
-  log(entry: Omit<LogEntry, 'id'>): void {
+  /** Replaces the text (and exit code) of a log entry, for output that arrives while a command runs. */
+  amendLog(id: number, change: Partial<Pick<LogEntry, 'text' | 'exitCode'>>): void {
+    this.set((s) => (s.log.some((e) => e.id === id) ? { ...s, log: s.log.map((e) => (e.id === id ? { ...e, ...change } : e)) } : s));
+  }
+
+  /** Appends output to the log, keeping it capped so memory stays flat in long sessions. Returns its id. */
+  log(entry: Omit<LogEntry, 'id'>): number {
+    const id = ++this.logId;
     this.set((s) => {
-      const log = [...s.log, { ...entry, id: ++this.logId }];
+      const log = [...s.log, { ...entry, id }];
       let lines = 0;
       let keepFrom = log.length;
       while (keepFrom > 0 && lines < LOG_CAP) lines += log[--keepFrom]!.text.split('\n').length + 1;
       return { ...s, log: log.slice(keepFrom) };
     });
+    return id;
   }
 
   notice(text: string | null): void {

@@ -65,9 +65,9 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
 
-  const consoleIo = (signal: AbortSignal, sink: { out: string; err: string }): FrontendIo => ({
-    out: (t) => void (sink.out += t),
-    err: (t) => void (sink.err += t),
+  const consoleIo = (signal: AbortSignal, sink: { out: string; err: string }, onOutput: () => void): FrontendIo => ({
+    out: (t) => void ((sink.out += t), onOutput()),
+    err: (t) => void ((sink.err += t), onOutput()),
     defaultFormat: 'table',
     width: store.get().cols,
     signal,
@@ -79,6 +79,9 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   /** Runs one line exactly as a script line would run, and logs what it printed. */
   const runLine = async (line: string, signal: AbortSignal): Promise<number> => {
     const sink = { out: '', err: '' };
+    // The entry appears when the command starts and fills as output arrives (a watch streams).
+    const entry = controller.log({ line, text: '', exitCode: null });
+    const show = () => controller.amendLog(entry, { text: (sink.out + sink.err).replace(/\n$/, '') });
     let code: number;
     try {
       const parsed = parseArgs(COMMANDS, tokenize(line, (n) => env[n]), 'replay', version);
@@ -87,7 +90,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
         if (g.profile === undefined) g.profile = globals.profile;
         if (g.config === undefined) g.config = globals.config;
         if (g.dataDir === undefined) g.dataDir = globals.dataDir;
-        code = (await execute({ ...parsed.inv, globals: g }, pool, consoleIo(signal, sink), version)).exitCode;
+        code = (await execute({ ...parsed.inv, globals: g }, pool, consoleIo(signal, sink, show), version)).exitCode;
       } else {
         sink.out = parsed.kind === 'printed' ? parsed.text : '';
         code = 0;
@@ -97,7 +100,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
       sink.err = formatError(err) + '\n';
       code = exitCodeOf(err.kind);
     }
-    controller.log({ line, text: (sink.out + sink.err).replace(/\n$/, ''), exitCode: code });
+    controller.amendLog(entry, { text: (sink.out + sink.err).replace(/\n$/, ''), exitCode: code });
     recorder?.command(line, code);
     return code;
   };
@@ -116,7 +119,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
         exec: async (words) => {
           const before = store.get().log.length;
           const exitCode = await runLine(commandLine(words), signal);
-          const entry = store.get().log.slice(before).pop();
+          const entry = store.get().log.slice(before).find((e) => e.line !== null);
           return { exitCode, stdout: entry?.text ?? '', stderr: exitCode === 0 ? '' : (entry?.text ?? ''), data: undefined };
         },
       });
