@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { COMMANDS } from '../commands/table.js';
 import { commandId, isStream, type ConfirmRequest, type Ctx } from '../commands/types.js';
 import { OpsError, exitCodeOf } from '../core/errors.js';
 import { renderResult, renderStreamItem, type OutputFormat } from '../render/output.js';
 import type { Style } from '../render/style.js';
-import { appendAudit } from '../session/audit-log.js';
 import type { Invocation } from './cli/build-program.js';
 import type { SessionPool } from './session-pool.js';
 
@@ -89,20 +87,22 @@ export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo
       return { exitCode: 0, data: items, error: null };
     }
     const exitCode = inv.spec.exitCode?.(data) ?? 0;
-    if (inv.spec.mutates) audit(inv, profileName, exitCode, data, null);
+    if (inv.spec.mutates) await audit(inv, profileName, exitCode, data, null);
     io.out((await renderResult(id, data, format, style, Date.now(), io.width)) + '\n');
     return { exitCode, data, error: null };
   } catch (e) {
     const err = toOpsError(e);
     const exitCode = exitCodeOf(err.kind);
     // Refusals before anything happened (read-only, usage) are not actions; failed attempts are.
-    if (inv.spec.mutates && err.kind !== 'read-only' && err.kind !== 'usage' && err.kind !== 'config') audit(inv, profileName, exitCode, undefined, err);
+    if (inv.spec.mutates && err.kind !== 'read-only' && err.kind !== 'usage' && err.kind !== 'config') await audit(inv, profileName, exitCode, undefined, err);
     io.err(formatError(err, inv.globals.debug ? (e as Error).stack : undefined) + '\n');
     return { exitCode, data: undefined, error: err };
   }
 }
 
-function audit(inv: Invocation, profile: string, exitCode: number, data: unknown, err: OpsError | null): void {
+/** Loaded only after a mutating command: reads stay off this code path at start-up. */
+async function audit(inv: Invocation, profile: string, exitCode: number, data: unknown, err: OpsError | null): Promise<void> {
+  const [{ appendAudit }, { createHash }] = await Promise.all([import('../session/audit-log.js'), import('node:crypto')]);
   const result = (data ?? {}) as { forced?: unknown; previousHolder?: unknown };
   const args: Record<string, unknown> = { ...inv.input.args, ...inv.input.opts };
   // Config content may hold anything, passwords included: record its size and md5, not the text.
