@@ -29,6 +29,7 @@ import { profileShow } from './profile/show.js';
 import { metricsAlerts, metricsLabels, metricsMetadata, metricsRules, metricsSeries, metricsTargets } from './metrics/info.js';
 import { metricsQuery } from './metrics/query.js';
 import { metricsRange } from './metrics/range.js';
+import { metricsWatch } from './metrics/watch.js';
 import type { CommandSpec } from './types.js';
 
 /** The one command table. The CLI, replay, help and the console's completion derive from it. */
@@ -64,6 +65,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   cacheBigkeys,
   metricsQuery,
   metricsRange,
+  metricsWatch,
   metricsTargets,
   metricsAlerts,
   metricsRules,

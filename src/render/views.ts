@@ -83,6 +83,7 @@ export const VIEWS: Record<string, View> = {
   'metrics query': (d, style) => renderQuery(d, style),
   // A chart as wide as the terminal; 16 rows leave room for the legend and the prompt.
   'metrics range': (d, style, _now, width = 100) => (d.resultType === 'matrix' ? renderChart(matrixToSeries(d), { width, height: Math.max(8, Math.min(24, 6 + d.result.length * 2 + 8)), style }) : renderQuery(d, style)),
+  'metrics watch': (d: { at: string; expr: string; resultType: string; result: unknown }, style) => `${style.dim(d.at)} ${style.cyan(d.expr)}\n${renderQuery(d, style)}`,
   'metrics targets': (d, style) => renderTargets(d, style),
   'metrics alerts': (d, style) => renderAlerts(d, style),
   'metrics rules': (d, style) => renderRules(d, style),

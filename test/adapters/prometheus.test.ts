@@ -115,3 +115,23 @@ describe('metrics range as a chart', () => {
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(100);
   });
 });
+
+describe('metrics watch', () => {
+  it('prints one NDJSON sample per query per round, each round at one instant, and stops after --count', () => {
+    const r = opsdeck(box.env, ['--profile', 'p', 'metrics', 'watch', 'opsdeck_test_queue_depth', 'count(up)', '--interval', '500ms', '--count', '2', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l: { expr: string }) => l.expr)).toEqual(['opsdeck_test_queue_depth', 'count(up)', 'opsdeck_test_queue_depth', 'count(up)']);
+    expect(lines[0].at).toBe(lines[1].at);
+    expect(lines[2].at).not.toBe(lines[0].at);
+    expect(lines[0].result[0].value[1]).toBe('7');
+    expect(lines[1].result[0].value[1]).toBe('1');
+  });
+
+  it('--timeout ends an endless watch; a bad expression is exit 2', () => {
+    const r = opsdeck(box.env, ['--profile', 'p', 'metrics', 'watch', 'up', '--interval', '300ms', '--timeout', '1s', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(1);
+    expect(opsdeck(box.env, ['--profile', 'p', 'metrics', 'watch', 'sum(', '--count', '1']).code).toBe(2);
+  });
+});

@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './redis-server.js';
@@ -23,26 +22,14 @@ export async function startPrometheus(): Promise<PrometheusServer> {
     throw new Error('prometheus is not installed (apt-get install prometheus); the metrics tests need a real server');
   }
   const dir = mkdtempSync(join(tmpdir(), 'opsdeck-prom-'));
-  let scrapes = 0;
-  const exporter: Server = createServer((req, res) => {
-    if (req.url !== '/metrics') return void res.writeHead(404).end();
-    scrapes++;
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(
-      [
-        '# HELP opsdeck_test_requests_total Requests served, by route.',
-        '# TYPE opsdeck_test_requests_total counter',
-        `opsdeck_test_requests_total{route="/api/orders",code="200"} ${scrapes * 10}`,
-        `opsdeck_test_requests_total{route="/api/pay",code="500"} ${scrapes}`,
-        '# HELP opsdeck_test_queue_depth Jobs waiting.',
-        '# TYPE opsdeck_test_queue_depth gauge',
-        'opsdeck_test_queue_depth{queue="emails"} 7',
-        '',
-      ].join('\n'),
-    );
-  });
+  // The exporter runs in its own process: tests block their event loop in spawnSync, and a
+  // scrape that times out makes Prometheus mark every series stale.
   const exporterPort = await freePort();
-  await new Promise<void>((r) => exporter.listen(exporterPort, '127.0.0.1', r));
+  const exporter: ChildProcess = spawn(process.execPath, ['-e', EXPORTER, String(exporterPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    exporter.stdout!.once('data', () => resolve());
+    exporter.once('exit', (c) => reject(new Error(`the test exporter exited with ${c}`)));
+  });
   const port = await freePort();
   writeFileSync(
     join(dir, 'rules.yml'),
@@ -98,8 +85,29 @@ export async function startPrometheus(): Promise<PrometheusServer> {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       });
-      await new Promise<void>((r) => exporter.close(() => r()));
+      exporter.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
+
+/** Serves numbers that are a pure function of the scrape count; prints once it listens. */
+const EXPORTER = `
+const http = require('node:http');
+let scrapes = 0;
+http.createServer((req, res) => {
+  if (req.url !== '/metrics') { res.writeHead(404); return res.end(); }
+  scrapes++;
+  res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+  res.end([
+    '# HELP opsdeck_test_requests_total Requests served, by route.',
+    '# TYPE opsdeck_test_requests_total counter',
+    'opsdeck_test_requests_total{route="/api/orders",code="200"} ' + scrapes * 10,
+    'opsdeck_test_requests_total{route="/api/pay",code="500"} ' + scrapes,
+    '# HELP opsdeck_test_queue_depth Jobs waiting.',
+    '# TYPE opsdeck_test_queue_depth gauge',
+    'opsdeck_test_queue_depth{queue="emails"} 7',
+    '',
+  ].join('\\n'));
+}).listen(Number(process.argv[1]), '127.0.0.1', () => console.log('listening'));
+`;
