@@ -8,6 +8,13 @@ export const ADAPTERS: Readonly<Record<string, () => Promise<Connect>>> = Object
   embedded: async () => (await import('./embedded/index.js')).connect,
   redis: async () => (await import('./redis/index.js')).connect,
   prometheus: async () => (await import('./prometheus/index.js')).connect,
+  thanos: async () => (await import('./prometheus/index.js')).connect,
+  zookeeper: async () => (await import('./zookeeper/index.js')).connect,
+  etcd: async () => (await import('./etcd/index.js')).connect,
+  postgres: async () => (await import('./sql/index.js')).connect,
+  mysql: async () => (await import('./sql/index.js')).connect,
+  'seata-db': async () => (await import('./seata-db/index.js')).connect,
+  'seata-console': async () => (await import('./seata-console/index.js')).connect,
 });
 
 export function adapterTypes(): string[] {

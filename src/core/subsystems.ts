@@ -1,5 +1,6 @@
 import type { CacheBackend } from './cache.js';
 import type { MetricsBackend } from './metrics.js';
+import type { TxBackend } from './transactions.js';
 import type {
   AcquireResult,
   ConfigEvent,
@@ -90,6 +91,12 @@ export interface LockBackend {
   tryAcquire?(name: string, opts: AcquireOptions): Promise<AcquireResult>;
   release?(name: string, owner: string): Promise<ReleaseResult>;
   forceRelease?(name: string, expected: ForceExpectation): Promise<ReleaseResult>;
+  /**
+   * What a force release does beyond deleting the lock, when that is more (ending the holder's
+   * database session, say). The confirmation shows the warning and, with typeToConfirm, makes
+   * the user type the lock name.
+   */
+  forceImpact?(view: LockView): { warning: string; typeToConfirm?: string } | null;
 }
 
 export interface Probe {
@@ -105,5 +112,6 @@ export interface Adapter extends Probe {
   locks?: LockBackend;
   cache?: CacheBackend;
   metrics?: MetricsBackend;
+  tx?: TxBackend;
   dispose(): Promise<void>;
 }

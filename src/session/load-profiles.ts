@@ -3,7 +3,7 @@ import { OpsError } from '../core/errors.js';
 import { loadYaml } from '../lib/yaml.js';
 import { BUILTIN_LOCAL, type BackendSpec, type Profile, type ProfileSet } from './profile-types.js';
 
-const SUBSYSTEMS = ['registry', 'config', 'metrics', 'cache'] as const;
+const SUBSYSTEMS = ['registry', 'config', 'metrics', 'cache', 'tx'] as const;
 const PROFILE_KEYS = new Set(['readOnly', 'production', 'registry', 'config', 'locks', 'metrics', 'cache', 'tx', 'description']);
 
 /**

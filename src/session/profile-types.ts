@@ -14,6 +14,8 @@ export interface Profile {
   locks: BackendSpec[];
   metrics?: BackendSpec;
   cache?: BackendSpec;
+  /** Distributed transactions (Seata). */
+  tx?: BackendSpec;
   /** Where the profile came from, for messages: a file path or "built-in". */
   source: string;
 }

@@ -1,12 +1,13 @@
 import { OpsError } from '../core/errors.js';
 import type { CacheBackend } from '../core/cache.js';
 import type { MetricsBackend } from '../core/metrics.js';
+import type { TxBackend } from '../core/transactions.js';
 import type { Adapter, ConfigBackend, LockBackend, RegistryBackend } from '../core/subsystems.js';
 import { ADAPTERS } from '../adapters/index.js';
 import type { BackendSpec, Profile } from './profile-types.js';
 import { resolveSecrets } from './secrets.js';
 
-type Subsystem = 'registry' | 'config' | 'locks' | 'metrics' | 'cache';
+type Subsystem = 'registry' | 'config' | 'locks' | 'metrics' | 'cache' | 'tx';
 
 /**
  * One profile's open backends. Adapters connect lazily on first use and are shared when two
@@ -46,6 +47,12 @@ export class Session {
     return a.cache;
   }
 
+  async tx(): Promise<TxBackend> {
+    const a = await this.adapterFor('tx', this.profile.tx);
+    if (!a.tx) throw unsupported('tx', this.profile.tx!.type);
+    return a.tx;
+  }
+
   /** Every lock backend of the profile, in profile order. */
   async locks(): Promise<LockBackend[]> {
     if (this.profile.locks.length === 0) throw notConfigured(this.profile, 'locks');
@@ -66,6 +73,7 @@ export class Session {
     for (const spec of this.profile.locks) out.push({ subsystem: 'locks', spec });
     if (this.profile.metrics) out.push({ subsystem: 'metrics', spec: this.profile.metrics });
     if (this.profile.cache) out.push({ subsystem: 'cache', spec: this.profile.cache });
+    if (this.profile.tx) out.push({ subsystem: 'tx', spec: this.profile.tx });
     return out;
   }
 

@@ -29,8 +29,11 @@ export const locksRelease: CommandSpec = {
     // With --owner, forcing is scoped to that holder: a safe way to script "free it if X still has it".
     const expected = { holder: owner ?? seen.holder, token: seen.token };
     const left = seen.expiresAt ? `, lease ends in ${formatDuration(Date.parse(seen.expiresAt) - ctx.now())}` : '';
+    const impact = backend.forceImpact?.(seen) ?? null;
+    const consequence = impact?.warning ?? "The holder's process keeps running and may still think it holds the lock.";
     await ctx.confirm({
-      message: `Force-release ${name} held by ${seen.holder} (token ${seen.token ?? '-'}${left}) on profile ${ctx.session.profile.name}? The holder's process keeps running and may still think it holds the lock.`,
+      message: `Force-release ${name} held by ${seen.holder} (token ${seen.token ?? '-'}${left}) on profile ${ctx.session.profile.name}? ${consequence}`,
+      ...(impact?.typeToConfirm === undefined ? {} : { typeToConfirm: impact.typeToConfirm }),
     });
     return forcing.forceRelease(name, expected);
   },
