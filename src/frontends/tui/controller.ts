@@ -5,7 +5,10 @@ import type { CompletionData } from '../../shell/completion/types.js';
 import { previous, next, record, searchBack } from '../../shell/history.js';
 import { edit, lineOf, EMPTY_LINE, type EditAction } from '../../shell/line-editor.js';
 import type { KeyEvent } from './keys.js';
+import { MetricsRunner, type FetchRange } from './metrics-runner.js';
+import { commitEdit, exprsOf, INTERVALS_MS, RANGES_MS, removeQuery, showQueries, startEdit, stepChoice, type MetricsPaneState } from './metrics-state.js';
 import { levelOf, type Plan } from './pane-levels.js';
+import type { LoadedQueries, SavedQueries } from './saved-queries.js';
 import { currentView, PANES, visibleRows, type ConsoleState, type LogEntry, type PaneId, type PaneView } from './state.js';
 import type { Store } from './store.js';
 
@@ -28,6 +31,18 @@ export interface ControllerDeps {
   exit(): void;
   owner: string;
   now(): number;
+  /** The metrics pane's outside world; without it the pane only shows how to configure one. */
+  metrics?: MetricsDeps;
+}
+
+export interface MetricsDeps {
+  fetchRange: FetchRange;
+  /** Reads this profile's saved queries (once, when the pane first opens). */
+  loadSaved(): LoadedQueries;
+  /** Writes them atomically; throws when it cannot. */
+  save(saved: SavedQueries): void;
+  /** The standard queries of a service from the profile's templates; throws an OpsError on bad config. */
+  serviceQueries(service: string): string[];
 }
 
 const LOG_CAP = 400;
@@ -41,8 +56,18 @@ export class Controller {
   private logId = 0;
   private refreshing = false;
   private refreshAgain = false;
+  private readonly metricsRunner: MetricsRunner | null;
+  /** False when a bad saved-query file could not be moved aside: writing would destroy it. */
+  private savedWritable = true;
 
-  constructor(private readonly d: ControllerDeps) {}
+  constructor(private readonly d: ControllerDeps) {
+    this.metricsRunner = d.metrics ? new MetricsRunner(d.store, d.metrics.fetchRange, d.now) : null;
+  }
+
+  /** Stops background work (the metrics pane's requests); the console calls it on exit. */
+  dispose(): void {
+    this.metricsRunner?.stop();
+  }
 
   private get s(): ConsoleState {
     return this.d.store.get();
@@ -67,6 +92,8 @@ export class Controller {
         return this.filterKey(ev);
       case 'pane':
         return this.paneKey(ev);
+      case 'query':
+        return this.queryEditKey(ev);
     }
   }
 
@@ -109,6 +136,8 @@ export class Controller {
 
   /** The periodic refresh: skips views whose data is younger than their minimum interval. */
   tick(): Promise<void> {
+    // The metrics pane keeps its own clock (its interval is set in the pane).
+    if (this.s.pane === 'metrics') return Promise.resolve();
     const view = currentView(this.s);
     const min = this.d.minRefreshMs?.(view) ?? 0;
     if (view.fetchedAt !== null && this.d.now() - view.fetchedAt < min) return Promise.resolve();
@@ -121,6 +150,7 @@ export class Controller {
    * instead of waiting for the next tick. The last good rows are kept on error.
    */
   async refreshPane(): Promise<void> {
+    if (this.s.pane === 'metrics') return this.metricsRunner?.refresh();
     if (this.refreshing) {
       this.refreshAgain = true;
       return;
@@ -298,6 +328,7 @@ export class Controller {
     }
     const s = this.s;
     if (s.focus === 'filter') return this.filterKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
+    if (s.focus === 'query') return this.queryEditKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
     this.set((st) => ({ ...st, line: EMPTY_LINE, completion: null, search: null, focus: st.focus === 'search' ? 'prompt' : st.focus, notice: 'line cleared (Ctrl-D on an empty line exits)' }));
   }
 
@@ -310,6 +341,7 @@ export class Controller {
     if (ev.kind === 'paste') return;
     const ch = ev.kind === 'char' ? ev.text : null;
     const name = ev.kind === 'key' ? ev.name : null;
+    if (s.pane === 'metrics' && this.metricsKey(ch, name)) return;
     if (ch && /^[1-4]$/.test(ch)) return this.switchPane(PANES[Number(ch) - 1]!);
     if (name === 'tab') return this.switchPane(PANES[(PANES.indexOf(s.pane) + (ev.kind === 'key' && ev.shift ? PANES.length - 1 : 1)) % PANES.length]!);
     if (ch === 'j' || name === 'down') return this.select(view.selected + 1, rows.length);
@@ -357,6 +389,14 @@ export class Controller {
       }
       return;
     }
+    if (plan.kind === 'metrics') {
+      if (!this.d.metrics) return this.notice('this console has no metrics pane');
+      try {
+        return this.openMetrics(this.d.metrics.serviceQueries(plan.service), `service ${plan.service}`);
+      } catch (e) {
+        return this.notice(`${(e as Error).message}${(e as { hint?: string }).hint ? ` (hint: ${(e as { hint?: string }).hint})` : ''}`);
+      }
+    }
     if (this.running) return this.notice('a command is still running; Ctrl-C cancels it');
     if (plan.kind === 'edit-config') {
       try {
@@ -375,8 +415,133 @@ export class Controller {
   }
 
   private switchPane(pane: PaneId): void {
+    const from = this.s.pane;
     this.set((s) => ({ ...s, pane, detail: null }));
+    // Leaving the metrics pane aborts its requests; nobody is looking at those charts.
+    if (from === 'metrics' && pane !== 'metrics') this.metricsRunner?.stop();
+    if (pane === 'metrics') {
+      this.loadSavedQueries();
+      void this.metricsRunner?.start();
+      return;
+    }
     void this.refreshPane();
+  }
+
+  // ----- metrics pane -----
+
+  /**
+   * Opens the metrics pane on a list of its own (`metrics watch`, a service's standard queries).
+   * The saved list is kept aside: Esc goes back to it, `S` saves the shown list in its place.
+   */
+  openMetrics(exprs: readonly string[], source: string, intervalMs?: number): void {
+    this.loadSavedQueries();
+    this.setMetrics((m) => ({ ...showQueries(m, exprs, source), intervalMs: intervalMs ?? m.intervalMs }));
+    this.set((s) => ({ ...s, focus: 'pane', completion: null }));
+    if (this.s.pane !== 'metrics') this.switchPane('metrics');
+    else void this.metricsRunner?.refresh();
+  }
+
+  private loadSavedQueries(): void {
+    if (this.s.metrics.loaded || !this.d.metrics) return;
+    const loaded = this.d.metrics.loadSaved();
+    this.savedWritable = loaded.writable;
+    const { saved } = loaded;
+    this.setMetrics((m) => {
+      const base = { ...m, loaded: true, warning: loaded.warning, intervalMs: saved.intervalMs ?? m.intervalMs, rangeMs: saved.rangeMs ?? m.rangeMs, mode: saved.mode ?? m.mode };
+      // A list opened before the file was read (a watch) stays; the saved one waits behind it.
+      return m.transient !== null ? { ...base, saved: saved.queries } : showQueries(base, saved.queries, null);
+    });
+  }
+
+  /** Keys of the metrics pane; false when the key is not the pane's own (pane switching, `:`). */
+  private metricsKey(ch: string | null, name: string | null): boolean {
+    const m = this.s.metrics;
+    const n = m.queries.length;
+    const select = (i: number) => this.setMetrics((x) => ({ ...x, selected: n === 0 ? 0 : Math.max(0, Math.min(n - 1, i)) }));
+    if (ch === 'j' || name === 'down') select(m.selected + 1);
+    else if (ch === 'k' || name === 'up') select(m.selected - 1);
+    else if (ch === 'g' || name === 'home') select(0);
+    else if (ch === 'G' || name === 'end') select(n - 1);
+    else if (ch === 'a') this.editQuery(null);
+    else if ((ch === 'e' || name === 'enter') && n > 0) this.editQuery(m.selected);
+    else if ((ch === 'd' || ch === 'x' || name === 'delete') && n > 0) this.changeQueries((x) => removeQuery(x, x.selected));
+    else if (ch === 'b') this.changeSettings((x) => ({ ...x, mode: x.mode === 'braille' ? 'block' : 'braille' }));
+    else if (ch === '+' || ch === '=' || ch === '-') {
+      this.changeSettings((x) => ({ ...x, intervalMs: stepChoice(INTERVALS_MS, x.intervalMs, ch === '-' ? -1 : 1) }));
+      this.metricsRunner?.schedule();
+    } else if (ch === '>' || ch === '<') {
+      this.changeSettings((x) => ({ ...x, rangeMs: stepChoice(RANGES_MS, x.rangeMs, ch === '<' ? -1 : 1) }));
+      void this.metricsRunner?.refresh();
+    } else if (ch === 'S') {
+      if (m.transient === null) this.notice('these are already the saved queries');
+      else this.changeQueries((x) => ({ ...x, transient: null, saved: null }));
+    } else if (ch === 'R') void this.metricsRunner?.refresh();
+    else if (name === 'escape' || name === 'backspace') {
+      // A watch or a service's queries are a detour: Esc goes back to the saved list, then to the prompt.
+      if (m.transient !== null) {
+        this.setMetrics((x) => showQueries(x, x.saved ?? [], null));
+        void this.metricsRunner?.refresh();
+      } else this.set((s) => ({ ...s, focus: 'prompt' }));
+    } else return false;
+    return true;
+  }
+
+  private editQuery(index: number | null): void {
+    this.setMetrics((m) => startEdit(m, index));
+    if (this.s.metrics.editing) this.set((s) => ({ ...s, focus: 'query' }));
+  }
+
+  /** The inline query editor: the prompt's emacs keys, Enter keeps, Esc cancels. */
+  private queryEditKey(ev: KeyEvent): void {
+    const editing = this.s.metrics.editing;
+    if (!editing) return this.set((s) => ({ ...s, focus: 'pane' }));
+    let action: EditAction | null = null;
+    if (ev.kind === 'char' || ev.kind === 'paste') action = { type: 'insert', text: ev.text.replace(/\s*\n\s*/g, ' ') };
+    else if (ev.name === 'enter') {
+      this.set((s) => ({ ...s, focus: 'pane' }));
+      this.changeQueries(commitEdit);
+      return void this.metricsRunner?.refresh();
+    } else if (ev.name === 'escape') {
+      this.setMetrics((m) => ({ ...m, editing: null }));
+      return this.set((s) => ({ ...s, focus: 'pane' }));
+    } else action = editActionFor(ev);
+    if (action) {
+      const a = action;
+      this.setMetrics((m) => (m.editing ? { ...m, editing: { ...m.editing, line: edit(m.editing.line, a) } } : m));
+    }
+  }
+
+  private setMetrics(update: (m: MetricsPaneState) => MetricsPaneState): void {
+    this.set((s) => {
+      const metrics = update(s.metrics);
+      return metrics === s.metrics ? s : { ...s, metrics };
+    });
+  }
+
+  /** A change of the list: saved at once unless a transient list (a watch) is shown. */
+  private changeQueries(update: (m: MetricsPaneState) => MetricsPaneState): void {
+    const before = this.s.metrics;
+    this.setMetrics(update);
+    const after = this.s.metrics;
+    if (after.transient === null && (before.transient !== null || exprsOf(before).join('\n') !== exprsOf(after).join('\n'))) this.persist();
+  }
+
+  /** Interval, range and chart style are saved with the list, whichever list is shown. */
+  private changeSettings(update: (m: MetricsPaneState) => MetricsPaneState): void {
+    this.setMetrics(update);
+    this.persist();
+  }
+
+  private persist(): void {
+    const m = this.s.metrics;
+    if (!this.d.metrics || !this.savedWritable) return;
+    const queries = m.transient === null ? exprsOf(m) : (m.saved ?? []);
+    try {
+      this.d.metrics.save({ queries, intervalMs: m.intervalMs, rangeMs: m.rangeMs, mode: m.mode });
+      if (m.warning !== null) this.setMetrics((x) => ({ ...x, warning: null }));
+    } catch (e) {
+      this.setMetrics((x) => ({ ...x, warning: `cannot save the queries: ${(e as Error).message}` }));
+    }
   }
 
   private popView(): void {

@@ -10,7 +10,9 @@ export type Plan =
   | { kind: 'command'; line: string; confirm: string | null }
   | { kind: 'drill'; level: string; title: string; columns: string[] }
   | { kind: 'detail'; title: string; load(session: Session): Promise<string[]> }
-  | { kind: 'edit-config'; namespace: string; group: string; dataId: string };
+  | { kind: 'edit-config'; namespace: string; group: string; dataId: string }
+  /** The services → metrics cross-view: the metrics pane with the service's standard queries. */
+  | { kind: 'metrics'; service: string };
 
 export interface PaneAction {
   key: string;
@@ -57,7 +59,7 @@ const servicesTop: Level = {
     const s = row.data as ServiceSummary;
     return { kind: 'drill', level: levelId('instances', s.namespace, s.group, s.name), title: `${s.name} (${s.namespace})`, columns: ['INSTANCE', 'WEIGHT', 'HEALTHY', 'TRAFFIC', 'EPHEMERAL', 'METADATA'] };
   },
-  actions: [],
+  actions: [{ key: 'm', label: 'metrics', mutates: false, plan: (row) => ({ kind: 'metrics', service: (row.data as ServiceSummary).name }) }],
 };
 
 function instancesLevel(namespace: string, group: string, service: string): Level {
@@ -85,6 +87,7 @@ function instancesLevel(namespace: string, group: string, service: string): Leve
       return { kind: 'detail', title: `${service} ${i.id}`, load: async () => Object.entries({ ...i, metadata: cell(i.metadata) }).map(([k, v]) => `${k.padEnd(10)} ${String(v)}`) };
     },
     actions: [
+      { key: 'm', label: 'metrics', mutates: false, plan: () => ({ kind: 'metrics', service }) },
       act('drain', 'drain', (i) => `Drain ${i.id} of ${service}? It stops receiving traffic but stays registered.`),
       act('undrain', 'undrain', (i) => `Undrain ${i.id} of ${service}? It starts receiving traffic again.`),
       act('deregister', 'deregister', (i) => `Deregister ${i.id} from ${service}? It disappears from the registry.`),
@@ -229,14 +232,9 @@ const locksTop: Level = {
   ],
 };
 
+// The metrics pane draws its own model (metrics-state.ts, MetricsPane.tsx), not rows.
 const metricsTop: Level = {
-  async load(session) {
-    const configured = session.profile.metrics;
-    const text = configured
-      ? `metrics backend ${configured.type} is configured; live queries arrive with the metrics adapter`
-      : 'no metrics backend: add  metrics: {type: prometheus, url: http://prometheus:9090}  to this profile';
-    return [{ key: 'info', cells: [text], tone: 'dim', data: null }];
-  },
+  load: async () => [],
   actions: [],
 };
 

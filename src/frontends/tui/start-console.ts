@@ -8,11 +8,13 @@ import { diffLines, unifiedDiff } from '../../core/line-diff.js';
 import { runReplay, scriptLines } from '../../shell/replay-runner.js';
 import { tokenize } from '../../shell/tokenize.js';
 import { PLAIN, type Style } from '../../render/style.js';
+import { matrixToSeries, type MatrixData } from '../../render/chart/matrix-to-series.js';
 import { colorAllowed } from '../cli/cli-io.js';
 import { parseArgs, type TopLevel } from '../cli/build-program.js';
 import { DEFAULT_OWNER, execute, formatError, toOpsError, type FrontendIo } from '../execute.js';
 import type { SessionPool } from '../session-pool.js';
 import { startBootPainter } from './boot-painter.js';
+import { consoleActionFor } from './console-actions.js';
 import { Controller } from './controller.js';
 import { DemoAnimator } from './demo-animator.js';
 import { KeyParser } from './keys.js';
@@ -20,6 +22,8 @@ import { LiveCache } from './live-cache.js';
 import { levelOf } from './pane-levels.js';
 import { Recorder, redactLine } from './recorder.js';
 import { Refresher } from './refresher.js';
+import { loadSavedQueries, savedQueriesPath, writeSavedQueries } from './saved-queries.js';
+import { serviceQueries } from './service-queries.js';
 import { commandLine } from './shell-quote.js';
 import { initialState, type ConsoleState } from './state.js';
 import { Store } from './store.js';
@@ -58,6 +62,9 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   const store = new Store<ConsoleState>(
     initialState(process.stdout.columns || 100, process.stdout.rows || 30, { name: session.profile.name, production: session.profile.production, readOnly: session.profile.readOnly }, readHistory(historyFile), top.demo),
   );
+  // Chart colours follow the console's colour decision; the pane knows whether a backend exists.
+  store.set((s) => ({ ...s, metrics: { ...s.metrics, style, backend: session.profile.metrics?.type ?? null } }));
+  const savedQueriesFile = savedQueriesPath(env, session.profile.name);
   const cache = new LiveCache(session, profiles);
   void cache.refresh();
   const recorder = top.record ? new Recorder(top.record, session.profile.name, new Date()) : null;
@@ -85,6 +92,14 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     let code: number;
     try {
       const parsed = parseArgs(COMMANDS, tokenize(line, (n) => env[n]), 'replay', version);
+      const action = parsed.kind === 'command' ? consoleActionFor(parsed.inv, session.profile.name) : null;
+      if (action) {
+        // A view change, not a command with a result: it is not recorded (a replay would watch forever).
+        controller.openMetrics(action.exprs, 'metrics watch', action.intervalMs);
+        const n = action.exprs.length;
+        controller.amendLog(entry, { text: `opened the metrics pane with ${n} ${n === 1 ? 'query' : 'queries'} live; S saves them, Esc returns to the saved queries`, exitCode: 0 });
+        return 0;
+      }
       if (parsed.kind === 'command') {
         const g = { ...parsed.inv.globals };
         if (g.profile === undefined) g.profile = globals.profile;
@@ -177,6 +192,15 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     exit: () => finish(0),
     owner: DEFAULT_OWNER,
     now: Date.now,
+    metrics: {
+      fetchRange: async (q) => {
+        const answer = await (await session.metrics()).queryRange(q);
+        return { series: matrixToSeries(answer.data as MatrixData), warnings: answer.warnings };
+      },
+      loadSaved: () => loadSavedQueries(savedQueriesFile),
+      save: (saved) => writeSavedQueries(savedQueriesFile, saved),
+      serviceQueries: (service) => serviceQueries(session.profile.metrics, service),
+    },
   });
 
   // The prompt takes keys now; the Ink view (React, yoga) loads meanwhile and takes over the screen.
@@ -226,6 +250,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   await inkReady.catch(() => undefined);
   if (!ink) stopBoot();
   refresher.stop();
+  controller.dispose();
   animator?.stop();
   process.stdin.off('data', onData);
   process.stdout.off('resize', onResize);

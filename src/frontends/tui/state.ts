@@ -1,6 +1,7 @@
 import type { CompletionResult } from '../../shell/completion/types.js';
 import { EMPTY_LINE, type LineState } from '../../shell/line-editor.js';
 import { historyOf, type HistoryState } from '../../shell/history.js';
+import { initialMetrics, type MetricsPaneState } from './metrics-state.js';
 
 export type PaneId = 'services' | 'config' | 'locks' | 'metrics';
 export const PANES: readonly PaneId[] = ['services', 'config', 'locks', 'metrics'];
@@ -52,7 +53,8 @@ export interface Detail {
   scroll: number;
 }
 
-export type Focus = 'prompt' | 'pane' | 'filter' | 'search';
+/** `query` is the metrics pane's inline query editor. */
+export type Focus = 'prompt' | 'pane' | 'filter' | 'search' | 'query';
 
 export interface ConsoleState {
   cols: number;
@@ -75,6 +77,8 @@ export interface ConsoleState {
   lastRefresh: number | null;
   notice: string | null;
   demo: boolean;
+  /** The metrics pane: live queries and their charts (not a row list like the other panes). */
+  metrics: MetricsPaneState;
 }
 
 export function initialState(cols: number, rows: number, profile: ConsoleState['profile'], history: readonly string[], demo: boolean): ConsoleState {
@@ -105,6 +109,7 @@ export function initialState(cols: number, rows: number, profile: ConsoleState['
     lastRefresh: null,
     notice: null,
     demo,
+    metrics: initialMetrics(),
   };
 }
 

@@ -18,6 +18,13 @@ export function keysFor(s: ConsoleState): string {
   if (s.detail) return 'j/k scroll · Esc close';
   if (s.focus === 'filter') return 'type to filter · Enter keep · Esc clear';
   if (s.focus === 'search') return 'type to search history · Ctrl-R older · Enter run · Esc cancel';
+  if (s.focus === 'query') return 'type PromQL · Enter keep · Esc cancel · Ctrl-A/E/K/U/W edit';
+  if (s.focus === 'pane' && s.pane === 'metrics') {
+    const m = s.metrics;
+    return ['1-4/Tab panes', 'a add', m.queries.length > 0 ? 'e edit · d remove · j/k select' : '', `b ${m.mode === 'braille' ? 'block' : 'braille'}`, '+/- interval', '</> range', m.transient !== null ? 'S save list · Esc saved list' : 'Esc/: prompt', 'R refresh']
+      .filter(Boolean)
+      .join(' · ');
+  }
   if (s.focus === 'pane') {
     const view = currentView(s);
     const level = levelOf(s.pane, view);

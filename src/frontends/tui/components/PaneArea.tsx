@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { age, fit, pad } from '../layout.js';
 import { currentView, visibleRows, type ConsoleState, type PaneRow, type Tone } from '../state.js';
+import { MetricsPane } from './MetricsPane.js';
 
 const TONE: Record<Tone, string | undefined> = { ok: 'green', warn: 'yellow', bad: 'red', dim: 'gray', plain: undefined };
 
@@ -21,6 +22,7 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
       </Box>
     );
   }
+  if (s.pane === 'metrics') return <MetricsPane s={s} height={height} now={now} />;
   const view = currentView(s);
   const rows = visibleRows(view);
   const bodyRows = Math.max(1, height - 2);

@@ -1,0 +1,24 @@
+import { duration, list } from '../../commands/input.js';
+import { commandId } from '../../commands/types.js';
+import { OpsError } from '../../core/errors.js';
+import type { Invocation } from '../cli/build-program.js';
+
+/** Something a command line means differently in the console than on the command line. */
+export type ConsoleAction = { kind: 'open-metrics'; exprs: string[]; intervalMs: number };
+
+/**
+ * `metrics watch EXPR...` at the console prompt opens the metrics pane with the queries live,
+ * instead of streaming NDJSON into the log. It stays a plain command (output to the log) when
+ * the line asks for output the pane cannot give: `-o`, `--count`, `--timeout`, or another profile.
+ */
+export function consoleActionFor(inv: Invocation, consoleProfile: string | undefined): ConsoleAction | null {
+  if (commandId(inv.spec) !== 'metrics watch') return null;
+  const { input, globals } = inv;
+  if (globals.output !== undefined || input.opts.count !== undefined || input.opts.timeout !== undefined) return null;
+  if (globals.profile !== undefined && globals.profile !== consoleProfile) return null;
+  const exprs = list(input, 'expr');
+  if (exprs.length === 0) throw new OpsError('usage', 'give at least one PromQL expression', 'for example  metrics watch up');
+  const intervalMs = duration(input, 'interval', '5s')!;
+  if (intervalMs < 1000) throw new OpsError('usage', '--interval must be at least 1s in the metrics pane', 'the pane refreshes every few seconds; + and - change it');
+  return { kind: 'open-metrics', exprs, intervalMs };
+}
