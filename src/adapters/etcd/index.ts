@@ -1,8 +1,28 @@
-import { OpsError } from '../../core/errors.js';
 import type { Adapter } from '../../core/subsystems.js';
 import type { AdapterContext } from '../types.js';
+import { EtcdHttp } from './etcd-http.js';
+import { EtcdLocks } from './etcd-locks.js';
+import { parseEtcdOptions } from './options.js';
 
-// Placeholder while the adapter is being written; replaced in the same change set.
-export async function connect(_options: Record<string, unknown>, ctx: AdapterContext): Promise<Adapter> {
-  throw new OpsError('unsupported', `backend ${ctx.name} (etcd) is not available yet`, 'use another backend type');
+/**
+ * The etcd adapter: locks in the concurrency mutex layout, over the v3 JSON gateway (etcd 3.4+).
+ * Connecting does no I/O; the first call reaches the server (and logs in when auth is set), so a
+ * profile with an etcd that is down still lists its other lock backends.
+ */
+export async function connect(options: Record<string, unknown>, ctx: AdapterContext): Promise<Adapter> {
+  const o = parseEtcdOptions(options, ctx.name);
+  const http = new EtcdHttp(o);
+  return {
+    type: 'etcd',
+    locks: new EtcdLocks(http, o),
+    async ping() {
+      const v = await http.version();
+      // Log in too, so `status` reports wrong credentials, not only a dead server.
+      await http.authenticate();
+      return { version: v.etcdserver ?? null };
+    },
+    async dispose() {
+      await http.close();
+    },
+  };
 }
