@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BIN, opsdeck, sandbox } from '../helpers/cli.js';
 import { Tmux } from '../helpers/tmux.js';
+import { startPrometheus } from '../servers/prometheus-server.js';
 
 let box: ReturnType<typeof sandbox>;
 let term: Tmux;
@@ -172,6 +174,63 @@ describe('console end to end, in a real terminal', () => {
     delete env.OPSDECK_DATA_DIR;
     expect(opsdeck(env, ['services', 'list']).json()).toEqual([]);
   }, 60_000);
+
+  it('metrics: watch opens live charts from a real Prometheus, queries are added and removed, a service opens its queries', async () => {
+    const prom = await startPrometheus();
+    try {
+      const dir = join(box.env.XDG_CONFIG_HOME!, 'opsdeck');
+      mkdirSync(dir, { recursive: true });
+      // The test exporter's job is "opsdeck-test": a service of that name has real metrics under the label "job".
+      writeFileSync(
+        join(dir, 'config.yaml'),
+        ['profiles:', '  m:', '    registry: {type: embedded}', `    metrics: {type: prometheus, url: "${prom.url}", serviceLabel: job, serviceQueries: ['up{{label}="{service}"}']}`, ''].join('\n'),
+      );
+      expect(opsdeck(box.env, ['--profile', 'm', 'instances', 'register', 'opsdeck-test', '127.0.0.1:9']).code).toBe(0);
+      startConsole({}, '--profile m');
+      await term.waitFor(/^m›/m);
+
+      term.type('metrics watch up');
+      term.keys('Enter');
+      // A braille chart with its legend: the series, its current, min and max.
+      const chart = await term.waitFor(/● up\{instance="127\.0\.0\.1:\d+",job="opsdeck-test"\}\s+cur 1\s+min 1\s+max 1/, 20_000);
+      expect(chart).toMatch(/metrics  ·  metrics watch  ·  1 query  ·  every 5s  ·  last 1h  ·  braille/);
+      expect(chart).toMatch(/[\u2801-\u28ff]/);
+      expect(chart).toMatch(/▶ 1 up  1 series · data \d+(\.\d)?s ago/);
+
+      // Add a query from the pane; it gets its own chart.
+      term.type('a');
+      await term.waitFor(/add query›/);
+      term.type('opsdeck_test_queue_depth');
+      term.keys('Enter');
+      await term.waitFor(/● opsdeck_test_queue_depth\{instance="[^"]+",job="opsdeck-test",queue="emails"\}\s+cur 7/, 20_000);
+      await term.waitFor(/2 queries/);
+
+      // Remove it again, then go back to the (empty) saved list.
+      term.type('d');
+      await term.waitFor((s) => /1 query/.test(s) && !/opsdeck_test_queue_depth/.test(s));
+      term.keys('Escape');
+      await term.waitFor(/saved queries  ·  0 queries/);
+
+      // Cross-view: the service's queries from the profile's template, with the profile's label.
+      term.type('1');
+      await term.waitFor(/opsdeck-test/);
+      term.type('m');
+      await term.waitFor(/service opsdeck-test  ·  1 query/);
+      await term.waitFor(/1 up\{job="opsdeck-test"\}  1 series/, 20_000);
+      await term.waitFor(/● up\{instance="127\.0\.0\.1:\d+",job="opsdeck-test"\}\s+cur 1/);
+      // S keeps them as this profile's saved queries.
+      term.type('S');
+      await term.waitFor(/saved queries  ·  1 query/);
+      const saved = JSON.parse(readFileSync(join(box.env.XDG_STATE_HOME!, 'opsdeck', 'metrics', 'm.json'), 'utf8'));
+      expect(saved.queries).toEqual(['up{job="opsdeck-test"}']);
+
+      term.type(':');
+      term.keys('C-d');
+      await term.waitFor(/EXITED:0/);
+    } finally {
+      await prom.stop();
+    }
+  }, 120_000);
 
   it('shows a watch\'s events as they arrive, and Ctrl-C ends it', async () => {
     expect(opsdeck(box.env, ['config', 'set', 'live.txt', '--value', 'one']).code).toBe(0);

@@ -81,6 +81,7 @@ export class MetricsRunner {
       const answer = await abortable(this.fetch({ ...plan, expr: q.expr }, ac.signal), ac.signal);
       const shown = answer.series.slice(0, MAX_SERIES_PER_CHART);
       this.updateQuery(q.id, (x) => ({ ...x, series: shown, hiddenSeries: answer.series.length - shown.length, window: { start: plan.start, end: plan.end }, fetchedAt: this.now(), error: null, warnings: answer.warnings, loading: false }));
+      this.store.set((s) => ({ ...s, lastRefresh: this.now() }));
     } catch (e) {
       // Closing the pane is not an error of the query.
       if (this.inFlight.get(q.id) !== ac || !this.active) return;
