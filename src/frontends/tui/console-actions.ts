@@ -9,12 +9,14 @@ export type ConsoleAction = { kind: 'open-metrics'; exprs: string[]; intervalMs:
 /**
  * `metrics watch EXPR...` at the console prompt opens the metrics pane with the queries live,
  * instead of streaming NDJSON into the log. It stays a plain command (output to the log) when
- * the line asks for output the pane cannot give: `-o`, `--count`, `--timeout`, or another profile.
+ * the line asks for what the pane does not do: `-o`, `--count`, `--timeout`, any other flag, or
+ * another profile.
  */
 export function consoleActionFor(inv: Invocation, consoleProfile: string | undefined): ConsoleAction | null {
   if (commandId(inv.spec) !== 'metrics watch') return null;
   const { input, globals } = inv;
-  if (globals.output !== undefined || input.opts.count !== undefined || input.opts.timeout !== undefined) return null;
+  // The pane knows only --interval; any other flag (--count, --timeout, Thanos knobs) keeps the stream.
+  if (globals.output !== undefined || Object.entries(input.opts).some(([k, v]) => k !== 'interval' && v !== undefined && v !== false)) return null;
   if (globals.profile !== undefined && globals.profile !== consoleProfile) return null;
   const exprs = list(input, 'expr');
   if (exprs.length === 0) throw new OpsError('usage', 'give at least one PromQL expression', 'for example  metrics watch up');
