@@ -2,6 +2,7 @@ import { formatDuration } from '../../core/duration.js';
 import type { ConfigSummary, ConfigVersion, InstanceView, LockView, ServiceSummary } from '../../core/types.js';
 import { cell } from '../../render/generic.js';
 import type { Session } from '../../session/session.js';
+import { listEachLockBackend } from '../../commands/locks/list.js';
 import { commandLine } from './shell-quote.js';
 import type { PaneId, PaneRow, PaneView } from './state.js';
 
@@ -178,21 +179,35 @@ function historyLevel(namespace: string, group: string, dataId: string): Level {
   };
 }
 
+/** The row a lock backend that could not be listed gets in the locks pane. */
+interface BackendError {
+  backend: string;
+  error: { message: string; hint?: string | undefined };
+}
+const isBackendError = (row: PaneRow): boolean => typeof row.data === 'object' && row.data !== null && 'error' in row.data;
+
 const locksTop: Level = {
   // Listing Redis locks is a SCAN of the keyspace: every 2 s on a production server is load the
   // on-call engineer did not ask for. The embedded store is cheap to read.
   minRefreshMs: (session) => (session.profile.locks.every((l) => l.type === 'embedded') ? 0 : 10_000),
   async load(session, now) {
-    const backends = await session.locks();
-    const views = (await Promise.all(backends.map((b) => b.list('')))).flat();
-    return views.map((l: LockView) => ({
-      key: `${l.backend}/${l.name}`,
-      cells: [l.backend, l.name, l.holder ?? '(free)', cell(l.token), l.expiresAt ? formatDuration(Date.parse(l.expiresAt) - now) : '-', l.waiters === null ? '?' : String(l.waiters.length)],
-      tone: l.holder === null ? 'dim' : (l.waiters?.length ?? 0) > 0 ? 'warn' : 'plain',
-      data: l,
-    }));
+    // Each backend on its own: one that is down becomes a red row naming it, the others still show.
+    const listings = await listEachLockBackend(session, '');
+    return listings.flatMap(({ backend, views, error }): PaneRow[] => [
+      ...views.map((l: LockView): PaneRow => ({
+        key: `${l.backend}/${l.name}`,
+        cells: [l.backend, l.name, l.holder ?? '(free)', cell(l.token), l.expiresAt ? formatDuration(Date.parse(l.expiresAt) - now) : '-', l.waiters === null ? '?' : String(l.waiters.length)],
+        tone: l.holder === null ? 'dim' : (l.waiters?.length ?? 0) > 0 ? 'warn' : 'plain',
+        data: l,
+      })),
+      ...(error ? [{ key: `${backend}/\u0000error`, cells: [backend, '(not listed)', error.message, '-', '-', '-'], tone: 'bad' as const, data: { backend, error } satisfies BackendError }] : []),
+    ]);
   },
   enter(row) {
+    if (isBackendError(row)) {
+      const { backend, error } = row.data as BackendError;
+      return { kind: 'detail', title: `lock backend ${backend}`, load: async () => [`backend    ${backend}`, `error      ${error.message}`, ...(error.hint ? [`next step  ${error.hint}`] : [])] };
+    }
     const l = row.data as LockView;
     return {
       kind: 'detail',
@@ -211,6 +226,7 @@ const locksTop: Level = {
       label: 'release (mine)',
       mutates: true,
       plan: (row, me) => {
+        if (isBackendError(row)) return null;
         const l = row.data as LockView;
         return { kind: 'command', line: commandLine(['locks', 'release', l.name, '--owner', me, '--backend', l.backend]), confirm: null };
       },
@@ -220,6 +236,7 @@ const locksTop: Level = {
       label: 'force release',
       mutates: true,
       plan: (row) => {
+        if (isBackendError(row)) return null;
         const l = row.data as LockView;
         if (l.holder === null) return null;
         return {
