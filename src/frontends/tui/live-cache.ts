@@ -2,6 +2,7 @@ import { prepareCompletion } from '../../shell/completion/prepare-completion.js'
 import type { CompletionData } from '../../shell/completion/types.js';
 import type { Session } from '../../session/session.js';
 import type { ProfileSet } from '../../session/profile-types.js';
+import { listEachLockBackend } from '../../commands/locks/list.js';
 
 /**
  * Live data for completion, loaded in the background and read synchronously. A keystroke never
@@ -72,7 +73,8 @@ export class LiveCache implements CompletionData {
       const [services, configs, locks] = await Promise.all([
         settle(async () => (await this.session.registry()).listServices({})),
         settle(async () => (await this.session.config()).list({})),
-        settle(async () => (await Promise.all((await this.session.locks()).map((b) => b.list('')))).flat()),
+        // Per backend: one lock backend that is down must not empty the names of the others.
+        settle(() => listEachLockBackend(this.session, '')),
       ]);
       const next = { ...this.data };
       // An unchanged list keeps its identity: completion indexes are keyed by it, and rebuilding
@@ -87,7 +89,12 @@ export class LiveCache implements CompletionData {
         next.configIds = keep(next.configIds, [...new Set(configs.map((c) => c.dataId))]);
         next.groups = keep(next.groups, [...new Set([...next.groups, ...configs.map((c) => c.group)])]);
       }
-      if (locks) next.locks = keep(next.locks, [...new Set(locks.map((l) => l.name))]);
+      if (locks) {
+        const fresh = locks.flatMap((l) => l.views.map((v) => v.name));
+        // While a backend is down its names stay as last seen, so completion does not flicker with it.
+        const partial = locks.some((l) => l.error !== null);
+        next.locks = keep(next.locks, [...new Set([...(partial ? next.locks : []), ...fresh])]);
+      }
       this.data = next;
       this.loadedAt = this.now();
       // Index new lists now, between keystrokes, instead of on the next keystroke that needs them.
