@@ -160,6 +160,25 @@ describe('Curator InterProcessMutex', () => {
   }, JVM_TEST_MS);
 });
 
+describe('a lock taken by opsdeck', () => {
+  it('is a lock Curator honours: its client queues behind it and gets in when opsdeck releases', async () => {
+    const got = run('locks', 'acquire', 'interop/shared', '--ttl', '60s', '--owner', 'ops-alice', '-o', 'json');
+    expect(got.code, got.stderr).toBe(0);
+    const p = curator('waiter', '/locks/interop/shared');
+    const waiter = await p.next('QUEUED');
+    const { ip } = await p.next('READY');
+    const v = show('interop/shared');
+    expect(v).toMatchObject({ holder: 'ops-alice', reentrancy: 1, token: got.json().token });
+    expect(v.waiters?.map((w) => w.owner)).toEqual([ip ? `${waiter.session}@${ip}` : waiter.session]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(p.seen('ACQUIRED')).toEqual([]);
+    const released = run('locks', 'release', 'interop/shared', '--owner', 'ops-alice', '-o', 'json');
+    expect(released.code, released.stderr).toBe(0);
+    expect(released.json()).toMatchObject({ released: true, remaining: 0, forced: false });
+    expect(await p.next('ACQUIRED', 30_000)).toEqual({ id: 'waiter', session: waiter.session });
+  }, JVM_TEST_MS);
+});
+
 describe('Curator InterProcessReadWriteLock', () => {
   it('shows two readers holding, then a waiting writer and a reader queued behind it', async () => {
     const p = curator('rwlock', '/locks/interop/rw');

@@ -24,6 +24,7 @@ import org.apache.curator.retry.RetryNTimes;
  *   mutex     PATH: "holder" takes an InterProcessMutex, then "w1" and "w2" queue for it, in that order
  *   rwlock    PATH: readers "r1" and "r2" hold the read lock, then "writer" and then "r3" queue
  *   semaphore PATH: "a" takes the only lease of an InterProcessSemaphoreV2(maxLeases 1), then "b" queues
+ *   waiter    PATH: "waiter" queues for an InterProcessMutex someone else (opsdeck) already holds
  *
  * Protocol on stdout, one line each: HELD/QUEUED {"id","session"} as actors get in or join the line,
  * ACQUIRED {"id","session"} when a queued actor gets in later, READY {"ip",...} when the scene is set,
@@ -46,6 +47,7 @@ public final class CuratorInterop {
         case "mutex" -> mutex(path);
         case "rwlock" -> rwlock(path);
         case "semaphore" -> semaphore(path);
+        case "waiter" -> waiter(path);
         default -> throw new IllegalArgumentException("unknown scenario " + args[1]);
       }
       emit("READY", Map.of("ip", localIp()));
@@ -106,6 +108,15 @@ public final class CuratorInterop {
     background("b", b, () -> sb.acquire());
     waitForChildren(a, path + "/leases", 2);
     emit("QUEUED", actor("b", b));
+  }
+
+  private static void waiter(String path) throws Exception {
+    CuratorFramework c = client();
+    int before = c.checkExists().forPath(path) == null ? 0 : c.getChildren().forPath(path).size();
+    InterProcessMutex m = new InterProcessMutex(c, path);
+    background("waiter", c, () -> m.acquire());
+    waitForChildren(c, path, before + 1);
+    emit("QUEUED", actor("waiter", c));
   }
 
   private interface Blocking {
