@@ -476,6 +476,7 @@ export class Controller {
       if (m.transient === null) this.notice('these are already the saved queries');
       else this.changeQueries((x) => ({ ...x, transient: null, saved: null }));
     } else if (ch === 'R') void this.metricsRunner?.refresh();
+    else if (ch === '/') this.notice('the metrics pane has no filter: edit a query (e) to narrow it');
     else if (name === 'escape' || name === 'backspace') {
       // A watch or a service's queries are a detour: Esc goes back to the saved list, then to the prompt.
       if (m.transient !== null) {

@@ -50,7 +50,7 @@ export function MetricsPane({ s, height, now }: { s: ConsoleState; height: numbe
     );
   }
   return (
-    <Box flexDirection="column" height={height} overflow="hidden">
+    <Box flexDirection="column" height={height}>
       {lines}
     </Box>
   );
@@ -99,7 +99,7 @@ function QueryBlock({ q, index, selected, focused, cols, lines, mode, style, now
   const exprRoom = Math.max(8, cols - tail.length - 2);
   const problem = q.error ? `  ✗ ${q.error}` : q.warnings.length > 0 ? `  ⚠ ${q.warnings.join('; ')}` : '';
   return (
-    <Box flexDirection="column" height={lines} overflow="hidden">
+    <Box flexDirection="column" height={lines}>
       <Text wrap="truncate">
         <Text bold={selected} inverse={selected && focused}>{fit(title, exprRoom)}</Text>
         <Text dimColor>{tail}</Text>
