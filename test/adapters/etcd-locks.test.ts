@@ -24,10 +24,12 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 class CtlLock {
   readonly child: ChildProcess;
   private out = '';
+  private err = '';
   constructor(server: EtcdServer, name: string, extra: string[] = []) {
     this.child = spawn('etcdctl', [...server.ctlArgs, ...extra, 'lock', name], { env: { ...process.env, ETCDCTL_API: '3' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Only stdout carries the key; stderr (which may hold URLs) is kept for failure messages.
     this.child.stdout!.on('data', (d) => (this.out += d));
-    this.child.stderr!.on('data', (d) => (this.out += d));
+    this.child.stderr!.on('data', (d) => (this.err += d));
   }
   /** The key it holds, once it holds the lock. */
   async acquiredKey(timeoutMs = 15_000): Promise<string> {
@@ -35,8 +37,8 @@ class CtlLock {
     for (;;) {
       const line = this.out.split('\n').find((l) => l.includes('/'));
       if (line) return line.trim();
-      if (this.child.exitCode !== null) throw new Error(`etcdctl lock exited: ${this.out}`);
-      if (Date.now() > deadline) throw new Error(`etcdctl lock never acquired: ${this.out}`);
+      if (this.child.exitCode !== null) throw new Error(`etcdctl lock exited: ${this.out}${this.err}`);
+      if (Date.now() > deadline) throw new Error(`etcdctl lock never acquired: ${this.out}${this.err}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
