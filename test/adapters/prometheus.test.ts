@@ -88,7 +88,8 @@ describe('metrics against a real Prometheus', () => {
   });
 
   it('bad PromQL is a usage error (exit 2) with the server message; a dead server is exit 3', () => {
-    const bad = run('metrics', 'query', 'sum(', '-o', 'json');
+    // Well-formed but wrongly typed: only the server can reject it (syntax errors stop before sending).
+    const bad = run('metrics', 'query', 'rate(up)', '-o', 'json');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^opsdeck: the server rejected the query: .*parse error/);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);

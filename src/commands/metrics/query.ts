@@ -1,6 +1,7 @@
 import { parseTimeSpec } from '../../core/time-spec.js';
 import { req, str } from '../input.js';
 import type { CommandSpec } from '../types.js';
+import { assertValidPromql } from '../../shell/promql/load.js';
 import { unwrap } from './answer.js';
 
 export const metricsQuery: CommandSpec = {
@@ -12,6 +13,7 @@ export const metricsQuery: CommandSpec = {
   mutates: false,
   async run(ctx, input) {
     const t = str(input, 'time');
+    await assertValidPromql(req(input, 'expr'));
     const backend = await ctx.session.metrics();
     return unwrap(ctx, await backend.query(req(input, 'expr'), t === undefined ? undefined : parseTimeSpec(t, ctx.now(), '--time')));
   },

@@ -4,6 +4,7 @@ import { planRange } from '../../core/metrics.js';
 import { parseTimeSpec } from '../../core/time-spec.js';
 import { req, str } from '../input.js';
 import type { CommandSpec } from '../types.js';
+import { assertValidPromql } from '../../shell/promql/load.js';
 import { unwrap } from './answer.js';
 
 export const metricsRange: CommandSpec = {
@@ -20,6 +21,7 @@ export const metricsRange: CommandSpec = {
   mutates: false,
   async run(ctx, input) {
     const now = ctx.now();
+    await assertValidPromql(req(input, 'expr'));
     if (str(input, 'start') !== undefined && str(input, 'since') !== undefined) throw usage('give --since or --start, not both');
     const end = str(input, 'end') === undefined ? now / 1000 : parseTimeSpec(str(input, 'end')!, now, '--end');
     const start = str(input, 'start') !== undefined ? parseTimeSpec(str(input, 'start')!, now, '--start') : end - parseDuration(str(input, 'since') ?? '1h', '--since') / 1000;

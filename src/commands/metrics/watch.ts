@@ -1,6 +1,7 @@
 import { OpsError } from '../../core/errors.js';
 import type { QueryData } from '../../core/metrics.js';
 import { duration, int, list } from '../input.js';
+import { assertValidPromql } from '../../shell/promql/load.js';
 import type { CommandSpec, Ctx, Stream } from '../types.js';
 
 export interface WatchSample {
@@ -24,6 +25,7 @@ export const metricsWatch: CommandSpec = {
   async run(ctx, input): Promise<Stream<WatchSample>> {
     const exprs = list(input, 'expr');
     if (exprs.length === 0) throw new OpsError('usage', 'give at least one PromQL expression');
+    for (const [i, e] of exprs.entries()) await assertValidPromql(e, exprs.length > 1 ? `expression ${i + 1}` : 'the expression');
     const intervalMs = duration(input, 'interval', '5s')!;
     if (intervalMs < 100) throw new OpsError('usage', '--interval must be at least 100ms', 'a watch every few seconds is plenty');
     return { stream: rounds(ctx, exprs, intervalMs, int(input, 'count', 1), duration(input, 'timeout')) };

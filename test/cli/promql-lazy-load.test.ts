@@ -1,0 +1,40 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The PromQL parser (Lezer) is loaded only when a PromQL argument is checked or completed: the
+ * built bundle must keep it out of the modules every start-up reads. Checked on dist/, which the
+ * CLI tests run (the test suite builds it first).
+ */
+const DIST = resolve(__dirname, '../../dist');
+
+/** Local modules a bundle file imports statically (import … from "./x.js" or import "./x.js"), not import("./x.js"). */
+function staticImports(file: string): string[] {
+  const text = readFileSync(join(DIST, file), 'utf8');
+  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*)"\.\/([^"]+\.js)"/g)].map((m) => m[1]!);
+}
+
+function startupClosure(): Set<string> {
+  const seen = new Set<string>();
+  const todo = ['main.js'];
+  while (todo.length > 0) {
+    const f = todo.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    todo.push(...staticImports(f));
+  }
+  return seen;
+}
+
+const hasParser = (file: string) => readFileSync(join(DIST, file), 'utf8').includes('LRParser');
+
+describe('start-up does not load the PromQL parser', () => {
+  it('no module reached by static imports from main.js contains the Lezer parser; a lazily loaded one does', () => {
+    const startup = startupClosure();
+    expect(startup.size).toBeGreaterThan(1);
+    expect([...startup].filter(hasParser)).toEqual([]);
+    const lazy = readdirSync(DIST).filter((f) => f.endsWith('.js') && !startup.has(f) && hasParser(f));
+    expect(lazy).toHaveLength(1);
+  });
+});
