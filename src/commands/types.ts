@@ -2,7 +2,7 @@ import type { Session } from '../session/session.js';
 import type { ProfileSet } from '../session/profile-types.js';
 
 /** Where a completion value comes from; the console resolves these against live backend data. */
-export type CompletionSource = 'service' | 'instance' | 'config' | 'lock' | 'profile' | 'namespace' | 'group' | 'command' | readonly string[];
+export type CompletionSource = 'service' | 'instance' | 'config' | 'lock' | 'profile' | 'namespace' | 'group' | 'command' | 'promql' | readonly string[];
 
 export interface ArgSpec {
   name: string;

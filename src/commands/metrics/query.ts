@@ -7,7 +7,7 @@ import { unwrap } from './answer.js';
 export const metricsQuery: CommandSpec = {
   path: ['metrics', 'query'],
   summary: 'Run an instant PromQL query; -o json returns the Prometheus data object {resultType, result}',
-  args: [{ name: 'expr', summary: 'PromQL expression', required: true }],
+  args: [{ name: 'expr', summary: 'PromQL expression', required: true, complete: 'promql' }],
   options: [{ name: 'time', value: 'time', summary: 'evaluation time: RFC 3339, unix seconds, now, now-1h (default: now)' }],
   examples: ['opsdeck metrics query \'sum by (job) (up)\'', 'opsdeck metrics query up --time now-1h -o json'],
   mutates: false,

@@ -10,7 +10,7 @@ import { unwrap } from './answer.js';
 export const metricsRange: CommandSpec = {
   path: ['metrics', 'range'],
   summary: 'Run a range query and draw it as a chart (-o json: the matrix); the step keeps it under 11,000 points',
-  args: [{ name: 'expr', summary: 'PromQL expression', required: true }],
+  args: [{ name: 'expr', summary: 'PromQL expression', required: true, complete: 'promql' }],
   options: [
     { name: 'since', value: 'duration', summary: 'how far back from now', default: '1h' },
     { name: 'start', value: 'time', summary: 'range start (instead of --since)' },

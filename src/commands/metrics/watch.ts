@@ -14,7 +14,7 @@ export interface WatchSample {
 export const metricsWatch: CommandSpec = {
   path: ['metrics', 'watch'],
   summary: 'Evaluate queries every --interval and print each result as it comes (NDJSON with -o json)',
-  args: [{ name: 'expr', summary: 'PromQL expressions', required: true, variadic: true }],
+  args: [{ name: 'expr', summary: 'PromQL expressions', required: true, variadic: true, complete: 'promql' }],
   options: [
     { name: 'interval', value: 'duration', summary: 'time between evaluations', default: '5s' },
     { name: 'count', value: 'n', summary: 'stop after this many rounds' },

@@ -1,4 +1,5 @@
 import { prepareCompletion } from '../../shell/completion/prepare-completion.js';
+import { PromqlCache } from '../../shell/completion/promql-cache.js';
 import type { CompletionData } from '../../shell/completion/types.js';
 import type { Session } from '../../session/session.js';
 import type { ProfileSet } from '../../session/profile-types.js';
@@ -20,6 +21,8 @@ export class LiveCache implements CompletionData {
   private loadedAt = 0;
   private loading = false;
   private profileNames: string[] | null = null;
+  /** PromQL names and values: fetched only once completion inside a PromQL argument asks. */
+  readonly promql = new PromqlCache(() => this.session.metrics());
 
   constructor(
     private readonly session: Session,

@@ -5,9 +5,13 @@ import type { Candidate, CompletionResult } from './types.js';
  * cursor. Values that the tokenizer would split or reinterpret are quoted. A space follows a
  * complete word so the next one can be typed at once; not after a value ending in '/' or '='
  * (more of it follows), and not when the line already has one there (the cursor steps over it).
- * History candidates are whole lines typed before and go in verbatim.
+ * History candidates are whole lines typed before and go in verbatim. A candidate with its own
+ * `insert` (a piece of a PromQL expression, already quoted for the line) goes in as it says.
  */
 export function applyCandidate(line: string, result: CompletionResult, candidate: Candidate): { text: string; cursor: number } {
+  if (candidate.insert) {
+    return { text: line.slice(0, result.from) + candidate.insert.text + line.slice(result.to), cursor: result.from + candidate.insert.cursor };
+  }
   const verbatim = candidate.kind === 'history';
   const word = verbatim ? candidate.value : quoteWord(candidate.value);
   const head = line.slice(0, result.from) + word;

@@ -1,6 +1,7 @@
 import type { CommandSpec, CompletionSource } from '../../commands/types.js';
 import { analyzeLine, optionsOf, type LineContext, type Target } from './analyze-line.js';
 import { fuzzyIndexOf } from './fuzzy-index.js';
+import { completePromql } from './promql-complete.js';
 import { rank } from './rank.js';
 import type { Candidate, CompletionData, CompletionResult } from './types.js';
 
@@ -12,6 +13,7 @@ import type { Candidate, CompletionData, CompletionResult } from './types.js';
  */
 export function complete(commands: readonly CommandSpec[], line: string, cursor: number, data: CompletionData, limit = 50): CompletionResult {
   const ctx = analyzeLine(commands, line, cursor);
+  if (ctx.target.kind === 'value' && ctx.target.source === 'promql') return completePromql(line, cursor, data, limit);
   const items = limit > 0 ? candidates(commands, ctx.target, ctx.partial, data, limit) : [];
   return { from: ctx.from, to: ctx.to, items, hint: hintFor(ctx, cursor, items[0]) };
 }
@@ -103,7 +105,8 @@ function values(source: CompletionSource, label: string, service: string | undef
       break;
     }
     case 'command':
-      // Resolved to command words by analyzeLine; never a value list.
+    case 'promql':
+      // Resolved by analyzeLine (command words) or complete (PromQL); never a value list.
       return [];
   }
   return fuzzyIndexOf(list)

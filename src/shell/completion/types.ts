@@ -3,6 +3,8 @@ export interface Candidate {
   value: string;
   description: string;
   kind: 'command' | 'flag' | 'value' | 'history';
+  /** Exact text for [from, to), already quoted for the line, and where the cursor goes in it (PromQL inside a quoted word). */
+  insert?: { text: string; cursor: number };
 }
 
 export interface CompletionResult {
@@ -13,6 +15,8 @@ export interface CompletionResult {
   items: Candidate[];
   /** What to show dimmed after the cursor: the rest of the best candidate when it extends the typed prefix, else ''. */
   hint: string;
+  /** A syntax problem in the argument being typed (PromQL), one line, for display near the prompt. */
+  problem?: string;
 }
 
 /** A synchronous snapshot of live data the console cached in the background. Never blocks. */
@@ -28,4 +32,20 @@ export interface CompletionData {
   groups(): readonly string[];
   /** Called when completion wanted data that is not cached (e.g. instances of a service); the cache loads it in the background. */
   want?(what: { kind: 'instances'; service: string }): void;
+  /** PromQL names and values from the metrics backend; absent when there is none. */
+  promql?: PromqlCompletionData;
+}
+
+/**
+ * Metrics data for PromQL completion, cached in the background like the rest. Reading never waits:
+ * a list not loaded yet is empty (or undefined for label values), and asking starts the load.
+ */
+export interface PromqlCompletionData {
+  metricNames(): readonly string[];
+  /** Type and help of a metric (a _total/_count/_sum/_bucket series gets its family's). */
+  metricInfo(name: string): { type: string; help: string } | undefined;
+  /** The label names of `metric`'s series when those are cached, else all label names. */
+  labelNames(metric?: string): readonly string[];
+  /** Values of `label`, among `metric`'s series when given; undefined until loaded. */
+  labelValues(label: string, metric?: string): readonly string[] | undefined;
 }

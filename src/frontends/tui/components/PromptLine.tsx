@@ -1,7 +1,7 @@
 import { Text } from 'ink';
 import type { ConsoleState } from '../state.js';
 
-/** The prompt with a drawn cursor and the best completion as a dim hint after it. */
+/** The prompt with a drawn cursor and the best completion as a dim hint after it (or a PromQL syntax problem). */
 export function PromptLine({ s }: { s: ConsoleState }) {
   if (s.focus === 'search' && s.search) {
     const match = s.search.index === null ? '' : (s.history.entries[s.search.index] ?? '');
@@ -20,6 +20,8 @@ export function PromptLine({ s }: { s: ConsoleState }) {
   const at = text.slice(cursor, cursor + 1) || ' ';
   const after = text.slice(cursor + 1);
   const hint = active && cursor === text.length ? (s.completion?.result.hint ?? '') : '';
+  // A PromQL syntax problem of the argument being typed, where a hint would be.
+  const problem = active && !hint ? s.completion?.result.problem : undefined;
   const label = `${s.profile.name}${s.profile.readOnly ? ':ro' : ''}› `;
   return (
     <Text wrap="truncate">
@@ -28,6 +30,7 @@ export function PromptLine({ s }: { s: ConsoleState }) {
       {active ? <Text inverse>{at}</Text> : <Text>{at}</Text>}
       <Text>{after}</Text>
       {hint ? <Text dimColor>{hint}</Text> : null}
+      {problem ? <Text color="yellow">{`  ✗ ${problem}`}</Text> : null}
     </Text>
   );
 }

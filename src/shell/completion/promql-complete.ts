@@ -1,0 +1,161 @@
+import { promqlEngineNow } from '../promql/load.js';
+import type { PromqlContext, PromqlTarget } from './promql-context.js';
+import { encodeFor, lineSpan, shellWord, textOffset } from './promql-shell-word.js';
+import { DURATION_UNITS, PROMQL_AGGREGATIONS, PROMQL_BINARY_KEYWORDS, PROMQL_DURATIONS, PROMQL_FUNCTIONS, PROMQL_GROUPING, PROMQL_SYMBOLS } from './promql-words.js';
+import { fuzzyIndexOf } from './fuzzy-index.js';
+import { rank } from './rank.js';
+import { scanLine } from './scan-line.js';
+import type { Candidate, CompletionData, CompletionResult, PromqlCompletionData } from './types.js';
+
+/** A completion in expression terms: the text for the span and where the cursor ends in it. */
+interface Offer {
+  value: string;
+  description: string;
+  text: string;
+  cursor: number;
+}
+
+const NO_DATA: PromqlCompletionData = { metricNames: () => [], metricInfo: () => undefined, labelNames: () => [], labelValues: () => [] };
+
+/**
+ * Completes inside a PromQL argument of a console line: works out the expression the word holds,
+ * asks `promqlContext` what fits at the cursor, and turns the offers into line edits written for
+ * the word's quoting. Synchronous: live names come from `data.promql`, which only reads its cache;
+ * until the parser module has loaded (it loads in the background on first use) nothing is offered.
+ */
+export function completePromql(line: string, cursor: number, data: CompletionData, limit: number): CompletionResult {
+  const at = Math.max(0, Math.min(cursor, line.length));
+  const empty: CompletionResult = { from: at, to: at, items: [], hint: '' };
+  const engine = promqlEngineNow();
+  if (!engine) return empty;
+  const current = scanLine(line).words.find((w) => w.start < at && at <= w.end);
+  const word = current ? shellWord(line, current.start, current.end) : shellWord(line, at, at);
+  const textCursor = textOffset(word, at);
+  const ctx = engine.promqlContext(word.text, textCursor);
+  const problem = problemOf(engine, word.text, textCursor);
+  const span = lineSpan(word, ctx.from, ctx.to);
+  if (!span) return { ...empty, ...problem };
+  const offers = limit > 0 ? offersFor(ctx, data.promql ?? NO_DATA, limit) : [];
+  const items: Candidate[] = offers.map((o) => {
+    const head = encodeFor(span.quote, o.text.slice(0, o.cursor));
+    const text = head + encodeFor(span.quote, o.text.slice(o.cursor));
+    // A cursor past the text steps over what follows the span (a label value's closing quote).
+    const beyond = o.cursor > o.text.length && ctx.to < word.text.length ? word.rawEnd[ctx.to]! - word.rawAt[ctx.to]! : 0;
+    return { value: o.value, description: o.description, kind: 'value', insert: { text, cursor: head.length + beyond } };
+  });
+  let hint = '';
+  const best = offers[0];
+  if (best && ctx.partial !== '' && at === span.to && best.text.startsWith(ctx.partial) && best.cursor >= best.text.length) {
+    hint = encodeFor(span.quote, best.text.slice(ctx.partial.length));
+  }
+  return { from: span.from, to: span.to, items, hint, ...problem };
+}
+
+/**
+ * The first syntax problem of the expression, for a line under the prompt. "It stops too early"
+ * is not news while the cursor is at the end, where the rest is still being typed.
+ */
+function problemOf(engine: NonNullable<ReturnType<typeof promqlEngineNow>>, expr: string, textCursor: number): { problem?: string } {
+  if (expr.trim() === '') return {};
+  const first = engine.lintPromql(expr)[0];
+  if (!first || (first.incomplete && textCursor >= expr.trimEnd().length)) return {};
+  return { problem: engine.describeProblem(expr, first).split('\n')[0] };
+}
+
+function offersFor(ctx: PromqlContext, data: PromqlCompletionData, limit: number): Offer[] {
+  const t: PromqlTarget = ctx.target;
+  const partial = ctx.partial;
+  switch (t.kind) {
+    case 'none':
+      return [];
+    case 'operand': {
+      const keywords = new Map<string, string>();
+      if (t.afterOperator?.comparison) keywords.set('bool', 'modifier: return 0/1 instead of filtering');
+      if (t.afterOperator?.matching) {
+        keywords.set('on', 'match only on these labels');
+        keywords.set('ignoring', 'match ignoring these labels');
+      }
+      if (t.afterOperator?.grouping) {
+        keywords.set('group_left', 'many-to-one: keep the left side’s labels');
+        keywords.set('group_right', 'one-to-many: keep the right side’s labels');
+      }
+      const kw = rank([...keywords.keys()], partial, limit)
+        .filter((k) => partial !== '' && k.startsWith(partial))
+        .map((k) => keywordOffer(k, keywords.get(k)!));
+      const names = fuzzyIndexOf(operandNames(data.metricNames()))
+        .search(partial, limit)
+        .map((name) => operandOffer(name, data));
+      return [...kw, ...names].slice(0, limit);
+    }
+    case 'operator': {
+      const words = new Map([...(t.aggregation ? PROMQL_GROUPING : []), ...PROMQL_BINARY_KEYWORDS]);
+      const named = rank([...words.keys()], partial, limit).map((k) => keywordOffer(k, words.get(k)!));
+      if (partial !== '') return named;
+      const symbols = [...PROMQL_SYMBOLS].map(([s, d]) => ({ value: s, description: `binary operator: ${d}`, text: `${s} `, cursor: s.length + 1 }));
+      return [...named, ...symbols].slice(0, limit);
+    }
+    case 'label-name':
+    case 'grouping': {
+      const used = new Set(t.used);
+      const names = data.labelNames(t.metric).filter((n) => !used.has(n) && (t.metric === undefined || n !== '__name__'));
+      const description = t.metric ? `label of ${t.metric}` : 'label';
+      return fuzzyIndexOf(names)
+        .search(partial, limit)
+        .map((n) => ({ value: n, description, text: n, cursor: n.length }));
+    }
+    case 'label-value': {
+      const values = data.labelValues(t.label, t.metric) ?? [];
+      const quote = t.quote === '' ? '"' : t.quote;
+      const description = t.metric ? `${t.label} of ${t.metric}` : t.label;
+      return fuzzyIndexOf(values)
+        .search(partial, limit)
+        .filter((v) => quote !== '`' || !v.includes('`'))
+        .map((v) => {
+          const body = escapeString(v, quote);
+          const text = `${t.quote === '' ? quote : ''}${body}${t.closed ? '' : quote}`;
+          // The cursor ends after the closing quote, whether it was typed or is inserted now.
+          return { value: v, description, text, cursor: t.closed ? text.length + 1 : text.length };
+        });
+    }
+    case 'duration': {
+      const list = /^\d+$/.test(partial) ? DURATION_UNITS.map((u) => `${partial}${u}`) : PROMQL_DURATIONS.filter((d) => d.startsWith(partial));
+      return list.slice(0, limit).map((d) => ({ value: d, description: 'duration', text: d, cursor: d.length }));
+    }
+  }
+}
+
+const operandLists = new WeakMap<readonly string[], string[]>();
+
+/** Metric names plus functions and aggregations, as one list (kept per metric list, so its search index is reused). */
+function operandNames(metrics: readonly string[]): string[] {
+  let list = operandLists.get(metrics);
+  if (!list) {
+    list = [...PROMQL_AGGREGATIONS.keys(), ...PROMQL_FUNCTIONS.keys(), ...metrics];
+    operandLists.set(metrics, list);
+  }
+  return list;
+}
+
+/** Builds the search index of metric names plus PromQL words ahead of the first keystroke that needs it. */
+export function prepareOperands(metrics: readonly string[]): void {
+  fuzzyIndexOf(operandNames(metrics));
+}
+
+function operandOffer(name: string, data: PromqlCompletionData): Offer {
+  const fn = PROMQL_FUNCTIONS.get(name) ?? PROMQL_AGGREGATIONS.get(name);
+  if (fn !== undefined) return { value: name, description: fn, text: `${name}(`, cursor: name.length + 1 };
+  const info = data.metricInfo(name);
+  const description = info ? [info.type, info.help].filter(Boolean).join(' · ') : 'metric';
+  return { value: name, description, text: name, cursor: name.length };
+}
+
+function keywordOffer(k: string, description: string): Offer {
+  const text = PROMQL_GROUPING.has(k) || k === 'on' || k === 'ignoring' || k.startsWith('group_') ? `${k}(` : `${k} `;
+  return { value: k, description, text, cursor: text.length };
+}
+
+/** A label value as the inside of a PromQL string in `quote`. */
+function escapeString(value: string, quote: '"' | "'" | '`'): string {
+  if (quote === '`') return value;
+  return value.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`).replace(/\n/g, '\\n');
+}

@@ -1,0 +1,138 @@
+/**
+ * The fixed vocabulary of PromQL that completion offers next to live metric names: functions,
+ * aggregation operators, binary operators and keywords, durations. Descriptions are one line, for
+ * the menu's description column.
+ */
+
+/** Function name → signature and what it does. */
+export const PROMQL_FUNCTIONS: ReadonlyMap<string, string> = new Map([
+  ['abs', 'abs(v): absolute values'],
+  ['absent', 'absent(v): 1 when v has no series'],
+  ['absent_over_time', 'absent_over_time(r): 1 when the range has no samples'],
+  ['acos', 'acos(v)'],
+  ['acosh', 'acosh(v)'],
+  ['asin', 'asin(v)'],
+  ['asinh', 'asinh(v)'],
+  ['atan', 'atan(v)'],
+  ['atanh', 'atanh(v)'],
+  ['avg_over_time', 'avg_over_time(r): average over the range'],
+  ['ceil', 'ceil(v): round up'],
+  ['changes', 'changes(r): how often the value changed'],
+  ['clamp', 'clamp(v, min, max)'],
+  ['clamp_max', 'clamp_max(v, max)'],
+  ['clamp_min', 'clamp_min(v, min)'],
+  ['cos', 'cos(v)'],
+  ['cosh', 'cosh(v)'],
+  ['count_over_time', 'count_over_time(r): samples in the range'],
+  ['day_of_month', 'day_of_month(v?): 1–31, UTC'],
+  ['day_of_week', 'day_of_week(v?): 0–6, Sunday is 0, UTC'],
+  ['day_of_year', 'day_of_year(v?): 1–366, UTC'],
+  ['days_in_month', 'days_in_month(v?): 28–31, UTC'],
+  ['deg', 'deg(v): radians to degrees'],
+  ['delta', 'delta(r): last minus first, for gauges'],
+  ['deriv', 'deriv(r): per-second derivative, for gauges'],
+  ['double_exponential_smoothing', 'double_exponential_smoothing(r, sf, tf) (Prometheus 3; holt_winters before)'],
+  ['exp', 'exp(v)'],
+  ['floor', 'floor(v): round down'],
+  ['histogram_avg', 'histogram_avg(v): mean of native histograms'],
+  ['histogram_count', 'histogram_count(v): observation count of native histograms'],
+  ['histogram_fraction', 'histogram_fraction(lower, upper, v)'],
+  ['histogram_quantile', 'histogram_quantile(φ, buckets): quantile from histogram buckets'],
+  ['histogram_stddev', 'histogram_stddev(v)'],
+  ['histogram_stdvar', 'histogram_stdvar(v)'],
+  ['histogram_sum', 'histogram_sum(v): sum of observations of native histograms'],
+  ['holt_winters', 'holt_winters(r, sf, tf) (Prometheus 2)'],
+  ['hour', 'hour(v?): 0–23, UTC'],
+  ['idelta', 'idelta(r): difference of the last two samples'],
+  ['increase', 'increase(r): increase of a counter over the range'],
+  ['info', 'info(v, selector?): add labels from info metrics (experimental)'],
+  ['irate', 'irate(r): per-second rate from the last two samples'],
+  ['label_join', 'label_join(v, dst, separator, src...)'],
+  ['label_replace', 'label_replace(v, dst, replacement, src, regex)'],
+  ['last_over_time', 'last_over_time(r): newest sample in the range'],
+  ['ln', 'ln(v)'],
+  ['log10', 'log10(v)'],
+  ['log2', 'log2(v)'],
+  ['mad_over_time', 'mad_over_time(r): median absolute deviation'],
+  ['max_over_time', 'max_over_time(r): maximum over the range'],
+  ['min_over_time', 'min_over_time(r): minimum over the range'],
+  ['minute', 'minute(v?): 0–59, UTC'],
+  ['month', 'month(v?): 1–12, UTC'],
+  ['pi', 'pi(): 3.14159…'],
+  ['predict_linear', 'predict_linear(r, seconds): linear forecast'],
+  ['present_over_time', 'present_over_time(r): 1 for series with samples in the range'],
+  ['quantile_over_time', 'quantile_over_time(φ, r)'],
+  ['rad', 'rad(v): degrees to radians'],
+  ['rate', 'rate(r): per-second rate of a counter'],
+  ['resets', 'resets(r): counter resets in the range'],
+  ['round', 'round(v, to?)'],
+  ['scalar', 'scalar(v): the single value as a scalar, else NaN'],
+  ['sgn', 'sgn(v): -1, 0 or 1'],
+  ['sin', 'sin(v)'],
+  ['sinh', 'sinh(v)'],
+  ['sort', 'sort(v): ascending (instant queries)'],
+  ['sort_by_label', 'sort_by_label(v, label...)'],
+  ['sort_by_label_desc', 'sort_by_label_desc(v, label...)'],
+  ['sort_desc', 'sort_desc(v): descending (instant queries)'],
+  ['sqrt', 'sqrt(v)'],
+  ['stddev_over_time', 'stddev_over_time(r)'],
+  ['stdvar_over_time', 'stdvar_over_time(r)'],
+  ['sum_over_time', 'sum_over_time(r): sum over the range'],
+  ['tan', 'tan(v)'],
+  ['tanh', 'tanh(v)'],
+  ['time', 'time(): evaluation time in unix seconds'],
+  ['timestamp', 'timestamp(v): each sample’s timestamp'],
+  ['vector', 'vector(s): a scalar as a one-series vector'],
+  ['year', 'year(v?): UTC'],
+]);
+
+/** Aggregation operator → what it does; they take by (…) or without (…). */
+export const PROMQL_AGGREGATIONS: ReadonlyMap<string, string> = new Map([
+  ['avg', 'aggregation: average'],
+  ['bottomk', 'aggregation: bottomk(k, v), smallest k'],
+  ['count', 'aggregation: number of series'],
+  ['count_values', 'aggregation: count_values("label", v), series per value'],
+  ['group', 'aggregation: 1 per group'],
+  ['limit_ratio', 'aggregation: limit_ratio(ratio, v), a sample of series (experimental)'],
+  ['limitk', 'aggregation: limitk(k, v), any k series (experimental)'],
+  ['max', 'aggregation: maximum'],
+  ['min', 'aggregation: minimum'],
+  ['quantile', 'aggregation: quantile(φ, v)'],
+  ['stddev', 'aggregation: standard deviation'],
+  ['stdvar', 'aggregation: variance'],
+  ['sum', 'aggregation: sum'],
+  ['topk', 'aggregation: topk(k, v), largest k'],
+]);
+
+/** Keywords and operators that follow a complete expression. */
+export const PROMQL_BINARY_KEYWORDS: ReadonlyMap<string, string> = new Map([
+  ['and', 'set operator: series on both sides'],
+  ['or', 'set operator: series on either side'],
+  ['unless', 'set operator: left series without a match on the right'],
+  ['atan2', 'binary operator: arc tangent of left/right'],
+  ['offset', 'modifier: shift the evaluation time back'],
+]);
+
+export const PROMQL_SYMBOLS: ReadonlyMap<string, string> = new Map([
+  ['+', 'add'],
+  ['-', 'subtract'],
+  ['*', 'multiply'],
+  ['/', 'divide'],
+  ['%', 'modulo'],
+  ['^', 'power'],
+  ['==', 'compare: equal (filters; add bool for 0/1)'],
+  ['!=', 'compare: not equal'],
+  ['>', 'compare: greater'],
+  ['<', 'compare: less'],
+  ['>=', 'compare: greater or equal'],
+  ['<=', 'compare: less or equal'],
+]);
+
+export const PROMQL_GROUPING: ReadonlyMap<string, string> = new Map([
+  ['by', 'keep only these labels'],
+  ['without', 'drop these labels'],
+]);
+
+/** Offered in the order listed: common range windows first. */
+export const PROMQL_DURATIONS: readonly string[] = ['1m', '5m', '10m', '15m', '30m', '1h', '2h', '6h', '12h', '1d', '7d', '30s'];
+export const DURATION_UNITS: readonly string[] = ['s', 'm', 'h', 'd', 'w', 'ms', 'y'];
