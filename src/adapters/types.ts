@@ -6,6 +6,8 @@ export interface AdapterContext {
   version: string;
   /** A label for the backend column: the profile entry's name, or its type. */
   name: string;
+  /** The profile's `type` (one module may serve several, e.g. prometheus and thanos). */
+  type?: string;
 }
 
 export type Connect = (options: Record<string, unknown>, ctx: AdapterContext) => Promise<Adapter>;

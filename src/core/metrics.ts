@@ -4,6 +4,8 @@
 export interface QueryData {
   resultType: 'vector' | 'matrix' | 'scalar' | 'string';
   result: unknown;
+  /** The envelope's warnings, copied in only when there are some (Thanos' query data has this field too). */
+  warnings?: string[];
 }
 
 /** Every answer carries the server's warnings (and Thanos partial-response notes); never swallowed. */
@@ -21,10 +23,35 @@ export interface RangeQuery {
   step: number;
 }
 
+/**
+ * Thanos Query's per-request knobs (dedup, partial response, replica labels, downsampling). Given
+ * per command they override the profile's; a plain Prometheus never receives them.
+ */
+export interface ThanosParams {
+  dedup?: boolean;
+  partialResponse?: boolean;
+  replicaLabels?: string[];
+  /** `auto`, or a duration such as `0s`, `5m`, `1h`. */
+  maxSourceResolution?: string;
+}
+
+/** One store API endpoint as Thanos Query's /api/v1/stores reports it (times in ms since the epoch). */
+export interface StoreStatus {
+  name: string;
+  lastCheck: string;
+  lastError: string | null;
+  labelSets: Array<Record<string, string>> | null;
+  minTime: number;
+  maxTime: number;
+}
+
+/** /api/v1/stores: endpoints keyed by component type (sidecar, store, rule, receive, query…). */
+export type StoresData = Record<string, StoreStatus[]>;
+
 export interface MetricsBackend {
   readonly name: string;
-  query(expr: string, time?: number): Promise<MetricsAnswer<QueryData>>;
-  queryRange(q: RangeQuery): Promise<MetricsAnswer<QueryData>>;
+  query(expr: string, time?: number, thanos?: ThanosParams): Promise<MetricsAnswer<QueryData>>;
+  queryRange(q: RangeQuery, thanos?: ThanosParams): Promise<MetricsAnswer<QueryData>>;
   targets(): Promise<MetricsAnswer<unknown>>;
   alerts(): Promise<MetricsAnswer<unknown>>;
   rules(): Promise<MetricsAnswer<unknown>>;
@@ -32,6 +59,8 @@ export interface MetricsBackend {
   labels(name?: string): Promise<MetricsAnswer<string[]>>;
   series(matchers: string[], start?: number, end?: number): Promise<MetricsAnswer<Array<Record<string, string>>>>;
   metadata(metric?: string): Promise<MetricsAnswer<Record<string, Array<{ type: string; help: string; unit: string }>>>>;
+  /** Thanos only: its store API endpoints; throws an 'unsupported' OpsError on a plain Prometheus. */
+  stores?(): Promise<MetricsAnswer<StoresData>>;
 }
 
 /** The most points Prometheus (and Thanos) return per series in one range query. */

@@ -106,7 +106,7 @@ export class Session {
       pending = (async () => {
         const resolved = resolveSecrets(options, this.env, `profile ${this.profile.name}: ${subsystem}`);
         const connect = await loader();
-        return connect(resolved, { dataDir: this.dataDir, version: this.version, name: name ?? type });
+        return connect(resolved, { dataDir: this.dataDir, version: this.version, name: name ?? type, type });
       })();
       // A failed connect must not be cached: the next command should try again.
       pending.catch(() => this.open.delete(id));

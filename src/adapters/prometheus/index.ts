@@ -1,27 +1,33 @@
-import type { MetricsBackend, QueryData, RangeQuery } from '../../core/metrics.js';
+import type { MetricsAnswer, MetricsBackend, QueryData, RangeQuery } from '../../core/metrics.js';
 import type { Adapter } from '../../core/subsystems.js';
 import type { AdapterContext } from '../types.js';
 import { parsePromOptions } from './options.js';
 import { promCall } from './prom-http.js';
+import { thanosSupport } from './thanos.js';
 
-/** The Prometheus adapter (Thanos Query speaks the same API; its extras come later). */
+type Params = Array<[string, string]>;
+
+/** The Prometheus adapter; Thanos Query (type thanos, or detected) adds its knobs and /stores. */
 export async function connect(options: Record<string, unknown>, ctx: AdapterContext): Promise<Adapter> {
-  const o = parsePromOptions(options, ctx.name);
-  const call = <T>(path: string, params: Array<[string, string]> = []) => promCall<T>(o, path, params);
+  const o = parsePromOptions(options, ctx.name, ctx.type);
+  const call = <T>(path: string, params: Params = []) => promCall<T>(o, path, params);
+  const thanos = thanosSupport(o, call);
+  const opt = (key: string, v: number | undefined): Params => (v === undefined ? [] : [[key, String(v)]]);
   const metrics: MetricsBackend = {
     name: o.name,
-    query: (expr, time) => call<QueryData>('query', [['query', expr], ...(time === undefined ? [] : [['time', String(time)] as [string, string]])]),
-    queryRange: (q: RangeQuery) => call<QueryData>('query_range', [['query', q.expr], ['start', String(q.start)], ['end', String(q.end)], ['step', String(q.step)]]),
+    query: async (expr, time, t) => withWarnings(await call<QueryData>('query', [['query', expr], ...opt('time', time), ...(await thanos.params('query', t))])),
+    queryRange: async (q: RangeQuery, t) =>
+      withWarnings(await call<QueryData>('query_range', [['query', q.expr], ['start', String(q.start)], ['end', String(q.end)], ['step', String(q.step)], ...(await thanos.params('query', t))])),
     targets: () => call('targets'),
     alerts: () => call('alerts'),
     rules: () => call('rules'),
-    labels: (name) => call<string[]>(name === undefined ? 'labels' : `label/${encodeURIComponent(name)}/values`),
-    series: (matchers, start, end) =>
-      call('series', [...matchers.map((m): [string, string] => ['match[]', m]), ...(start === undefined ? [] : [['start', String(start)] as [string, string]]), ...(end === undefined ? [] : [['end', String(end)] as [string, string]])]),
+    labels: async (name) => call<string[]>(name === undefined ? 'labels' : `label/${encodeURIComponent(name)}/values`, await thanos.params('labels')),
+    series: async (matchers, start, end) => call('series', [...matchers.map((m): [string, string] => ['match[]', m]), ...opt('start', start), ...opt('end', end), ...(await thanos.params('series'))]),
     metadata: (metric) => call('metadata', metric === undefined ? [] : [['metric', metric]]),
+    stores: () => thanos.stores(),
   };
   return {
-    type: 'prometheus',
+    type: o.type,
     metrics,
     async ping() {
       const info = await call<{ version?: string }>('status/buildinfo');
@@ -31,4 +37,14 @@ export async function connect(options: Record<string, unknown>, ctx: AdapterCont
       // undici's global pool closes idle sockets by itself.
     },
   };
+}
+
+/**
+ * Copies the envelope's warnings into the query data, so -o json carries them next to the result
+ * (Thanos' own query data has a warnings field); Thanos partial responses must never look complete.
+ */
+function withWarnings(a: MetricsAnswer<QueryData>): MetricsAnswer<QueryData> {
+  if (typeof a.data !== 'object' || a.data === null) return a;
+  const all = [...new Set([...(Array.isArray(a.data.warnings) ? a.data.warnings : []), ...a.warnings])];
+  return all.length === 0 ? a : { data: { ...a.data, warnings: all }, warnings: all };
 }

@@ -1,4 +1,6 @@
 import { OpsError } from '../../core/errors.js';
+import type { ThanosParams } from '../../core/metrics.js';
+import { parseThanosOptions } from './thanos-options.js';
 
 export interface PromOptions {
   url: string;
@@ -8,9 +10,13 @@ export interface PromOptions {
   /** Answers bigger than this are refused instead of filling memory. */
   maxResponseBytes: number;
   name: string;
+  /** `thanos` when the profile says so; `prometheus` profiles detect Thanos via /api/v1/stores. */
+  type: 'prometheus' | 'thanos';
+  /** The profile's Thanos knobs, sent with every query once the server is known to be Thanos. */
+  thanos: ThanosParams;
 }
 
-export function parsePromOptions(o: Record<string, unknown>, name: string): PromOptions {
+export function parsePromOptions(o: Record<string, unknown>, name: string, type = 'prometheus'): PromOptions {
   if (typeof o.url !== 'string' || !/^https?:\/\//.test(o.url)) {
     throw new OpsError('config', 'metrics: give "url: http://prometheus:9090"', 'the base URL of the Prometheus (or Thanos Query) server');
   }
@@ -25,5 +31,13 @@ export function parsePromOptions(o: Record<string, unknown>, name: string): Prom
     headers.authorization = `Basic ${Buffer.from(`${basic.username}:${String(basic.password ?? '')}`).toString('base64')}`;
   }
   const n = (v: unknown, d: number) => (typeof v === 'number' && v > 0 ? v : d);
-  return { url: o.url.replace(/\/+$/, ''), headers, timeoutMs: n(o.timeoutMs, 30_000), maxResponseBytes: n(o.maxResponseBytes, 64 * 1024 * 1024), name };
+  return {
+    url: o.url.replace(/\/+$/, ''),
+    headers,
+    timeoutMs: n(o.timeoutMs, 30_000),
+    maxResponseBytes: n(o.maxResponseBytes, 64 * 1024 * 1024),
+    name,
+    type: type === 'thanos' ? 'thanos' : 'prometheus',
+    thanos: parseThanosOptions(o),
+  };
 }

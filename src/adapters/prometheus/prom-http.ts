@@ -37,7 +37,8 @@ export async function promCall<T>(o: PromOptions, path: string, params: Array<[s
   } catch {
     const snippet = text.replace(/\s+/g, ' ').slice(0, 160);
     if (res.statusCode === 401 || res.statusCode === 403) throw new OpsError('unauthorized', `${o.url} refused the request (HTTP ${res.statusCode})`, 'check bearerToken, basicAuth or headers in the profile');
-    throw new OpsError('backend', `${o.url} answered HTTP ${res.statusCode} with a body that is not the Prometheus API: ${snippet}`, 'check that the URL points at Prometheus or Thanos Query, not a proxy page');
+    // httpStatus lets a caller tell "no such endpoint" (how Thanos detection sees a plain Prometheus) from a failure.
+    throw new OpsError('backend', `${o.url} answered HTTP ${res.statusCode} with a body that is not the Prometheus API: ${snippet}`, 'check that the URL points at Prometheus or Thanos Query, not a proxy page', { httpStatus: res.statusCode });
   }
   if (body.status !== 'success') {
     const msg = body.error ?? `HTTP ${res.statusCode}`;
@@ -49,7 +50,7 @@ export async function promCall<T>(o: PromOptions, path: string, params: Array<[s
         throw new OpsError('timeout', `the query timed out on the server: ${msg}`, 'narrow the query or the time range');
       default:
         if (res.statusCode === 401 || res.statusCode === 403) throw new OpsError('unauthorized', `${o.url} refused the request: ${msg}`, 'check bearerToken, basicAuth or headers in the profile');
-        throw new OpsError('backend', `the server failed the request (${body.errorType ?? res.statusCode}): ${msg}`, 'see the server log');
+        throw new OpsError('backend', `the server failed the request (${body.errorType ?? res.statusCode}): ${msg}`, 'see the server log', { httpStatus: res.statusCode });
     }
   }
   return { data: body.data as T, warnings: [...(body.warnings ?? []), ...(body.infos ?? []).map((i) => `info: ${i}`)] };
