@@ -29,6 +29,7 @@ import { profileShow } from './profile/show.js';
 import { metricsAlerts, metricsLabels, metricsMetadata, metricsRules, metricsSeries, metricsTargets } from './metrics/info.js';
 import { metricsQuery } from './metrics/query.js';
 import { metricsRange } from './metrics/range.js';
+import { metricsStores } from './metrics/stores.js';
 import { metricsWatch } from './metrics/watch.js';
 import type { CommandSpec } from './types.js';
 
@@ -72,4 +73,5 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   metricsLabels,
   metricsSeries,
   metricsMetadata,
+  metricsStores,
 ]);

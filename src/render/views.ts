@@ -6,6 +6,7 @@ import { renderChart } from './chart/render-chart.js';
 import { matrixToSeries } from './chart/matrix-to-series.js';
 import { cell, renderGeneric } from './generic.js';
 import { renderAlerts, renderMetadata, renderQuery, renderRules, renderSeries, renderTargets } from './metrics-views.js';
+import { renderStores } from './stores-view.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
 
@@ -90,6 +91,7 @@ export const VIEWS: Record<string, View> = {
   'metrics labels': (d: string[], style) => (d.length === 0 ? style.dim('(none)') : d.join('\n')),
   'metrics series': (d, style) => renderSeries(d, style),
   'metrics metadata': (d, style) => renderMetadata(d, style),
+  'metrics stores': (d, style, now) => renderStores(d, style, now),
   help: (entries: HelpEntry[], style) => (entries.length === 1 ? helpOne(entries[0]!, style) : helpMany(entries, style)),
   'cache stats': cacheStatsView,
   'cache keys': cacheSampleView('none'),

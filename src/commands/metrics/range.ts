@@ -6,6 +6,7 @@ import { req, str } from '../input.js';
 import type { CommandSpec } from '../types.js';
 import { assertValidPromql } from '../../shell/promql/load.js';
 import { unwrap } from './answer.js';
+import { THANOS_FLAGS, thanosFlags } from './thanos-flags.js';
 
 export const metricsRange: CommandSpec = {
   path: ['metrics', 'range'],
@@ -16,6 +17,7 @@ export const metricsRange: CommandSpec = {
     { name: 'start', value: 'time', summary: 'range start (instead of --since)' },
     { name: 'end', value: 'time', summary: 'range end (default: now)' },
     { name: 'step', value: 'duration', summary: 'resolution (default: about two points per chart column)' },
+    ...THANOS_FLAGS,
   ],
   examples: ['opsdeck metrics range \'rate(http_requests_total[5m])\' --since 6h', 'opsdeck metrics range up --start 2026-11-25T00:00:00Z --end 2026-11-25T06:00:00Z --step 1m -o json'],
   mutates: false,
@@ -31,6 +33,6 @@ export const metricsRange: CommandSpec = {
     const plan = planRange(start, end, wanted);
     if (plan.clamped) ctx.warn(`--step raised to ${formatDuration(plan.step * 1000)}: a smaller one would exceed 11,000 points per series`);
     const backend = await ctx.session.metrics();
-    return unwrap(ctx, await backend.queryRange({ ...plan, expr: req(input, 'expr') }));
+    return unwrap(ctx, await backend.queryRange({ ...plan, expr: req(input, 'expr') }, thanosFlags(input)));
   },
 };
