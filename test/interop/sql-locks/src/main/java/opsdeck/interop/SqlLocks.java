@@ -12,6 +12,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -66,7 +67,8 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
  * Stdout carries only protocol lines, {@code TAG {json}}: HELLO once, then one reply per command
  * (SCHEMA, SHED_LOCKED / SHED_BUSY, SHED_UNLOCKED, SPRING_LOCKED, SPRING_UNLOCKED, or ERROR).
  * Replies carry the lock row as this JVM reads it back, with instants the way the framework meant
- * them (ShedLock: the JVM's zone; Spring Integration: UTC), plus the stored wall-clock text.
+ * them (ShedLock: the JVM's zone, in milliseconds; Spring Integration: UTC, in whatever precision
+ * the column keeps), plus ShedLock's stored wall-clock text.
  */
 public final class SqlLocks {
     /** Long enough that nothing expires while a test looks at it. */
@@ -186,7 +188,7 @@ public final class SqlLocks {
         Optional<SimpleLock> lock = provider.lock(cfg);
         if (lock.isPresent()) {
             shedHeld.put(id + "/" + name, lock.get());
-            emit("SHED_LOCKED", fields("id", id, "name", name, "lockAtMostUntil", cfg.getLockAtMostUntil().toString(),
+            emit("SHED_LOCKED", fields("id", id, "name", name, "lockAtMostUntil", MILLIS.format(cfg.getLockAtMostUntil()),
                     "row", shedRow(name)));
         } else {
             emit("SHED_BUSY", fields("id", id, "name", name, "row", shedRow(name)));
@@ -264,8 +266,11 @@ public final class SqlLocks {
         return t == null ? null : t.toInstant(ZoneOffset.UTC).toString();
     }
 
+    /** ShedLock's times have millisecond precision; printed like JavaScript's toISOString(). */
+    static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
     static String iso(Timestamp t) {
-        return t == null ? null : t.toInstant().toString();
+        return t == null ? null : MILLIS.format(t.toInstant());
     }
 
     // --- protocol output: a tag and one JSON object per line ----------------------------------
