@@ -31,6 +31,9 @@ import { metricsQuery } from './metrics/query.js';
 import { metricsRange } from './metrics/range.js';
 import { metricsStores } from './metrics/stores.js';
 import { metricsWatch } from './metrics/watch.js';
+import { txList } from './tx/list.js';
+import { txLocks } from './tx/locks.js';
+import { txShow } from './tx/show.js';
 import type { CommandSpec } from './types.js';
 
 /** The one command table. The CLI, replay, help and the console's completion derive from it. */
@@ -74,4 +77,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   metricsSeries,
   metricsMetadata,
   metricsStores,
+  txList,
+  txShow,
+  txLocks,
 ]);

@@ -9,6 +9,7 @@ import { renderAlerts, renderMetadata, renderQuery, renderRules, renderSeries, r
 import { renderStores } from './stores-view.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
+import { txListView, txLocksView, txShowView } from './tx-views.js';
 
 type View = (data: any, style: Style, now: number, width?: number) => string;
 
@@ -97,6 +98,9 @@ export const VIEWS: Record<string, View> = {
   'cache keys': cacheSampleView('none'),
   'cache hotkeys': cacheSampleView('frequency'),
   'cache bigkeys': cacheSampleView('size'),
+  'tx list': txListView,
+  'tx show': txShowView,
+  'tx locks': txLocksView,
 };
 
 /** Renders one data value for a command in table mode. */

@@ -1,8 +1,28 @@
-import { OpsError } from '../../core/errors.js';
 import type { Adapter } from '../../core/subsystems.js';
+import { seataLockBackend } from '../../core/tx-lock-view.js';
 import type { AdapterContext } from '../types.js';
+import { parseSeataDbOptions } from './options.js';
+import { MAX_ROWS, seataDbTx } from './seata-db-tx.js';
+import { openSqlClient } from './sql-client.js';
 
-// Placeholder while the adapter is being written; replaced in the same change set.
-export async function connect(_options: Record<string, unknown>, ctx: AdapterContext): Promise<Adapter> {
-  throw new OpsError('unsupported', `backend ${ctx.name} (seata-db) is not available yet`, 'use another backend type');
+/**
+ * Seata's DB store (global_table, branch_table, lock_table) on PostgreSQL or MySQL/MariaDB.
+ * It serves `tx` and, read-only, `locks` (the global row locks as seata-global-lock entries).
+ */
+export async function connect(options: Record<string, unknown>, ctx: AdapterContext): Promise<Adapter> {
+  const o = parseSeataDbOptions(options, ctx.name);
+  const client = await openSqlClient(o);
+  const tx = seataDbTx(client, o);
+  const locks = seataLockBackend(tx, MAX_ROWS);
+  return {
+    type: 'seata-db',
+    tx,
+    locks,
+    async ping() {
+      const rows = await client.query('SELECT version() AS v', []);
+      const v = String(rows[0]?.v ?? '');
+      return { version: (o.dialect === 'pg' ? /^PostgreSQL [\d.]+/.exec(v)?.[0] : v) ?? (v || null) };
+    },
+    dispose: () => client.close(),
+  };
 }

@@ -1,0 +1,76 @@
+import type { BranchTx, GlobalTx, RowLock } from '../../core/transactions.js';
+import { rowKeyParts } from '../../core/tx-row-key.js';
+
+/*
+ * Console VOs (server/console/vo/GlobalSessionVO, BranchSessionVO, GlobalLockVO) → domain. Ids
+ * arrive as strings, times as epoch ms. The VOs read NULL numbers with getLong, so 0 means "not
+ * stored" for times and timeouts. Anything of the wrong type becomes null rather than a crash.
+ */
+
+type Obj = Record<string, unknown>;
+
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
+const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : null);
+
+function epochMs(v: unknown): string | null {
+  const n = int(v);
+  if (n === null || n <= 0) return null;
+  const d = new Date(n);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function toGlobal(v: Obj): GlobalTx | null {
+  const xid = text(v.xid);
+  if (xid === null) return null;
+  const timeout = int(v.timeout);
+  const branches = Array.isArray(v.branchSessionVOs) ? v.branchSessionVOs.length : null;
+  return {
+    xid,
+    transactionId: text(v.transactionId),
+    status: int(v.status),
+    applicationId: text(v.applicationId),
+    serviceGroup: text(v.transactionServiceGroup),
+    transactionName: text(v.transactionName),
+    timeoutMs: timeout !== null && timeout > 0 ? timeout : null,
+    beganAt: epochMs(v.beginTime),
+    createdAt: epochMs(v.gmtCreate),
+    modifiedAt: epochMs(v.gmtModified),
+    branchCount: branches,
+  };
+}
+
+export function toBranch(v: Obj): BranchTx | null {
+  const branchId = text(v.branchId);
+  const xid = text(v.xid);
+  if (branchId === null || xid === null) return null;
+  return {
+    branchId,
+    xid,
+    transactionId: text(v.transactionId),
+    resourceGroupId: text(v.resourceGroupId),
+    resourceId: text(v.resourceId),
+    branchType: text(v.branchType),
+    status: int(v.status),
+    clientId: text(v.clientId),
+    createdAt: epochMs(v.gmtCreate),
+    modifiedAt: epochMs(v.gmtModified),
+  };
+}
+
+/** GlobalLockVO has no lock status; the row key decides the parts, as in the DB store. */
+export function toRowLock(v: Obj): RowLock | null {
+  const rowKey = text(v.rowKey);
+  if (rowKey === null) return null;
+  return {
+    rowKey,
+    xid: text(v.xid),
+    transactionId: text(v.transactionId),
+    branchId: text(v.branchId),
+    ...rowKeyParts(rowKey, { resourceId: text(v.resourceId), tableName: text(v.tableName), pk: text(v.pk) }),
+    status: null,
+    createdAt: epochMs(v.gmtCreate),
+    modifiedAt: epochMs(v.gmtModified),
+  };
+}

@@ -1,0 +1,54 @@
+import { OpsError } from '../../core/errors.js';
+import type { SeataDbOptions } from './options.js';
+import type { SqlClient } from './sql-client.js';
+
+/**
+ * Columns read from each table, as in the Seata server schema (script/server/db/*.sql).
+ * application_data is left out: it is the application's own payload, not on-call information.
+ */
+export const COLUMNS = {
+  global: ['xid', 'transaction_id', 'status', 'application_id', 'transaction_service_group', 'transaction_name', 'timeout', 'begin_time', 'gmt_create', 'gmt_modified'],
+  branch: ['branch_id', 'xid', 'transaction_id', 'resource_group_id', 'resource_id', 'branch_type', 'status', 'client_id', 'gmt_create', 'gmt_modified'],
+  lock: ['row_key', 'xid', 'transaction_id', 'branch_id', 'resource_id', 'table_name', 'pk', 'status', 'gmt_create', 'gmt_modified'],
+} as const;
+
+/** Without these a table cannot be read at all; every other column may be missing (older schemas lack lock_table.status). */
+const REQUIRED = { global: ['xid', 'status'], branch: ['branch_id', 'xid'], lock: ['row_key', 'xid'] } as const;
+
+export type TableKey = keyof typeof COLUMNS;
+
+export interface TableShape {
+  /** The quoted table name for SQL text. */
+  sql: string;
+  /** Columns of COLUMNS[key] the table really has. */
+  has: Set<string>;
+  /** Columns of COLUMNS[key] it lacks, for a warning. */
+  missing: string[];
+}
+
+/**
+ * Reads information_schema once per table, so a schema without some optional column still reads
+ * (those columns show as "-") instead of failing every query on an unknown column.
+ */
+export async function describeTable(client: SqlClient, o: SeataDbOptions, key: TableKey): Promise<TableShape> {
+  const full = o.tables[key];
+  const dot = full.indexOf('.');
+  const schema = dot < 0 ? null : full.slice(0, dot);
+  const table = dot < 0 ? full : full.slice(dot + 1);
+  const current = client.dialect === 'pg' ? 'current_schema()' : 'DATABASE()';
+  const cast = client.dialect === 'pg' ? '?::text' : '?';
+  const rows = await client.query(`SELECT column_name AS c FROM information_schema.columns WHERE table_schema = COALESCE(${cast}, ${current}) AND table_name = ?`, [schema, table]);
+  const present = new Set(rows.map((r) => String(r.c ?? r.C ?? r.COLUMN_NAME ?? '').toLowerCase()));
+  if (present.size === 0) {
+    throw new OpsError('config', `Seata store ${o.safeUrl} has no table ${full}`, `point tables.${key} in the profile at the Seata server's ${key} table (store.db.${key}Table)`);
+  }
+  const lacking = REQUIRED[key].filter((c) => !present.has(c));
+  if (lacking.length > 0) throw new OpsError('config', `${full} lacks ${lacking.join(', ')}: it is not a Seata ${key} table`, `check tables.${key} in the profile`);
+  const has = new Set<string>(COLUMNS[key].filter((c) => present.has(c)));
+  return { sql: client.ident(full), has, missing: COLUMNS[key].filter((c) => !present.has(c)) };
+}
+
+/** The select list for the columns the table has. */
+export function selectList(shape: TableShape): string {
+  return [...shape.has].join(', ');
+}
