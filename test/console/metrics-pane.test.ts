@@ -11,6 +11,7 @@ import { Controller, type ControllerDeps } from '../../src/frontends/tui/control
 import type { KeyEvent } from '../../src/frontends/tui/keys.js';
 import { loadSavedQueries, savedQueriesPath, writeSavedQueries, type LoadedQueries, type SavedQueries } from '../../src/frontends/tui/saved-queries.js';
 import { serviceQueries } from '../../src/frontends/tui/service-queries.js';
+import { describeProblem, lintPromql } from '../../src/shell/promql/lint.js';
 import { initialState, type ConsoleState, type PaneRow } from '../../src/frontends/tui/state.js';
 import { Store } from '../../src/frontends/tui/store.js';
 
@@ -28,7 +29,7 @@ interface Call {
 }
 
 /** A controller with a fake metrics backend whose answers the test hands out one by one. */
-function setup(opts: { saved?: LoadedQueries; metricsSpec?: Record<string, unknown>; autoAnswer?: (expr: string) => Array<[number, number]> | Error; saveTo?: string } = {}) {
+function setup(opts: { saved?: LoadedQueries; metricsSpec?: Record<string, unknown>; autoAnswer?: (expr: string) => Array<[number, number]> | Error; saveTo?: string; lint?: boolean } = {}) {
   const store = new Store<ConsoleState>(initialState(100, 30, { name: 'dev', production: false, readOnly: false }, [], false));
   const calls: Call[] = [];
   const saves: SavedQueries[] = [];
@@ -61,6 +62,14 @@ function setup(opts: { saved?: LoadedQueries; metricsSpec?: Record<string, unkno
         if (opts.saveTo) writeSavedQueries(opts.saveTo, s);
       },
       serviceQueries: (service) => serviceQueries({ type: 'prometheus', ...opts.metricsSpec }, service),
+      ...(opts.lint
+        ? {
+            check: (expr: string) => {
+              const p = lintPromql(expr)[0];
+              return p ? describeProblem(expr, p).split('\n')[0]! : null;
+            },
+          }
+        : {}),
     },
   };
   const c = new Controller(deps);
@@ -151,6 +160,17 @@ describe('metrics pane: queries', () => {
     expect(up2.error).toMatch(/unreachable/);
     expect(up2.series).toBe(up!.series);
     expect(up2.fetchedAt).toBe(1_000_000);
+    t.c.dispose();
+  });
+
+  it('a query with a syntax error shows the linter\'s problem and is never sent', async () => {
+    const t = setup({ lint: true, saved: { saved: { queries: ['up'] }, warning: null, writable: true } });
+    t.press(key('escape'), ...chars('4'), ...chars('a'), ...chars('rate(x[5m)'), key('enter'));
+    await settle();
+    expect(t.calls.map((c) => c.q.expr)).toEqual(['up']);
+    expect(t.m().queries[1]!.error).toMatch(/^invalid PromQL at column \d+: /);
+    t.press(...chars('e'), key('backspace'), ...chars('])'), key('enter'));
+    expect(t.calls.map((c) => c.q.expr)).toEqual(['up', 'rate(x[5m])']);
     t.c.dispose();
   });
 

@@ -43,6 +43,8 @@ export interface MetricsDeps {
   save(saved: SavedQueries): void;
   /** The standard queries of a service from the profile's templates; throws an OpsError on bad config. */
   serviceQueries(service: string): string[];
+  /** A PromQL syntax problem in one line, null when fine, undefined when the checker is not loaded yet. */
+  check?(expr: string): string | null | undefined;
 }
 
 const LOG_CAP = 400;
@@ -61,7 +63,7 @@ export class Controller {
   private savedWritable = true;
 
   constructor(private readonly d: ControllerDeps) {
-    this.metricsRunner = d.metrics ? new MetricsRunner(d.store, d.metrics.fetchRange, d.now) : null;
+    this.metricsRunner = d.metrics ? new MetricsRunner(d.store, d.metrics.fetchRange, d.now, d.metrics.check?.bind(d.metrics)) : null;
   }
 
   /** Stops background work (the metrics pane's requests); the console calls it on exit. */

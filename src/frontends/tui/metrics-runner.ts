@@ -18,11 +18,14 @@ export class MetricsRunner {
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Map<number, AbortController>();
   private active = false;
+  private readonly checked = new Map<string, string | null>();
 
   constructor(
     private readonly store: Store<ConsoleState>,
     private readonly fetch: FetchRange,
     private readonly now: () => number,
+    /** A syntax check (the PromQL linter, when loaded): a problem is shown and nothing is sent. */
+    private readonly check?: (expr: string) => string | null | undefined,
   ) {}
 
   get running(): boolean {
@@ -68,6 +71,8 @@ export class MetricsRunner {
   }
 
   private async run(q: MetricsQuery, m: MetricsPaneState): Promise<void> {
+    const problem = this.syntaxProblem(q.expr);
+    if (problem !== null) return this.updateQuery(q.id, (x) => ({ ...x, error: problem, loading: false }));
     const end = this.now() / 1000;
     const plan = planRange(end - m.rangeMs / 1000, end, undefined, Math.max(20, this.store.get().cols));
     const ac = new AbortController();
@@ -91,6 +96,18 @@ export class MetricsRunner {
       clearTimeout(limit);
       if (this.inFlight.get(q.id) === ac) this.inFlight.delete(q.id);
     }
+  }
+
+  private syntaxProblem(expr: string): string | null {
+    if (!this.check) return null;
+    if (!this.checked.has(expr)) {
+      const problem = this.check(expr);
+      // Not cached while the linter is still loading (undefined means "cannot tell yet").
+      if (problem === undefined) return null;
+      if (this.checked.size > 200) this.checked.clear();
+      this.checked.set(expr, problem === null ? null : oneLine(problem));
+    }
+    return this.checked.get(expr) ?? null;
   }
 
   private updateQuery(id: number, change: (q: MetricsQuery) => MetricsQuery): void {

@@ -24,6 +24,7 @@ import { Recorder, redactLine } from './recorder.js';
 import { Refresher } from './refresher.js';
 import { loadSavedQueries, savedQueriesPath, writeSavedQueries } from './saved-queries.js';
 import { serviceQueries } from './service-queries.js';
+import { assertValidPromql, promqlEngineNow } from '../../shell/promql/load.js';
 import { commandLine } from './shell-quote.js';
 import { initialState, type ConsoleState } from './state.js';
 import { Store } from './store.js';
@@ -94,6 +95,8 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
       const parsed = parseArgs(COMMANDS, tokenize(line, (n) => env[n]), 'replay', version);
       const action = parsed.kind === 'command' ? consoleActionFor(parsed.inv, session.profile.name) : null;
       if (action) {
+        // The same syntax check the command does: a bad query is exit 2 with a caret, never sent.
+        for (const [i, e] of action.exprs.entries()) await assertValidPromql(e, action.exprs.length > 1 ? `expression ${i + 1}` : 'the expression');
         // A view change, not a command with a result: it is not recorded (a replay would watch forever).
         controller.openMetrics(action.exprs, 'metrics watch', action.intervalMs);
         const n = action.exprs.length;
@@ -200,6 +203,11 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
       loadSaved: () => loadSavedQueries(savedQueriesFile),
       save: (saved) => writeSavedQueries(savedQueriesFile, saved),
       serviceQueries: (service) => serviceQueries(session.profile.metrics, service),
+      check: (expr) => {
+        const engine = promqlEngineNow();
+        const problem = engine?.lintPromql(expr)[0];
+        return engine === undefined ? undefined : problem ? engine.describeProblem(expr, problem).split('\n')[0]! : null;
+      },
     },
   });
 
