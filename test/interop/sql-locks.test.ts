@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockView } from '../../src/core/types.js';
 import { opsdeck, sandbox, type RunResult } from '../helpers/cli.js';
 import { createMysqlDb, createPgDb, type TestDb } from '../servers/sql-db.js';
-import { LineProcess, requireTool, writeProfiles } from './support.js';
+import { buildJar, LineProcess, writeProfiles } from './support.js';
 
 /**
  * Interop with real ShedLock (JdbcTemplateLockProvider) and real Spring Integration
@@ -126,29 +126,9 @@ function jdbcUrl(db: TestDb): string {
 /** PostgreSQL prints "00:57:02.79" for .790 (and no fraction for .000); MariaDB always three digits. */
 const padMillis = (text: string) => text.replace(/^(.{19})(?:\.(\d+))?$/, (_, whole: string, frac = '') => `${whole}.${(frac + '000').slice(0, 3)}`);
 
-/** Newest modification time under a path, to decide whether a jar is older than its sources. */
-function newest(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newest(join(path, f))));
-}
-
 beforeAll(async () => {
-  requireTool('java', ['-version'], 'apt-get install openjdk-17-jdk-headless');
-  requireTool('mvn', ['-v'], 'apt-get install maven');
-  const sources = Math.max(newest(join(MODULE, 'pom.xml')), newest(join(MODULE, 'src')));
-  for (const line of LINES) {
-    if (!existsSync(jar(line)) || statSync(jar(line)).mtimeMs < sources) {
-      // The first run downloads ShedLock, Spring and the drivers from Maven Central. Maven's output
-      // is shown only when the build fails.
-      try {
-        execFileSync('mvn', ['-q', '-B', '-f', join(MODULE, 'pom.xml'), '-DskipTests', `-P${line}`, 'package'], { stdio: 'pipe', encoding: 'utf8', timeout: 360_000 });
-      } catch (e) {
-        const { stdout, stderr } = e as { stdout?: string; stderr?: string };
-        throw new Error(`building ${jar(line)} failed: ${(e as Error).message}\n${stdout ?? ''}${stderr ?? ''}`);
-      }
-    }
-  }
+  // Two builds of one module, one per Spring Integration line (Maven profiles si6 and si7).
+  for (const line of LINES) buildJar(MODULE, jar(line), [`-P${line}`]);
   box = sandbox();
   for (const { engine } of ENGINES) {
     for (const line of LINES) {

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -13,6 +13,31 @@ export function requireTool(cmd: string, args: string[], install: string): void 
     execFileSync(cmd, args, { stdio: 'ignore', timeout: 60_000 });
   } catch (e) {
     throw new Error(`${cmd} is required by the interop tests but \`${[cmd, ...args].join(' ')}\` failed (${(e as Error).message}); install it: ${install}`);
+  }
+}
+
+/** Newest modification time under a path, to decide whether a jar is older than its sources. */
+function newestUnder(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newestUnder(join(path, f))));
+}
+
+/**
+ * Builds a Maven module's jar (`mvn -q -B package` plus `mavenArgs`, e.g. a profile) when it is
+ * missing or older than the module's pom.xml and src/. Maven's output is shown only on failure.
+ */
+export function buildJar(module: string, jar: string, mavenArgs: string[] = []): void {
+  requireTool('java', ['-version'], 'apt-get install openjdk-17-jdk-headless');
+  requireTool('mvn', ['-v'], 'apt-get install maven');
+  const sources = Math.max(newestUnder(join(module, 'pom.xml')), newestUnder(join(module, 'src')));
+  if (existsSync(jar) && statSync(jar).mtimeMs >= sources) return;
+  try {
+    // The first run downloads the dependencies and Maven plugins from Maven Central.
+    execFileSync('mvn', ['-q', '-B', '-f', join(module, 'pom.xml'), '-DskipTests', ...mavenArgs, 'package'], { stdio: 'pipe', encoding: 'utf8', timeout: 360_000 });
+  } catch (e) {
+    const { stdout, stderr } = e as { stdout?: string; stderr?: string };
+    throw new Error(`building ${jar} failed: ${(e as Error).message}\n${stdout ?? ''}${stderr ?? ''}`);
   }
 }
 
