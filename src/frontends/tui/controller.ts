@@ -210,7 +210,7 @@ export class Controller {
     if (name === 'enter') return void this.submit();
     if (name === 'tab') return this.openMenu();
     if (name === 'escape') return this.set((st) => ({ ...st, focus: 'pane', completion: null }));
-    if (meta && /^[1-4]$/.test(name)) return this.switchPane(PANES[Number(name) - 1]!);
+    if (meta && /^[1-5]$/.test(name)) return this.switchPane(PANES[Number(name) - 1]!);
     if (ctrl && name === 'd') {
       if (s.line.text === '') return this.d.exit();
       return this.editLine({ type: 'delete' });
@@ -344,7 +344,7 @@ export class Controller {
     const ch = ev.kind === 'char' ? ev.text : null;
     const name = ev.kind === 'key' ? ev.name : null;
     if (s.pane === 'metrics' && this.metricsKey(ch, name)) return;
-    if (ch && /^[1-4]$/.test(ch)) return this.switchPane(PANES[Number(ch) - 1]!);
+    if (ch && /^[1-5]$/.test(ch)) return this.switchPane(PANES[Number(ch) - 1]!);
     if (name === 'tab') return this.switchPane(PANES[(PANES.indexOf(s.pane) + (ev.kind === 'key' && ev.shift ? PANES.length - 1 : 1)) % PANES.length]!);
     if (ch === 'j' || name === 'down') return this.select(view.selected + 1, rows.length);
     if (ch === 'k' || name === 'up') return this.select(view.selected - 1, rows.length);

@@ -4,6 +4,7 @@ import { cell } from '../../render/generic.js';
 import type { Session } from '../../session/session.js';
 import { listEachLockBackend } from '../../commands/locks/list.js';
 import { commandLine } from './shell-quote.js';
+import { txTop } from './tx-level.js';
 import type { PaneId, PaneRow, PaneView } from './state.js';
 
 /** What a key on a pane row does. Mutations are always command lines, so history and recordings see them. */
@@ -265,5 +266,5 @@ export function levelOf(pane: PaneId, view: Pick<PaneView, 'level'>): Level {
     const [ns, group, dataId] = splitLevel(view.level) as [string, string, string];
     return historyLevel(ns, group, dataId);
   }
-  return { services: servicesTop, config: configTop, locks: locksTop, metrics: metricsTop }[pane];
+  return { services: servicesTop, config: configTop, locks: locksTop, metrics: metricsTop, tx: txTop }[pane];
 }

@@ -3,8 +3,8 @@ import { EMPTY_LINE, type LineState } from '../../shell/line-editor.js';
 import { historyOf, type HistoryState } from '../../shell/history.js';
 import { initialMetrics, type MetricsPaneState } from './metrics-state.js';
 
-export type PaneId = 'services' | 'config' | 'locks' | 'metrics';
-export const PANES: readonly PaneId[] = ['services', 'config', 'locks', 'metrics'];
+export type PaneId = 'services' | 'config' | 'locks' | 'metrics' | 'tx';
+export const PANES: readonly PaneId[] = ['services', 'config', 'locks', 'metrics', 'tx'];
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'dim' | 'plain';
 
@@ -101,6 +101,7 @@ export function initialState(cols: number, rows: number, profile: ConsoleState['
       config: top('config', 'config', ['NAMESPACE', 'GROUP', 'DATA ID', 'TYPE', 'VER', 'MD5']),
       locks: top('locks', 'locks', ['BACKEND', 'LOCK', 'HOLDER', 'TOKEN', 'LEASE LEFT', 'WAITERS']),
       metrics: top('metrics', 'metrics', ['']),
+      tx: top('tx', 'transactions', ['XID', 'STATUS', 'APP', 'NAME', 'AGE', 'TIMEOUT', 'BRANCHES', 'FLAGS']),
     },
     detail: null,
     dialog: null,
