@@ -16,7 +16,7 @@ const summaryOf = (path: string) => COMMANDS.find((c) => c.path.join(' ') === pa
 describe('complete: command words', () => {
   it('lists every first word alphabetically on an empty line', () => {
     const r = at('');
-    expect(r.items.map((i) => i.value)).toEqual(['cache', 'config', 'demo', 'help', 'instances', 'locks', 'metrics', 'profile', 'services', 'status', 'version']);
+    expect(r.items.map((i) => i.value)).toEqual(['cache', 'config', 'demo', 'help', 'instances', 'locks', 'metrics', 'profile', 'services', 'status', 'tx', 'version']);
     expect(r.items.every((i) => i.kind === 'command')).toBe(true);
     expect(r).toMatchObject({ from: 0, to: 0, hint: '' });
   });
