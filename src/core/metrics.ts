@@ -51,7 +51,8 @@ export type StoresData = Record<string, StoreStatus[]>;
 export interface MetricsBackend {
   readonly name: string;
   query(expr: string, time?: number, thanos?: ThanosParams): Promise<MetricsAnswer<QueryData>>;
-  queryRange(q: RangeQuery, thanos?: ThanosParams): Promise<MetricsAnswer<QueryData>>;
+  /** The signal abandons the request (the console's metrics pane closing). */
+  queryRange(q: RangeQuery, thanos?: ThanosParams, signal?: AbortSignal): Promise<MetricsAnswer<QueryData>>;
   targets(): Promise<MetricsAnswer<unknown>>;
   alerts(): Promise<MetricsAnswer<unknown>>;
   rules(): Promise<MetricsAnswer<unknown>>;

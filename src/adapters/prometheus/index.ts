@@ -10,14 +10,14 @@ type Params = Array<[string, string]>;
 /** The Prometheus adapter; Thanos Query (type thanos, or detected) adds its knobs and /stores. */
 export async function connect(options: Record<string, unknown>, ctx: AdapterContext): Promise<Adapter> {
   const o = parsePromOptions(options, ctx.name, ctx.type);
-  const call = <T>(path: string, params: Params = []) => promCall<T>(o, path, params);
+  const call = <T>(path: string, params: Params = [], signal?: AbortSignal) => promCall<T>(o, path, params, signal);
   const thanos = thanosSupport(o, call);
   const opt = (key: string, v: number | undefined): Params => (v === undefined ? [] : [[key, String(v)]]);
   const metrics: MetricsBackend = {
     name: o.name,
     query: async (expr, time, t) => withWarnings(await call<QueryData>('query', [['query', expr], ...opt('time', time), ...(await thanos.params('query', t))])),
-    queryRange: async (q: RangeQuery, t) =>
-      withWarnings(await call<QueryData>('query_range', [['query', q.expr], ['start', String(q.start)], ['end', String(q.end)], ['step', String(q.step)], ...(await thanos.params('query', t))])),
+    queryRange: async (q: RangeQuery, t, signal) =>
+      withWarnings(await call<QueryData>('query_range', [['query', q.expr], ['start', String(q.start)], ['end', String(q.end)], ['step', String(q.step)], ...(await thanos.params('query', t))], signal)),
     targets: () => call('targets'),
     alerts: () => call('alerts'),
     rules: () => call('rules'),

@@ -12,7 +12,7 @@ const POST_OVER = 2000;
  * unreachable are the backend (exit 3). Bodies that are not JSON (a proxy's error page) and bodies
  * over the size cap become clear errors instead of crashes.
  */
-export async function promCall<T>(o: PromOptions, path: string, params: Array<[string, string]>): Promise<MetricsAnswer<T>> {
+export async function promCall<T>(o: PromOptions, path: string, params: Array<[string, string]>, signal?: AbortSignal): Promise<MetricsAnswer<T>> {
   const form = new URLSearchParams(params).toString();
   const post = form.length > POST_OVER;
   const url = `${o.url}/api/v1/${path}${!post && form ? `?${form}` : ''}`;
@@ -24,13 +24,19 @@ export async function promCall<T>(o: PromOptions, path: string, params: Array<[s
       body: post ? form : undefined,
       headersTimeout: o.timeoutMs,
       bodyTimeout: o.timeoutMs,
+      ...(signal ? { signal } : {}),
     });
   } catch (e) {
+    // An abort is the caller walking away (a pane closed), not the server failing.
+    if (signal?.aborted) throw new OpsError('failed', `the request to ${o.url} was cancelled`, 'nothing to do');
     const code = (e as { code?: string }).code ?? '';
     if (/TIMEOUT/i.test(code)) throw new OpsError('timeout', `${o.url} did not answer within ${o.timeoutMs} ms`, 'narrow the query or raise timeoutMs in the profile');
     throw new OpsError('unreachable', `${o.url} is unreachable: ${(e as Error).message}`, 'check the URL in the profile and that the server is up');
   }
-  const text = await readCapped(res.body, o.maxResponseBytes, o.url);
+  const text = await readCapped(res.body, o.maxResponseBytes, o.url).catch((e: unknown) => {
+    if (signal?.aborted) throw new OpsError('failed', `the request to ${o.url} was cancelled`, 'nothing to do');
+    throw e;
+  });
   let body: { status?: string; data?: T; errorType?: string; error?: string; warnings?: string[]; infos?: string[] };
   try {
     body = JSON.parse(text);

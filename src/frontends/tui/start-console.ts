@@ -196,8 +196,8 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     owner: DEFAULT_OWNER,
     now: Date.now,
     metrics: {
-      fetchRange: async (q) => {
-        const answer = await (await session.metrics()).queryRange(q);
+      fetchRange: async (q, signal) => {
+        const answer = await (await session.metrics()).queryRange(q, undefined, signal);
         return { series: matrixToSeries(answer.data as MatrixData), warnings: answer.warnings };
       },
       loadSaved: () => loadSavedQueries(savedQueriesFile),
