@@ -14,8 +14,6 @@ import { startEtcd, type EtcdServer } from '../servers/etcd-server.js';
 let server: EtcdServer;
 let deadUrl: string;
 beforeAll(async () => {
-  // The CLI tests run the bundle; make sure it has this adapter.
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: join(__dirname, '../..'), stdio: 'ignore' });
   server = await startEtcd();
   deadUrl = `http://127.0.0.1:${await freePort()}`;
 });
@@ -73,6 +71,23 @@ describe('opsdeck CLI on etcd', () => {
       const table = opsdeck(box.env, ['--profile', 'two', 'locks', 'list']);
       expect(table.stdout).toContain('jobs/a');
       expect(table.code).toBe(3);
+    } finally {
+      box.cleanup();
+    }
+  });
+
+  it('locks show with one of two backends down still finds the holder elsewhere, warns and exits 3', () => {
+    const box = withProfile(`profiles:\n  two:\n    locks:\n      - {type: embedded}\n      - {type: etcd, url: "${deadUrl}", name: etcd-dead, timeoutMs: 1000}\n`);
+    try {
+      expect(opsdeck(box.env, ['--profile', 'two', 'locks', 'acquire', 'jobs/b', '--owner', 'carol']).code).toBe(0);
+      const r = opsdeck(box.env, ['--profile', 'two', 'locks', 'show', 'jobs/b', '-o', 'json']);
+      expect(r.code).toBe(3);
+      expect(r.json()).toMatchObject([{ backend: 'embedded', name: 'jobs/b', holder: 'carol' }]);
+      expect(r.stderr).toMatch(/warning: lock backend etcd-dead was not asked: etcd at .* is unreachable/);
+      // Not found anywhere that answered: the dead backend's error, not a confident "not held".
+      const missing = opsdeck(box.env, ['--profile', 'two', 'locks', 'show', 'jobs/none']);
+      expect(missing.code).toBe(3);
+      expect(missing.stderr).not.toMatch(/is not held/);
     } finally {
       box.cleanup();
     }

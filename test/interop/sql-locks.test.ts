@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,17 +71,8 @@ async function send(t: Target, command: string, reply: string, deadlineMs = 60_0
 
 /** Profiles: `detect` finds the tables itself; `mapped` names them, with Spring's keys and 6.5 ttl. */
 type ProfileName = 'detect' | 'mapped';
-const BUNDLE_SWAPPED = /the bundle is missing|Cannot find module '[^']*\/dist\//;
-
 function run(profile: ProfileName, ...args: string[]): RunResult {
-  for (let attempt = 1; ; attempt++) {
-    const r = opsdeck(box.env, ['--profile', profile, ...args]);
-    // A concurrent `node scripts/build.mjs` (other suites in a shared checkout) replaces dist/ while
-    // opsdeck loads it. Code loads before a command touches the database (only the audit log loads
-    // after a release; a retry of a release that took effect then fails loudly as "not held").
-    if (!BUNDLE_SWAPPED.test(r.stderr) || attempt === 5) return r;
-    execFileSync('sleep', ['1']);
-  }
+  return opsdeck(box.env, ['--profile', profile, ...args]);
 }
 
 const springKey = (engine: Engine, line: Line) => `orders/42-${engine}-${line}`;

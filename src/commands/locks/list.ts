@@ -37,6 +37,17 @@ export async function listEachLockBackend(session: Session, prefix: string, opts
 /** Marks a listing that left out a failed backend, without changing its JSON (an array of locks). */
 const FAILED = Symbol('failed lock backends');
 
+export function markPartial<T extends object>(data: T, errors: OpsError[]): T {
+  if (errors.length > 0) Object.defineProperty(data, FAILED, { value: errors });
+  return data;
+}
+
+/** The locks shown are real, but the answer is partial: exit as the failed backend would have. */
+export function partialExitCode(data: unknown): number {
+  const failed = (data as { [FAILED]?: OpsError[] })[FAILED];
+  return failed ? Math.max(...failed.map((e) => exitCodeOf(e.kind))) : 0;
+}
+
 export const locksList: CommandSpec = {
   path: ['locks', 'list'],
   summary: 'List held locks (and queued waiters) on every lock backend of the profile',
@@ -59,16 +70,10 @@ export const locksList: CommandSpec = {
       // Ctrl-C, or nothing answered: fail as a whole, as with a single backend.
       if (failed.length > 0 && (ctx.signal.aborted || failed.length === listings.length)) throw failed[0]!.error!;
       for (const f of failed) ctx.warn(`lock backend ${f.backend} was left out: ${f.error!.message}${f.error!.hint ? ` (hint: ${f.error!.hint})` : ''}`);
-      const views = listings.flatMap((l) => l.views);
-      if (failed.length > 0) Object.defineProperty(views, FAILED, { value: failed.map((f) => f.error!) });
-      return views;
+      return markPartial(listings.flatMap((l) => l.views), failed.map((f) => f.error!));
     } finally {
       ctx.progress(null);
     }
   },
-  // The locks shown are real, but the listing is partial: exit as the failed backend would have.
-  exitCode: (data) => {
-    const failed = (data as { [FAILED]?: OpsError[] })[FAILED];
-    return failed ? Math.max(...failed.map((e) => exitCodeOf(e.kind))) : 0;
-  },
+  exitCode: partialExitCode,
 };
