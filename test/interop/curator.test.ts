@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import zookeeper, { type Client } from 'node-zookeeper-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LockView } from '../../src/core/types.js';
 import { opsdeck, sandbox } from '../helpers/cli.js';
 import { startZooKeeper, type ZooKeeperServer } from '../servers/zookeeper-server.js';
-import { LineProcess, requireTool, writeProfiles } from './support.js';
+import { buildJar, LineProcess, showOne, writeProfiles, type InteropView as View } from './support.js';
 
 /**
  * Interop with real Apache Curator: a Java program (test/interop/curator/) takes an
@@ -19,8 +18,6 @@ import { LineProcess, requireTool, writeProfiles } from './support.js';
 const MODULE = resolve(__dirname, 'curator');
 const JAR = join(MODULE, 'target', 'curator-interop.jar');
 const JVM_TEST_MS = 120_000;
-
-type View = LockView & { details?: Record<string, any> };
 
 let zk: ZooKeeperServer;
 let probe: Client;
@@ -35,13 +32,7 @@ function curator(scenario: string, path: string): LineProcess {
 
 const run = (...args: string[]) => opsdeck(box.env, ['--profile', 'z', ...args]);
 
-function show(name: string): View {
-  const r = run('locks', 'show', name, '-o', 'json');
-  expect(r.code, r.stderr).toBe(0);
-  const views = r.json<View[]>();
-  expect(views).toHaveLength(1);
-  return views[0]!;
-}
+const show = (name: string) => showOne(box.env, 'z', name);
 
 /** The raw children of a lock znode, sorted by Curator's rule (the sequence at the end). */
 function rawLine(path: string): Promise<Array<{ name: string; czxid: bigint; ctime: number; session: string }>> {
@@ -66,20 +57,8 @@ function rawLine(path: string): Promise<Array<{ name: string; czxid: bigint; cti
   );
 }
 
-function newest(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newest(join(path, f))));
-}
-
 beforeAll(async () => {
-  requireTool('java', ['-version'], 'apt-get install openjdk-17-jdk-headless');
-  requireTool('mvn', ['-v'], 'apt-get install maven');
-  const sources = Math.max(newest(join(MODULE, 'pom.xml')), newest(join(MODULE, 'src')));
-  if (!existsSync(JAR) || statSync(JAR).mtimeMs < sources) {
-    // The first run downloads Curator and the Maven plugins from Maven Central.
-    execFileSync('mvn', ['-q', '-B', '-f', join(MODULE, 'pom.xml'), '-DskipTests', 'package'], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 360_000 });
-  }
+  buildJar(MODULE, JAR);
   zk = await startZooKeeper();
   probe = zookeeper.createClient(zk.connect, { sessionTimeout: 30_000 });
   await new Promise<void>((res) => {

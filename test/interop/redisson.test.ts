@@ -1,12 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LockView } from '../../src/core/types.js';
 import { opsdeck, sandbox } from '../helpers/cli.js';
 import { startRedis, type RedisServer } from '../servers/redis-server.js';
-import { LineProcess, requireTool, writeProfiles } from './support.js';
+import { buildJar, LineProcess, showOne, writeProfiles, type InteropView as View } from './support.js';
 
 /**
  * Interop with real Redisson: a Java program (test/interop/redisson/) takes locks the way an
@@ -21,8 +18,6 @@ const JAR = join(MODULE, 'target', 'redisson-interop.jar');
 const LEASE_MS = 60_000;
 /** Per test: each starts one to five JVMs, which is slow on a loaded two-core CI machine. */
 const JVM_TEST_MS = 120_000;
-
-type View = LockView & { details?: Record<string, any> };
 
 let redis: RedisServer;
 let probe: Redis;
@@ -39,13 +34,7 @@ function redisson(scenario: string, name: string, ...rest: string[]): LineProces
 const run = (...args: string[]) => opsdeck(box.env, ['--profile', 'r', ...args]);
 
 /** `locks show NAME -o json`, expecting exactly one view (one lock backend in the profile). */
-function show(name: string): View {
-  const r = run('locks', 'show', name, '-o', 'json');
-  expect(r.code, r.stderr).toBe(0);
-  const views = r.json<View[]>();
-  expect(views).toHaveLength(1);
-  return views[0]!;
-}
+const show = (name: string) => showOne(box.env, 'r', name);
 
 /** Shows a lock and checks that expiresAt is "now + ttlMs" for some now during the call. */
 function showTimed(name: string): View {
@@ -60,21 +49,8 @@ function showTimed(name: string): View {
   return v;
 }
 
-/** Newest modification time under a path, to decide whether the jar is older than its sources. */
-function newest(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newest(join(path, f))));
-}
-
 beforeAll(async () => {
-  requireTool('java', ['-version'], 'apt-get install openjdk-17-jdk-headless');
-  requireTool('mvn', ['-v'], 'apt-get install maven');
-  const sources = Math.max(newest(join(MODULE, 'pom.xml')), newest(join(MODULE, 'src')));
-  if (!existsSync(JAR) || statSync(JAR).mtimeMs < sources) {
-    // The first run downloads Redisson and the Maven plugins from Maven Central.
-    execFileSync('mvn', ['-q', '-B', '-f', join(MODULE, 'pom.xml'), '-DskipTests', 'package'], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 360_000 });
-  }
+  buildJar(MODULE, JAR);
   redis = await startRedis();
   probe = new Redis(redis.url);
   box = sandbox();

@@ -1,10 +1,14 @@
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { LockView } from '../../src/core/types.js';
+import { opsdeck } from '../helpers/cli.js';
 
 /**
- * Shared by the interop suites: tools that must exist, the profile file, and a line protocol
- * reader for helper processes (the Redisson program prints `TAG {json}` lines).
+ * Shared by the interop suites: tools that must exist, jar builds, the profile file, `locks show`
+ * through the CLI, and a line protocol reader for helper processes (the Redisson program prints
+ * `TAG {json}` lines).
  */
 
 /** Fails loudly when a tool is missing: CI installs it, and a skipped suite would hide the gap. */
@@ -46,6 +50,18 @@ export function writeProfiles(env: NodeJS.ProcessEnv, profiles: Record<string, u
   const dir = join(env.XDG_CONFIG_HOME!, 'opsdeck');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'config.yaml'), JSON.stringify({ profiles }, null, 2) + '\n');
+}
+
+/** A lock as `-o json` prints it, with the backend-specific details the suites look into. */
+export type InteropView = LockView & { details?: Record<string, any> };
+
+/** `locks show NAME -o json` under a profile with one lock backend, so exactly one view. */
+export function showOne(env: NodeJS.ProcessEnv, profile: string, name: string): InteropView {
+  const r = opsdeck(env, ['--profile', profile, 'locks', 'show', name, '-o', 'json']);
+  expect(r.code, r.stderr).toBe(0);
+  const views = r.json<InteropView[]>();
+  expect(views).toHaveLength(1);
+  return views[0]!;
 }
 
 export interface Event {
