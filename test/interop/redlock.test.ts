@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockView } from '../../src/core/types.js';
 import { opsdeck, sandbox } from '../helpers/cli.js';
 import { startRedis, type RedisServer } from '../servers/redis-server.js';
-import { writeProfiles } from './support.js';
+import { showOne, writeProfiles } from './support.js';
 
 /**
  * Interop with npm `redlock` (v4, the stable line): it locks a resource on three independent
@@ -41,13 +41,7 @@ let box: ReturnType<typeof sandbox>;
 
 const run = (...args: string[]) => opsdeck(box.env, ['--profile', 'g', ...args]);
 
-function show(name: string): View {
-  const r = run('locks', 'show', name, '-o', 'json');
-  expect(r.code, r.stderr).toBe(0);
-  const views = r.json<View[]>();
-  expect(views).toHaveLength(1);
-  return views[0]!;
-}
+const show = (name: string): View => showOne(box.env, 'g', name);
 
 beforeAll(async () => {
   servers = await Promise.all([startRedis(), startRedis(), startRedis()]);
