@@ -220,6 +220,15 @@ describe('etcd auth: a token in the raw Authorization header', () => {
     expect(await server.ctl(['get', '--prefix', 'auth/one/', '--print-value-only'])).toContain('alice');
   });
 
+  it('takes credentials written into the url (user:password@host) as the login', async () => {
+    const u = new URL(server.url);
+    u.username = 'root';
+    u.password = server.rootPassword!;
+    const l = (await adapterFor({ url: u.toString() })).locks as FullLocks;
+    await l.tryAcquire('auth/in-url', { owner: 'carol', ttlMs: 30_000, waitMs: 0 });
+    expect((await l.inspect('auth/in-url'))!.holder).toBe('carol');
+  });
+
   it('logs in again when the server drops the token (a password change invalidates it)', async () => {
     const a = await adapterFor({ url: server.url, username: 'root', password: server.rootPassword });
     const l = a.locks as FullLocks;
@@ -263,6 +272,15 @@ describe('etcd adapter: unreachable and silent servers', () => {
     expect(err).toBeInstanceOf(OpsError);
     expect(err.kind).toBe('unreachable');
     expect(err.hint).toMatch(/etcd is up/);
+  });
+
+  it('credentials written into the url never reach an error message', async () => {
+    const port = await freePort();
+    const a = await adapterFor({ url: `http://root:pw-in-url@127.0.0.1:${port}` });
+    const err = (await a.locks!.list('').catch((e: unknown) => e)) as OpsError;
+    expect(err.kind).toBe('unreachable');
+    expect(err.message).toContain(`http://127.0.0.1:${port}`);
+    expect(`${err.message} ${err.hint}`).not.toContain('pw-in-url');
   });
 
   it('a server that never answers times out within timeoutMs', async () => {
