@@ -1,6 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect as connectTcp, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect as connectSeataDb } from '../../src/adapters/seata-db/index.js';
+import { exitCodeOf, OpsError } from '../../src/core/errors.js';
 import { opsdeck, sandbox } from '../helpers/cli.js';
 import { createSeataDb, minimalDdl, seataDdl, type Dialect, type SeataDb } from '../servers/seata-schema.js';
 
@@ -291,4 +294,58 @@ describe.each<Dialect>(['pg', 'mysql'])('Seata DB store on %s', (dialect) => {
     expect(down.stderr).toMatch(/^opsdeck: Seata store \w+:\/\/u:\*\*\*@127\.0\.0\.1:1\/seata is unreachable/);
     expect(down.stderr).not.toContain('hunter2');
   });
+});
+
+/**
+ * A proxy in front of the real server that forwards both ways until frozen, then swallows the
+ * server's answers: a store that accepted the connection and then hung (a stopped VM, a dead
+ * network path). A server-side statement timeout cannot help there; the client must give up.
+ */
+async function freezingProxy(port: number): Promise<{ port: number; freeze(): void; close(): void }> {
+  const sockets = new Set<Socket>();
+  let frozen = false;
+  const server = createNetServer((client) => {
+    const upstream = connectTcp(port, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.on('data', (d) => upstream.write(d));
+    upstream.on('data', (d) => {
+      if (!frozen) client.write(d);
+    });
+    for (const s of [client, upstream]) s.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    freeze: () => {
+      frozen = true;
+    },
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}
+
+describe.each<Dialect>(['pg', 'mysql'])('Seata DB store on %s that hangs mid-session', (dialect) => {
+  it('gives up with a timeout error (exit 3) instead of waiting forever', async () => {
+    const db = await createSeataDb(dialect);
+    const proxy = await freezingProxy(dialect === 'pg' ? 5432 : 3306);
+    const url = db.url.replace(/:(5432|3306)\//, `:${proxy.port}/`);
+    const adapter = await connectSeataDb({ url, timeoutMs: 1500 }, { dataDir: '', version: 'test', name: 'seata-db' });
+    try {
+      await adapter.ping();
+      proxy.freeze();
+      const err = await adapter.tx!.listGlobal({ limit: 10 }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(OpsError);
+      expect((err as OpsError).kind).toBe('timeout');
+      expect(exitCodeOf((err as OpsError).kind)).toBe(3);
+    } finally {
+      proxy.close();
+      await adapter.dispose();
+      await db.drop();
+    }
+  }, 30_000);
 });

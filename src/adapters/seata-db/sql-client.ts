@@ -24,7 +24,8 @@ export async function openSqlClient(o: SeataDbOptions): Promise<SqlClient> {
 async function openPg(o: SeataDbOptions): Promise<SqlClient> {
   const mod = (await import('pg')) as unknown as { default?: typeof import('pg') } & typeof import('pg');
   const pg = mod.default ?? mod;
-  const pool = new pg.Pool({ connectionString: o.url, max: 2, connectionTimeoutMillis: o.timeoutMs, statement_timeout: o.timeoutMs, idleTimeoutMillis: 5_000 });
+  // statement_timeout is the server's; query_timeout is ours, for a server that stopped answering at all.
+  const pool = new pg.Pool({ connectionString: o.url, max: 2, connectionTimeoutMillis: o.timeoutMs, statement_timeout: o.timeoutMs, query_timeout: o.timeoutMs + 1000, idleTimeoutMillis: 5_000 });
   // An idle connection the server drops must not crash the process.
   pool.on('error', () => undefined);
   return {
@@ -39,7 +40,7 @@ async function openPg(o: SeataDbOptions): Promise<SqlClient> {
       }
     },
     ident: (name) => name.split('.').map((p) => `"${p}"`).join('.'),
-    close: () => pool.end(),
+    close: () => endWithin(pool.end()),
   };
 }
 
@@ -60,8 +61,16 @@ async function openMysql(o: SeataDbOptions): Promise<SqlClient> {
       }
     },
     ident: (name) => name.split('.').map((p) => `\`${p}\``).join('.'),
-    close: () => pool.end(),
+    close: () => endWithin(pool.end()),
   };
+}
+
+/**
+ * Closing never fails and never holds the process: a pool whose connection died rejects end(),
+ * and one whose server hangs may never finish it.
+ */
+async function endWithin(ending: Promise<void>): Promise<void> {
+  await Promise.race([ending.catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
 }
 
 /** Driver errors to kinds, in words that name the store (never the password). */
