@@ -3,6 +3,7 @@ import { connect as connectTcp, createServer as createNetServer, type AddressInf
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect as connectSeataDb } from '../../src/adapters/seata-db/index.js';
+import { parseSeataDbOptions } from '../../src/adapters/seata-db/options.js';
 import { exitCodeOf, OpsError } from '../../src/core/errors.js';
 import { opsdeck, sandbox } from '../helpers/cli.js';
 import { createSeataDb, minimalDdl, seataDdl, type Dialect, type SeataDb } from '../servers/seata-schema.js';
@@ -348,4 +349,11 @@ describe.each<Dialect>(['pg', 'mysql'])('Seata DB store on %s that hangs mid-ses
       await db.drop();
     }
   }, 30_000);
+});
+
+it('hides the whole password in the URL shown in messages, even one holding "@"', () => {
+  // The drivers read userinfo up to the last "@": this password is "p@ss:w@rd".
+  const o = parseSeataDbOptions({ url: 'postgres://ops:p@ss:w@rd@db.example:5432/seata' }, 'seata-db');
+  expect(o.safeUrl).toBe('postgres://ops:***@db.example:5432/seata');
+  expect(new URL(o.url).password).toBe('p%40ss%3Aw%40rd');
 });

@@ -44,6 +44,7 @@ export function parseSeataDbOptions(o: Record<string, unknown>, name: string): S
   };
 }
 
+/** The userinfo ends at the last "@" before the path (as the drivers' URL parser reads it), so a password holding "@" is hidden whole. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
+  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^/?#]*@/i, '$1:***@');
 }
