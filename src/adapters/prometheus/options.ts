@@ -20,7 +20,22 @@ export function parsePromOptions(o: Record<string, unknown>, name: string, type 
   if (typeof o.url !== 'string' || !/^https?:\/\//.test(o.url)) {
     throw new OpsError('config', 'metrics: give "url: http://prometheus:9090"', 'the base URL of the Prometheus (or Thanos Query) server');
   }
-  const headers: Record<string, string> = {};
+  // user:password@ in the URL is not sent by undici, and the URL is in every error message: move it
+  // into the Authorization header and keep it out of the URL (basicAuth/bearerToken still win).
+  let url = o.url;
+  let fromUrl: string | undefined;
+  try {
+    const u = new URL(o.url);
+    if (u.username !== '' || u.password !== '') {
+      fromUrl = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+      u.username = '';
+      u.password = '';
+      url = u.toString();
+    }
+  } catch {
+    throw new OpsError('config', 'metrics: url is not a valid URL', 'for example url: http://prometheus:9090');
+  }
+  const headers: Record<string, string> = fromUrl === undefined ? {} : { authorization: fromUrl };
   if (o.headers !== undefined) {
     if (typeof o.headers !== 'object' || o.headers === null) throw new OpsError('config', 'metrics: headers must be a mapping', 'for example headers: {X-Scope-OrgID: team-a}');
     for (const [k, v] of Object.entries(o.headers)) headers[k] = String(v);
@@ -32,7 +47,7 @@ export function parsePromOptions(o: Record<string, unknown>, name: string, type 
   }
   const n = (v: unknown, d: number) => (typeof v === 'number' && v > 0 ? v : d);
   return {
-    url: o.url.replace(/\/+$/, ''),
+    url: url.replace(/\/+$/, ''),
     headers,
     timeoutMs: n(o.timeoutMs, 30_000),
     maxResponseBytes: n(o.maxResponseBytes, 64 * 1024 * 1024),

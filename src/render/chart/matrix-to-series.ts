@@ -3,7 +3,7 @@ import type { ChartSeries } from './chart-series.js';
 
 export interface MatrixData {
   resultType: string;
-  result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+  result: Array<{ metric: Record<string, string>; values?: Array<[number, string]>; histograms?: unknown[] }>;
 }
 
 /**
@@ -17,7 +17,8 @@ export function matrixToSeries(data: MatrixData): ChartSeries[] {
   }
   return data.result.map((r) => ({
     label: seriesLabel(r.metric),
-    points: r.values.map(([t, v]): [number, number | null] => {
+    // A native-histogram series has `histograms` and no float `values`: nothing to draw, no crash.
+    points: (r.values ?? []).filter(Array.isArray).map(([t, v]): [number, number | null] => {
       const n = Number(v);
       return [Number(t), Number.isFinite(n) ? n : null];
     }),

@@ -23,6 +23,11 @@ describe('matrixToSeries', () => {
     expect(() => matrixToSeries({ resultType: 'vector', result: [] })).toThrow(/range query/);
   });
 
+  it('a native-histogram series (histograms, no values) and junk samples draw nothing instead of crashing', () => {
+    const data = { resultType: 'matrix', result: [{ metric: { __name__: 'h' }, histograms: [[1, { count: '3', sum: '1', buckets: [] }]] }, { metric: {}, values: [null, [2, '4']] }] };
+    expect(matrixToSeries(data as never)).toEqual([{ label: 'h', points: [] }, { label: '{}', points: [[2, 4]] }]);
+  });
+
   it('keeps an empty matrix empty', () => {
     expect(matrixToSeries({ resultType: 'matrix', result: [] })).toEqual([]);
   });
