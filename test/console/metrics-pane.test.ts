@@ -204,6 +204,25 @@ describe('metrics pane: queries', () => {
     expect(t.calls.length).toBe(before);
     t.c.dispose();
   });
+
+  it('a query edited or removed while its request hangs has that request dropped, not left to load the server', async () => {
+    vi.useFakeTimers();
+    const t = setup({ saved: { saved: { queries: ['slow_a', 'slow_b'] }, warning: null, writable: true } });
+    t.press(key('escape'), ...chars('4'));
+    const [a, b] = t.calls;
+    expect(a!.q.expr).toBe('slow_a');
+    // Editing slow_a makes it a new query: the old request is aborted as the new one goes out.
+    t.press(...chars('e'), key('backspace'), ...chars('x'), key('enter'));
+    expect(t.m().queries.map((q) => q.expr)).toEqual(['slow_x', 'slow_b']);
+    expect(a!.signal.aborted).toBe(true);
+    expect(b!.signal.aborted).toBe(false);
+    expect(t.calls.at(-1)!.q.expr).toBe('slow_x');
+    // Removing slow_b drops its request by the next tick at the latest.
+    t.press(...chars('j'), ...chars('d'));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(b!.signal.aborted).toBe(true);
+    t.c.dispose();
+  });
 });
 
 describe('metrics pane: services cross-view and metrics watch', () => {
@@ -246,6 +265,18 @@ describe('metrics pane: services cross-view and metrics watch', () => {
     expect(() => serviceQueries({ type: 'prometheus', serviceLabel: 'bad-label' }, 'x')).toThrow(/serviceLabel must be a Prometheus label name/);
     expect(() => serviceQueries({ type: 'prometheus', serviceQueries: 'up' }, 'x')).toThrow(/serviceQueries must be a list/);
     expect(() => serviceQueries(undefined, 'x')).toThrow(/no metrics backend/);
+  });
+
+  it('escapes the service name for the kind of string each template puts it in', () => {
+    const name = `o'b"r\\n\x1b`;
+    const spec = { type: 'prometheus', serviceQueries: [`up{job='{service}'}`, 'up{job="{service}"}', 'up{job=~"x|{service}", a=\'{service}\'}', 'up{job=`{service}`}'] };
+    const [single, double, both, raw] = serviceQueries(spec, 'pay');
+    expect([single, double, both, raw]).toEqual([`up{job='pay'}`, 'up{job="pay"}', `up{job=~"x|pay", a='pay'}`, 'up{job=`pay`}']);
+    const out = serviceQueries({ ...spec, serviceQueries: spec.serviceQueries.slice(0, 3) }, name);
+    expect(out).toEqual([`up{job='o\\'b"r\\\\n\\x1b'}`, `up{job="o'b\\"r\\\\n\\x1b"}`, `up{job=~"x|o'b\\"r\\\\n\\x1b", a='o\\'b"r\\\\n\\x1b'}`]);
+    // Each still parses as PromQL (the old JSON escaping left the single-quoted one broken).
+    for (const q of out) expect(lintPromql(q)).toEqual([]);
+    expect(() => serviceQueries(spec, 'a`b')).toThrow(/backtick/);
   });
 
   it('metrics watch typed in the console becomes "open the pane"; -o, --count, --timeout keep it a stream', () => {

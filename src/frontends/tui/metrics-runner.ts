@@ -58,6 +58,14 @@ export class MetricsRunner {
     if (!this.active) return Promise.resolve();
     this.schedule();
     const m = this.store.get().metrics;
+    // A query edited, removed or replaced (Esc, a cross-view) is gone: its answer has nowhere to
+    // go, so its request is dropped now rather than left to load a slow server until its bound.
+    const live = new Set(m.queries.map((q) => q.id));
+    for (const [id, ac] of this.inFlight) {
+      if (live.has(id)) continue;
+      this.inFlight.delete(id);
+      ac.abort(new Error('the query was removed'));
+    }
     return Promise.all(m.queries.filter((q) => !this.inFlight.has(q.id)).map((q) => this.run(q, m))).then(() => undefined);
   }
 
