@@ -45,6 +45,27 @@ describe('connecting', () => {
     expect((err as OpsError).hint).toMatch(/connect string/);
   });
 
+  it('an ensemble with a member that never answers still connects, through the others', async () => {
+    // A member whose host is down (or whose JVM hangs) takes the TCP connection and then says
+    // nothing. The client picks servers in random order, so several tries meet it first.
+    const { createServer } = await import('node:net');
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const dead = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+    try {
+      for (let i = 0; i < 4; i++) {
+        const a = await connect({ connect: `${dead},${dead},${zk.connect}`, connectTimeoutMs: 3000, fourLetterWords: false }, ctx);
+        try {
+          await a.ping();
+        } finally {
+          await a.dispose();
+        }
+      }
+    } finally {
+      silent.close();
+    }
+  });
+
   it('the CLI ends with exit 3 and one line when the server is down', async () => {
     const box = sandbox();
     try {

@@ -28,6 +28,8 @@ declare module 'node-zookeeper-client' {
 
   export interface ConnectionManagerInternals {
     state: number;
+    /** The parsed connect string's servers, in the (shuffled) order they are tried. */
+    servers: unknown[];
     socket?: { destroy(): void };
     connectTimeoutHandler?: ReturnType<typeof setTimeout> | null;
     setState(state: number): void;

@@ -14,6 +14,7 @@ export interface NodeStat {
 export const sessionHex = (id: bigint): string => `0x${id.toString(16)}`;
 
 // Connection-manager states of node-zookeeper-client (lib/ConnectionManager.js).
+const CONNECTING = 1;
 const CLOSING = -1;
 const CLOSED = -2;
 
@@ -62,17 +63,36 @@ export class ZkSession {
   static async open(connect: string, o: { sessionTimeoutMs: number; connectTimeoutMs: number; commandTimeoutMs: number }): Promise<ZkSession> {
     const client = zookeeper.createClient(connect, { sessionTimeout: o.sessionTimeoutMs, spinDelay: 200 });
     const session = new ZkSession(client, connect, o.commandTimeoutMs);
+    // The library gives each server sessionTimeout / servers to accept TCP, and none to answer the
+    // handshake, so one hung or unreachable member of an ensemble would use up all of
+    // connectTimeoutMs when it happens to be tried first. Give each server its share instead: a
+    // socket that has not finished the handshake in time is dropped, and the library moves on.
+    const cm = client.connectionManager;
+    const share = Math.max(250, Math.floor(o.connectTimeoutMs / Math.max(1, cm.servers.length)));
+    let slice: ReturnType<typeof setTimeout> | undefined;
+    const onState = (state: number) => {
+      clearTimeout(slice);
+      if (state === CONNECTING) slice = setTimeout(() => cm.socket?.destroy(), share);
+    };
+    cm.on('state', onState);
+    const stopSlicing = () => {
+      clearTimeout(slice);
+      cm.removeListener('state', onState);
+    };
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
+        stopSlicing();
         session.hardClose();
         reject(new OpsError('unreachable', `cannot reach ZooKeeper at ${connect} within ${o.connectTimeoutMs} ms`, 'check the connect string in the profile and that the server is up'));
       }, o.connectTimeoutMs);
       client.once('connected', () => {
         clearTimeout(timer);
+        stopSlicing();
         resolve();
       });
       client.once('authenticationFailed', () => {
         clearTimeout(timer);
+        stopSlicing();
         session.hardClose();
         reject(new OpsError('unauthorized', `ZooKeeper at ${connect} refused the session`, 'check the credentials'));
       });
