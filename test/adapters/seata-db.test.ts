@@ -283,6 +283,23 @@ describe.each<Dialect>(['pg', 'mysql'])('Seata DB store on %s', (dialect) => {
     expect(locks.json()).toEqual([expect.objectContaining({ tableName: 't_old', pk: 'a_b_c', pkValues: ['a', 'b', 'c'], status: null, statusName: null })]);
   });
 
+  it("reads gmt_* wall clocks in the database session's zone, not opsdeck's own", async () => {
+    // Seata writes gmt_modified with the database's now(); opsdeck here runs 14 h east of it.
+    const xid = xidOf(7001);
+    const ago = dialect === 'pg' ? "now() - interval '10 minutes'" : 'NOW() - INTERVAL 10 MINUTE';
+    await db.exec(`INSERT INTO global_table (xid, status, timeout, begin_time, gmt_create, gmt_modified) VALUES (?, 3, ?, ?, ${ago}, ${ago})`, [xid, HOUR, Date.now() - 10 * MIN]);
+    try {
+      const r = opsdeck({ ...box.env, TZ: 'Pacific/Kiritimati' }, ['--profile', 'v2', 'tx', 'list', '--status', '3', '-o', 'json']);
+      expect(r.code).toBe(0);
+      const row = r.json().find((x: { xid: string }) => x.xid === xid);
+      expect(Math.abs(Date.parse(row.modifiedAt) - (Date.now() - 10 * MIN))).toBeLessThan(MIN);
+      expect(Math.abs(row.inStatusMs - 10 * MIN)).toBeLessThan(MIN);
+      expect(row.flags).toEqual(['retrying']);
+    } finally {
+      await db.exec('DELETE FROM global_table WHERE xid = ?', [xid]);
+    }
+  });
+
   it('bad profiles and an unreachable store are clear errors without the password', () => {
     const bad = run('badtable', 'tx', 'list');
     expect(bad.code).toBe(2);

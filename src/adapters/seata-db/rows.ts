@@ -12,10 +12,12 @@ function int(v: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** DATETIME/TIMESTAMP columns arrive as Date (the drivers read them in local time, as Seata writes them). */
+/** gmt_* columns arrive as epoch ms, converted by the database in its session zone (schema.ts). */
 function when(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  const d = v instanceof Date ? v : new Date(String(v));
+  const n = v === null || v === undefined || v === '' ? NaN : Number(v);
+  // UNIX_TIMESTAMP gives 0 for a zero date or one before 1970: not a time Seata wrote.
+  if (!Number.isFinite(n) || n <= 0) return null;
+  const d = new Date(Math.round(n));
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 

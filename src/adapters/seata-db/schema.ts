@@ -24,6 +24,21 @@ export interface TableShape {
   has: Set<string>;
   /** Columns of COLUMNS[key] it lacks, for a warning. */
   missing: string[];
+  /** The select list for the columns the table has. */
+  select: string;
+}
+
+/**
+ * Seata fills gmt_create/gmt_modified with the database's now(): zone-less wall clocks in the
+ * writer's session zone. The database turns them into epoch ms in its own session zone, which is
+ * the same one on MySQL and the server's default on PostgreSQL (pgjdbc sets the Seata JVM's);
+ * read by the driver they would be taken as opsdeck's local time, hours off on another machine.
+ */
+const TIME_COLUMNS = new Set(['gmt_create', 'gmt_modified']);
+
+function selectColumn(dialect: SqlClient['dialect'], c: string): string {
+  if (!TIME_COLUMNS.has(c)) return c;
+  return dialect === 'pg' ? `EXTRACT(EPOCH FROM ${c}::timestamptz) * 1000 AS ${c}` : `UNIX_TIMESTAMP(${c}) * 1000 AS ${c}`;
 }
 
 /**
@@ -45,10 +60,10 @@ export async function describeTable(client: SqlClient, o: SeataDbOptions, key: T
   const lacking = REQUIRED[key].filter((c) => !present.has(c));
   if (lacking.length > 0) throw new OpsError('config', `${full} lacks ${lacking.join(', ')}: it is not a Seata ${key} table`, `check tables.${key} in the profile`);
   const has = new Set<string>(COLUMNS[key].filter((c) => present.has(c)));
-  return { sql: client.ident(full), has, missing: COLUMNS[key].filter((c) => !present.has(c)) };
+  return { sql: client.ident(full), has, missing: COLUMNS[key].filter((c) => !present.has(c)), select: [...has].map((c) => selectColumn(client.dialect, c)).join(', ') };
 }
 
 /** The select list for the columns the table has. */
 export function selectList(shape: TableShape): string {
-  return [...shape.has].join(', ');
+  return shape.select;
 }
