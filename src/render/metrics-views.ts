@@ -17,17 +17,18 @@ export function renderQuery(data: { resultType: string; result: unknown }, style
     return v;
   }
   if (data.resultType === 'vector') {
-    const rows = data.result as Array<{ metric: Labels; value: [number, string] }>;
+    // Native histograms come as `histogram` instead of `value`; the table names them rather than crash.
+    const rows = data.result as Array<{ metric: Labels; value?: [number, string]; histogram?: unknown }>;
     return textTable(rows, [
       { header: 'SERIES', get: (r) => seriesName(r.metric) },
-      { header: 'VALUE', get: (r) => r.value[1], align: 'right' },
+      { header: 'VALUE', get: (r) => r.value?.[1] ?? (r.histogram ? '(native histogram)' : '-'), align: 'right' },
     ], style, 120);
   }
-  const rows = data.result as Array<{ metric: Labels; values: Array<[number, string]> }>;
+  const rows = data.result as Array<{ metric: Labels; values?: Array<[number, string]>; histograms?: unknown[] }>;
   return textTable(rows, [
     { header: 'SERIES', get: (r) => seriesName(r.metric) },
-    { header: 'POINTS', get: (r) => String(r.values.length), align: 'right' },
-    { header: 'LAST', get: (r) => r.values[r.values.length - 1]?.[1] ?? '-', align: 'right' },
+    { header: 'POINTS', get: (r) => String((r.values ?? r.histograms ?? []).length), align: 'right' },
+    { header: 'LAST', get: (r) => r.values?.[r.values.length - 1]?.[1] ?? (r.histograms ? '(native histogram)' : '-'), align: 'right' },
   ], style, 120);
 }
 

@@ -11,6 +11,7 @@ import { Controller, type ControllerDeps } from '../../src/frontends/tui/control
 import type { KeyEvent } from '../../src/frontends/tui/keys.js';
 import { loadSavedQueries, savedQueriesPath, writeSavedQueries, type LoadedQueries, type SavedQueries } from '../../src/frontends/tui/saved-queries.js';
 import { serviceQueries } from '../../src/frontends/tui/service-queries.js';
+import { commitEdit, initialMetrics, MAX_EXPR, MAX_QUERIES, newQuery, startEdit } from '../../src/frontends/tui/metrics-state.js';
 import { describeProblem, lintPromql } from '../../src/shell/promql/lint.js';
 import { initialState, type ConsoleState, type PaneRow } from '../../src/frontends/tui/state.js';
 import { Store } from '../../src/frontends/tui/store.js';
@@ -311,6 +312,33 @@ describe('saved queries on disk', () => {
     // No temp file is left next to it.
     expect(readFileSync(path, 'utf8')).toContain('"up"');
     expect(existsSync(`${path}.${process.pid}.tmp`)).toBe(false);
+  });
+
+  it('a file longer than the pane allows shows the first queries and is never saved over', () => {
+    dir = mkdtempSync(join(tmpdir(), 'opsdeck-mq-'));
+    const path = savedQueriesPath({ XDG_STATE_HOME: dir }, 'long');
+    const many = Array.from({ length: MAX_QUERIES + 10 }, (_, i) => `up{n="${i}"}`);
+    writeSavedQueries(path, { queries: many });
+    const loaded = loadSavedQueries(path);
+    expect(loaded.saved.queries).toEqual(many.slice(0, MAX_QUERIES));
+    expect(loaded.writable).toBe(false);
+    expect(loaded.warning).toMatch(new RegExp(`hold ${MAX_QUERIES + 10} queries; the pane shows the first ${MAX_QUERIES}`));
+    // A very long query written by hand is still read, not declared malformed.
+    writeSavedQueries(path, { queries: ['x'.repeat(MAX_EXPR + 5)] });
+    expect(loadSavedQueries(path)).toMatchObject({ warning: null, writable: true });
+  });
+
+  it('the editor refuses a query past the bounds instead of saving a file loading would reject', () => {
+    const full = { ...initialMetrics(), queries: Array.from({ length: MAX_QUERIES }, (_, i) => newQuery(`up{n="${i}"}`)) };
+    const adding = startEdit(full, null);
+    const typed = { ...adding, editing: { ...adding.editing!, line: { ...adding.editing!.line, text: 'up' } } };
+    const after = commitEdit(typed);
+    expect(after.queries).toHaveLength(MAX_QUERIES);
+    expect(after.warning).toMatch(/at most 50 queries/);
+    const long = startEdit({ ...initialMetrics(), queries: [newQuery('up')] }, 0);
+    const tooLong = commitEdit({ ...long, editing: { ...long.editing!, line: { ...long.editing!.line, text: 'x'.repeat(MAX_EXPR + 1) } } });
+    expect(tooLong.queries[0]!.expr).toBe('up');
+    expect(tooLong.warning).toMatch(/at most 10000 characters/);
   });
 
   it('a malformed file is kept as .bak, the pane starts fresh with a warning, and the next save is a good file', async () => {

@@ -50,6 +50,10 @@ export const RANGES_MS = [5 * 60_000, 15 * 60_000, 30 * 60_000, 3_600_000, 3 * 3
 /** The most series one chart draws; the rest are counted, so a query matching 10k series stays cheap. */
 export const MAX_SERIES_PER_CHART = 12;
 
+/** Bounds of the pane's list (and of its saved file), so it cannot fire thousands of queries per tick. */
+export const MAX_QUERIES = 50;
+export const MAX_EXPR = 10_000;
+
 export function initialMetrics(): MetricsPaneState {
   return { queries: [], selected: 0, mode: 'braille', intervalMs: 5_000, rangeMs: 3_600_000, transient: null, saved: null, editing: null, loaded: false, warning: null, style: PLAIN, backend: null };
 }
@@ -78,6 +82,9 @@ export function commitEdit(m: MetricsPaneState): MetricsPaneState {
   if (!e) return m;
   const expr = e.line.text.trim();
   if (expr === '') return { ...m, editing: null };
+  // Refused here, with the editor kept open, so the saved file never holds what loading would reject.
+  if (expr.length > MAX_EXPR) return { ...m, warning: `a query is at most ${MAX_EXPR} characters; this one has ${expr.length}` };
+  if (e.index === null && m.queries.length >= MAX_QUERIES) return { ...m, warning: `the pane holds at most ${MAX_QUERIES} queries; remove one first (d)` };
   if (e.index === null) return { ...m, editing: null, queries: [...m.queries, newQuery(expr)], selected: m.queries.length };
   if (m.queries[e.index]?.expr === expr) return { ...m, editing: null };
   // An edited query is a new query: its old chart and error belong to the old expression.

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ChartMode } from './metrics-state.js';
+import { MAX_QUERIES, type ChartMode } from './metrics-state.js';
 
 /** What the metrics pane keeps per profile: the queries and how they are shown. */
 export interface SavedQueries {
@@ -19,9 +19,6 @@ export interface LoadedQueries {
   writable: boolean;
 }
 
-/** Bounds, so a hand-edited or corrupted file cannot make the pane fire thousands of queries. */
-const MAX_QUERIES = 50;
-const MAX_EXPR = 10_000;
 
 /** $XDG_STATE_HOME/opsdeck/metrics/<profile>.json, next to the per-profile history. */
 export function savedQueriesPath(env: NodeJS.ProcessEnv, profile: string): string {
@@ -51,6 +48,12 @@ export function loadSavedQueries(path: string): LoadedQueries {
   } catch (e) {
     problem = `it is not JSON: ${(e as Error).message}`;
   }
+  if (saved && saved.queries.length > MAX_QUERIES) {
+    // A hand-edited file longer than the pane allows: show the first ones, and never save over the
+    // file, which would drop the rest.
+    const all = saved.queries.length;
+    return { saved: { ...saved, queries: saved.queries.slice(0, MAX_QUERIES) }, warning: `saved queries ${path} hold ${all} queries; the pane shows the first ${MAX_QUERIES} and will not save over the file (edit it to ${MAX_QUERIES} or fewer)`, writable: false };
+  }
   if (saved) return { saved, warning: null, writable: true };
   const bak = `${path}.bak`;
   try {
@@ -77,8 +80,8 @@ export function writeSavedQueries(path: string, saved: SavedQueries): void {
 function validate(v: unknown): SavedQueries | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
   const o = v as Record<string, unknown>;
-  if (!Array.isArray(o.queries) || !o.queries.every((q) => typeof q === 'string' && q.trim() !== '' && q.length <= MAX_EXPR)) return null;
-  const out: SavedQueries = { queries: (o.queries as string[]).slice(0, MAX_QUERIES) };
+  if (!Array.isArray(o.queries) || !o.queries.every((q) => typeof q === 'string' && q.trim() !== '')) return null;
+  const out: SavedQueries = { queries: o.queries as string[] };
   const ms = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) && x >= 1000 && x <= 366 * 86_400_000 ? x : undefined);
   const interval = ms(o.intervalMs);
   const range = ms(o.rangeMs);
