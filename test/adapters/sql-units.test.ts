@@ -53,5 +53,8 @@ describe('SQL lock adapter pure parts', () => {
     expect(err({ url: 'postgres://h/db', tables: [{ layout: 'int-lock', version: '5' }] }).message).toMatch(/version must be/);
     expect(err({ url: 'postgres://h/db', tables: [{ layout: 'unique-key', table: 't' }] }).hint).toMatch(/map the columns/);
     expect(parseSqlOptions({ url: 'postgres://u:pw@h/db' }, 'pg', 'postgres').where).not.toMatch(/pw/);
+    // A fraction would end up in a LIMIT clause as an SQL error at list time; refuse it up front.
+    expect(err({ url: 'postgres://h/db', listLimit: 2.5 }).message).toMatch(/listLimit must be a positive whole number/);
+    expect(parseSqlOptions({ url: 'postgres://h/db', listLimit: 200 }, 'pg', 'postgres').listLimit).toBe(200);
   });
 });

@@ -113,7 +113,7 @@ describe('Curator InterProcessMutex', () => {
     // A force release scoped to someone else is refused and deletes nothing.
     const wrong = run('locks', 'release', 'interop/mutex', '--force', '--yes', '--owner', 'someone-else');
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(/changed hands/);
+    expect(wrong.stderr).toMatch(/is held by .*, not someone-else; nothing was released/);
     expect((await rawLine('/locks/interop/mutex')).length).toBe(3);
 
     const forced = run('locks', 'release', 'interop/mutex', '--force', '--yes', '-o', 'json');

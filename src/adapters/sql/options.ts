@@ -118,6 +118,7 @@ function bool(v: unknown, d: boolean, what: string): boolean {
 function positive(v: unknown, d: number, what: string): number {
   if (v === undefined) return d;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new OpsError('config', `${what} must be a positive number, not ${JSON.stringify(v)}`, 'fix the profile');
+  // Whole numbers only: these become LIMIT clauses and driver timeouts, where 2.5 is an SQL error.
+  if (!Number.isInteger(n) || n <= 0) throw new OpsError('config', `${what} must be a positive whole number, not ${JSON.stringify(v)}`, 'fix the profile');
   return n;
 }

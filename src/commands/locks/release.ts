@@ -1,4 +1,4 @@
-import { notFound } from '../../core/errors.js';
+import { notFound, OpsError } from '../../core/errors.js';
 import { formatDuration } from '../../core/duration.js';
 import { requireCapability } from '../capability.js';
 import { flag, req, str } from '../input.js';
@@ -26,6 +26,11 @@ export const locksRelease: CommandSpec = {
     const seen = await backend.inspect(name);
     if (!seen || seen.holder === null) throw notFound(`lock ${name} is not held`, 'nothing to release');
     const owner = str(input, 'owner');
+    // Said here, before any confirmation: the store would refuse too, but as "changed hands", which
+    // reads as if the lock had been the named owner's.
+    if (owner !== undefined && owner !== seen.holder) {
+      throw new OpsError('conflict', `lock ${name} is held by ${seen.holder}, not ${owner}; nothing was released`, `drop --owner to force-release whoever holds it, or check with "opsdeck locks show ${name}"`);
+    }
     // With --owner, forcing is scoped to that holder: a safe way to script "free it if X still has it".
     const expected = { holder: owner ?? seen.holder, token: seen.token };
     const left = seen.expiresAt ? `, lease ends in ${formatDuration(Date.parse(seen.expiresAt) - ctx.now())}` : '';
