@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { hostname, homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { redact } from './secrets.js';
+import { redactValue } from '../core/redact.js';
 
 export interface AuditEntry {
   command: string;
@@ -28,7 +28,7 @@ export function appendAudit(entry: AuditEntry, env: NodeJS.ProcessEnv = process.
   } catch {
     // No passwd entry: keep "unknown".
   }
-  const line = JSON.stringify({ at: new Date().toISOString(), user, host: hostname(), pid: process.pid, ...redact(entry) });
+  const line = JSON.stringify({ at: new Date().toISOString(), user, host: hostname(), pid: process.pid, ...redactValue(entry) });
   try {
     mkdirSync(dirname(path), { recursive: true });
     appendFileSync(path, line + '\n', { mode: 0o600 });

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { OpsError } from '../core/errors.js';
 
 const REF = /\$\{([^}]+)\}/g;
-const SECRET_KEY = /pass(word)?|secret|token|credential|auth|apikey|api_key|private/i;
 
 /**
  * Replaces `${NAME}` with the environment variable and `${file:PATH}` with the file's content
@@ -30,27 +29,4 @@ export function resolveSecrets<T>(value: T, env: NodeJS.ProcessEnv, where: strin
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveSecrets(v, env, `${where}.${k}`)])) as T;
   }
   return value;
-}
-
-/**
- * Makes a profile safe to print: literal values under secret-looking keys become "<redacted>", and
- * passwords inside URLs are masked. `${...}` references are kept, since they name no secret.
- */
-export function redact<T>(value: T, key = ''): T {
-  if (typeof value === 'string') {
-    if (SECRET_KEY.test(key) && !/^\$\{[^}]+\}$/.test(value)) return '<redacted>' as T;
-    return redactUrl(value) as T;
-  }
-  // YAML reads `password: 123456` as a number; it is still a secret.
-  if ((typeof value === 'number' || typeof value === 'bigint') && SECRET_KEY.test(key)) return '<redacted>' as T;
-  if (Array.isArray(value)) return value.map((v) => redact(v, key)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)])) as T;
-  }
-  return value;
-}
-
-/** Masks the password of `scheme://user:password@host` URLs inside any text. */
-export function redactUrl(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]+)(@)/gi, (_, a: string, pw: string, c: string) => (pw.startsWith('${') ? a + pw + c : `${a}***${c}`));
 }

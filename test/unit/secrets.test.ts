@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpsError } from '../../src/core/errors.js';
-import { redact, redactUrl, resolveSecrets } from '../../src/session/secrets.js';
+import { resolveSecrets } from '../../src/session/secrets.js';
 
 let dir: string;
 beforeAll(() => {
@@ -99,102 +99,5 @@ describe('resolveSecrets', () => {
     const e = configError(() => resolveSecrets({ pw: `\${file:${missing}}` }, {}, 'p'));
     expect(e.message).toBe(`p.pw: cannot read secret file ${missing}: ENOENT`);
     expect(e.hint).toBe('check the path and its permissions');
-  });
-});
-
-describe('redact', () => {
-  it('hides literal values under secret-looking keys', () => {
-    expect(
-      redact({ password: 'hunter2', pass: 'p', secret: 's', token: 't', apiKey: 'k', api_key: 'k2', credentials: 'c', authToken: 'a', privateKey: 'pk', DB_PASSWORD: 'x' }),
-    ).toEqual({
-      password: '<redacted>',
-      pass: '<redacted>',
-      secret: '<redacted>',
-      token: '<redacted>',
-      apiKey: '<redacted>',
-      api_key: '<redacted>',
-      credentials: '<redacted>',
-      authToken: '<redacted>',
-      privateKey: '<redacted>',
-      DB_PASSWORD: '<redacted>',
-    });
-  });
-
-  it('keeps values under ordinary keys', () => {
-    expect(redact({ type: 'consul', host: 'db', user: 'app', port: 8500, readOnly: true })).toEqual({
-      type: 'consul',
-      host: 'db',
-      user: 'app',
-      port: 8500,
-      readOnly: true,
-    });
-  });
-
-  it('keeps ${...} references under secret keys, since they name no secret', () => {
-    expect(redact({ password: '${DB_PASS}', token: '${file:/run/secrets/token}' })).toEqual({
-      password: '${DB_PASS}',
-      token: '${file:/run/secrets/token}',
-    });
-  });
-
-  it('still hides a value that only contains a reference among other text', () => {
-    expect(redact({ password: 'x${DB_PASS}' })).toEqual({ password: '<redacted>' });
-  });
-
-  it('recurses into nested objects and arrays', () => {
-    expect(redact({ registry: { type: 'x', auth: { user: 'u', pass: 'p' } }, tokens: ['a', '${B}'] })).toEqual({
-      registry: { type: 'x', auth: { user: 'u', pass: '<redacted>' } },
-      tokens: ['<redacted>', '${B}'],
-    });
-  });
-
-  it('masks passwords inside URLs under any key', () => {
-    expect(redact({ url: 'redis://app:hunter2@cache:6379/0', note: 'see https://u:pw@example.com/x' })).toEqual({
-      url: 'redis://app:***@cache:6379/0',
-      note: 'see https://u:***@example.com/x',
-    });
-  });
-
-  it('does not modify its input', () => {
-    const input = { password: 'hunter2', url: 'http://a:b@c' };
-    redact(input);
-    expect(input).toEqual({ password: 'hunter2', url: 'http://a:b@c' });
-  });
-
-  it('passes through non-object values', () => {
-    expect(redact(null)).toBeNull();
-    expect(redact(3)).toBe(3);
-    expect(redact('plain')).toBe('plain');
-  });
-
-  // Suspected bug: only strings are redacted, so a numeric secret (YAML `password: 123456` parses to a
-  // number) is shown as-is by `profile show`.
-  it('hides non-string literal values under secret keys', () => {
-    expect(redact({ password: 123456 })).toEqual({ password: '<redacted>' });
-  });
-});
-
-describe('redactUrl', () => {
-  it('masks the password of scheme://user:password@host', () => {
-    expect(redactUrl('postgres://app:s3cr3t@db:5432/x')).toBe('postgres://app:***@db:5432/x');
-    expect(redactUrl('HTTPS://User:Pw@host')).toBe('HTTPS://User:***@host');
-  });
-
-  it('masks a password with no user name', () => {
-    expect(redactUrl('redis://:s3cr3t@cache')).toBe('redis://:***@cache');
-  });
-
-  it('masks every URL in a text', () => {
-    expect(redactUrl('a=http://u:p1@h1 b=amqp+ssl://v:p2@h2')).toBe('a=http://u:***@h1 b=amqp+ssl://v:***@h2');
-  });
-
-  it('keeps a ${...} reference as the password', () => {
-    expect(redactUrl('postgres://app:${DB_PASS}@db')).toBe('postgres://app:${DB_PASS}@db');
-  });
-
-  it('leaves URLs without a password alone', () => {
-    expect(redactUrl('http://db:5432/x')).toBe('http://db:5432/x');
-    expect(redactUrl('http://user@db/x')).toBe('http://user@db/x');
-    expect(redactUrl('not a url: a:b@c')).toBe('not a url: a:b@c');
   });
 });

@@ -7,7 +7,7 @@ import { keyDetails } from './key-details.js';
 import type { RedisOptions } from './options.js';
 import { keyspaceKeys, parseInfo } from './parse-info.js';
 import { isRefusal, pipelined } from './pipelined.js';
-import { redactUrl } from './redact.js';
+import { redactText } from '../../core/redact.js';
 import { masters } from './bounded-scan.js';
 import { scanBatches } from './scan-batches.js';
 import { TopKeys, type Ranked } from './top-keys.js';
@@ -96,12 +96,12 @@ export class RedisCache implements CacheBackend {
   private async masters(): Promise<Redis[]> {
     await connectClient(this.client, this.url);
     const nodes = await masters(this.client);
-    if (nodes.length === 0) throw new OpsError('unreachable', `redis cluster ${redactUrl(this.url)} reports no masters`, 'check CLUSTER NODES on a seed');
+    if (nodes.length === 0) throw new OpsError('unreachable', `redis cluster ${redactText(this.url)} reports no masters`, 'check CLUSTER NODES on a seed');
     return nodes;
   }
 
   private refused(command: string, e: Error, hint: string): OpsError {
-    return new OpsError('unsupported', `redis ${redactUrl(this.url)} refused ${command}: ${e.message}`, hint);
+    return new OpsError('unsupported', `redis ${redactText(this.url)} refused ${command}: ${e.message}`, hint);
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions as IoOptions } from 'ioredis';
 import { OpsError } from '../../core/errors.js';
-import { redactUrl } from './redact.js';
+import { redactText } from '../../core/redact.js';
 import type { RedisOptions } from './options.js';
 
 export type RedisClient = Redis | Cluster;
@@ -51,7 +51,7 @@ export async function connectClient(client: RedisClient, url: string): Promise<v
 export function mapRedisError(e: unknown, url: string): OpsError {
   if (e instanceof OpsError) return e;
   const msg = (e as Error)?.message ?? String(e);
-  const where = redactUrl(url);
+  const where = redactText(url);
   if (/NOAUTH|WRONGPASS|invalid password|NOPERM/i.test(msg)) {
     return new OpsError('unauthorized', `redis ${where} refused the credentials: ${msg}`, 'check username/password in the profile (use ${ENV} references)');
   }

@@ -4,7 +4,7 @@ import type { AcquireResult, LockView, ReleaseResult } from '../../core/types.js
 import { boundedScan, globPrefix } from './bounded-scan.js';
 import { mapRedisError, type RedisClient } from './client.js';
 import type { RedisOptions } from './options.js';
-import { redactUrl } from './redact.js';
+import { redactText } from '../../core/redact.js';
 import { FORCE_STRING } from './scripts.js';
 
 /** The clock drift allowance of the Redlock algorithm (1% of the TTL, plus 2 ms). */
@@ -32,10 +32,10 @@ export class RedlockGroup implements LockBackend {
       this.nodes.map(async (n) => {
         const r = await boundedScan(n.client, globPrefix(prefix), { ...this.scan, maxKeys: 5000, signal: opts.signal }).catch(() => null);
         if (!r) {
-          opts.onIncomplete?.(`node ${redactUrl(n.url)} did not answer`);
+          opts.onIncomplete?.(`node ${redactText(n.url)} did not answer`);
           return;
         }
-        if (!r.complete) opts.onIncomplete?.(`node ${redactUrl(n.url)}: stopped after ${r.scanned} keys`);
+        if (!r.complete) opts.onIncomplete?.(`node ${redactText(n.url)}: stopped after ${r.scanned} keys`);
         r.keys.forEach((k) => names.add(k));
       }),
     );
@@ -53,9 +53,9 @@ export class RedlockGroup implements LockBackend {
           const failed = replies.find(([err]) => err !== null);
           if (failed || replies.length < 3) throw failed?.[0] ?? new Error('no reply');
           const [[, type], [, value], [, pttl]] = replies as [[null, string], [null, string | null], [null, number]];
-          return { url: redactUrl(n.url), reachable: true, present: type === 'string', value: type === 'string' ? value : null, ttlMs: Number(pttl) > 0 ? Number(pttl) : null };
+          return { url: redactText(n.url), reachable: true, present: type === 'string', value: type === 'string' ? value : null, ttlMs: Number(pttl) > 0 ? Number(pttl) : null };
         } catch {
-          return { url: redactUrl(n.url), reachable: false, present: false, value: null, ttlMs: null };
+          return { url: redactText(n.url), reachable: false, present: false, value: null, ttlMs: null };
         }
       }),
     );

@@ -1,4 +1,5 @@
 import { OpsError } from '../../core/errors.js';
+import { redactText } from '../../core/redact.js';
 import { txCommonOptions, type TxCommonOptions } from '../../core/tx-common-options.js';
 
 export interface SeataDbOptions extends TxCommonOptions {
@@ -36,15 +37,10 @@ export function parseSeataDbOptions(o: Record<string, unknown>, name: string): S
     dialect,
     // mysql2 knows only the mysql: scheme; MariaDB speaks the same protocol.
     url: url.replace(/^mariadb:/, 'mysql:'),
-    safeUrl: redactUrl(url),
+    safeUrl: redactText(url),
     tables,
     ...txCommonOptions(o),
     timeoutMs: typeof o.timeoutMs === 'number' && o.timeoutMs > 0 ? o.timeoutMs : 10_000,
     name,
   };
-}
-
-/** The userinfo ends at the last "@" before the path (as the drivers' URL parser reads it), so a password holding "@" is hidden whole. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^/?#]*@/i, '$1:***@');
 }

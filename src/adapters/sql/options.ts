@@ -1,7 +1,7 @@
 import { OpsError } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
 import { checkIdentifier, checkTableName, type Dialect } from './identifiers.js';
-import { redactUrl } from './sql-errors.js';
+import { redactText } from '../../core/redact.js';
 import { checkTimeZone } from './zoned-time.js';
 
 export type TableSpec =
@@ -45,7 +45,7 @@ export function parseSqlOptions(o: Record<string, unknown>, name: string, type: 
   if (fromType && fromType !== fromUrl) {
     throw new OpsError('config', `${name}: type ${type} does not match the URL scheme ${scheme}://`, `use type: ${fromUrl === 'postgres' ? 'postgres' : 'mysql'} for this URL, or fix the URL`);
   }
-  const where = `${name} (${redactUrl(url)})`;
+  const where = `${name} (${redactText(url)})`;
   const timeZone = checkTimeZone(o.timeZone, name);
   let tables: TableSpec[] | null = null;
   if (o.tables !== undefined) {

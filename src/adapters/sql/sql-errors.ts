@@ -19,14 +19,3 @@ export function mapSqlError(e: unknown, where: string): OpsError {
   }
   return new OpsError('backend', `${where}: ${msg}`, 'see the database server log');
 }
-
-/** The URL as shown in messages: never its password. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-  }
-}

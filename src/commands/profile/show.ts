@@ -1,5 +1,5 @@
 import { OpsError } from '../../core/errors.js';
-import { redact } from '../../session/secrets.js';
+import { redactValue } from '../../core/redact.js';
 import { str } from '../input.js';
 import type { CommandSpec } from '../types.js';
 
@@ -15,6 +15,6 @@ export const profileShow: CommandSpec = {
     const p = ctx.profiles.profiles.get(name);
     if (!p) throw new OpsError('config', `no profile named ${name}`, `use one of: ${[...ctx.profiles.profiles.keys()].join(', ')}`);
     const { source, ...body } = p;
-    return redact({ ...body, source, dataDir: name === ctx.session.profile.name ? ctx.session.dataDir : undefined });
+    return redactValue({ ...body, source, dataDir: name === ctx.session.profile.name ? ctx.session.dataDir : undefined });
   },
 };

@@ -1,8 +1,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { redactUrl } from '../../session/secrets.js';
-
-const SECRET_WORD = /((?:pass(?:word)?|secret|token|api[-_]?key|credential)s?\s*[=:]\s*)(\S+)/gi;
+import { redactText } from '../../core/redact.js';
 
 /**
  * Writes every command the console runs as a replay script, each followed by the exit status it
@@ -31,5 +29,5 @@ export class Recorder {
 }
 
 export function redactLine(line: string): string {
-  return redactUrl(line).replace(SECRET_WORD, (_, k: string) => `${k}<redacted>`);
+  return redactText(line);
 }
