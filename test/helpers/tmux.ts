@@ -34,7 +34,12 @@ export class Tmux {
     this.tmux('resize-window', '-t', 'main', '-x', String(cols), '-y', String(rows));
   }
 
-  async waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
+  /**
+   * Waits until the screen passes the test. The bound is generous on purpose: these tests share
+   * two cores with servers and JVMs, and a loaded machine (load average 9 was seen) slows every
+   * frame. A wait only costs time when the screen is wrong, so a long bound is free when it passes.
+   */
+  async waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs = 45_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let last = '';
     while (Date.now() < deadline) {
@@ -43,6 +48,11 @@ export class Tmux {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`timed out waiting for ${test}; the screen was:\n${last}`);
+  }
+
+  /** Waits until the console runs no command (the footer's "running …  Ctrl-C cancels" is gone). */
+  async waitIdle(timeoutMs?: number): Promise<string> {
+    return this.waitFor((s) => !/running .*Ctrl-C cancels/.test(s), timeoutMs);
   }
 
   kill(): void {
