@@ -24,6 +24,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   process.on('SIGINT', onSigint);
   const pool = new SessionPool(VERSION, env);
   const debug = argv.includes('--debug');
+  if (argv[0] === '__complete') {
+    // The shells' completion scripts call this on every Tab: it answers or says nothing, never fails.
+    try {
+      const { shellComplete } = await import('./frontends/cli/shell-complete.js');
+      process.stdout.write(await shellComplete(argv.slice(1), pool, env));
+    } catch {
+      // A broken profile file or an unreadable line: no candidates, and nothing on the terminal.
+    } finally {
+      process.off('SIGINT', onSigint);
+      void pool.dispose();
+    }
+    return 0;
+  }
   try {
     const parsed = parseArgs(COMMANDS, argv, 'cli', VERSION);
     if (parsed.kind === 'printed') {

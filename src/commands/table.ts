@@ -20,6 +20,7 @@ import { locksAcquire } from './locks/acquire.js';
 import { locksList } from './locks/list.js';
 import { locksRelease } from './locks/release.js';
 import { locksShow } from './locks/show.js';
+import { completion } from './misc/completion.js';
 import { demo } from './misc/demo.js';
 import { help } from './misc/help.js';
 import { status } from './misc/status.js';
@@ -62,6 +63,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   status,
   version,
   help,
+  completion,
   demo,
   cacheStats,
   cacheKeys,

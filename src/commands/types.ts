@@ -80,6 +80,8 @@ export interface CommandSpec {
   destructive?: boolean;
   /** Needs no profile or backend (version, help): runs even with a broken config file. */
   offline?: boolean;
+  /** The result is a document (a shell script) printed as it is, whatever -o says. */
+  rawText?: boolean;
   run(ctx: Ctx, input: Input): Promise<unknown>;
   /** Exit code for a successful result that still reports a problem (e.g. `status` with a backend down). */
   exitCode?(data: unknown): number;

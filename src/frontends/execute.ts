@@ -88,7 +88,8 @@ export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo
     }
     const exitCode = inv.spec.exitCode?.(data) ?? 0;
     if (inv.spec.mutates) await audit(inv, profileName, exitCode, data, null);
-    io.out((await renderResult(id, data, format, style, Date.now(), io.width)) + '\n');
+    if (inv.spec.rawText && typeof data === 'string') io.out(data);
+    else io.out((await renderResult(id, data, format, style, Date.now(), io.width)) + '\n');
     return { exitCode, data, error: null };
   } catch (e) {
     const err = toOpsError(e);

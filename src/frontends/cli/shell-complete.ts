@@ -1,0 +1,122 @@
+import { COMMANDS } from '../../commands/table.js';
+import { listEachLockBackend } from '../../commands/locks/list.js';
+import { analyzeLine } from '../../shell/completion/analyze-line.js';
+import { complete } from '../../shell/completion/complete.js';
+import { scanLine } from '../../shell/completion/scan-line.js';
+import type { CompletionData } from '../../shell/completion/types.js';
+import type { Session } from '../../session/session.js';
+import type { ProfileSet } from '../../session/profile-types.js';
+import type { SessionPool } from '../session-pool.js';
+import { toGlobals } from '../../commands/global-options.js';
+
+/** How long a shell waits for live names before it gets what opsdeck has without them. */
+const DEFAULT_TIMEOUT_MS = 1500;
+const LIMIT = 200;
+
+/**
+ * `opsdeck __complete --shell SHELL -- LINE`: the shells' completion scripts call this with the
+ * line typed so far (the program name first). It answers on stdout: the word being completed as
+ * opsdeck read it, then one candidate per line as `value<TAB>description`, only those that extend
+ * what is typed (shells insert by prefix). Live names (services, configs, locks, instances) are
+ * read from the profile the line names, within a short bound (OPSDECK_COMPLETE_TIMEOUT_MS), so a
+ * backend that is down or slow costs the shell at most that and never an error on the terminal.
+ * Nothing here writes, prompts or prints to stderr.
+ */
+export async function shellComplete(args: string[], pool: SessionPool, env: NodeJS.ProcessEnv): Promise<string> {
+  const sep = args.indexOf('--');
+  const typed = sep >= 0 ? args.slice(sep + 1).join(' ') : args.join(' ');
+  // The line starts with the program name (any path to it); completion reads it without.
+  const line = typed.replace(/^\s*\S+/, '');
+  const cursor = line.length;
+  const ctx = analyzeLine(COMMANDS, line, cursor);
+  const word = line.slice(ctx.from, cursor);
+  const timeout = Number(env.OPSDECK_COMPLETE_TIMEOUT_MS) > 0 ? Number(env.OPSDECK_COMPLETE_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
+  const data = ctx.target.kind === 'value' ? await liveData(line, ctx.target, pool, timeout) : EMPTY;
+  const result = complete(COMMANDS, line, cursor, data, LIMIT);
+  const items = result.items.filter((c) => c.value.startsWith(ctx.partial));
+  return [word, ...items.map((c) => `${oneLine(c.value)}\t${oneLine(c.description)}`)].join('\n') + '\n';
+}
+
+const EMPTY: CompletionData = {
+  services: () => [],
+  instances: () => [],
+  configIds: () => [],
+  locks: () => [],
+  profiles: () => [],
+  namespaces: () => [],
+  groups: () => [],
+};
+
+type ValueTarget = Extract<ReturnType<typeof analyzeLine>['target'], { kind: 'value' }>;
+
+/** Loads only the list this value needs, from the session the line's global flags pick. */
+async function liveData(line: string, target: ValueTarget, pool: SessionPool, timeoutMs: number): Promise<CompletionData> {
+  if (typeof target.source !== 'string') return EMPTY;
+  const load = async (): Promise<CompletionData> => {
+    const { session, profiles } = await pool.get(toGlobals(globalsOf(line)));
+    return { ...EMPTY, ...(await listFor(target, session, profiles)) };
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<CompletionData>((resolve) => (timer = setTimeout(() => resolve(EMPTY), timeoutMs)));
+  try {
+    return await Promise.race([load().catch(() => EMPTY), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function listFor(target: ValueTarget, session: Session, profiles: ProfileSet): Promise<Partial<CompletionData>> {
+  switch (target.source) {
+    case 'profile':
+      return { profiles: () => [...profiles.profiles.keys()] };
+    case 'service':
+    case 'namespace':
+    case 'group': {
+      const services = await (await session.registry()).listServices({});
+      return {
+        services: () => [...new Set(services.map((s) => s.name))],
+        namespaces: () => [...new Set(services.map((s) => s.namespace))],
+        groups: () => [...new Set(services.map((s) => s.group))],
+      };
+    }
+    case 'instance': {
+      const registry = await session.registry();
+      const matching = (await registry.listServices({ text: target.service })).filter((s) => s.name === target.service);
+      const details = await Promise.all(matching.map((s) => registry.getService({ namespace: s.namespace, group: s.group, service: s.name })));
+      const ids = [...new Set(details.flatMap((d) => d.instances.map((i) => i.id)))];
+      return { instances: () => ids };
+    }
+    case 'config': {
+      const configs = await (await session.config()).list({});
+      return { configIds: () => [...new Set(configs.map((c) => c.dataId))] };
+    }
+    case 'lock': {
+      const listings = await listEachLockBackend(session, '');
+      const names = [...new Set(listings.flatMap((l) => l.views.map((v) => v.name)))];
+      return { locks: () => names };
+    }
+    default:
+      return {};
+  }
+}
+
+/** --profile, --config and --data-dir as typed on the line, so completion reads the same backends the command will. */
+function globalsOf(line: string): Record<string, unknown> {
+  const words = scanLine(line).words.map((w) => w.text);
+  const out: Record<string, unknown> = {};
+  const keys: Record<string, string> = { '--profile': 'profile', '--config': 'config', '--data-dir': 'dataDir' };
+  words.forEach((w, i) => {
+    const eq = w.indexOf('=');
+    const flag = eq > 0 ? w.slice(0, eq) : w;
+    const key = keys[flag];
+    if (!key) return;
+    const value = eq > 0 ? w.slice(eq + 1) : words[i + 1];
+    if (value !== undefined && !value.startsWith('-')) out[key] = value;
+  });
+  return out;
+}
+
+/** A candidate is one output line: tabs and newlines in it would break the protocol. */
+function oneLine(text: string): string {
+  return text.replace(/[\t\r\n]+/g, ' ');
+}
