@@ -1,8 +1,9 @@
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync, ftruncateSync, existsSync, realpathSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync, ftruncateSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from './crc32.js';
 import { OpsError } from '../../core/errors.js';
 import { SocketMutex } from './socket-mutex.js';
+import { ensureDataDir } from './ensure-data-dir.js';
 
 /** A JSON document stored under a key. */
 export type Doc = unknown;
@@ -54,18 +55,21 @@ export class KvStore {
   private readonly mutex: SocketMutex;
   private closed = false;
 
-  private constructor(readonly dir: string, private readonly compactBytes: number) {
+  private constructor(readonly dir: string, realDir: string, private readonly compactBytes: number) {
     // OPSDECK_STORE_TIMEOUT_MS bounds how long a command waits for a data dir another process holds.
     const timeout = Number(process.env.OPSDECK_STORE_TIMEOUT_MS);
-    this.mutex = new SocketMutex(realpathSync(dir), timeout > 0 ? timeout : undefined);
+    this.mutex = new SocketMutex(realDir, timeout > 0 ? timeout : undefined);
   }
 
-  /** Opens (creating if needed) the store in `dir`, whose parent must already exist. */
+  /**
+   * Opens the store in `dir`, creating the directory if needed. Path problems (too long, a symlink
+   * loop, a file system that takes no directories) are configuration errors.
+   */
   static open(dir: string, opts: { compactBytes?: number } = {}): KvStore {
-    mkdirSync(dir, { recursive: true });
+    const realDir = ensureDataDir(dir);
     const envBytes = Number(process.env.OPSDECK_WAL_COMPACT_BYTES);
     const compactBytes = opts.compactBytes ?? (envBytes > 0 ? envBytes : 8 * 1024 * 1024);
-    return new KvStore(dir, compactBytes);
+    return new KvStore(dir, realDir, compactBytes);
   }
 
   read<T>(fn: (view: ReadView) => T): Promise<T> {
