@@ -16,23 +16,29 @@ const PROBLEMS: Record<string, [problem: string, hint: string]> = {
   EROFS: ['it is on a read-only file system', 'pass a writable --data-dir'],
 };
 
+/** ENOENT while creating something in a directory that exists: /proc, /sys and the like. */
+const NO_NEW_FILES: [string, string] = ['its file system takes no new files or directories there', 'pass a directory on an ordinary file system with --data-dir'];
+
 /**
- * The one mapping from a file-system error on the data dir to a clear configuration error (exit 2)
- * naming the path and the problem. Returns undefined for errors that are not about the path, so the
- * caller rethrows those unchanged.
+ * The one mapping from a file-system error on the data dir, or on a file in it, to a clear
+ * configuration error (exit 2) naming the path and the problem. `creating` says the operation
+ * was creating something whose parent exists, so ENOENT means the file system refused. Returns
+ * undefined for errors that are not about the path, so the caller rethrows those unchanged.
  */
-export function dataDirError(dir: string, e: unknown): OpsError | undefined {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  const known = code !== undefined ? PROBLEMS[code] : undefined;
+export function dataDirError(dir: string, e: unknown, creating = false): OpsError | undefined {
+  const err = e as NodeJS.ErrnoException | null;
+  const code = err?.code;
+  const known = code === 'ENOENT' && creating ? NO_NEW_FILES : code !== undefined ? PROBLEMS[code] : undefined;
   if (!known) return undefined;
-  return new OpsError('config', `cannot use the data dir ${dir}: ${known[0]} (${code})`, known[1]);
+  const where = typeof err?.path === 'string' && err.path !== dir ? ` on ${err.path}` : '';
+  return new OpsError('config', `cannot use the data dir ${dir}: ${known[0]} (${code}${where})`, known[1]);
 }
 
 /** Runs fn, turning a file-system error about the data dir into dataDirError's clear error. */
-export function onDataDir<T>(dir: string, fn: () => T): T {
+export function onDataDir<T>(dir: string, fn: () => T, creating = false): T {
   try {
     return fn();
   } catch (e) {
-    throw dataDirError(dir, e) ?? e;
+    throw dataDirError(dir, e, creating) ?? e;
   }
 }

@@ -1,7 +1,6 @@
 import { mkdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { OpsError } from '../../core/errors.js';
-import { onDataDir } from '../../core/data-dir-error.js';
+import { dataDirError, onDataDir } from '../../core/data-dir-error.js';
 
 /** The longest name the store puts inside the data dir (see kv-store.ts), with its slash. */
 const LONGEST_FILE = '/snapshot.json.tmp'.length;
@@ -24,7 +23,7 @@ export function ensureDataDir(dir: string): string {
     for (let p = abs; ; p = dirname(p)) {
       const st = statSync(p, { throwIfNoEntry: false });
       if (st) {
-        if (!st.isDirectory()) throw Object.assign(new Error(`${p} is not a directory`), { code: p === abs ? 'EEXIST' : 'ENOTDIR' });
+        if (!st.isDirectory()) throw Object.assign(new Error(`${p} is not a directory`), { code: p === abs ? 'EEXIST' : 'ENOTDIR', path: p });
         break;
       }
       missing.push(p);
@@ -38,9 +37,7 @@ export function ensureDataDir(dir: string): string {
         // Another process created it first: fine, as long as it is a directory.
         if (code === 'EEXIST' && statSync(p).isDirectory()) continue;
         // ENOENT for a directory whose parent exists: the file system takes no new directories.
-        if (code === 'ENOENT' && statSync(dirname(p), { throwIfNoEntry: false })?.isDirectory()) {
-          throw new OpsError('config', `cannot use the data dir ${abs}: ${dirname(p)} does not allow creating directories (ENOENT)`, 'pass a directory on an ordinary file system with --data-dir');
-        }
+        if (code === 'ENOENT' && statSync(dirname(p), { throwIfNoEntry: false })?.isDirectory()) throw dataDirError(abs, e, true);
         throw e;
       }
     }

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, statSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpsError } from '../../core/errors.js';
+import { onDataDir } from '../../core/data-dir-error.js';
 import { SocketMutex } from './socket-mutex.js';
 import { ensureDataDir } from './ensure-data-dir.js';
 import { writeAll, writeDurably } from './durable-write.js';
@@ -85,7 +86,7 @@ export class KvStore {
 
   read<T>(fn: (view: ReadView) => T): Promise<T> {
     return this.mutex.withLock(async () => {
-      this.catchUp();
+      onDataDir(this.dir, () => this.catchUp());
       return fn(this.view());
     });
   }
@@ -96,7 +97,7 @@ export class KvStore {
    */
   update<T>(fn: (tx: WriteTx) => T): Promise<T> {
     return this.mutex.withLock(async () => {
-      this.catchUp();
+      onDataDir(this.dir, () => this.catchUp());
       const staged = new Map<string, Doc | undefined>();
       const base = this.view();
       const tx: WriteTx = {
@@ -114,7 +115,8 @@ export class KvStore {
         del: (key) => void staged.set(key, undefined),
       };
       const result = fn(tx);
-      if (staged.size > 0) this.commit(staged);
+      // Writing creates files in a directory that exists: ENOENT means its file system refused.
+      if (staged.size > 0) onDataDir(this.dir, () => this.commit(staged), true);
       return result;
     });
   }
