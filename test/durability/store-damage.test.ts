@@ -328,3 +328,38 @@ function recordLine(seq: number, value: unknown): string {
   const json = JSON.stringify({ s: seq, p: { 'cfg/app31': value } });
   return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
 }
+
+describe('a process that stays open', () => {
+  it('refuses while the files are damaged, and reads everything once they are restored', async () => {
+    const all = await build();
+    const s = open();
+    expect(await s.read((v) => Object.fromEntries(v.scan('')))).toEqual(all);
+    const wal = readFileSync(file('wal.log'));
+    // Cut the log at a line boundary under the running process.
+    writeFileSync(file('wal.log'), wal.subarray(0, wal.lastIndexOf('\n', wal.length - 2) + 1));
+    await expect(s.read((v) => v.get('cfg/app1'))).rejects.toThrow(/wal\.log ends at write 29, but writes up to 30 were acknowledged/);
+    await expect(s.update((tx) => tx.put('x', 1))).rejects.toThrow(/wal\.log ends at write 29/);
+    // Restored in place (same file, same inode): the store reads it all again.
+    writeFileSync(file('wal.log'), wal);
+    expect(await s.read((v) => Object.fromEntries(v.scan('')))).toEqual(all);
+    await s.update((tx) => tx.put('x', 1));
+    expect(await s.read((v) => v.get('x'))).toBe(1);
+  });
+
+  it('a refusal while reloading leaves nothing half-read to serve later', async () => {
+    const all = await build();
+    const s = open();
+    expect(await s.read((v) => Object.fromEntries(v.scan('')))).toEqual(all);
+    const wal = readFileSync(file('wal.log'));
+    const snapshot = readFileSync(file('snapshot.json'));
+    // The log shrinks under the process (so it reloads) and the snapshot is damaged.
+    truncateSync(file('wal.log'), 0);
+    writeFileSync(file('snapshot.json'), snapshot.toString('utf8').replace('port: 8003', 'port: 8903'));
+    await expect(s.read((v) => v.get('cfg/app1'))).rejects.toThrow(/snapshot\.json fails its checksum/);
+    // The log comes back, the snapshot is still damaged: still refused, never an empty store.
+    writeFileSync(file('wal.log'), wal);
+    await expect(s.read((v) => v.get('cfg/app1'))).rejects.toThrow(/snapshot\.json fails its checksum/);
+    writeFileSync(file('snapshot.json'), snapshot);
+    expect(await s.read((v) => Object.fromEntries(v.scan('')))).toEqual(all);
+  });
+});

@@ -219,15 +219,22 @@ export class KvStore {
   /** Brings memory up to date with the files, and refuses damage; called with the mutex held. */
   private catchUp(): void {
     if (this.closed) throw new OpsError('backend', 'the embedded store is closed');
-    const st = statSync(join(this.dir, WAL), { throwIfNoEntry: false });
-    this.headSeq = readHead(this.dir);
-    if (this.walFd >= 0 && st && st.ino === this.walIno && st.size >= this.walOffset) {
-      this.tail = null;
-      if (st.size > this.walOffset) this.replayWal(this.walOffset, st.size);
-    } else {
-      this.loadFromScratch();
+    try {
+      const st = statSync(join(this.dir, WAL), { throwIfNoEntry: false });
+      this.headSeq = readHead(this.dir);
+      if (this.walFd >= 0 && st && st.ino === this.walIno && st.size >= this.walOffset) {
+        this.tail = null;
+        if (st.size > this.walOffset) this.replayWal(this.walOffset, st.size);
+      } else {
+        this.loadFromScratch();
+      }
+      this.checkAcknowledged();
+    } catch (e) {
+      // Memory may hold part of what was read: the next operation starts again from the files,
+      // so a long-lived process (the console) refuses until they are whole, then sees all of them.
+      this.closeWal();
+      throw e;
     }
-    this.checkAcknowledged();
   }
 
   private loadFromScratch(): void {
