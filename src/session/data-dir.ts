@@ -1,7 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { OpsError } from '../core/errors.js';
+import { onDataDir } from '../core/data-dir-error.js';
 
 /**
  * Picks the embedded store's directory: --data-dir, then OPSDECK_DATA_DIR, then the profile's
@@ -13,10 +14,12 @@ export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv,
   if (chosen !== undefined && chosen !== '') {
     const dir = resolve(chosen);
     const parent = dirname(dir);
-    if (!existsSync(parent) || !statSync(parent).isDirectory()) {
+    // A symlink loop or an over-long name makes stat throw: that becomes a clear config error too.
+    const [parentStat, dirStat] = onDataDir(dir, () => [statSync(parent, { throwIfNoEntry: false }), statSync(dir, { throwIfNoEntry: false })]);
+    if (!parentStat?.isDirectory()) {
       throw new OpsError('config', `the data dir's parent ${parent} does not exist`, `create it with "mkdir -p ${parent}", or pass another --data-dir`);
     }
-    if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    if (dirStat && !dirStat.isDirectory()) {
       throw new OpsError('config', `the data dir ${dir} is a file, not a directory`, 'pass a directory with --data-dir');
     }
     return { dir, explicit: true };

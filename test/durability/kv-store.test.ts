@@ -1,41 +1,22 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpsError } from '../../src/core/errors.js';
-import { KvStore } from '../../src/engine/store/kv-store.js';
+import type { KvStore } from '../../src/engine/store/kv-store.js';
+import { encodeSnapshot } from '../../src/engine/store/snapshot-file.js';
+import { NO_COMPACTION, useTempStore } from './temp-store.js';
 
-/** Big enough that no test compacts unless it asks to; independent of OPSDECK_WAL_COMPACT_BYTES. */
-const NO_COMPACTION = 1 << 30;
-
-let root: string;
-let dir: string;
-const opened: KvStore[] = [];
-
-beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'opsdeck-kv-'));
-  dir = join(root, 'data');
-});
-
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
-function open(compactBytes = NO_COMPACTION): KvStore {
-  const s = KvStore.open(dir, { compactBytes });
-  opened.push(s);
-  return s;
-}
+const t = useTempStore('opsdeck-kv-');
+const open = t.open;
 
 function reopen(s: KvStore, compactBytes = NO_COMPACTION): KvStore {
   s.close();
   return open(compactBytes);
 }
 
-const walPath = () => join(dir, 'wal.log');
-const snapPath = () => join(dir, 'snapshot.json');
+const walPath = () => t.file('wal.log');
+const snapPath = () => t.file('snapshot.json');
 
 /** Everything in the store, as a plain object. */
 function dump(s: KvStore): Promise<Record<string, unknown>> {
@@ -120,63 +101,66 @@ describe('KvStore', () => {
     expect(seen).toEqual({ scan: [['p/2', 2]], one: undefined, two: 2 });
   });
 
-  it('cuts off a torn tail without a newline and keeps everything before it', async () => {
+  it('reads around a torn tail without a newline, and the next write cuts it off', async () => {
     let s = open();
     const before = await seed(s);
     s.close();
-    const goodBytes = readFileSync(walPath());
     appendFileSync(walPath(), walLine({ s: 4, p: { torn: 1 } }).slice(0, 30));
+    const torn = readFileSync(walPath());
 
     s = open();
     expect(await dump(s)).toEqual(before);
-    expect(readFileSync(walPath())).toEqual(goodBytes);
+    // A read never changes a file, not even to drop what it reads around.
+    expect(readFileSync(walPath())).toEqual(torn);
     // The next write lands where the torn line was, and survives another reopen.
     await s.update((tx) => tx.put('after', 'torn'));
     s = reopen(s);
     expect(await dump(s)).toEqual({ ...before, after: 'torn' });
     expect(readFileSync(walPath(), 'utf8').endsWith('\n')).toBe(true);
+    expect(readFileSync(walPath(), 'utf8')).not.toContain('"s":4,"p":{"torn"');
   });
 
-  it('cuts off a complete last line whose checksum is wrong', async () => {
+  it('drops a complete last line whose checksum is wrong when it is past every acknowledged write', async () => {
     let s = open();
     const before = await seed(s);
     s.close();
-    const goodBytes = readFileSync(walPath());
     appendFileSync(walPath(), walLine({ s: 4, p: { evil: 1 } }, true));
+    const bad = readFileSync(walPath());
 
     s = open();
     expect(await s.read((v) => v.get('evil'))).toBeUndefined();
     expect(await dump(s)).toEqual(before);
-    expect(readFileSync(walPath())).toEqual(goodBytes);
+    expect(readFileSync(walPath())).toEqual(bad);
     await s.update((tx) => tx.put('next', 1));
     s = reopen(s);
     expect(await dump(s)).toEqual({ ...before, next: 1 });
+    expect(readFileSync(walPath(), 'utf8')).not.toContain('evil');
   });
 
-  it('refuses a corrupt line in the middle with a backend OpsError and leaves the log untouched', async () => {
+  it('refuses a corrupt line in the middle with a config OpsError and leaves the log untouched', async () => {
     let s = open();
     await seed(s);
     s.close();
     const lines = readFileSync(walPath(), 'utf8').split('\n');
-    expect(lines.length).toBe(4); // three records and the empty string after the last newline
+    expect(lines.length).toBe(5); // the header, three records and the empty string after the last newline
     // Flip one character of the second record's JSON: its checksum no longer matches.
-    lines[1] = lines[1]!.replace('"two"', '"twO"');
+    lines[2] = lines[2]!.replace('"two"', '"twO"');
     const corrupt = lines.join('\n');
     writeFileSync(walPath(), corrupt);
 
     s = open();
     const readErr = await rejection(() => s.read((v) => v.get('a/1')));
     expect(readErr).toBeInstanceOf(OpsError);
-    expect((readErr as OpsError).kind).toBe('backend');
-    expect((readErr as OpsError).message).toMatch(/corrupt/);
+    expect((readErr as OpsError).kind).toBe('config');
+    expect((readErr as OpsError).message).toMatch(/damaged line at byte/);
     const writeErr = await rejection(() => s.update((tx) => tx.put('x', 1)));
     expect(writeErr).toBeInstanceOf(OpsError);
-    expect((writeErr as OpsError).kind).toBe('backend');
+    expect((writeErr as OpsError).kind).toBe('config');
     // Nothing was truncated or appended: the good third record is still there for a human to save.
     expect(readFileSync(walPath(), 'utf8')).toBe(corrupt);
   });
 
-  it('refuses an unreadable snapshot with a backend OpsError', async () => {
+  it('refuses an unreadable snapshot with a config OpsError', async () => {
     let s = open(1);
     await seed(s);
     expect(existsSync(snapPath())).toBe(true);
@@ -185,7 +169,8 @@ describe('KvStore', () => {
     s = open();
     const err = await rejection(() => s.read((v) => v.get('a/1')));
     expect(err).toBeInstanceOf(OpsError);
-    expect((err as OpsError).kind).toBe('backend');
+    expect((err as OpsError).kind).toBe('config');
+    expect((err as OpsError).message).toMatch(/snapshot\.json is unreadable/);
   });
 
   it('compaction keeps every key, overwrite and delete across reopen', async () => {
@@ -228,8 +213,8 @@ describe('KvStore', () => {
     s.close();
     // The state compaction leaves if killed after the snapshot rename, before the WAL rename:
     // a durable snapshot at seq 4 next to the old WAL with records 1..4 (and a leftover temp file).
-    writeFileSync(snapPath(), JSON.stringify({ format: 1, seq: 4, data: state }));
-    writeFileSync(join(dir, 'wal.log.tmp'), '');
+    writeFileSync(snapPath(), encodeSnapshot(4, state).text);
+    writeFileSync(t.file('wal.log.tmp'), '');
 
     s = open();
     expect(await dump(s)).toEqual({ x: 'new' });
@@ -269,6 +254,15 @@ describe('KvStore', () => {
     expect(await a.read((v) => v.get('counter'))).toBe(100);
     const c = open();
     expect(await dump(c)).toEqual({ ...expected, counter: 100 });
+  });
+
+  it('a read creates no file in the data dir; the first write creates the head, then the log', async () => {
+    const s = open();
+    expect(await dump(s)).toEqual({});
+    expect(readdirSync(t.dir)).toEqual([]);
+    await s.update((tx) => tx.put('k', 1));
+    expect(readdirSync(t.dir).sort()).toEqual(['wal.head', 'wal.log']);
+    expect(readFileSync(walPath(), 'utf8')).toMatch(/^opsdeck-wal 2 [0-9a-f]{8} \{"base":0,"snapshot":null\}\n[0-9a-f]{8} \{"s":1,/);
   });
 
   it('a closed store refuses reads', async () => {
