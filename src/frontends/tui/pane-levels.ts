@@ -3,7 +3,7 @@ import type { ConfigSummary, ConfigVersion, InstanceView, LockView, ServiceSumma
 import { cell } from '../../render/generic.js';
 import type { Session } from '../../session/session.js';
 import { listEachLockBackend } from '../../commands/locks/list.js';
-import { commandLine } from './shell-quote.js';
+import { commandLine } from '../../shell/quote-word.js';
 import { txTop } from './tx-level.js';
 import type { PaneId, PaneRow, PaneView } from './state.js';
 

@@ -25,7 +25,7 @@ import { Refresher } from './refresher.js';
 import { loadSavedQueries, savedQueriesPath, writeSavedQueries } from './saved-queries.js';
 import { serviceQueries } from './service-queries.js';
 import { assertValidPromql, promqlEngineNow } from '../../shell/promql/load.js';
-import { commandLine } from './shell-quote.js';
+import { commandLine } from '../../shell/quote-word.js';
 import { initialState, type ConsoleState } from './state.js';
 import { Store } from './store.js';
 import { enterConsoleMode } from './terminal.js';
