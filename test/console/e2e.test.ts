@@ -59,7 +59,7 @@ describe('console end to end, in a real terminal', () => {
     term.type('d');
     await term.waitFor(/Drain 10\.0\.2\.11:8443/);
     term.type('y');
-    await term.waitFor(/› instances drain payments 10\.0\.2\.11:8443 --yes/);
+    await term.waitFor(/› instances drain payments 10\.0\.2\.11:8443\s*$/m);
     await term.waitFor(/drained/);
     const shown = opsdeck(box.env, ['services', 'show', 'payments']).json();
     expect(shown.instances.find((i: { id: string }) => i.id === '10.0.2.11:8443').enabled).toBe(false);
