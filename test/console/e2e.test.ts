@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join, resolve } from 'node:path';
-import { BIN, opsdeck, sandbox } from '../helpers/cli.js';
+import { opsdeck, sandbox } from '../helpers/cli.js';
+import { finished, startConsoleIn } from '../helpers/console-term.js';
 import { Tmux } from '../helpers/tmux.js';
 import { startPrometheus } from '../servers/prometheus-server.js';
 
@@ -18,11 +19,8 @@ afterEach(() => {
   box.cleanup();
 });
 
-/** Runs the console in tmux; after it exits, the shell prints its exit code and the tty mode. */
 function startConsole(extraEnv: Record<string, string> = {}, args = '') {
-  const env = { ...box.env, ...extraEnv, TERM: 'xterm-256color', NO_COLOR: undefined, CI: undefined };
-  // tmux hands its own environment to the pane; under CI that includes CI=true, which would keep Ink from drawing.
-  term.start(`env -u CI -u CONTINUOUS_INTEGRATION ${process.execPath} ${BIN} ${args}; echo "EXITED:$?"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 60`, env);
+  startConsoleIn(term, { ...box.env, ...extraEnv }, args);
 }
 
 describe('console end to end, in a real terminal', () => {
@@ -113,7 +111,7 @@ describe('console end to end, in a real terminal', () => {
     await term.waitFor(/local›/);
     term.type('instances register orders 10.0.0.1:8080');
     term.keys('Enter');
-    await term.waitFor(/› instances register orders 10\.0\.0\.1:8080/);
+    await term.waitFor(finished('instances register orders 10.0.0.1:8080'));
     term.type('config get missing');
     term.keys('Enter');
     await term.waitFor(/\[exit 1\]/);

@@ -106,7 +106,12 @@ export async function editLoop(d: EditLoopDeps): Promise<EditOutcome> {
       await d.check(text, type);
     } catch (e) {
       const hint = (e as { hint?: string }).hint;
-      reopenWith([`not published: ${(e as Error).message}`, ...(hint ? [`hint: ${hint}`] : []), 'Fix it and save to publish; quit without saving to give up (your text is kept).']);
+      reopenWith([
+        `not published: ${(e as Error).message}`,
+        ...(hint ? [`hint: ${hint}`] : []),
+        'Line numbers count from the first line after this note.',
+        'Fix it and save to publish; quit without saving to give up (your text is kept).',
+      ]);
       continue;
     }
     d.review(`review: ${d.dataId} version ${base.version} → new`, unifiedDiff(diffLines(base.content, text)));
