@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join, resolve } from 'node:path';
-import { BIN, opsdeck, sandbox } from '../helpers/cli.js';
+import { opsdeck, sandbox } from '../helpers/cli.js';
+import { finished, startConsoleIn } from '../helpers/console-term.js';
 import { Tmux } from '../helpers/tmux.js';
 import { startPrometheus } from '../servers/prometheus-server.js';
 
@@ -21,11 +22,8 @@ afterEach(() => {
   box.cleanup();
 });
 
-/** Runs the console in tmux; after it exits, the shell prints its exit code and the tty mode. */
 function startConsole(extraEnv: Record<string, string> = {}, args = '') {
-  const env = { ...box.env, ...extraEnv, TERM: 'xterm-256color', NO_COLOR: undefined, CI: undefined };
-  // tmux hands its own environment to the pane; under CI that includes CI=true, which would keep Ink from drawing.
-  term.start(`env -u CI -u CONTINUOUS_INTEGRATION ${process.execPath} ${BIN} ${args}; echo "EXITED:$?"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 60`, env);
+  startConsoleIn(term, { ...box.env, ...extraEnv }, args);
 }
 
 describe('console end to end, in a real terminal', () => {
@@ -62,7 +60,7 @@ describe('console end to end, in a real terminal', () => {
     term.type('d');
     await term.waitFor(/Drain 10\.0\.2\.11:8443/);
     term.type('y');
-    await term.waitFor(/› instances drain payments 10\.0\.2\.11:8443 --yes/);
+    await term.waitFor(/› instances drain payments 10\.0\.2\.11:8443\s*$/m);
     await term.waitFor(/drained/);
     const shown = opsdeck(box.env, ['services', 'show', 'payments']).json();
     expect(shown.instances.find((i: { id: string }) => i.id === '10.0.2.11:8443').enabled).toBe(false);
@@ -116,9 +114,7 @@ describe('console end to end, in a real terminal', () => {
     await term.waitFor(/local›/);
     term.type('instances register orders 10.0.0.1:8080');
     term.keys('Enter');
-    await term.waitFor(/› instances register orders 10\.0\.0\.1:8080/);
-    // Enter while a command still runs is refused (the line is kept): wait for the first to end.
-    await term.waitIdle();
+    await term.waitFor(finished('instances register orders 10.0.0.1:8080'));
     term.type('config get missing');
     term.keys('Enter');
     await term.waitFor(/\[exit 1\]/);

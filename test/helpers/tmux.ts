@@ -26,6 +26,15 @@ export class Tmux {
     this.tmux('send-keys', '-t', 'main', '-l', text);
   }
 
+  /**
+   * Pastes text the way a terminal does: through a tmux buffer, wrapped in bracketed-paste marks
+   * when the program asked for them (the console does).
+   */
+  paste(text: string): void {
+    this.tmux('set-buffer', '-b', 'paste', '--', text);
+    this.tmux('paste-buffer', '-p', '-d', '-b', 'paste', '-t', 'main');
+  }
+
   screen(): string {
     return this.tmux('capture-pane', '-p', '-t', 'main');
   }
@@ -48,11 +57,6 @@ export class Tmux {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`timed out waiting for ${test}; the screen was:\n${last}`);
-  }
-
-  /** Waits until the console runs no command (the footer's "running …  Ctrl-C cancels" is gone). */
-  async waitIdle(timeoutMs?: number): Promise<string> {
-    return this.waitFor((s) => !/running .*Ctrl-C cancels/.test(s), timeoutMs);
   }
 
   kill(): void {

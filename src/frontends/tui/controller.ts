@@ -4,6 +4,7 @@ import { complete } from '../../shell/completion/complete.js';
 import type { CompletionData } from '../../shell/completion/types.js';
 import { previous, next, record, searchBack } from '../../shell/history.js';
 import { edit, lineOf, EMPTY_LINE, type EditAction } from '../../shell/line-editor.js';
+import { withoutYes } from '../../shell/without-yes.js';
 import type { KeyEvent } from './keys.js';
 import { MetricsRunner, type FetchRange } from './metrics-runner.js';
 import { commitEdit, exprsOf, INTERVALS_MS, RANGES_MS, removeQuery, showQueries, startEdit, stepChoice, type MetricsPaneState } from './metrics-state.js';
@@ -16,7 +17,10 @@ import type { Store } from './store.js';
 export interface ControllerDeps {
   store: Store<ConsoleState>;
   completion: CompletionData;
-  /** Runs one console line (a command); resolves with its exit code. Never throws. */
+  /**
+   * Runs one console line (a command); resolves with its exit code. Never throws. A destructive
+   * command asks through `ask` every time: --yes on a console line is ignored.
+   */
   runLine(line: string, signal: AbortSignal): Promise<number>;
   /** Runs a pasted multi-line block as a script. */
   runScript(text: string, signal: AbortSignal): Promise<number>;
@@ -52,6 +56,7 @@ const LOG_CAP = 400;
 /**
  * The console's behaviour, free of widgets: key events in, state transitions and effects out.
  * Every mutation a pane offers becomes a command line, so it lands in history and recordings.
+ * Lines run with nobody's --yes: `runLine` lets each command ask through `ask`.
  */
 export class Controller {
   private running: AbortController | null = null;
@@ -291,12 +296,16 @@ export class Controller {
   }
 
   private async submit(): Promise<void> {
-    const line = this.s.line.text.trim();
-    if (line === '') return;
+    const typed = this.s.line.text.trim();
+    if (typed === '') return;
     if (this.running) return this.notice('a command is still running; Ctrl-C cancels it');
+    // The console asks for every confirmation, so history keeps what a person would type: a
+    // recalled line never skips a question. Only argv and replay files may carry --yes.
+    const line = withoutYes(typed);
     const history = record(this.s.history, line);
-    this.set((s) => ({ ...s, line: EMPTY_LINE, history, completion: null, notice: null }));
+    this.set((s) => ({ ...s, line: EMPTY_LINE, history, completion: null, notice: line === typed ? null : '--yes is ignored in the console: it asks instead (use it in scripts and on the command line)' }));
     this.d.saveHistory(history.entries);
+    if (line === '') return;
     if (line === 'exit' || line === 'quit') return this.d.exit();
     if (line === 'clear') return this.set((s) => ({ ...s, log: [] }));
     await this.execute(line, (signal) => this.d.runLine(line, signal));
@@ -407,9 +416,10 @@ export class Controller {
         return this.notice(`editing failed: ${(e as Error).message}`);
       }
     }
+    // The pane asks before a change its command would make without asking (drain, roll back);
+    // a destructive command (deregister, force release) asks itself, with its own details.
     if (plan.confirm !== null && !(await this.ask(plan.confirm))) return this.notice('cancelled; nothing was changed');
-    // The user already confirmed here, and a replay of the recording cannot prompt: pass --yes.
-    const line = plan.confirm !== null ? `${plan.line} --yes` : plan.line;
+    const line = plan.line;
     const history = record(this.s.history, line);
     this.set((s) => ({ ...s, history }));
     this.d.saveHistory(history.entries);

@@ -3,11 +3,15 @@ import type { ConfigSummary, ConfigVersion, InstanceView, LockView, ServiceSumma
 import { cell } from '../../render/generic.js';
 import type { Session } from '../../session/session.js';
 import { listEachLockBackend } from '../../commands/locks/list.js';
-import { commandLine } from './shell-quote.js';
+import { commandLine } from '../../shell/quote-word.js';
 import { txTop } from './tx-level.js';
 import type { PaneId, PaneRow, PaneView } from './state.js';
 
-/** What a key on a pane row does. Mutations are always command lines, so history and recordings see them. */
+/**
+ * What a key on a pane row does. Mutations are always command lines, so history and recordings see
+ * them. `confirm` is the pane's own question, for changes whose command does not ask; destructive
+ * commands ask themselves when they run.
+ */
 export type Plan =
   | { kind: 'command'; line: string; confirm: string | null }
   | { kind: 'drill'; level: string; title: string; columns: string[] }
@@ -92,7 +96,8 @@ function instancesLevel(namespace: string, group: string, service: string): Leve
       { key: 'm', label: 'metrics', mutates: false, plan: () => ({ kind: 'metrics', service }) },
       act('drain', 'drain', (i) => `Drain ${i.id} of ${service}? It stops receiving traffic but stays registered.`),
       act('undrain', 'undrain', (i) => `Undrain ${i.id} of ${service}? It starts receiving traffic again.`),
-      act('deregister', 'deregister', (i) => `Deregister ${i.id} from ${service}? It disappears from the registry.`),
+      // Deregistering is destructive: the command itself asks (with the profile name on production).
+      act('deregister', 'deregister', () => null),
     ],
   };
 }
@@ -243,7 +248,8 @@ const locksTop: Level = {
         return {
           kind: 'command',
           line: commandLine(['locks', 'release', l.name, '--force', '--owner', l.holder, '--backend', l.backend]),
-          confirm: `Force-release ${l.name} held by ${l.holder}? Its process keeps running and may still think it holds the lock.`,
+          // The command asks itself, naming the token, the lease left and what forcing breaks.
+          confirm: null,
         };
       },
     },

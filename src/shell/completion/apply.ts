@@ -1,3 +1,4 @@
+import { quoteWord } from '../quote-word.js';
 import type { Candidate, CompletionResult } from './types.js';
 
 /**
@@ -20,14 +21,4 @@ export function applyCandidate(line: string, result: CompletionResult, candidate
   if (continues) return { text: head + tail, cursor: head.length };
   if (tail.startsWith(' ') || tail.startsWith('\t')) return { text: head + tail, cursor: head.length + 1 };
   return { text: head + ' ' + tail, cursor: head.length + 1 };
-}
-
-/**
- * Quotes a word so the console's tokenizer reads it back unchanged: single quotes (everything
- * literal) unless it contains one, then double quotes with \" \\ \$ escaped.
- */
-export function quoteWord(value: string): string {
-  if (value !== '' && !/[\s'"\\]|\$\{|^#/.test(value)) return value;
-  if (!value.includes("'")) return `'${value}'`;
-  return `"${value.replace(/["\\$]/g, (c) => `\\${c}`)}"`;
 }

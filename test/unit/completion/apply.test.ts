@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../../src/commands/table.js';
-import { applyCandidate, quoteWord } from '../../../src/shell/completion/apply.js';
+import { applyCandidate } from '../../../src/shell/completion/apply.js';
+import { commandLine, quoteWord } from '../../../src/shell/quote-word.js';
 import { complete } from '../../../src/shell/completion/complete.js';
 import type { Candidate, CompletionResult } from '../../../src/shell/completion/types.js';
 import { tokenize } from '../../../src/shell/tokenize.js';
@@ -67,5 +68,11 @@ describe('quoteWord', () => {
       expect(q).not.toBe(v);
       expect(tokenize(q, noVars)).toEqual([v]);
     }
+  });
+
+  it('commandLine joins words into a line that tokenizes back into the same words', () => {
+    const words = ['config', 'set', 'a b.yaml', '--value', "token: it's", '--owner', 'me@host:1'];
+    expect(commandLine(words)).toBe(`config set 'a b.yaml' --value "token: it's" --owner me@host:1`);
+    expect(tokenize(commandLine(words), noVars)).toEqual(words);
   });
 });

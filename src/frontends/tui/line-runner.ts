@@ -1,0 +1,106 @@
+import { COMMANDS } from '../../commands/table.js';
+import type { GlobalOptions } from '../../commands/global-options.js';
+import type { ConfirmRequest } from '../../commands/types.js';
+import { OpsError, exitCodeOf } from '../../core/errors.js';
+import type { Style } from '../../render/style.js';
+import { PLAIN } from '../../render/style.js';
+import { assertValidPromql } from '../../shell/promql/load.js';
+import { TokenizeError, tokenize } from '../../shell/tokenize.js';
+import { withoutYes } from '../../shell/without-yes.js';
+import { parseArgs } from '../cli/build-program.js';
+import { execute, formatError, toOpsError, type FrontendIo } from '../execute.js';
+import type { SessionPool } from '../session-pool.js';
+import { consoleActionFor } from './console-actions.js';
+import type { LogEntry } from './state.js';
+
+/** What running a console line needs from the console around it. */
+export interface LineRunnerDeps {
+  pool: SessionPool;
+  /** The console's own --profile, --config, --data-dir: the default for every line. */
+  globals: GlobalOptions;
+  env: NodeJS.ProcessEnv;
+  version: string;
+  profileName: string;
+  style: Style;
+  width(): number;
+  log(entry: Omit<LogEntry, 'id'>): number;
+  amendLog(id: number, change: Partial<Pick<LogEntry, 'text' | 'exitCode'>>): void;
+  /** Asks in the console's dialog (the profile name typed on production). */
+  ask(message: string, typeToConfirm: string | null): Promise<boolean>;
+  notice(text: string | null): void;
+  openMetrics(exprs: string[], source: string, intervalMs: number): void;
+  /** Writes the line as executed to the recording, if there is one. */
+  record?(line: string, exitCode: number): void;
+}
+
+export interface LineResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one console line exactly as a script line would run, and logs what it printed.
+ *
+ * A line at the console is always asked about: `--yes` is ignored here, whether typed, recalled
+ * from history or pasted, so a destructive command shows its confirmation every time (with the
+ * profile name to type on a production profile). `--yes` is for argv and replay files, where
+ * nobody can answer. The recording gets the line as executed: with `--yes` when a confirmation
+ * was asked and accepted, because its replay runs unattended. A command declined at its
+ * confirmation changed nothing and is not recorded.
+ */
+export function lineRunner(d: LineRunnerDeps): (line: string, signal: AbortSignal) => Promise<LineResult> {
+  return async (line, signal) => {
+    const sink = { out: '', err: '' };
+    // The entry appears when the command starts and fills as output arrives (a watch streams).
+    const entry = d.log({ line, text: '', exitCode: null });
+    const show = () => d.amendLog(entry, { text: (sink.out + sink.err).replace(/\n$/, '') });
+    let answered: boolean | null = null;
+    let code: number;
+    try {
+      const parsed = parseArgs(COMMANDS, tokenize(line, (n) => d.env[n]), 'replay', d.version);
+      const action = parsed.kind === 'command' ? consoleActionFor(parsed.inv, d.profileName) : null;
+      if (action) {
+        // The same syntax check the command does: a bad query is exit 2 with a caret, never sent.
+        for (const [i, e] of action.exprs.entries()) await assertValidPromql(e, action.exprs.length > 1 ? `expression ${i + 1}` : 'the expression');
+        // A view change, not a command with a result: it is not recorded (a replay would watch forever).
+        d.openMetrics(action.exprs, 'metrics watch', action.intervalMs);
+        const n = action.exprs.length;
+        d.amendLog(entry, { text: `opened the metrics pane with ${n} ${n === 1 ? 'query' : 'queries'} live; S saves them, Esc returns to the saved queries`, exitCode: 0 });
+        return { exitCode: 0, stdout: '', stderr: '' };
+      }
+      if (parsed.kind === 'command') {
+        const g = { ...parsed.inv.globals };
+        if (g.yes) d.notice('--yes is ignored in the console: it asks instead (use it in scripts and on the command line)');
+        g.yes = false;
+        if (g.profile === undefined) g.profile = d.globals.profile;
+        if (g.config === undefined) g.config = d.globals.config;
+        if (g.dataDir === undefined) g.dataDir = d.globals.dataDir;
+        const io: FrontendIo = {
+          out: (t) => void ((sink.out += t), show()),
+          err: (t) => void ((sink.err += t), show()),
+          defaultFormat: 'table',
+          width: d.width(),
+          signal,
+          style: async (c) => (c ? d.style : PLAIN),
+          ask: async (req: ConfirmRequest) => (answered = await d.ask(req.message, req.typeToConfirm ?? null)),
+          progress: (m) => d.notice(m),
+        };
+        code = (await execute({ ...parsed.inv, globals: g }, d.pool, io, d.version)).exitCode;
+      } else {
+        sink.out = parsed.kind === 'printed' ? parsed.text : '';
+        code = 0;
+      }
+    } catch (e) {
+      const err = e instanceof TokenizeError ? new OpsError('usage', e.message, 'fix the quoting or set the variable, then run the line again') : toOpsError(e);
+      sink.err = formatError(err) + '\n';
+      code = exitCodeOf(err.kind);
+    }
+    d.amendLog(entry, { text: (sink.out + sink.err).replace(/\n$/, ''), exitCode: code });
+    if (answered !== false) {
+      const executed = withoutYes(line);
+      d.record?.(answered ? `${executed} --yes` : executed, code);
+    }
+    return { exitCode: code, stdout: sink.out, stderr: sink.err };
+  };
+}
