@@ -16,7 +16,7 @@ const summaryOf = (path: string) => COMMANDS.find((c) => c.path.join(' ') === pa
 describe('complete: command words', () => {
   it('lists every first word alphabetically on an empty line', () => {
     const r = at('');
-    expect(r.items.map((i) => i.value)).toEqual(['cache', 'config', 'demo', 'help', 'instances', 'locks', 'metrics', 'profile', 'services', 'status', 'tx', 'version']);
+    expect(r.items.map((i) => i.value)).toEqual(['cache', 'completion', 'config', 'demo', 'help', 'instances', 'locks', 'metrics', 'profile', 'services', 'status', 'tx', 'version']);
     expect(r.items.every((i) => i.kind === 'command')).toBe(true);
     expect(r).toMatchObject({ from: 0, to: 0, hint: '' });
   });
@@ -265,7 +265,7 @@ describe('complete: hint and limit', () => {
   it('returns at most limit items, best first', () => {
     expect(values('services show ', 3)).toEqual(['inventory', 'order', 'orders-api']);
     expect(values('services show ord', 2)).toEqual(['order', 'orders-api']);
-    expect(values('', 2)).toEqual(['cache', 'config']);
+    expect(values('', 2)).toEqual(['cache', 'completion']);
     expect(at('services show ord', 0)).toMatchObject({ items: [], hint: '' });
   });
 
