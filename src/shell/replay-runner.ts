@@ -1,13 +1,9 @@
-import { StringDecoder } from 'node:string_decoder';
 import { readPath } from '../core/json-path.js';
 import { check, parseExpectation, type LastResult } from './expectation.js';
+import { logicalLines, type ScriptLine } from './script-lines.js';
 import { TokenizeError, splitExpectation, tokenize } from './tokenize.js';
 
-export interface ScriptLine {
-  source: string;
-  line: number;
-  text: string;
-}
+export { scriptLines, type ScriptLine } from './script-lines.js';
 
 export interface ReplayOptions {
   vars: Record<string, string>;
@@ -25,8 +21,8 @@ export interface ReplayOptions {
 export interface ReplaySummary {
   commands: number;
   failures: string[];
-  /** 0 ok, 4 a failure, 130 stopped by Ctrl-C. */
-  exitCode: 0 | 4 | 130;
+  /** 0 ok, 2 the script itself is unusable (a line over the limit), 4 a failure, 130 stopped by Ctrl-C. */
+  exitCode: 0 | 2 | 4 | 130;
 }
 
 /**
@@ -44,7 +40,6 @@ export async function runReplay(lines: AsyncIterable<ScriptLine>, opts: ReplayOp
   const failures: string[] = [];
   let commands = 0;
   let last: (LastResult & { where: string; exitChecked: boolean }) | null = null;
-  let carry: ScriptLine | null = null;
   let stopped = false;
 
   const fail = (where: string, message: string): boolean => {
@@ -64,18 +59,23 @@ export async function runReplay(lines: AsyncIterable<ScriptLine>, opts: ReplayOp
     return false;
   };
 
-  for await (const raw of lines) {
+  for await (const line of logicalLines(lines)) {
     if (opts.signal?.aborted) {
-      opts.report(`opsdeck: replay stopped by Ctrl-C before ${raw.source}:${raw.line}\n`);
+      opts.report(`opsdeck: replay stopped by Ctrl-C before ${line.source}:${line.line}\n`);
       return { commands, failures, exitCode: 130 };
     }
-    const line: ScriptLine = carry ? { ...carry, text: carry.text + raw.text } : raw;
-    if (/(^|[^\\])\\$/.test(line.text)) {
-      carry = { ...line, text: line.text.slice(0, -1) };
-      continue;
-    }
-    carry = null;
     const where = `${line.source}:${line.line}`;
+    if (line.problem) {
+      // A line that cannot even be read is a usage error, whatever --continue-on-error says.
+      if (line.problem.usage) {
+        failures.push(`${where}: ${line.problem.message}`);
+        opts.report(`opsdeck: ${where}: ${line.problem.message}\n`);
+        return { commands, failures, exitCode: 2 };
+      }
+      // The command before is judged first: its line comes earlier.
+      if (!settle()) fail(where, line.problem.message);
+      break;
+    }
     const text = line.text.trim();
     if (text === '' || text.startsWith('#')) continue;
     let words: string[];
@@ -143,33 +143,6 @@ export async function runReplay(lines: AsyncIterable<ScriptLine>, opts: ReplayOp
     const result = await opts.exec(words);
     last = { ...result, where, exitChecked: false };
   }
-  if (!stopped) {
-    if (carry) fail(`${carry.source}:${carry.line}`, 'the script ends inside a \\ continuation');
-    settle();
-  }
+  if (!stopped) settle();
   return { commands, failures, exitCode: failures.length > 0 ? 4 : 0 };
-}
-
-/** Numbers the lines of a text or a stream for the runner. */
-export async function* scriptLines(source: string, chunks: AsyncIterable<string | Buffer> | string): AsyncIterable<ScriptLine> {
-  let n = 0;
-  if (typeof chunks === 'string') {
-    const lines = chunks.split(/\r?\n/);
-    if (lines[lines.length - 1] === '') lines.pop();
-    for (const text of lines) yield { source, line: ++n, text };
-    return;
-  }
-  // A multi-byte character can straddle two chunks; the decoder holds the partial bytes.
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
-  for await (const chunk of chunks) {
-    rest += typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    let nl: number;
-    while ((nl = rest.indexOf('\n')) >= 0) {
-      yield { source, line: ++n, text: rest.slice(0, nl).replace(/\r$/, '') };
-      rest = rest.slice(nl + 1);
-    }
-  }
-  rest += decoder.end();
-  if (rest !== '') yield { source, line: ++n, text: rest.replace(/\r$/, '') };
 }

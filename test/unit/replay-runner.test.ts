@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LastResult } from '../../src/shell/expectation.js';
 import { runReplay, scriptLines, type ReplayOptions, type ScriptLine } from '../../src/shell/replay-runner.js';
+import { MAX_LINE_CHARS } from '../../src/shell/script-lines.js';
 
 type Reply = Partial<LastResult>;
 
@@ -24,6 +25,7 @@ function harness(replies: Record<string, Reply> = {}, opts: Partial<ReplayOption
   return {
     calls,
     reports,
+    options,
     run: (script: string, source = 'test.ops') => runReplay(scriptLines(source, script), options),
   };
 }
@@ -445,5 +447,110 @@ describe('scriptLines', () => {
     });
     expect(calls).toEqual([['a'], ['b', 'c'], ['fail']]);
     expect(summary.failures).toEqual(['<stdin>:4: command exited 1 (add "expect exit 1" if that is intended)']);
+  });
+});
+
+describe('runReplay: bounded work on long lines', () => {
+  /**
+   * Counts the characters handed to the regular-expression engine (every RegExp test, match,
+   * replace and split goes through RegExp.prototype.exec). Joining N continuation lines by
+   * re-testing the growing text hands it O(N²) characters; looking at each physical line once
+   * hands it O(total length).
+   */
+  async function regexWork(run: () => Promise<unknown>): Promise<number> {
+    const exec = RegExp.prototype.exec;
+    let chars = 0;
+    RegExp.prototype.exec = function (this: RegExp, input: string) {
+      chars += String(input).length;
+      return exec.call(this, input);
+    };
+    try {
+      await run();
+    } finally {
+      RegExp.prototype.exec = exec;
+    }
+    return chars;
+  }
+
+  it('joins N continuation lines with work in proportion to their length, not N²', async () => {
+    const n = 4000;
+    const script = `locks acquire \\\n${'  x \\\n'.repeat(n)}  end\n`;
+    const h = harness();
+    const chars = await regexWork(() => runReplay(scriptLines('<stdin>', fromChunks([script])), h.options));
+    expect(h.calls).toHaveLength(1);
+    expect(h.calls[0]).toHaveLength(2 + n + 1);
+    // Quadratic joining examines about n²/2 × 4 = 32 million characters here; linear, a few times the script.
+    expect(chars).toBeLessThan(10 * script.length);
+  });
+
+  it('reads a long line arriving in many chunks with work in proportion to its length', async () => {
+    const chunk = 'x'.repeat(500);
+    const chunks = [...Array.from({ length: 1000 }, () => chunk), '\nnext\n'];
+    const indexOf = String.prototype.indexOf;
+    let scanned = 0;
+    String.prototype.indexOf = function (this: string, search: string, from?: number) {
+      if (search === '\n') scanned += this.length - Math.max(0, from ?? 0);
+      return indexOf.call(this, search, from);
+    };
+    let lines: ScriptLine[];
+    try {
+      lines = await collect(scriptLines('<stdin>', fromChunks(chunks)));
+    } finally {
+      String.prototype.indexOf = indexOf;
+    }
+    expect(lines.map((l) => [l.line, l.text.length])).toEqual([
+      [1, 500_000],
+      [2, 4],
+    ]);
+    // Searching the whole pending line again for each chunk would scan 250 million characters.
+    expect(scanned).toBeLessThan(3 * 500_010);
+  });
+});
+
+describe('runReplay: line length limit', () => {
+  it('refuses a line over MAX_LINE_CHARS with exit 2 and its line number, and runs nothing after it', async () => {
+    const h = harness();
+    const summary = await h.run(`status\nconfig set x --value ${'v'.repeat(MAX_LINE_CHARS)}\nstatus\n`);
+    expect(summary.exitCode).toBe(2);
+    expect(summary.failures).toEqual([`test.ops:2: the line is longer than ${MAX_LINE_CHARS} characters, the limit for a script line (hint: put large content in a file, e.g. config set ID --file PATH)`]);
+    expect(h.reports).toEqual([`opsdeck: ${summary.failures[0]}\n`]);
+    expect(h.calls).toEqual([['status']]);
+  });
+
+  it('counts a continued line as a whole and names its first line', async () => {
+    const half = 'v'.repeat(MAX_LINE_CHARS / 2 + 1);
+    const h = harness();
+    const summary = await h.run(`status\nconfig set x \\\n--value ${half}\\\n${half}\n`);
+    expect(summary.exitCode).toBe(2);
+    expect(summary.failures[0]).toMatch(/^test\.ops:2: the line is longer than/);
+  });
+
+  it('takes a line of exactly MAX_LINE_CHARS', async () => {
+    const h = harness();
+    const word = 'v'.repeat(MAX_LINE_CHARS - 'echo '.length);
+    const summary = await h.run(`echo ${word}\n`);
+    expect(summary.exitCode).toBe(0);
+    expect(h.calls).toEqual([['echo', word]]);
+  });
+
+  it('a stream without a newline is not kept beyond the limit: one over-long line, then the next lines', async () => {
+    const big = Array.from({ length: 40 }, () => 'y'.repeat(65_536)); // 2.5 MiB, no newline
+    const lines = await collect(scriptLines('<stdin>', fromChunks(['a\n', ...big, 'yyy\nb\n'])));
+    expect(lines.map((l) => [l.line, l.text.length])).toEqual([
+      [1, 1],
+      [2, MAX_LINE_CHARS + 1],
+      [3, 1],
+    ]);
+    const h = harness();
+    const summary = await runReplay(scriptLines('<stdin>', fromChunks(['status\n', ...big])), h.options);
+    expect(summary.exitCode).toBe(2);
+    expect(summary.failures[0]).toMatch(/^<stdin>:2: the line is longer than/);
+    expect(h.calls).toEqual([['status']]);
+  });
+
+  it('continues a line after an odd number of trailing backslashes (the last is not escaped)', async () => {
+    const h = harness();
+    await h.run('echo a\\\\\\\n b\n');
+    expect(h.calls).toEqual([['echo', 'a\\', 'b']]);
   });
 });
