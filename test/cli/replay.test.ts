@@ -111,6 +111,14 @@ describe('replay', () => {
     expect(opsdeck(box.env, ['services', 'list']).json()).toEqual([]);
   });
 
+  it("a script's own runaway regex is stopped: the line fails with exit 4 and a reason, and nothing after it runs", () => {
+    const evil = 'a'.repeat(40) + 'b';
+    const r = opsdeck(box.env, ['-c', `config set e.txt --value ${evil}`, '-c', 'expect json content matches "(a+)+$"', '-c', 'config set after.txt --value x']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^opsdeck: replay failed at -c#2:1: the regular expression \/\(a\+\)\+\$\/ ran longer than 1000 ms on json content \(41 characters\) and was stopped/m);
+    expect(opsdeck(box.env, ['config', 'get', 'after.txt']).code).toBe(1);
+  });
+
   it('a missing script file is a usage error', () => {
     const r = opsdeck(box.env, ['replay', join(box.dir, 'nope.ops')]);
     expect(r.code).toBe(2);

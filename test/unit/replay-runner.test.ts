@@ -450,6 +450,16 @@ describe('scriptLines', () => {
   });
 });
 
+describe('runReplay: regexes of the script', () => {
+  it('a runaway regex in expect fails its line with a reason and the script stops', async () => {
+    const h = harness({ show: { data: { name: 'a'.repeat(40) + 'b' } } });
+    const summary = await h.run('show\nexpect json name matches "(a+)+$"\nshow\n');
+    expect(summary.exitCode).toBe(4);
+    expect(summary.failures).toEqual([expect.stringMatching(/^test\.ops:2: the regular expression \/\(a\+\)\+\$\/ ran longer than \d+ ms on json name/)]);
+    expect(h.calls).toEqual([['show']]);
+  });
+});
+
 describe('runReplay: bounded work on long lines', () => {
   /**
    * Counts the characters handed to the regular-expression engine (every RegExp test, match,
