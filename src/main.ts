@@ -1,11 +1,12 @@
 import { COMMANDS } from './commands/table.js';
 import { OpsError, exitCodeOf } from './core/errors.js';
 import { parseArgs, type TopLevel } from './frontends/cli/build-program.js';
+import { checkReplayCommand } from './frontends/cli/check-replay-command.js';
 import { cliIo } from './frontends/cli/cli-io.js';
 import { processOutput, type ProcessOutput } from './frontends/cli/process-output.js';
 import { execute, formatError, toOpsError, type FrontendIo } from './frontends/execute.js';
 import { SessionPool } from './frontends/session-pool.js';
-import { runReplay, scriptLines, type ScriptLine } from './shell/replay-runner.js';
+import { runReplay, scriptLines, type ScriptSource } from './shell/replay-runner.js';
 
 declare const OPSDECK_VERSION: string | undefined;
 export const VERSION = typeof OPSDECK_VERSION === 'string' ? OPSDECK_VERSION : '0.0.0-dev';
@@ -88,13 +89,14 @@ async function replay(top: TopLevel, pool: SessionPool, env: NodeJS.ProcessEnv, 
   const io = cliIo(env, signal, false, output);
   let captured = { out: '', err: '' };
   const lineIo: FrontendIo = { ...io, out: (t) => ((captured.out += t), io.out(t)), err: (t) => ((captured.err += t), io.err(t)), ask: undefined };
-  const summary = await runReplay(sources(top, output), {
+  const summary = await runReplay(await scriptSources(top, output), {
     vars,
     env,
     continueOnError: top.continueOnError,
     echo: top.echo,
     signal,
     report: output.err,
+    checkCommand: (words) => checkReplayCommand(words, COMMANDS, VERSION),
     async exec(words) {
       captured = { out: '', err: '' };
       let exitCode: number;
@@ -128,11 +130,23 @@ async function replay(top: TopLevel, pool: SessionPool, env: NodeJS.ProcessEnv, 
   return summary.exitCode;
 }
 
-async function* sources(top: TopLevel, output: ProcessOutput): AsyncIterable<ScriptLine> {
-  for (const [i, cmd] of top.commands.entries()) yield { source: `-c#${i + 1}`, line: 1, text: cmd };
+/**
+ * The script's parts in order: each -c line, then each file (read now, so a missing one refuses
+ * the script before anything runs), or stdin, which stays a stream: it may be a live pipe.
+ */
+async function scriptSources(top: TopLevel, output: ProcessOutput): Promise<ScriptSource[]> {
+  const stdin = (notice: boolean): ScriptSource => ({
+    whole: false,
+    async *lines() {
+      // A terminal that cannot host the console (TERM=dumb, CI set): say what is happening.
+      if (notice && process.stdin.isTTY === true) output.err('opsdeck: reading commands, one per line (Ctrl-D ends; "opsdeck help" lists them)\n');
+      yield* scriptLines('<stdin>', process.stdin);
+    },
+  });
+  const list: ScriptSource[] = top.commands.map((cmd, i) => ({ whole: true, lines: () => scriptLines(`-c#${i + 1}`, cmd) }));
   for (const file of top.files) {
     if (file === '-') {
-      yield* scriptLines('<stdin>', process.stdin);
+      list.push(stdin(false));
       continue;
     }
     let text: string;
@@ -142,14 +156,10 @@ async function* sources(top: TopLevel, output: ProcessOutput): AsyncIterable<Scr
     } catch (e) {
       throw new OpsError('usage', `cannot read script ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path');
     }
-    yield* scriptLines(file, text);
+    list.push({ whole: true, lines: () => scriptLines(file, text) });
   }
-  const noScripts = top.commands.length === 0 && top.files.length === 0;
-  if (noScripts && process.stdin.isTTY === true) {
-    // A terminal that cannot host the console (TERM=dumb, CI set): say what is happening.
-    output.err('opsdeck: reading commands, one per line (Ctrl-D ends; "opsdeck help" lists them)\n');
-  }
-  if (noScripts) yield* scriptLines('<stdin>', process.stdin);
+  if (top.commands.length === 0 && top.files.length === 0) list.push(stdin(true));
+  return list;
 }
 
 /** Entry point used by bin/opsdeck.js. */

@@ -106,7 +106,9 @@ function compile(source: string, flags: string): RegExp {
   try {
     return new RegExp(source, flags);
   } catch (e) {
-    throw new Error(`invalid regular expression /${source}/${flags}: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    // V8 says "Invalid regular expression: /SOURCE/FLAGS: reason"; keep the reason.
+    const message = (e as Error).message;
+    throw new Error(`invalid regular expression /${source}/${flags}: ${message.slice(message.lastIndexOf(': ') + 2)}`);
   }
 }
 
