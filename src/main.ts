@@ -1,10 +1,12 @@
 import { COMMANDS } from './commands/table.js';
 import { OpsError, exitCodeOf } from './core/errors.js';
 import { parseArgs, type TopLevel } from './frontends/cli/build-program.js';
+import { checkReplayCommand } from './frontends/cli/check-replay-command.js';
 import { cliIo } from './frontends/cli/cli-io.js';
+import { processOutput, type ProcessOutput } from './frontends/cli/process-output.js';
 import { execute, formatError, toOpsError, type FrontendIo } from './frontends/execute.js';
 import { SessionPool } from './frontends/session-pool.js';
-import { runReplay, scriptLines, type ScriptLine } from './shell/replay-runner.js';
+import { runReplay, scriptLines, type ScriptSource } from './shell/replay-runner.js';
 
 declare const OPSDECK_VERSION: string | undefined;
 export const VERSION = typeof OPSDECK_VERSION === 'string' ? OPSDECK_VERSION : '0.0.0-dev';
@@ -15,6 +17,15 @@ export const VERSION = typeof OPSDECK_VERSION === 'string' ? OPSDECK_VERSION : '
  */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const abort = new AbortController();
+  // A reader of stdout or stderr that goes away stops the run the way a first Ctrl-C does (a watch
+  // ends, a script stops before its next line), quietly, and decides the exit status.
+  const output = processOutput(() => abort.abort());
+  const code = await frontEnd(argv, env, abort, output);
+  await output.flushed();
+  return output.failedWith ?? code;
+}
+
+async function frontEnd(argv: string[], env: NodeJS.ProcessEnv, abort: AbortController, output: ProcessOutput): Promise<number> {
   let interrupts = 0;
   const onSigint = () => {
     // First Ctrl-C cancels the running command (a lock wait, a watch); a second one leaves now.
@@ -40,12 +51,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     const parsed = parseArgs(COMMANDS, argv, 'cli', VERSION);
     if (parsed.kind === 'printed') {
-      process.stdout.write(parsed.text);
+      output.out(parsed.text);
       return 0;
     }
     if (parsed.kind === 'command') {
       const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
-      const outcome = await execute(parsed.inv, pool, cliIo(env, abort.signal, interactive), VERSION);
+      const outcome = await execute(parsed.inv, pool, cliIo(env, abort.signal, interactive, output), VERSION);
       return abort.signal.aborted && outcome.exitCode === 0 ? 130 : outcome.exitCode;
     }
     const top = parsed.top;
@@ -59,10 +70,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       throw new OpsError('usage', `${top.demo ? '--demo' : '--record'} needs the interactive console, which needs a terminal on stdin and stdout (and TERM other than dumb)`, 'run it in a terminal, or script with "opsdeck replay"');
     }
     // Without a console: scripts, piped stdin, or typed lines read one by one (TERM=dumb).
-    return await replay(top, pool, env, abort.signal);
+    return await replay(top, pool, env, abort.signal, output);
   } catch (e) {
     const err = toOpsError(e);
-    process.stderr.write(formatError(err, debug && !(e instanceof OpsError) ? (e as Error).stack : undefined) + '\n');
+    output.err(formatError(err, debug && !(e instanceof OpsError) ? (e as Error).stack : undefined) + '\n');
     return exitCodeOf(err.kind);
   } finally {
     process.off('SIGINT', onSigint);
@@ -81,23 +92,24 @@ function consoleAllowed(env: NodeJS.ProcessEnv): boolean {
   return process.stdin.isTTY === true && process.stdout.isTTY === true && env.TERM !== 'dumb' && !ci;
 }
 
-async function replay(top: TopLevel, pool: SessionPool, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<number> {
+async function replay(top: TopLevel, pool: SessionPool, env: NodeJS.ProcessEnv, signal: AbortSignal, output: ProcessOutput): Promise<number> {
   const vars: Record<string, string> = {};
   for (const kv of top.vars) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new OpsError('usage', `--var takes NAME=VALUE, not "${kv}"`);
     vars[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
-  const io = cliIo(env, signal, false);
+  const io = cliIo(env, signal, false, output);
   let captured = { out: '', err: '' };
   const lineIo: FrontendIo = { ...io, out: (t) => ((captured.out += t), io.out(t)), err: (t) => ((captured.err += t), io.err(t)), ask: undefined };
-  const summary = await runReplay(sources(top), {
+  const summary = await runReplay(await scriptSources(top, output), {
     vars,
     env,
     continueOnError: top.continueOnError,
     echo: top.echo,
     signal,
-    report: (t) => void process.stderr.write(t),
+    report: output.err,
+    checkCommand: (words) => checkReplayCommand(words, COMMANDS, VERSION),
     async exec(words) {
       captured = { out: '', err: '' };
       let exitCode: number;
@@ -122,17 +134,32 @@ async function replay(top: TopLevel, pool: SessionPool, env: NodeJS.ProcessEnv, 
         lineIo.err(formatError(err) + '\n');
         exitCode = exitCodeOf(err.kind);
       }
+      // The line's output reaches the pipe (or fails to) before the next line starts, so a reader
+      // that went away stops the script before anything else runs.
+      await output.flushed();
       return { exitCode, stdout: captured.out, stderr: captured.err, data };
     },
   });
   return summary.exitCode;
 }
 
-async function* sources(top: TopLevel): AsyncIterable<ScriptLine> {
-  for (const [i, cmd] of top.commands.entries()) yield { source: `-c#${i + 1}`, line: 1, text: cmd };
+/**
+ * The script's parts in order: each -c line, then each file (read now, so a missing one refuses
+ * the script before anything runs), or stdin, which stays a stream: it may be a live pipe.
+ */
+async function scriptSources(top: TopLevel, output: ProcessOutput): Promise<ScriptSource[]> {
+  const stdin = (notice: boolean): ScriptSource => ({
+    whole: false,
+    async *lines() {
+      // A terminal that cannot host the console (TERM=dumb, CI set): say what is happening.
+      if (notice && process.stdin.isTTY === true) output.err('opsdeck: reading commands, one per line (Ctrl-D ends; "opsdeck help" lists them)\n');
+      yield* scriptLines('<stdin>', process.stdin);
+    },
+  });
+  const list: ScriptSource[] = top.commands.map((cmd, i) => ({ whole: true, lines: () => scriptLines(`-c#${i + 1}`, cmd) }));
   for (const file of top.files) {
     if (file === '-') {
-      yield* scriptLines('<stdin>', process.stdin);
+      list.push(stdin(false));
       continue;
     }
     let text: string;
@@ -142,14 +169,10 @@ async function* sources(top: TopLevel): AsyncIterable<ScriptLine> {
     } catch (e) {
       throw new OpsError('usage', `cannot read script ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path');
     }
-    yield* scriptLines(file, text);
+    list.push({ whole: true, lines: () => scriptLines(file, text) });
   }
-  const noScripts = top.commands.length === 0 && top.files.length === 0;
-  if (noScripts && process.stdin.isTTY === true) {
-    // A terminal that cannot host the console (TERM=dumb, CI set): say what is happening.
-    process.stderr.write('opsdeck: reading commands, one per line (Ctrl-D ends; "opsdeck help" lists them)\n');
-  }
-  if (noScripts) yield* scriptLines('<stdin>', process.stdin);
+  if (top.commands.length === 0 && top.files.length === 0) list.push(stdin(true));
+  return list;
 }
 
 /** Entry point used by bin/opsdeck.js. */

@@ -1,13 +1,11 @@
-import { StringDecoder } from 'node:string_decoder';
 import { readPath } from '../core/json-path.js';
-import { check, parseExpectation, type LastResult } from './expectation.js';
-import { TokenizeError, splitExpectation, tokenize } from './tokenize.js';
+import { check, type LastResult } from './expectation.js';
+import { parseScriptLine, type ScriptStep } from './parse-script-line.js';
+import { precheckScript, type CommandCheck, type ScriptSource } from './replay-precheck.js';
+import { logicalLines, type ScriptLine } from './script-lines.js';
 
-export interface ScriptLine {
-  source: string;
-  line: number;
-  text: string;
-}
+export { scriptLines, type ScriptLine } from './script-lines.js';
+export type { ScriptSource } from './replay-precheck.js';
 
 export interface ReplayOptions {
   vars: Record<string, string>;
@@ -16,6 +14,8 @@ export interface ReplayOptions {
   echo: boolean;
   /** Runs one command's words and reports what it printed and returned. */
   exec(words: string[]): Promise<LastResult>;
+  /** Checks a command's words without running them (the pre-check); absent: syntax only. */
+  checkCommand?: CommandCheck;
   /** Where failures and echoes go (stderr). */
   report(text: string): void;
   /** Ctrl-C: the script stops before its next line. */
@@ -25,26 +25,39 @@ export interface ReplayOptions {
 export interface ReplaySummary {
   commands: number;
   failures: string[];
-  /** 0 ok, 4 a failure, 130 stopped by Ctrl-C. */
-  exitCode: 0 | 4 | 130;
+  /**
+   * 0 ok; 2 the script itself is unusable (the pre-check found problems, or a line over the
+   * limit); 4 a failure; 130 stopped by Ctrl-C.
+   */
+  exitCode: 0 | 2 | 4 | 130;
 }
 
+/** Problems printed one per line before the script is refused; the rest are counted. */
+const SHOWN_PROBLEMS = 20;
+
 /**
- * Runs a script line by line as it arrives (stdin may be a live pipe). Lines:
+ * Runs a script: its sources in order, line by line. Lines:
  *   COMMAND...                 a console command
  *   expect ...                 checks the previous command (see expectation.ts)
  *   set NAME VALUE | NAME=VALUE  defines ${NAME}
  *   capture NAME json PATH     sets ${NAME} from the previous command's JSON result
  *   # comment, blank lines, and a trailing \ to continue a line
  * A command that exits non-zero fails the script unless the lines after it say `expect exit N`.
+ *
+ * Before the first command, every line of the whole sources (files, -c) is checked
+ * (replay-precheck.ts); any problem refuses the script with exit 2 and nothing runs. A stream
+ * (stdin) is read as it arrives, so a live pipe works, and its lines are judged one by one; a
+ * whole source after a stream is checked again, with the variables as they are then, before its
+ * first line runs.
  */
-export async function runReplay(lines: AsyncIterable<ScriptLine>, opts: ReplayOptions): Promise<ReplaySummary> {
+export async function runReplay(input: ScriptSource[] | AsyncIterable<ScriptLine>, opts: ReplayOptions): Promise<ReplaySummary> {
+  // Bare lines are one stream: read as they come, not checked first.
+  const sources = Array.isArray(input) ? input : [{ whole: false, lines: () => input }];
   const vars = new Map(Object.entries(opts.vars));
   const lookup = (name: string) => vars.get(name) ?? opts.env[name];
   const failures: string[] = [];
   let commands = 0;
   let last: (LastResult & { where: string; exitChecked: boolean }) | null = null;
-  let carry: ScriptLine | null = null;
   let stopped = false;
 
   const fail = (where: string, message: string): boolean => {
@@ -64,112 +77,80 @@ export async function runReplay(lines: AsyncIterable<ScriptLine>, opts: ReplayOp
     return false;
   };
 
-  for await (const raw of lines) {
-    if (opts.signal?.aborted) {
-      opts.report(`opsdeck: replay stopped by Ctrl-C before ${raw.source}:${raw.line}\n`);
-      return { commands, failures, exitCode: 130 };
-    }
-    const line: ScriptLine = carry ? { ...carry, text: carry.text + raw.text } : raw;
-    if (/(^|[^\\])\\$/.test(line.text)) {
-      carry = { ...line, text: line.text.slice(0, -1) };
-      continue;
-    }
-    carry = null;
-    const where = `${line.source}:${line.line}`;
-    const text = line.text.trim();
-    if (text === '' || text.startsWith('#')) continue;
-    let words: string[];
-    try {
-      const isExpect = /^expect(\s|$)/.test(text);
-      words = isExpect ? ['expect', ...splitExpectation(text.slice(6), lookup)] : tokenize(text, lookup);
-    } catch (e) {
-      if (e instanceof TokenizeError && fail(where, e.message)) break;
-      continue;
-    }
-    if (words.length === 0) continue;
-    const [head, ...rest] = words as [string, ...string[]];
+  const refuse = (problems: string[]): ReplaySummary => {
+    for (const p of problems.slice(0, SHOWN_PROBLEMS)) opts.report(`opsdeck: ${p}\n`);
+    const more = problems.length > SHOWN_PROBLEMS ? ` (${problems.length - SHOWN_PROBLEMS} more not shown)` : '';
+    opts.report(`opsdeck: nothing was run: the script was checked before its first command and has ${problems.length} problem${problems.length === 1 ? '' : 's'}${more} (hint: fix the lines above; pass a missing variable with --var NAME=VALUE)\n`);
+    return { commands, failures: problems, exitCode: 2 };
+  };
+  const problems = await precheckScript(sources, { vars: new Map(vars), env: opts.env, afterCommand: false }, opts.checkCommand);
+  if (problems.length > 0) return refuse(problems);
 
-    if (head === 'expect') {
-      if (!last) {
-        if (fail(where, 'expect has no command before it')) break;
-        continue;
+  let streamed = false;
+  run: for (const source of sources) {
+    if (source.whole && streamed) {
+      // Its variables may come from the stream before it: check it now that they are known.
+      const later = await precheckScript([source], { vars: new Map(vars), env: opts.env, afterCommand: last !== null }, opts.checkCommand);
+      if (later.length > 0) return refuse(later);
+    }
+    streamed ||= !source.whole;
+    for await (const line of logicalLines(source.lines())) {
+      if (opts.signal?.aborted) {
+        opts.report(`opsdeck: replay stopped by Ctrl-C before ${line.source}:${line.line}\n`);
+        return { commands, failures, exitCode: 130 };
       }
-      let problem: string | null;
+      const where = `${line.source}:${line.line}`;
+      if (line.problem) {
+        // A line that cannot even be read is a usage error, whatever --continue-on-error says.
+        if (line.problem.usage) {
+          failures.push(`${where}: ${line.problem.message}`);
+          opts.report(`opsdeck: ${where}: ${line.problem.message}\n`);
+          return { commands, failures, exitCode: 2 };
+        }
+        // The command before is judged first: its line comes earlier.
+        if (!settle()) fail(where, line.problem.message);
+        break run;
+      }
+      let step: ScriptStep | null;
       try {
-        const e = parseExpectation(rest);
-        if (e.kind === 'exit') last.exitChecked = true;
-        problem = check(e, last);
-      } catch (err) {
-        problem = (err as Error).message;
+        step = parseScriptLine(line.text, lookup);
+      } catch (e) {
+        if (fail(where, (e as Error).message)) break run;
+        continue;
       }
-      if (problem && fail(where, problem)) break;
-      continue;
+      if (step === null) continue;
+
+      if (step.kind === 'expect') {
+        if (!last) {
+          if (fail(where, 'expect has no command before it')) break run;
+          continue;
+        }
+        if (step.expectation.kind === 'exit') last.exitChecked = true;
+        const problem = check(step.expectation, last);
+        if (problem && fail(where, problem)) break run;
+        continue;
+      }
+      if (settle()) break run;
+      if (step.kind === 'set') {
+        vars.set(step.name, step.value);
+        continue;
+      }
+      if (step.kind === 'capture') {
+        const value = last ? readPath(last.data, step.path) : undefined;
+        const problem = !last ? 'write "capture NAME json PATH" after a command' : value === undefined ? `json ${step.path} is missing in the previous result` : null;
+        if (problem) {
+          if (fail(where, problem)) break run;
+          continue;
+        }
+        vars.set(step.name, typeof value === 'string' ? value : JSON.stringify(value));
+        continue;
+      }
+      if (opts.echo) opts.report(`+ ${line.text.trim()}\n`);
+      commands++;
+      const result = await opts.exec(step.words);
+      last = { ...result, where, exitChecked: false };
     }
-    if (settle()) break;
-    if (head === 'set') {
-      const eq = rest[0]?.indexOf('=') ?? -1;
-      const name = eq > 0 ? rest[0]!.slice(0, eq) : rest[0];
-      const value = eq > 0 ? [rest[0]!.slice(eq + 1), ...rest.slice(1)].join(' ') : rest.slice(1).join(' ');
-      if (!name || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-        if (fail(where, 'write "set NAME VALUE"')) break;
-        continue;
-      }
-      vars.set(name, value);
-      continue;
-    }
-    if (head === 'capture') {
-      const [name, kind, path] = rest;
-      if (!name || kind !== 'json' || path === undefined || !last) {
-        if (fail(where, 'write "capture NAME json PATH" after a command')) break;
-        continue;
-      }
-      let value: unknown;
-      try {
-        value = readPath(last.data, path);
-      } catch (err) {
-        value = undefined;
-        if (fail(where, (err as Error).message)) break;
-        continue;
-      }
-      if (value === undefined) {
-        if (fail(where, `json ${path} is missing in the previous result`)) break;
-        continue;
-      }
-      vars.set(name, typeof value === 'string' ? value : JSON.stringify(value));
-      continue;
-    }
-    if (opts.echo) opts.report(`+ ${text}\n`);
-    commands++;
-    const result = await opts.exec(words);
-    last = { ...result, where, exitChecked: false };
   }
-  if (!stopped) {
-    if (carry) fail(`${carry.source}:${carry.line}`, 'the script ends inside a \\ continuation');
-    settle();
-  }
+  if (!stopped) settle();
   return { commands, failures, exitCode: failures.length > 0 ? 4 : 0 };
-}
-
-/** Numbers the lines of a text or a stream for the runner. */
-export async function* scriptLines(source: string, chunks: AsyncIterable<string | Buffer> | string): AsyncIterable<ScriptLine> {
-  let n = 0;
-  if (typeof chunks === 'string') {
-    const lines = chunks.split(/\r?\n/);
-    if (lines[lines.length - 1] === '') lines.pop();
-    for (const text of lines) yield { source, line: ++n, text };
-    return;
-  }
-  // A multi-byte character can straddle two chunks; the decoder holds the partial bytes.
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
-  for await (const chunk of chunks) {
-    rest += typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    let nl: number;
-    while ((nl = rest.indexOf('\n')) >= 0) {
-      yield { source, line: ++n, text: rest.slice(0, nl).replace(/\r$/, '') };
-      rest = rest.slice(nl + 1);
-    }
-  }
-  rest += decoder.end();
-  if (rest !== '') yield { source, line: ++n, text: rest.replace(/\r$/, '') };
 }

@@ -1,6 +1,13 @@
 /** Thrown for a line the tokenizer cannot split; the runner reports it with file:line. */
 export class TokenizeError extends Error {}
 
+/** A ${NAME} that nothing defines: no --var, no set/capture line before it, no environment variable. */
+export class UnsetVariableError extends TokenizeError {
+  constructor(readonly variable: string) {
+    super(`variable ${variable} is not set (pass --var ${variable}=..., "set ${variable} ...", or export it)`);
+  }
+}
+
 /**
  * Splits a console line into words the way a POSIX shell would for the common cases: whitespace
  * separates, '…' is literal, "…" allows \" \\ \$ and ${VAR}, a backslash escapes outside quotes,
@@ -17,7 +24,7 @@ export function tokenize(line: string, lookup: (name: string) => string | undefi
     const name = line.slice(i + 2, end);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TokenizeError(`invalid variable name "${name}"`);
     const value = lookup(name);
-    if (value === undefined) throw new TokenizeError(`variable ${name} is not set (pass --var ${name}=..., "set ${name} ...", or export it)`);
+    if (value === undefined) throw new UnsetVariableError(name);
     cur += value;
     i = end + 1;
   };
@@ -78,7 +85,7 @@ export function expandVariables(text: string, lookup: (name: string) => string |
   return text.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TokenizeError(`invalid variable name "${name}"`);
     const value = lookup(name);
-    if (value === undefined) throw new TokenizeError(`variable ${name} is not set (pass --var ${name}=..., "set ${name} ...", or export it)`);
+    if (value === undefined) throw new UnsetVariableError(name);
     return value;
   });
 }

@@ -44,6 +44,17 @@ describe('PromQL syntax errors are caught before anything is sent', () => {
     expect(opsdeck(box.env, ['--profile', 'closed', 'metrics', 'query', 'sum(rate(x[5m]))']).code).toBe(3);
   });
 
+  it('an expression past the nesting or length bound is refused with exit 2 naming the limit, before any parsing or connecting', async () => {
+    const before = connections;
+    const deep = await opsdeckAsync(box.env, ['--profile', 'listening', 'metrics', 'query', 'sum('.repeat(200) + 'up' + ')'.repeat(200), '-o', 'json']);
+    expect(deep.code, deep.stderr).toBe(2);
+    expect(deep.stderr.split('\n')[0]).toBe('opsdeck: invalid PromQL at column 516: brackets nest more than 128 levels deep here, the limit (hint: simplify the expression)');
+    // Linux takes at most 128 KiB per argument, so the length bound is reached through a script.
+    const long = await opsdeckAsync(box.env, ['--profile', 'listening', 'replay', '-'], `metrics query 'up{instance=~"${'h|'.repeat(140_000)}"}'\nexpect exit 2\nexpect stderr contains over the limit of 262144\n`);
+    expect(long.code, long.stderr).toBe(0);
+    expect(connections).toBe(before);
+  });
+
   it('metrics range and metrics watch check every expression and never connect', async () => {
     const before = connections;
     const range = await opsdeckAsync(box.env, ['--profile', 'listening', 'metrics', 'range', 'x{job=a}', '--since', '1h']);

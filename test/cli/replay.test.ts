@@ -92,13 +92,61 @@ describe('replay', () => {
     expect(r.stderr).toBe('+ version\n');
   });
 
-  it('unknown commands and unset variables in a script fail with file:line', () => {
-    const a = opsdeck(box.env, ['replay', script('a.ops', 'services lsit\n')]);
-    expect(a.code).toBe(4);
-    expect(a.stderr).toMatch(/a\.ops:1: command exited 2: unknown command 'lsit'/);
-    const b = opsdeck(box.env, ['replay', script('b.ops', 'services show ${NOPE}\n')]);
-    expect(b.code).toBe(4);
-    expect(b.stderr).toMatch(/b\.ops:1: variable NOPE is not set/);
+  it('unknown commands and unset variables in a script are found before it runs: exit 2 with file:line', () => {
+    const a = opsdeck(box.env, ['replay', script('a.ops', 'instances register a 10.0.0.1:1\nservices lsit\n')]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/^opsdeck: .*a\.ops:2: unknown command 'lsit'/m);
+    expect(a.stderr).toMatch(/^opsdeck: nothing was run: the script was checked before its first command and has 1 problem/m);
+    const b = opsdeck(box.env, ['replay', script('b.ops', 'instances register a 10.0.0.1:1\nservices show ${NOPE}\n')]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/b\.ops:2: variable NOPE is not set/);
+    expect(opsdeck(box.env, ['services', 'list']).json()).toEqual([]);
+  });
+
+  it('a recording with ${SECRET_1} refuses to run, and runs nothing, until the variable is given', () => {
+    const rec = script('rec.ops', '# Recorded by opsdeck. Set SECRET_1 before replaying: opsdeck replay rec.ops --var SECRET_1=...\nconfig set a.txt --value first\nconfig set pw.txt --value "password=${SECRET_1}"\n');
+    const refused = opsdeck(box.env, ['replay', rec]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.split('\n')[0]).toBe(`opsdeck: ${rec}:3: variable SECRET_1 is not set (pass --var SECRET_1=..., "set SECRET_1 ...", or export it)`);
+    expect(opsdeck(box.env, ['config', 'get', 'a.txt']).code).toBe(1);
+    const given = opsdeck(box.env, ['replay', rec, '--var', 'SECRET_1=s3cret']);
+    expect(given.code, given.stderr).toBe(0);
+    expect(opsdeck(box.env, ['config', 'get', 'pw.txt']).json().content).toBe('password=s3cret');
+  });
+
+  it('stdin is not checked first (it may be a live pipe): its lines run until a bad one', () => {
+    const r = opsdeck(box.env, [], 'config set a.txt --value first\nconfig set pw.txt --value "password=${SECRET_1}"\n');
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/<stdin>:2: variable SECRET_1 is not set/);
+    expect(opsdeck(box.env, ['config', 'get', 'a.txt']).code).toBe(0);
+  });
+
+  it('-c lines are checked before the first one runs', () => {
+    const r = opsdeck(box.env, ['-c', 'config set c.txt --value x', '-c', 'config set d.txt --valeu y']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^opsdeck: -c#2:1: unknown option '--valeu'/m);
+    expect(opsdeck(box.env, ['config', 'get', 'c.txt']).code).toBe(1);
+  });
+
+  it('a line that is meant to fail to parse runs when "expect exit 2" follows it', () => {
+    const r = opsdeck(box.env, ['replay', script('usage.ops', 'services lsit\nexpect exit 2\nexpect stderr contains unknown command\n')]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('PromQL past a bound is refused before anything runs, naming the limit and the line', () => {
+    const path = script('deep.ops', `config set e.txt --value x\nmetrics query '${'sum('.repeat(200)}up${')'.repeat(200)}'\n`);
+    const r = opsdeck(box.env, ['replay', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`opsdeck: ${path}:2: invalid PromQL at column 516: brackets nest more than 128 levels deep here, the limit (hint: simplify the expression)`);
+    expect(opsdeck(box.env, ['config', 'get', 'e.txt']).code).toBe(1);
+  });
+
+  it('a 10 MB line is refused at once with exit 2 and its line number', () => {
+    const path = script('huge.ops', `config set e.txt --value x\nmetrics query '${'sum('.repeat(2_500_000)}'\n`);
+    const r = opsdeck(box.env, ['replay', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`opsdeck: ${path}:2: the line is longer than 1048576 characters, the limit for a script line (hint: put large content in a file, e.g. config set ID --file PATH)`);
+    expect(opsdeck(box.env, ['config', 'get', 'e.txt']).code).toBe(1);
   });
 
   it('never prompts: a destructive command is refused (exit 2) unless --yes is on the line or the runner', () => {
@@ -109,6 +157,14 @@ describe('replay', () => {
     expect(opsdeck(box.env, ['-c', 'instances deregister a 10.0.0.1:1 --yes']).code).toBe(0);
     expect(opsdeck(box.env, ['--yes', '-c', 'instances deregister a 10.0.0.2:1']).code).toBe(0);
     expect(opsdeck(box.env, ['services', 'list']).json()).toEqual([]);
+  });
+
+  it("a script's own runaway regex is stopped: the line fails with exit 4 and a reason, and nothing after it runs", () => {
+    const evil = 'a'.repeat(40) + 'b';
+    const r = opsdeck(box.env, ['-c', `config set e.txt --value ${evil}`, '-c', 'expect json content matches "(a+)+$"', '-c', 'config set after.txt --value x']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^opsdeck: replay failed at -c#2:1: the regular expression \/\(a\+\)\+\$\/ ran longer than 1000 ms on json content \(41 characters\) and was stopped/m);
+    expect(opsdeck(box.env, ['config', 'get', 'after.txt']).code).toBe(1);
   });
 
   it('a missing script file is a usage error', () => {

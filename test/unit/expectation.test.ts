@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, literal, parseExpectation, type Expectation, type LastResult } from '../../src/shell/expectation.js';
+import { REGEX_TIME_LIMIT_MS, boundedTest, check, literal, parseExpectation, type Expectation, type LastResult } from '../../src/shell/expectation.js';
 
 const result = (over: Partial<LastResult> = {}): LastResult => ({ exitCode: 0, stdout: '', stderr: '', data: undefined, ...over });
 const p = (line: string) => parseExpectation(line.split(' '));
@@ -241,5 +241,38 @@ describe('check: json', () => {
   it('reads the data of the given result', () => {
     expect(check({ kind: 'json', path: '[0].holder', op: '==', value: 'alice' }, result({ data: [{ holder: 'alice' }] }))).toBeNull();
     expect(check({ kind: 'json', path: '[0].holder', op: 'exists' }, result({ data: null }))).toBe('expected json [0].holder exists, got (missing)');
+  });
+});
+
+describe('regular expressions of a script are bounded in time', () => {
+  // (a+)+$ against a run of a's that ends in b backtracks through every way of splitting the run:
+  // 2^40 steps here, days of work without a bound.
+  const evil = 'a'.repeat(40) + 'b';
+
+  it('expect stdout /RE/ stops a runaway regex and says so', () => {
+    const problem = check(p('stdout /(a+)+$/'), result({ stdout: evil }));
+    expect(problem).toBe(`the regular expression /(a+)+$/ ran longer than ${REGEX_TIME_LIMIT_MS} ms on stdout (41 characters) and was stopped (hint: simplify it; nested repetition such as (a+)+ can backtrack without end)`);
+  });
+
+  it('expect json PATH matches stops a runaway regex and says so', () => {
+    const problem = check(parseExpectation(['json', 'name', 'matches', '"(a+)+$"']), result({ data: { name: evil } }));
+    expect(problem).toMatch(/^the regular expression \/\(a\+\)\+\$\/ ran longer than \d+ ms on json name \(41 characters\) and was stopped/);
+  });
+
+  it('keeps working after a stopped regex, with backreferences and lookarounds intact', () => {
+    expect(boundedTest(/(a+)+$/, evil, 20)).toBe('stopped');
+    expect(boundedTest(/(\w)\1/, 'xaay')).toBe(true);
+    expect(boundedTest(/(?<=a)b(?!c)/, 'abd')).toBe(true);
+    expect(boundedTest(/^z/, 'abc')).toBe(false);
+    expect(check(parseExpectation(['stderr', '/held by \\w+/']), result({ stderr: 'opsdeck: lock x is held by bob' }))).toBeNull();
+  });
+
+  it('an invalid pattern is an error of the expect line, found when it is parsed', () => {
+    expect(() => p('stdout /(/')).toThrow(/^invalid regular expression \/\(\/: /);
+    expect(() => parseExpectation(['json', 'name', 'matches', '"a["'])).toThrow(/^invalid regular expression \/a\[\/: /);
+  });
+
+  it('an unreadable json path is an error of the expect line, found when it is parsed', () => {
+    expect(() => parseExpectation(['json', 'a..b', 'exists'])).toThrow('cannot read path "a..b" at "..b"');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LastResult } from '../../src/shell/expectation.js';
-import { runReplay, scriptLines, type ReplayOptions, type ScriptLine } from '../../src/shell/replay-runner.js';
+import { runReplay, scriptLines, type ReplayOptions, type ScriptLine, type ScriptSource } from '../../src/shell/replay-runner.js';
+import { MAX_LINE_CHARS } from '../../src/shell/script-lines.js';
 
 type Reply = Partial<LastResult>;
 
@@ -24,9 +25,16 @@ function harness(replies: Record<string, Reply> = {}, opts: Partial<ReplayOption
   return {
     calls,
     reports,
+    options,
+    /** As stdin: a stream, read and judged line by line. */
     run: (script: string, source = 'test.ops') => runReplay(scriptLines(source, script), options),
+    /** As a file: whole, so every line is checked before the first command runs. */
+    runFile: (script: string, source = 'test.ops') => runReplay([whole(source, script)], options),
   };
 }
+
+const whole = (source: string, script: string): ScriptSource => ({ whole: true, lines: () => scriptLines(source, script) });
+const stream = (source: string, script: string): ScriptSource => ({ whole: false, lines: () => scriptLines(source, fromChunks([script])) });
 
 async function* fromChunks<T>(chunks: T[]): AsyncIterable<T> {
   for (const c of chunks) yield c;
@@ -445,5 +453,244 @@ describe('scriptLines', () => {
     });
     expect(calls).toEqual([['a'], ['b', 'c'], ['fail']]);
     expect(summary.failures).toEqual(['<stdin>:4: command exited 1 (add "expect exit 1" if that is intended)']);
+  });
+});
+
+describe('runReplay: regexes of the script', () => {
+  it('a runaway regex in expect fails its line with a reason and the script stops', async () => {
+    const h = harness({ show: { data: { name: 'a'.repeat(40) + 'b' } } });
+    const summary = await h.run('show\nexpect json name matches "(a+)+$"\nshow\n');
+    expect(summary.exitCode).toBe(4);
+    expect(summary.failures).toEqual([expect.stringMatching(/^test\.ops:2: the regular expression \/\(a\+\)\+\$\/ ran longer than \d+ ms on json name/)]);
+    expect(h.calls).toEqual([['show']]);
+  });
+});
+
+describe('runReplay: bounded work on long lines', () => {
+  /**
+   * Counts the characters handed to the regular-expression engine (every RegExp test, match,
+   * replace and split goes through RegExp.prototype.exec). Joining N continuation lines by
+   * re-testing the growing text hands it O(N²) characters; looking at each physical line once
+   * hands it O(total length).
+   */
+  async function regexWork(run: () => Promise<unknown>): Promise<number> {
+    const exec = RegExp.prototype.exec;
+    let chars = 0;
+    RegExp.prototype.exec = function (this: RegExp, input: string) {
+      chars += String(input).length;
+      return exec.call(this, input);
+    };
+    try {
+      await run();
+    } finally {
+      RegExp.prototype.exec = exec;
+    }
+    return chars;
+  }
+
+  it('joins N continuation lines with work in proportion to their length, not N²', async () => {
+    const n = 4000;
+    const script = `locks acquire \\\n${'  x \\\n'.repeat(n)}  end\n`;
+    const h = harness();
+    const chars = await regexWork(() => runReplay(scriptLines('<stdin>', fromChunks([script])), h.options));
+    expect(h.calls).toHaveLength(1);
+    expect(h.calls[0]).toHaveLength(2 + n + 1);
+    // Quadratic joining examines about n²/2 × 4 = 32 million characters here; linear, a few times the script.
+    expect(chars).toBeLessThan(10 * script.length);
+  });
+
+  it('reads a long line arriving in many chunks with work in proportion to its length', async () => {
+    const chunk = 'x'.repeat(500);
+    const chunks = [...Array.from({ length: 1000 }, () => chunk), '\nnext\n'];
+    const indexOf = String.prototype.indexOf;
+    let scanned = 0;
+    String.prototype.indexOf = function (this: string, search: string, from?: number) {
+      if (search === '\n') scanned += this.length - Math.max(0, from ?? 0);
+      return indexOf.call(this, search, from);
+    };
+    let lines: ScriptLine[];
+    try {
+      lines = await collect(scriptLines('<stdin>', fromChunks(chunks)));
+    } finally {
+      String.prototype.indexOf = indexOf;
+    }
+    expect(lines.map((l) => [l.line, l.text.length])).toEqual([
+      [1, 500_000],
+      [2, 4],
+    ]);
+    // Searching the whole pending line again for each chunk would scan 250 million characters.
+    expect(scanned).toBeLessThan(3 * 500_010);
+  });
+});
+
+describe('runReplay: line length limit', () => {
+  it('refuses a line over MAX_LINE_CHARS with exit 2 and its line number, and runs nothing after it', async () => {
+    const h = harness();
+    const summary = await h.run(`status\nconfig set x --value ${'v'.repeat(MAX_LINE_CHARS)}\nstatus\n`);
+    expect(summary.exitCode).toBe(2);
+    expect(summary.failures).toEqual([`test.ops:2: the line is longer than ${MAX_LINE_CHARS} characters, the limit for a script line (hint: put large content in a file, e.g. config set ID --file PATH)`]);
+    expect(h.reports).toEqual([`opsdeck: ${summary.failures[0]}\n`]);
+    expect(h.calls).toEqual([['status']]);
+  });
+
+  it('counts a continued line as a whole and names its first line', async () => {
+    const half = 'v'.repeat(MAX_LINE_CHARS / 2 + 1);
+    const h = harness();
+    const summary = await h.run(`status\nconfig set x \\\n--value ${half}\\\n${half}\n`);
+    expect(summary.exitCode).toBe(2);
+    expect(summary.failures[0]).toMatch(/^test\.ops:2: the line is longer than/);
+  });
+
+  it('takes a line of exactly MAX_LINE_CHARS', async () => {
+    const h = harness();
+    const word = 'v'.repeat(MAX_LINE_CHARS - 'echo '.length);
+    const summary = await h.run(`echo ${word}\n`);
+    expect(summary.exitCode).toBe(0);
+    expect(h.calls).toEqual([['echo', word]]);
+  });
+
+  it('a stream without a newline is not kept beyond the limit: one over-long line, then the next lines', async () => {
+    const big = Array.from({ length: 40 }, () => 'y'.repeat(65_536)); // 2.5 MiB, no newline
+    const lines = await collect(scriptLines('<stdin>', fromChunks(['a\n', ...big, 'yyy\nb\n'])));
+    expect(lines.map((l) => [l.line, l.text.length])).toEqual([
+      [1, 1],
+      [2, MAX_LINE_CHARS + 1],
+      [3, 1],
+    ]);
+    const h = harness();
+    const summary = await runReplay(scriptLines('<stdin>', fromChunks(['status\n', ...big])), h.options);
+    expect(summary.exitCode).toBe(2);
+    expect(summary.failures[0]).toMatch(/^<stdin>:2: the line is longer than/);
+    expect(h.calls).toEqual([['status']]);
+  });
+
+  it('continues a line after an odd number of trailing backslashes (the last is not escaped)', async () => {
+    const h = harness();
+    await h.run('echo a\\\\\\\n b\n');
+    expect(h.calls).toEqual([['echo', 'a\\', 'b']]);
+  });
+});
+
+describe('runReplay: a file is checked before its first command runs', () => {
+  const refusal = (n: number) => `opsdeck: nothing was run: the script was checked before its first command and has ${n} problem${n === 1 ? '' : 's'} (hint: fix the lines above; pass a missing variable with --var NAME=VALUE)\n`;
+
+  it('refuses a recording whose ${SECRET_1} is not given: exit 2, file:line, and nothing runs', async () => {
+    const h = harness();
+    const script = '# Recorded by opsdeck. Set SECRET_1 before replaying.\nconfig set a.txt --value first\nconfig set pw.txt --value "password=${SECRET_1}"\n';
+    const summary = await h.runFile(script, 'rec.ops');
+    const problem = 'rec.ops:3: variable SECRET_1 is not set (pass --var SECRET_1=..., "set SECRET_1 ...", or export it)';
+    expect(summary).toEqual({ commands: 0, failures: [problem], exitCode: 2 });
+    expect(h.calls).toEqual([]);
+    expect(h.reports).toEqual([`opsdeck: ${problem}\n`, refusal(1)]);
+  });
+
+  it('runs it when --var or the environment defines the variable (set/--var first, then the environment)', async () => {
+    const script = 'config set pw.txt --value "password=${SECRET_1}"\n';
+    const byVar = harness({}, { vars: { SECRET_1: 'v' }, env: { SECRET_1: 'e' } });
+    expect((await byVar.runFile(script)).exitCode).toBe(0);
+    expect(byVar.calls).toEqual([['config', 'set', 'pw.txt', '--value', 'password=v']]);
+    const byEnv = harness({}, { env: { SECRET_1: 'e' } });
+    expect((await byEnv.runFile(script)).exitCode).toBe(0);
+    expect(byEnv.calls).toEqual([['config', 'set', 'pw.txt', '--value', 'password=e']]);
+  });
+
+  it('takes a variable from an earlier set or capture line, but not from a later one', async () => {
+    const ok = harness({ show: { data: { token: 7 } } });
+    expect((await ok.runFile('set SVC orders\nshow\ncapture T json token\nuse ${SVC} ${T}\n')).exitCode).toBe(0);
+    expect(ok.calls).toEqual([['show'], ['use', 'orders', '7']]);
+    const late = harness();
+    const summary = await late.runFile('status\nuse ${SVC}\nset SVC orders\n');
+    expect(summary.failures).toEqual([expect.stringMatching(/^test\.ops:2: variable SVC is not set/)]);
+    expect(late.calls).toEqual([]);
+  });
+
+  it('lists every problem: quotes, set, capture and expect syntax, an expect or capture with no command before it, a cut continuation', async () => {
+    const h = harness();
+    const summary = await h.runFile(['expect exit 0', 'capture X json a', 'status', "echo 'open", 'set 1X y', 'capture X stdout a', 'expect json a..b exists', 'expect stdout /(/', 'expect nothing', 'status \\'].join('\n'));
+    expect(summary.failures).toEqual([
+      'test.ops:1: expect has no command before it',
+      'test.ops:2: write "capture NAME json PATH" after a command',
+      "test.ops:4: unclosed ' quote",
+      'test.ops:5: write "set NAME VALUE"',
+      'test.ops:6: write "capture NAME json PATH" after a command',
+      'test.ops:7: cannot read path "a..b" at "..b"',
+      'test.ops:8: invalid regular expression /(/: Unterminated group',
+      'test.ops:9: unknown expectation "nothing"; use exit, stdout, stderr or json',
+      'test.ops:10: the script ends inside a \\ continuation',
+    ]);
+    expect(summary.exitCode).toBe(2);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('refuses a line over the length limit before running anything', async () => {
+    const h = harness();
+    const summary = await h.runFile(`status\necho ${'x'.repeat(MAX_LINE_CHARS)}\n`);
+    expect(summary.exitCode).toBe(2);
+    expect(summary.failures).toEqual([expect.stringMatching(/^test\.ops:2: the line is longer than 1048576 characters/)]);
+    expect(h.calls).toEqual([]);
+  });
+
+  it("asks the front end about each command line, and reports what it finds", async () => {
+    const checked: string[][] = [];
+    const checkCommand = async (words: string[]) => (checked.push(words), words[1] === 'lsit' ? "unknown command 'lsit'" : null);
+    const h = harness({}, { checkCommand });
+    const summary = await h.runFile('services list\nservices lsit\n');
+    expect(checked).toEqual([['services', 'list'], ['services', 'lsit']]);
+    expect(summary.failures).toEqual(["test.ops:2: unknown command 'lsit'"]);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('lets a command that fails to parse through when "expect exit 2" follows it, and only then', async () => {
+    const checkCommand = async (words: string[]) => (words[0] === 'bad' ? 'unknown command' : null);
+    const excused = harness({ bad: { exitCode: 2 } }, { checkCommand });
+    expect((await excused.runFile('bad\n# a comment\nexpect stderr contains x\nexpect exit 2\nstatus\n')).failures).toEqual(['test.ops:3: expected stderr to contain "x"']);
+    expect(excused.calls).toEqual([['bad']]);
+    const wrongCode = harness({}, { checkCommand });
+    expect((await wrongCode.runFile('bad\nexpect exit 1\n')).failures).toEqual(['test.ops:1: unknown command']);
+    const tooLate = harness({}, { checkCommand });
+    expect((await tooLate.runFile('bad\nstatus\nexpect exit 2\n')).failures).toEqual(['test.ops:1: unknown command']);
+  });
+
+  it('does not refuse a line whose check depends on a value that exists only at run time', async () => {
+    const checkCommand = async (words: string[]) => (words.some((w) => w.includes('$')) ? 'would be wrong' : null);
+    const h = harness({ show: { data: { ttl: '5m' } } }, { checkCommand });
+    const summary = await h.runFile('show\ncapture T json ttl\nset U ${T}\nlocks acquire x --ttl ${U}\n');
+    expect(summary.exitCode).toBe(0);
+    expect(h.calls).toEqual([['show'], ['locks', 'acquire', 'x', '--ttl', '5m']]);
+  });
+
+  it('shows the first 20 problems and counts the rest', async () => {
+    const h = harness();
+    const summary = await h.runFile('status\n' + 'echo ${NOPE}\n'.repeat(25));
+    expect(summary.failures).toHaveLength(25);
+    expect(h.reports).toHaveLength(21);
+    expect(h.reports[20]).toBe('opsdeck: nothing was run: the script was checked before its first command and has 25 problems (5 more not shown) (hint: fix the lines above; pass a missing variable with --var NAME=VALUE)\n');
+  });
+
+  it('checks all the whole sources before the first runs, carrying variables from one to the next', async () => {
+    const h = harness();
+    const summary = await runReplay([whole('-c#1', 'set A 1'), whole('a.ops', 'use ${A}\n'), whole('b.ops', 'use ${B}\n')], h.options);
+    expect(summary.failures).toEqual([expect.stringMatching(/^b\.ops:1: variable B is not set/)]);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('does not check stdin first (a live pipe); a file after it is checked when its turn comes, with the variables stdin set', async () => {
+    const set = harness();
+    expect((await runReplay([stream('<stdin>', 'status\nset B 2\n'), whole('b.ops', 'use ${B}\n')], set.options)).exitCode).toBe(0);
+    expect(set.calls).toEqual([['status'], ['use', '2']]);
+
+    const unset = harness();
+    const summary = await runReplay([stream('<stdin>', 'status\n'), whole('b.ops', 'status\nuse ${B}\n')], unset.options);
+    expect(summary.exitCode).toBe(2);
+    expect(summary.failures).toEqual([expect.stringMatching(/^b\.ops:2: variable B is not set/)]);
+    // stdin's line ran; none of b.ops did.
+    expect(unset.calls).toEqual([['status']]);
+  });
+
+  it('judges stdin line by line as before: earlier lines have run when a bad one comes', async () => {
+    const h = harness();
+    const summary = await h.run('status\necho ${NOPE}\nstatus\n', '<stdin>');
+    expect(summary.exitCode).toBe(4);
+    expect(h.calls).toEqual([['status']]);
   });
 });

@@ -1,6 +1,7 @@
 import type { ConfirmRequest } from '../../commands/types.js';
 import { PLAIN, type Style } from '../../render/style.js';
 import type { FrontendIo } from '../execute.js';
+import type { ProcessOutput } from './process-output.js';
 
 /** Colour is on only for a terminal, and off for NO_COLOR (any value), TERM=dumb or --no-color. */
 export function colorAllowed(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
@@ -9,12 +10,15 @@ export function colorAllowed(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
   return isTty && env.TERM !== 'dumb';
 }
 
-/** stdout/stderr I/O for one-shot commands and replay. chalk and enquirer load only when used. */
-export function cliIo(env: NodeJS.ProcessEnv, signal: AbortSignal, interactive: boolean): FrontendIo {
+/**
+ * stdout/stderr I/O for one-shot commands and replay, written through `output` (which handles a
+ * reader that goes away). chalk and enquirer load only when used.
+ */
+export function cliIo(env: NodeJS.ProcessEnv, signal: AbortSignal, interactive: boolean, output: ProcessOutput): FrontendIo {
   const tty = process.stdout.isTTY === true;
   return {
-    out: (t) => void process.stdout.write(t),
-    err: (t) => void process.stderr.write(t),
+    out: output.out,
+    err: output.err,
     defaultFormat: tty ? 'table' : 'json',
     width: process.stdout.columns || 100,
     signal,
@@ -26,7 +30,7 @@ export function cliIo(env: NodeJS.ProcessEnv, signal: AbortSignal, interactive: 
     },
     ask: interactive ? askWithEnquirer : undefined,
     // A status line rewritten in place, only where stderr is a terminal.
-    progress: process.stderr.isTTY ? (m) => void process.stderr.write(m === null ? '\r\x1b[2K' : `\r\x1b[2K${m.slice(0, (process.stderr.columns || 80) - 1)}`) : undefined,
+    progress: process.stderr.isTTY ? (m) => output.err(m === null ? '\r\x1b[2K' : `\r\x1b[2K${m.slice(0, (process.stderr.columns || 80) - 1)}`) : undefined,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
-import { scanPromql, stringEnd } from '../promql/scan.js';
+import { promqlBounds, scanPromql, stringEnd } from '../promql/scan.js';
 
 /** What may be typed at the cursor of a PromQL expression. */
 export type PromqlTarget =
@@ -46,6 +46,8 @@ export function promqlContext(expr: string, cursor: number): PromqlContext {
   const at = Math.max(0, Math.min(cursor, expr.length));
   const text = expr.slice(0, at);
   const none = (from = at, partial = ''): PromqlContext => ({ target: { kind: 'none' }, from, to: at, partial });
+  // Text the parser must not see (too long or too deep; see PROMQL_LIMITS) gets no completion.
+  if (promqlBounds(text)) return none();
   const scan = scanPromql(text);
   if (scan.inComment) return none();
   if (scan.openString) return stringContext(expr, text, scan.openString.at, scan.openString.quote) ?? none();

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
-import { scanPromql } from './scan.js';
+import { promqlBounds, scanPromql } from './scan.js';
 
 /** A syntax problem in a PromQL expression: the span it is about and a sentence for the user. */
 export interface PromqlProblem {
@@ -20,6 +20,9 @@ export interface PromqlProblem {
  */
 export function lintPromql(expr: string): PromqlProblem[] {
   if (expr.trim() === '') return [{ from: 0, to: 0, message: 'the expression is empty', incomplete: true }];
+  // Size and depth first: the parser is neither linear on huge input nor safe on deep input.
+  const bound = promqlBounds(expr);
+  if (bound) return [{ ...bound, incomplete: false }];
   const scan = scanPromql(expr);
   const problems: PromqlProblem[] = [];
   // Past an open quote the grammar sees one long string; errors there only echo the quote.
@@ -32,12 +35,32 @@ export function lintPromql(expr: string): PromqlProblem[] {
     problems.push({ from: scan.stray.at, to: scan.stray.at + 1, message: `"${scan.stray.char}" closes nothing`, incomplete: false });
   }
   const end = expr.trimEnd().length;
+  const seen = new Set(problems.map((p) => p.from));
+  try {
+    lintTree(expr, limit, end, scan, problems, seen);
+  } catch (e) {
+    // The bounds above keep the tree well inside the stack; this is the last line of defence, so
+    // that no input can turn into an internal error.
+    if (!(e instanceof RangeError)) throw e;
+    problems.push({ from: 0, to: expr.length, message: 'the expression is too deeply nested to check (hint: split it into smaller queries)', incomplete: false });
+  }
+  return problems.sort((a, b) => a.from - b.from);
+}
+
+/** Garbage yields an error node per token; past this many only the first are worth reporting. */
+const MAX_PROBLEMS = 50;
+
+function lintTree(expr: string, limit: number, end: number, scan: ReturnType<typeof scanPromql>, problems: PromqlProblem[], seen: Set<number>): void {
   const tree = parser.parse(expr);
   tree.iterate({
     enter(ref) {
+      if (problems.length >= MAX_PROBLEMS) return false;
       const node = ref.node;
       if (node.type.isError) {
-        if (node.from < limit && !problems.some((p) => p.from === node.from)) problems.push(errorProblem(expr, node, end, scan.open));
+        if (node.from < limit && !seen.has(node.from)) {
+          seen.add(node.from);
+          problems.push(errorProblem(expr, node, end, scan.open));
+        }
         return false;
       }
       if (node.name === 'VectorSelector' && !node.getChild('Identifier')) {
@@ -50,7 +73,6 @@ export function lintPromql(expr: string): PromqlProblem[] {
       return undefined;
     },
   });
-  return problems.sort((a, b) => a.from - b.from);
 }
 
 function errorProblem(expr: string, node: SyntaxNode, end: number, open: ReturnType<typeof scanPromql>['open']): PromqlProblem {
@@ -111,9 +133,12 @@ function hasBefore(node: SyntaxNode, name: string): boolean {
 
 /** The text of the error, or for an empty error node the next word or character after it. */
 function tokenAt(expr: string, from: number, to: number): string {
-  if (to > from) return expr.slice(from, to).trim().slice(0, 40) || expr[from]!;
-  const rest = expr.slice(from).trimStart();
-  return /^[A-Za-z0-9_:.]+/.exec(rest)?.[0].slice(0, 40) ?? rest[0] ?? '';
+  if (to > from) return expr.slice(from, Math.min(to, from + 200)).trim().slice(0, 40) || expr[from]!;
+  // Only a window after the spot: slicing to the end for every error made garbage quadratic.
+  let at = from;
+  while (at < expr.length && /\s/.test(expr[at]!)) at++;
+  const rest = expr.slice(at, at + 40);
+  return /^[A-Za-z0-9_:.]+/.exec(rest)?.[0] ?? rest[0] ?? '';
 }
 
 function columnOf(expr: string, at: number): number {

@@ -25,7 +25,13 @@ export function promqlEngineNow(): PromqlEngine | undefined {
  * caret, so a bad query never reaches the server.
  */
 export async function assertValidPromql(expr: string, what = 'the expression'): Promise<void> {
+  const problem = await promqlProblem(expr);
+  if (problem) throw new OpsError('usage', problem, `fix ${what}; nothing was sent to the server`);
+}
+
+/** The first syntax problem of `expr` as the user reads it (with the caret lines), or null. */
+export async function promqlProblem(expr: string): Promise<string | null> {
   const { lintPromql, describeProblem } = await loadPromql();
   const first = lintPromql(expr)[0];
-  if (first) throw new OpsError('usage', describeProblem(expr, first), `fix ${what}; nothing was sent to the server`);
+  return first ? describeProblem(expr, first) : null;
 }

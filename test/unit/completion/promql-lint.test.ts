@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeProblem, lintPromql } from '../../../src/shell/promql/lint.js';
+import { PROMQL_LIMITS, promqlBounds } from '../../../src/shell/promql/scan.js';
 
 const first = (expr: string) => lintPromql(expr)[0];
 
@@ -74,5 +75,58 @@ describe('describeProblem', () => {
     const [, line, caret] = describeProblem(expr, first(expr)!).split('\n');
     expect(line!.length).toBeLessThan(110);
     expect(line![caret!.indexOf('^')]).toBe(')');
+  });
+});
+
+describe('lintPromql: bounds checked before parsing', () => {
+  it('refuses an expression over the length limit without parsing it (a 10 MB probe took minutes)', () => {
+    const expr = 'sum('.repeat(2_500_000) + 'up' + ')'.repeat(2_500_000);
+    const problems = lintPromql(expr);
+    expect(problems).toEqual([{ from: PROMQL_LIMITS.chars, to: expr.length, incomplete: false, message: `the expression is ${expr.length} characters long, over the limit of ${PROMQL_LIMITS.chars} (hint: split it into smaller queries)` }]);
+  });
+
+  it('takes a long regex alternation just under the length limit', () => {
+    const expr = `up{instance=~"${'host-0001.example:9100|'.repeat(11_000)}"}`;
+    expect(expr.length).toBeLessThan(PROMQL_LIMITS.chars);
+    expect(lintPromql(expr)).toEqual([]);
+  });
+
+  it('refuses brackets nested past the limit, at the first bracket too deep', () => {
+    const at = 'sum('.length * PROMQL_LIMITS.nesting + 'sum'.length;
+    const expr = 'sum('.repeat(PROMQL_LIMITS.nesting + 1) + 'up' + ')'.repeat(PROMQL_LIMITS.nesting + 1);
+    expect(lintPromql(expr)).toEqual([{ from: at, to: at + 1, incomplete: false, message: `brackets nest more than ${PROMQL_LIMITS.nesting} levels deep here, the limit (hint: simplify the expression)` }]);
+    expect(describeProblem(expr, lintPromql(expr)[0]!).split('\n')[0]).toBe(`invalid PromQL at column ${at + 1}: brackets nest more than 128 levels deep here, the limit (hint: simplify the expression)`);
+    // Unbalanced, as in the probe's 2 million "(": refused the same way, never a stack overflow.
+    expect(lintPromql('('.repeat(200_000))[0]!.message).toMatch(/^brackets nest more than 128 levels/);
+  });
+
+  it('accepts nesting up to the limit', () => {
+    const n = PROMQL_LIMITS.nesting;
+    expect(lintPromql('sum('.repeat(n) + 'up' + ')'.repeat(n))).toEqual([]);
+    expect(lintPromql('('.repeat(n) + '1' + ')'.repeat(n))).toEqual([]);
+  });
+
+  it('refuses chains that would make the parse tree too deep, with no bracket at all', () => {
+    // Each "> bool b" is one more tree level; 5,000 of them overflowed the parser's stack now and then.
+    for (const expr of ['a' + ' > bool b'.repeat(5_000), '- '.repeat(5_000) + '1', 'a' + ' offset 5m'.repeat(5_000), '1 '.repeat(100_000)]) {
+      const problems = lintPromql(expr);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]!.message).toMatch(new RegExp(`^the expression is too deep to check: about \\d+ levels of brackets and chained operators, over the limit of ${PROMQL_LIMITS.depth}`));
+    }
+  });
+
+  it('parses the deepest shapes the bounds let through without overflowing', () => {
+    for (const expr of ['a' + ' > bool b'.repeat(330), '- '.repeat(990) + '1', 'a' + ' offset 5m'.repeat(490), ('sum(' + 'a == bool '.repeat(3)).repeat(60) + 'x' + ')'.repeat(60)]) {
+      expect(promqlBounds(expr), expr.slice(0, 40)).toBeNull();
+      expect(() => lintPromql(expr)).not.toThrow();
+    }
+  });
+
+  it('reports at most 50 problems for garbage, the first ones', () => {
+    const expr = Array.from({ length: 20 }, () => `(${'1 '.repeat(40)})`).join('+');
+    expect(promqlBounds(expr)).toBeNull();
+    const problems = lintPromql(expr);
+    expect(problems.length).toBe(50);
+    expect(problems[0]!.from).toBe(3);
   });
 });
