@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, opsdeck, opsdeckAsync, sandbox } from '../helpers/cli.js';
@@ -60,13 +60,13 @@ describe('output into a pipe whose reader goes away', () => {
     expect(opsdeck(box.env, ['config', 'get', 'after2.txt']).code).toBe(1);
   }, 60_000);
 
-  it.runIf(existsSync('/dev/full'))('another write error (a full disk) is said once on stderr and exits 1, never a trace', async () => {
+  it('another write error (a full disk) is said once on stderr and exits 1, never a trace', async () => {
     const full = openSync('/dev/full', 'w');
     try {
       const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
         const child = spawn(process.execPath, [BIN, 'config', 'get', 'big.txt', '-o', 'json'], { env: box.env, stdio: ['ignore', full, 'pipe'] });
         let stderr = '';
-        child.stderr.on('data', (d) => (stderr += d));
+        child.stderr!.on('data', (d) => (stderr += d));
         child.on('exit', (code) => resolve({ code, stderr }));
       });
       expect(r.stderr).toBe('opsdeck: cannot write to stdout: ENOSPC (hint: check where the output goes)\n');
