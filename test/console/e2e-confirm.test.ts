@@ -116,4 +116,15 @@ describe('console confirmations, in a real terminal', () => {
     ctx.term.keys('C-d');
     await ctx.term.waitFor(/EXITED:0/);
   }, 120_000);
+
+  it('a pasted script is checked whole before its first line runs, as a script file is', async () => {
+    startConsoleIn(ctx.term, ctx.box.env);
+    await ctx.term.waitFor(/local›/);
+    // The second line has a typo: nothing runs, so the first line's config is never published.
+    ctx.term.paste('config set pasted.txt --value one --type text\nconfig sett pasted.txt --value two\n');
+    await ctx.term.waitFor(/<paste>:2: .*sett/);
+    expect(opsdeck(ctx.box.env, ['config', 'get', 'pasted.txt']).code).toBe(1);
+    ctx.term.keys('C-d');
+    await ctx.term.waitFor(/EXITED:0/);
+  }, 120_000);
 });

@@ -41,7 +41,7 @@ describe('console --record with secrets, in a real terminal', () => {
       // Without the variables: refused at the first secret, naming it; nothing is published. (Exit 4
       // today; 2 once replay checks every line before running any, which another branch adds.)
       const refused = opsdeck(fresh.env, ['replay', file]);
-      expect(refused.code).not.toBe(0);
+      expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/variable SECRET_1 is not set \(pass --var SECRET_1=/);
       expect(configContent(fresh.env, 'pw3.txt')).toBe('token: before');
       expect(configContent(fresh.env, 'db.properties')).toBeNull();

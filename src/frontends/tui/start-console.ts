@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS } from '../../commands/table.js';
 import { runReplay, scriptLines } from '../../shell/replay-runner.js';
+import { checkReplayCommand } from '../cli/check-replay-command.js';
 import { PLAIN, type Style } from '../../render/style.js';
 import { matrixToSeries, type MatrixData } from '../../render/chart/matrix-to-series.js';
 import { colorAllowed } from '../cli/cli-io.js';
@@ -93,11 +94,13 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     completion: cache,
     runLine,
     runScript: async (text, signal) => {
-      const summary = await runReplay(scriptLines('<paste>', text), {
+      // A paste is whole when it arrives: every line is checked before the first runs, as a file's are.
+      const summary = await runReplay([{ whole: true, lines: () => scriptLines('<paste>', text) }], {
         vars: {},
         env,
         continueOnError: false,
         echo: false,
+        checkCommand: (words) => checkReplayCommand(words, COMMANDS, version),
         report: (t) => controller.log({ line: null, text: t.replace(/\n$/, ''), exitCode: null }),
         exec: async (words) => ({ ...(await runDetailed(commandLine(words), signal)), data: undefined }),
       });
