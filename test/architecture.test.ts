@@ -35,14 +35,26 @@ describe('architecture invariants', () => {
     }
   });
 
-  it('adapters never import each other, and only core/, engine/ (embedded) and their own folder', () => {
+  it('adapters never import each other, and only core/, engine/ (embedded), the kit and their own folder', () => {
     for (const f of all.filter((x) => /^adapters\/[^/]+\//.test(x.path))) {
       const own = f.path.split('/').slice(0, 2).join('/');
       for (const d of f.deps.filter((x) => x.startsWith('adapters/'))) {
-        expect(d.startsWith(own + '/') || d === 'adapters/types.js' ? '' : `${f.path} imports ${d}`).toBe('');
+        expect(d.startsWith(own + '/') || d.startsWith('adapters/kit/') || d === 'adapters/types.js' ? '' : `${f.path} imports ${d}`).toBe('');
       }
       for (const d of f.deps.filter((x) => /^(commands|frontends|render|session|shell)\//.test(x))) {
         expect(`${f.path} imports ${d}`).toBe('');
+      }
+    }
+  });
+
+  it('the adapter kit imports only core/, itself and node or npm modules, never an adapter', () => {
+    const kit = all.filter((x) => x.path.startsWith('adapters/kit/'));
+    expect(kit.length).toBeGreaterThan(0);
+    // Resolved relative imports start with a folder (or file) of src/; anything else is a package.
+    const ours = new Set(readdirSync(SRC).map((n) => n.replace(/\.tsx?$/, '')));
+    for (const f of kit) {
+      for (const d of f.deps.filter((x) => ours.has(x.split('/')[0]!.replace(/\.js$/, '')))) {
+        expect(d.startsWith('core/') || d.startsWith('adapters/kit/') ? '' : `${f.path} imports ${d}`).toBe('');
       }
     }
   });

@@ -13,6 +13,8 @@ export type ErrorKind =
   | 'unauthorized'
   | 'unreachable'
   | 'timeout'
+  /** The backend answered, but unusably: not its protocol, not the expected shape, or over the size cap. */
+  | 'bad-answer'
   | 'expectation'
   | 'backend';
 
@@ -41,6 +43,7 @@ export function exitCodeOf(kind: ErrorKind): number {
     case 'unreachable':
     case 'timeout':
     case 'unauthorized':
+    case 'bad-answer':
       return 3;
     case 'expectation':
       return 4;

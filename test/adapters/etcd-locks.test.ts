@@ -194,7 +194,7 @@ describe('etcd locks: interop with the real Go client (etcdctl lock)', () => {
     const small = (await adapterFor({ url: server.url, maxResponseBytes: 4096 })).locks as FullLocks;
     await locks.tryAcquire('interop/huge', { owner: 'x'.repeat(20_000), ttlMs: 30_000, waitMs: 0 });
     const err = await small.inspect('interop/huge').catch((e: unknown) => e);
-    expect((err as OpsError).kind).toBe('backend');
+    expect((err as OpsError).kind).toBe('bad-answer');
     expect((err as OpsError).message).toMatch(/more than 4096 bytes/);
     // The default cap reads it, and the label is cut short for display.
     expect((await locks.inspect('interop/huge'))!.holder!.length).toBeLessThan(300);

@@ -44,11 +44,11 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('query data that is not the Prometheus API shape', () => {
   const bad = ['no_data', 'null_result', 'null_metric', 'values_not_list', 'vector_null', 'vector_no_value', 'scalar_junk', 'odd_type'];
-  it.each(bad)('%s is a backend error naming the server, for instant and range queries', async (name) => {
+  it.each(bad)('%s is a bad answer (exit 3) naming the server, for instant and range queries', async (name) => {
     for (const call of [() => prom.query(name), () => prom.queryRange({ expr: name, start: 0, end: 60, step: 15 })]) {
       const err = await call().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OpsError);
-      expect((err as OpsError).kind).toBe('backend');
+      expect((err as OpsError).kind).toBe('bad-answer');
       expect((err as OpsError).message).toContain(`${url} answered the query with`);
     }
   });

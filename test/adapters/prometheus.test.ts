@@ -95,7 +95,7 @@ describe('metrics against a real Prometheus', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     const down = opsdeck(box.env, ['--profile', 'down', 'metrics', 'query', 'up']);
     expect(down.code).toBe(3);
-    expect(down.stderr).toMatch(/^opsdeck: http:\/\/127\.0\.0\.1:1 is unreachable/);
+    expect(down.stderr).toMatch(/^opsdeck: Prometheus at http:\/\/127\.0\.0\.1:1 is unreachable/);
   });
 
   it('status reports the Prometheus version', () => {

@@ -179,11 +179,11 @@ describe('Seata console adapter', () => {
     expect(code.stderr).toMatch(/globalLock\/query failed \(code 500\): Server error/);
     fake.fault = 'garbage';
     const garbage = await run('c', 'tx', 'list');
-    expect(garbage.code).toBe(1);
+    expect(garbage.code).toBe(3);
     expect(garbage.stderr).toMatch(/answered HTTP 502 with a body that is not the console API: <html><body>Bad Gateway/);
     fake.fault = 'huge';
     const huge = await run('capped', 'tx', 'list');
-    expect(huge.code).toBe(1);
+    expect(huge.code).toBe(3);
     expect(huge.stderr).toMatch(/sent more than 1 MiB for one answer \(hint: lower pageSize, or raise maxResponseBytes/);
     expect(huge.stderr.split('\n')).toHaveLength(2);
   });

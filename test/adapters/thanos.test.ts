@@ -320,7 +320,7 @@ describe('errors', () => {
     for (const args of [['metrics', 'query', 'up'], ['metrics', 'stores']]) {
       const r = await run('down', ...args);
       expect(r.code, r.stderr).toBe(3);
-      expect(r.stderr).toMatch(new RegExp(`^opsdeck: ${deadUrl.replace(/\./g, '\\.')} is unreachable`));
+      expect(r.stderr).toMatch(new RegExp(`^opsdeck: Thanos Query at ${deadUrl.replace(/\./g, '\\.')} is unreachable`));
     }
   });
 

@@ -1,5 +1,6 @@
-import { Agent, request } from 'undici';
 import { OpsError } from '../../core/errors.js';
+import { HttpClient } from '../kit/http.js';
+import { isObject, type AnswerShape } from '../kit/shape.js';
 import type { EtcdOptions } from './options.js';
 
 export interface CallOptions {
@@ -23,36 +24,52 @@ export class EtcdServerError extends Error {
 }
 
 /**
- * The etcd v3 JSON gateway (`POST /v3/...`, keys and values base64) over undici. It owns the auth
- * token: etcd wants the raw token in the Authorization header (no "Bearer"), and a simple token
- * expires (5 min by default) or is dropped when the password changes, so a rejected token is
- * replaced once and the call retried.
+ * The etcd v3 JSON gateway (`POST /v3/...`, keys and values base64) over the kit's HTTP client,
+ * which bounds each exchange in time and size. It owns the auth token: etcd wants the raw token in
+ * the Authorization header (no "Bearer"), and a simple token expires (5 min by default) or is
+ * dropped when the password changes, so a rejected token is replaced once and the call retried.
  */
 export class EtcdHttp {
   private token: Promise<string | null> | null = null;
-  /** Its own pool: the size cap applies while the body streams in, and dispose() closes the sockets. */
-  private readonly agent: Agent;
+  private readonly http: HttpClient;
 
   constructor(private readonly o: EtcdOptions) {
-    this.agent = new Agent({ maxResponseSize: Math.floor(o.maxResponseBytes), connectTimeout: o.timeoutMs });
+    this.http = new HttpClient({
+      name: 'etcd',
+      url: o.url,
+      timeoutMs: o.timeoutMs,
+      maxResponseBytes: o.maxResponseBytes,
+      protocol: 'etcd JSON',
+      hints: {
+        tooLarge: 'narrow the listing with --prefix, or raise maxResponseBytes in the profile',
+        unreachable: 'check the url in the profile and that etcd is up (etcdctl endpoint health)',
+        notProtocol: 'check the url points at an etcd client port (3.4 or later), not a proxy page',
+      },
+    });
   }
 
   /** Closes the sockets; a request still waiting (a queued lock) is aborted. */
   async close(): Promise<void> {
-    await this.agent.destroy().catch(() => undefined);
+    await this.http.close();
   }
 
-  async call<T>(path: string, body: unknown, opts: CallOptions = {}): Promise<T> {
+  /** Shape checks for the answer to `path`, naming this server. */
+  shape(path: string): AnswerShape {
+    return this.http.shape(path);
+  }
+
+  /** One gateway call; the answer is unchecked JSON, for the caller to read through `shape(path)`. */
+  async call(path: string, body: unknown, opts: CallOptions = {}): Promise<unknown> {
     const auth = this.o.username !== undefined;
     const token = auth ? await this.currentToken() : null;
     try {
-      return await this.post<T>(path, body, token, opts);
+      return await this.post(path, body, token, opts);
     } catch (e) {
       if (auth && e instanceof EtcdServerError && e.code === GRPC.unauthenticated) {
         this.token = null;
-        return this.mapped(() => this.currentToken().then((t) => this.post<T>(path, body, t, opts)));
+        return this.mapped(() => this.currentToken().then((t) => this.post(path, body, t, opts)));
       }
-      throw mapError(e, this.o, path);
+      throw mapError(e, this.o);
     }
   }
 
@@ -64,29 +81,35 @@ export class EtcdHttp {
   }
 
   /** GET /version: the one endpoint that needs no auth and no body. */
-  async version(): Promise<{ etcdserver?: string; etcdcluster?: string }> {
-    return this.mapped(() => this.send('GET', '/version', undefined, null, {}));
+  async version(): Promise<{ etcdserver?: string }> {
+    const answer = await this.mapped(() => this.send('GET', '/version', undefined, null, {}));
+    const shape = this.shape('/version');
+    return { etcdserver: shape.optStr(shape.object(answer), 'etcdserver') };
   }
 
   private async mapped<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      throw mapError(e, this.o, '');
+      throw mapError(e, this.o);
     }
   }
 
   private currentToken(): Promise<string | null> {
     if (!this.token) {
-      const pending = this.post<{ token?: string }>('/v3/auth/authenticate', { name: this.o.username, password: this.o.password }, null, {})
-        .then((r) => r.token ?? null)
+      const path = '/v3/auth/authenticate';
+      const pending = this.post(path, { name: this.o.username, password: this.o.password }, null, {})
+        .then((r) => {
+          const shape = this.shape(path);
+          return shape.optStr(shape.object(r), 'token') ?? null;
+        })
         .catch((e: unknown) => {
           // A server without auth ignores credentials: go on without a token.
           if (e instanceof EtcdServerError && e.code === GRPC.failedPrecondition && /not enabled/.test(e.message)) return null;
           if (e instanceof EtcdServerError && /authentication failed/.test(e.message)) {
             throw new OpsError('unauthorized', `etcd at ${this.o.url} rejected user ${this.o.username}: ${e.message}`, 'check username and password in the profile');
           }
-          throw mapError(e, this.o, '/v3/auth/authenticate');
+          throw mapError(e, this.o);
         });
       // A failed login must not be cached: the next command tries again.
       pending.catch(() => {
@@ -97,43 +120,30 @@ export class EtcdHttp {
     return this.token;
   }
 
-  private post<T>(path: string, body: unknown, token: string | null, opts: CallOptions): Promise<T> {
-    return this.send<T>('POST', path, body, token, opts);
+  private post(path: string, body: unknown, token: string | null, opts: CallOptions): Promise<unknown> {
+    return this.send('POST', path, body, token, opts);
   }
 
-  private async send<T>(method: 'GET' | 'POST', path: string, body: unknown, token: string | null, opts: CallOptions): Promise<T> {
-    const timeout = opts.timeoutMs ?? this.o.timeoutMs;
-    const res = await request(`${this.o.url}${path}`, {
-      method,
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: token } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      signal: opts.signal,
-      dispatcher: this.agent,
-    });
-    const text = await res.body.text();
+  private async send(method: 'GET' | 'POST', path: string, body: unknown, token: string | null, opts: CallOptions): Promise<unknown> {
+    const reply = await this.http.request({ method, path, json: body, headers: token ? { authorization: token } : {}, signal: opts.signal, timeoutMs: opts.timeoutMs });
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
-    } catch {
-      const snippet = text.replace(/\s+/g, ' ').slice(0, 160);
-      if (res.statusCode === 404) {
-        throw new OpsError('backend', `${this.o.url}${path} does not exist (HTTP 404)`, 'opsdeck needs the v3 JSON gateway of etcd 3.4 or later at /v3/; check the URL points at an etcd client port');
-      }
-      throw new OpsError('backend', `${this.o.url} answered HTTP ${res.statusCode} with a body that is not etcd JSON: ${snippet}`, 'check the URL points at an etcd client port, not a proxy page');
+      parsed = this.http.json(reply);
+    } catch (e) {
+      if (reply.status !== 404) throw e;
+      throw new OpsError('bad-answer', `${this.http.where} has no ${path} (HTTP 404)`, 'opsdeck needs the v3 JSON gateway of etcd 3.4 or later at /v3/; check the url points at an etcd client port');
     }
-    const err = parsed as { error?: unknown; message?: unknown; code?: unknown };
-    if (res.statusCode >= 400 || (typeof err.error === 'string' && typeof err.code === 'number')) {
-      const message = typeof err.message === 'string' ? err.message : typeof err.error === 'string' ? err.error : `HTTP ${res.statusCode}`;
-      throw new EtcdServerError(typeof err.code === 'number' ? err.code : -1, res.statusCode, message);
+    const err = (isObject(parsed) ? parsed : {}) as { error?: unknown; message?: unknown; code?: unknown };
+    if (reply.status >= 400 || (typeof err.error === 'string' && typeof err.code === 'number')) {
+      const message = typeof err.message === 'string' ? err.message : typeof err.error === 'string' ? err.error : `HTTP ${reply.status}`;
+      throw new EtcdServerError(typeof err.code === 'number' ? err.code : -1, reply.status, message);
     }
-    return parsed as T;
+    return parsed;
   }
 }
 
-/** Client and server failures to OpsError kinds: unreachable and timeout exit 3, like auth. */
-export function mapError(e: unknown, o: EtcdOptions, path: string): unknown {
+/** Server failures to OpsError kinds (the kit has already mapped the network's: unreachable, timeout, bad answers). */
+export function mapError(e: unknown, o: EtcdOptions): unknown {
   if (e instanceof OpsError) return e;
   if (e instanceof EtcdServerError) {
     const m = e.message;
@@ -159,13 +169,5 @@ export function mapError(e: unknown, o: EtcdOptions, path: string): unknown {
         return new OpsError('backend', `etcd at ${o.url} failed the request (HTTP ${e.httpStatus}, code ${e.code}): ${m}`, 'see the etcd server log');
     }
   }
-  const err = e as { code?: string; name?: string; message?: string };
-  const code = err.code ?? '';
-  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
-    const max = o.maxResponseBytes >= 1048576 ? `${Math.round(o.maxResponseBytes / 1048576)} MiB` : `${o.maxResponseBytes} bytes`;
-    return new OpsError('backend', `${o.url} sent more than ${max} for one answer`, 'narrow the listing with --prefix, or raise maxResponseBytes in the profile');
-  }
-  if (err.name === 'AbortError' || code === 'UND_ERR_ABORTED') return new OpsError('failed', 'the request to etcd was cancelled', 'run it again');
-  if (/TIMEOUT/i.test(code)) return new OpsError('timeout', `etcd at ${o.url} did not answer${path ? ` ${path}` : ''} within ${o.timeoutMs} ms`, 'check the server, or raise timeoutMs in the profile');
-  return new OpsError('unreachable', `etcd at ${o.url} is unreachable: ${err.message ?? String(e)}`, 'check the url in the profile and that etcd is up (etcdctl endpoint health)');
+  return e;
 }

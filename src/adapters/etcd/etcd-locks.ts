@@ -2,7 +2,8 @@ import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
 import { formatDuration } from '../../core/duration.js';
 import type { AcquireOptions, ForceExpectation, ListOptions, LockBackend } from '../../core/subsystems.js';
 import type { AcquireResult, LockView, ReleaseResult } from '../../core/types.js';
-import { b64, decodeKv, leaseHex, prefixEnd, type RawKv } from './codec.js';
+import { readGrant, readKeepAlive, readRange, readTimeToLive, readTxn } from './answers.js';
+import { b64, decodeKv, leaseHex, prefixEnd } from './codec.js';
 import type { EtcdHttp } from './etcd-http.js';
 import { contendersOf, isOwnedBy, lockNameOf, mutexView, type Contender, type LeaseFacts } from './mutex-layout.js';
 import type { EtcdOptions } from './options.js';
@@ -14,21 +15,6 @@ const LIST_TIME_MS = 10_000;
 /** Contenders read per lock: the holder and this many waiters at most. */
 const MAX_CONTENDERS = 1000;
 const INSPECT_BATCH = 16;
-
-interface Header {
-  revision?: string;
-}
-interface RangeResponse {
-  header?: Header;
-  kvs?: RawKv[];
-  more?: boolean;
-  count?: string;
-}
-interface TxnResponse {
-  header?: Header;
-  succeeded?: boolean;
-  responses?: Array<{ response_range?: RangeResponse; response_delete_range?: { deleted?: string } }>;
-}
 
 /**
  * Locks in etcd's concurrency mutex layout (see mutex-layout.ts), read and written through the v3
@@ -72,14 +58,14 @@ export class EtcdLocks implements LockBackend {
   async tryAcquire(name: string, opts: AcquireOptions): Promise<AcquireResult> {
     if (!(opts.ttlMs > 0)) throw usage('--ttl must be greater than zero', 'pass a lease such as --ttl 30s');
     if (name === '') throw usage('the lock name is empty', 'give a name such as deploy/orders');
-    const granted = await this.http.call<{ ID: string; TTL: string }>('/v3/lease/grant', { TTL: Math.max(1, Math.ceil(opts.ttlMs / 1000)) });
-    const lease = granted.ID;
-    const ttlS = Number(granted.TTL);
+    const granted = readGrant(this.http.shape('/v3/lease/grant'), await this.http.call('/v3/lease/grant', { TTL: Math.max(1, Math.ceil(opts.ttlMs / 1000)) }));
+    const lease = granted.id;
+    const ttlS = granted.ttlS;
     const namePrefix = this.namePrefix(name);
     const key = Buffer.concat([namePrefix, Buffer.from(leaseHex(lease))]);
     let mine = 0;
     try {
-      const created = await this.http.call<TxnResponse>('/v3/kv/txn', {
+      const created = readTxn(this.http.shape('/v3/kv/txn'), await this.http.call('/v3/kv/txn', {
         compare: [{ target: 'CREATE', key: b64(key), create_revision: '0', result: 'EQUAL' }],
         success: [
           { request_put: { key: b64(key), value: b64(opts.owner), lease } },
@@ -87,10 +73,10 @@ export class EtcdLocks implements LockBackend {
           { request_range: { key: b64(namePrefix), range_end: b64(prefixEnd(namePrefix)), sort_target: 'CREATE', sort_order: 'ASCEND', limit: '1' } },
         ],
         failure: [],
-      });
+      }));
       if (!created.succeeded) throw new OpsError('backend', `etcd already has a key for the new lease ${leaseHex(lease)}`, 'try again');
-      mine = Number(created.header?.revision);
-      const oldest = created.responses?.[1]?.response_range?.kvs?.[0];
+      mine = Number(created.revision);
+      const oldest = created.responses[1]?.range?.kvs[0];
       if (oldest && Number(oldest.create_revision) === mine) return this.acquired(name, opts.owner, mine, ttlS);
       if (opts.waitMs <= 0) throw await this.heldBy(name, opts.owner, false);
       await this.queue(name, lease, ttlS, opts);
@@ -183,34 +169,33 @@ export class EtcdLocks implements LockBackend {
 
   /** One keep-alive round trip (the gateway answers one request per POST); the TTL it restored, or null when the lease is gone. */
   private async keepAlive(lease: string): Promise<number | null> {
-    const r = await this.http.call<{ result?: { TTL?: string } }>('/v3/lease/keepalive', { ID: lease });
-    const ttl = Number(r.result?.TTL ?? 0);
+    const ttl = readKeepAlive(this.http.shape('/v3/lease/keepalive'), await this.http.call('/v3/lease/keepalive', { ID: lease }));
     return ttl > 0 ? ttl : null;
   }
 
   private async deleteIfUnchanged(c: Contender, checkValue: boolean): Promise<boolean> {
     const compare: unknown[] = [{ target: 'CREATE', key: b64(c.kv.key), create_revision: String(c.kv.createRevision), result: 'EQUAL' }];
     if (checkValue) compare.push({ target: 'VALUE', key: b64(c.kv.key), value: b64(c.kv.value), result: 'EQUAL' });
-    const r = await this.http.call<TxnResponse>('/v3/kv/txn', { compare, success: [{ request_delete_range: { key: b64(c.kv.key) } }], failure: [] });
-    return r.succeeded === true && Number(r.responses?.[0]?.response_delete_range?.deleted ?? 0) === 1;
+    const r = readTxn(this.http.shape('/v3/kv/txn'), await this.http.call('/v3/kv/txn', { compare, success: [{ request_delete_range: { key: b64(c.kv.key) } }], failure: [] }));
+    return r.succeeded && Number(r.responses[0]?.deleted ?? 0) === 1;
   }
 
   private async contenders(name: string): Promise<{ contenders: Contender[]; truncated: boolean }> {
     const namePrefix = this.namePrefix(name);
-    const r = await this.http.call<RangeResponse>('/v3/kv/range', {
+    const answer = await this.http.call('/v3/kv/range', {
       key: b64(namePrefix),
       range_end: b64(prefixEnd(namePrefix)),
       sort_target: 'CREATE',
       sort_order: 'ASCEND',
       limit: String(MAX_CONTENDERS),
     });
-    return { contenders: contendersOf((r.kvs ?? []).map(decodeKv), namePrefix), truncated: r.more === true };
+    const r = readRange(this.http.shape('/v3/kv/range'), answer);
+    return { contenders: contendersOf(r.kvs.map(decodeKv), namePrefix), truncated: r.more };
   }
 
   private async leaseFacts(lease: string): Promise<LeaseFacts | null> {
     try {
-      const r = await this.http.call<{ TTL?: string; grantedTTL?: string }>('/v3/lease/timetolive', { ID: lease, keys: false });
-      return { ttlS: Number(r.TTL ?? -1), grantedTtlS: r.grantedTTL === undefined ? null : Number(r.grantedTTL) };
+      return readTimeToLive(this.http.shape('/v3/lease/timetolive'), await this.http.call('/v3/lease/timetolive', { ID: lease, keys: false }));
     } catch (e) {
       if (e instanceof OpsError && e.kind === 'not-found') return { ttlS: -1, grantedTtlS: null };
       throw e;
@@ -227,15 +212,16 @@ export class EtcdLocks implements LockBackend {
     let scanned = 0;
     for (;;) {
       this.checkCancelled(opts.signal);
-      const r = await this.http.call<RangeResponse>('/v3/kv/range', { key: b64(from), range_end: b64(end), keys_only: true, limit: String(PAGE) }, { signal: opts.signal });
-      const kvs = (r.kvs ?? []).map(decodeKv);
+      const answer = await this.http.call('/v3/kv/range', { key: b64(from), range_end: b64(end), keys_only: true, limit: String(PAGE) }, { signal: opts.signal });
+      const r = readRange(this.http.shape('/v3/kv/range'), answer);
+      const kvs = r.kvs.map(decodeKv);
       scanned += kvs.length;
       for (const kv of kvs) {
         const n = lockNameOf(kv, this.root);
         if (n !== null && n.startsWith(prefix)) names.add(n);
       }
       opts.onProgress?.(scanned);
-      if (r.more !== true || kvs.length === 0) break;
+      if (!r.more || kvs.length === 0) break;
       if (scanned >= LIST_MAX_KEYS || Date.now() - began > LIST_TIME_MS) {
         opts.onIncomplete?.(`stopped by the ${scanned >= LIST_MAX_KEYS ? `${LIST_MAX_KEYS}-key bound` : `${LIST_TIME_MS} ms time bound`} after ${scanned} keys`);
         break;

@@ -1,78 +1,79 @@
-import { request } from 'undici';
 import { OpsError } from '../../core/errors.js';
 import type { MetricsAnswer } from '../../core/metrics.js';
+import { HttpClient } from '../kit/http.js';
+import type { AnswerShape } from '../kit/shape.js';
 import type { PromOptions } from './options.js';
 
 /** Above this many bytes of form data a query goes as POST, so long PromQL never hits URL limits. */
 const POST_OVER = 2000;
 
 /**
- * Calls one /api/v1 endpoint and unwraps the envelope. Errors map to kinds by Prometheus'
- * errorType: bad_data is the user's query (exit 2, with the server's words), timeout and
- * unreachable are the backend (exit 3). Bodies that are not JSON (a proxy's error page) and bodies
- * over the size cap become clear errors instead of crashes.
+ * The Prometheus HTTP API (/api/v1/...) over the kit's HTTP client, which bounds each exchange in
+ * time and size and names the server in every error. Unwraps the envelope; errors map to kinds by
+ * Prometheus' errorType: bad_data is the user's query (exit 2, with the server's words), timeout
+ * and unreachable are the backend (exit 3). The data is returned unchecked, for the caller to read
+ * through `shape(path)`.
  */
-export async function promCall<T>(o: PromOptions, path: string, params: Array<[string, string]>, signal?: AbortSignal): Promise<MetricsAnswer<T>> {
-  const form = new URLSearchParams(params).toString();
-  const post = form.length > POST_OVER;
-  const url = `${o.url}/api/v1/${path}${!post && form ? `?${form}` : ''}`;
-  let res;
-  try {
-    res = await request(url, {
-      method: post ? 'POST' : 'GET',
-      headers: { accept: 'application/json', ...(post ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...o.headers },
-      body: post ? form : undefined,
-      headersTimeout: o.timeoutMs,
-      bodyTimeout: o.timeoutMs,
-      ...(signal ? { signal } : {}),
-    });
-  } catch (e) {
-    // An abort is the caller walking away (a pane closed), not the server failing.
-    if (signal?.aborted) throw new OpsError('failed', `the request to ${o.url} was cancelled`, 'nothing to do');
-    const code = (e as { code?: string }).code ?? '';
-    if (/TIMEOUT/i.test(code)) throw new OpsError('timeout', `${o.url} did not answer within ${o.timeoutMs} ms`, 'narrow the query or raise timeoutMs in the profile');
-    throw new OpsError('unreachable', `${o.url} is unreachable: ${(e as Error).message}`, 'check the URL in the profile and that the server is up');
-  }
-  const text = await readCapped(res.body, o.maxResponseBytes, o.url).catch((e: unknown) => {
-    if (signal?.aborted) throw new OpsError('failed', `the request to ${o.url} was cancelled`, 'nothing to do');
-    throw e;
-  });
-  let body: { status?: string; data?: T; errorType?: string; error?: string; warnings?: string[]; infos?: string[] };
-  try {
-    body = JSON.parse(text);
-  } catch {
-    const snippet = text.replace(/\s+/g, ' ').slice(0, 160);
-    if (res.statusCode === 401 || res.statusCode === 403) throw new OpsError('unauthorized', `${o.url} refused the request (HTTP ${res.statusCode})`, 'check bearerToken, basicAuth or headers in the profile');
-    // httpStatus lets a caller tell "no such endpoint" (how Thanos detection sees a plain Prometheus) from a failure.
-    throw new OpsError('backend', `${o.url} answered HTTP ${res.statusCode} with a body that is not the Prometheus API: ${snippet}`, 'check that the URL points at Prometheus or Thanos Query, not a proxy page', { httpStatus: res.statusCode });
-  }
-  if (body.status !== 'success') {
-    const msg = body.error ?? `HTTP ${res.statusCode}`;
-    switch (body.errorType) {
-      case 'bad_data':
-        throw new OpsError('usage', `the server rejected the query: ${msg}`, 'fix the PromQL (or the time range and step)');
-      case 'timeout':
-      case 'canceled':
-        throw new OpsError('timeout', `the query timed out on the server: ${msg}`, 'narrow the query or the time range');
-      default:
-        if (res.statusCode === 401 || res.statusCode === 403) throw new OpsError('unauthorized', `${o.url} refused the request: ${msg}`, 'check bearerToken, basicAuth or headers in the profile');
-        throw new OpsError('backend', `the server failed the request (${body.errorType ?? res.statusCode}): ${msg}`, 'see the server log', { httpStatus: res.statusCode });
-    }
-  }
-  return { data: body.data as T, warnings: [...(body.warnings ?? []), ...(body.infos ?? []).map((i) => `info: ${i}`)] };
-}
+export class PromHttp {
+  private readonly http: HttpClient;
 
-async function readCapped(body: AsyncIterable<Buffer>, max: number, url: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > max) {
-      // Stop reading: the rest is discarded with the connection.
-      (body as unknown as { destroy?: () => void }).destroy?.();
-      throw new OpsError('backend', `${url} sent more than ${Math.round(max / 1048576)} MiB for one answer`, 'narrow the query, or raise maxResponseBytes in the profile');
-    }
-    chunks.push(chunk);
+  constructor(private readonly o: PromOptions) {
+    this.http = new HttpClient({
+      name: o.type === 'thanos' ? 'Thanos Query' : 'Prometheus',
+      url: o.url,
+      timeoutMs: o.timeoutMs,
+      maxResponseBytes: o.maxResponseBytes,
+      headers: o.headers,
+      protocol: 'the Prometheus API',
+      hints: {
+        timeout: 'narrow the query, or raise timeoutMs in the metrics profile (it bounds the whole exchange: connect, headers and body)',
+        tooLarge: 'narrow the query, or raise maxResponseBytes in the metrics profile',
+        notProtocol: 'check that the url points at Prometheus or Thanos Query, not a proxy page or another service',
+      },
+    });
   }
-  return Buffer.concat(chunks).toString('utf8');
+
+  /** "Prometheus at http://…": how messages name the server. */
+  get where(): string {
+    return this.http.where;
+  }
+
+  shape(path: string): AnswerShape {
+    return this.http.shape(`/api/v1/${path}`);
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  async call(path: string, params: Array<[string, string]>, signal?: AbortSignal): Promise<MetricsAnswer<unknown>> {
+    const post = new URLSearchParams(params).toString().length > POST_OVER;
+    const reply = await this.http.request({ path: `/api/v1/${path}`, ...(post ? { form: params } : { query: params }), signal });
+    const denied = reply.status === 401 || reply.status === 403;
+    let parsed: unknown;
+    try {
+      parsed = this.http.json(reply);
+    } catch (e) {
+      if (denied) throw new OpsError('unauthorized', `${this.where} refused the request (HTTP ${reply.status})`, 'check bearerToken, basicAuth or headers in the profile');
+      throw e;
+    }
+    const s = this.shape(path);
+    const body = s.object(parsed);
+    if (body.status !== 'success') {
+      const msg = typeof body.error === 'string' ? body.error : `HTTP ${reply.status}`;
+      switch (body.errorType) {
+        case 'bad_data':
+          throw new OpsError('usage', `the server rejected the query: ${msg}`, 'fix the PromQL (or the time range and step)');
+        case 'timeout':
+        case 'canceled':
+          throw new OpsError('timeout', `the query timed out on the server: ${msg}`, 'narrow the query or the time range');
+        default:
+          if (denied) throw new OpsError('unauthorized', `${this.where} refused the request: ${msg}`, 'check bearerToken, basicAuth or headers in the profile');
+          // httpStatus lets a caller tell "no such endpoint" (how Thanos detection sees a plain Prometheus) from a failure.
+          throw new OpsError('backend', `the server failed the request (${typeof body.errorType === 'string' ? body.errorType : reply.status}): ${msg}`, 'see the server log', { httpStatus: reply.status });
+      }
+    }
+    const notes = (key: string) => s.arrayOf(body[key] ?? [], key, (v, at) => s.string(v, at));
+    return { data: body.data, warnings: [...notes('warnings'), ...notes('infos').map((i) => `info: ${i}`)] };
+  }
 }

@@ -3,7 +3,8 @@ import type { MetricsAnswer, StoresData, ThanosParams } from '../../core/metrics
 import type { PromOptions } from './options.js';
 import { thanosParams, type ThanosEndpoint } from './thanos-options.js';
 
-type Call = <T>(path: string, params?: Array<[string, string]>) => Promise<MetricsAnswer<T>>;
+/** Reads /api/v1/stores (the data already checked as StoresData). */
+type Call = (path: 'stores') => Promise<MetricsAnswer<StoresData>>;
 
 export interface ThanosSupport {
   /** The Thanos form parameters for one request; refuses them when the server is a plain Prometheus. */
@@ -21,7 +22,7 @@ export function thanosSupport(o: PromOptions, call: Call): ThanosSupport {
 
   const detect = (): Promise<boolean> => {
     if (!known) {
-      const probe = call<StoresData>('stores').then(
+      const probe = call('stores').then(
         () => true,
         (e: unknown) => {
           if (isMissingEndpoint(e)) return false;
@@ -49,7 +50,7 @@ export function thanosSupport(o: PromOptions, call: Call): ThanosSupport {
     },
     async stores() {
       try {
-        const answer = await call<StoresData>('stores');
+        const answer = await call('stores');
         known = Promise.resolve(true);
         return answer;
       } catch (e) {

@@ -108,7 +108,7 @@ export class RedisCache implements CacheBackend {
     try {
       return await fn();
     } catch (e) {
-      throw mapRedisError(e, this.url);
+      throw mapRedisError(e, this.url, this.client);
     }
   }
 }

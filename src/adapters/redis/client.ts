@@ -1,6 +1,7 @@
 import { Cluster, Redis, type RedisOptions as IoOptions } from 'ioredis';
 import { OpsError } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
+import { GuardedConnector, RedisProtocolError } from './guarded-connector.js';
 import type { RedisOptions } from './options.js';
 
 export type RedisClient = Redis | Cluster;
@@ -25,14 +26,22 @@ export function openClient(url: string, o: RedisOptions): RedisClient {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: (times) => Math.min(2000, 100 * times),
+    // Malformed replies become connection errors, and disconnect leaves no timer behind.
+    Connector: GuardedConnector,
     ...(o.tls ? { tls: {} } : {}),
   };
   const client = o.cluster
     ? new Cluster(o.urls.map((u) => hostPort(u)), { redisOptions: base, lazyConnect: true, enableOfflineQueue: false })
     : new Redis(url, base);
-  // ioredis reports the real cause (WRONGPASS, ECONNREFUSED) as an event and then rejects with a
-  // generic "Connection is closed"; keep the cause to explain the failure.
-  client.on('error', (e: Error) => lastErrors.set(client, e));
+  // ioredis reports the real cause (WRONGPASS, ECONNREFUSED, a reply it cannot parse) as an event
+  // and then rejects with a generic "Connection is closed"; keep the cause to explain the failure.
+  // A protocol error stays the cause of the resets and closed pipes that follow it, until the
+  // client is ready again.
+  client.on('error', (e: Error) => {
+    const kept = lastErrors.get(client);
+    if (!(kept && isProtocolError(kept) && isConnectionLoss(e))) lastErrors.set(client, e);
+  });
+  client.on('ready', () => lastErrors.delete(client));
   return client;
 }
 
@@ -43,23 +52,43 @@ export async function connectClient(client: RedisClient, url: string): Promise<v
     if (client.status === 'wait' || client.status === 'end') await client.connect();
     else await waitReady(client);
   } catch (e) {
-    const cause = lastErrors.get(client);
-    throw mapRedisError(cause && /closed/i.test((e as Error).message ?? '') ? cause : e, url);
+    throw mapRedisError(e, url, client);
   }
 }
 
-export function mapRedisError(e: unknown, url: string): OpsError {
+/**
+ * A client error as an OpsError that names the server without its password. Given the client, a
+ * lost connection ("Connection is closed", a reset, "max retries") is explained by the error that
+ * caused it.
+ */
+export function mapRedisError(e: unknown, url: string, client?: RedisClient): OpsError {
   if (e instanceof OpsError) return e;
-  const msg = (e as Error)?.message ?? String(e);
+  const cause = client && lastErrors.get(client);
+  if (cause && isConnectionLoss(e)) e = cause;
+  const msg = ((e as Error)?.message ?? String(e)).replace(/\s*Please report this\.?/, '');
   const where = redactText(url);
+  // An HTTP, database or other non-Redis port answers bytes the parser refuses: a bad answer, exit 3.
+  if (isProtocolError(e)) {
+    return new OpsError('bad-answer', `redis ${where} answered with ${e instanceof RedisProtocolError ? msg : `a reply that is not the Redis protocol (${msg})`}`, 'check that the url points at a Redis server (host and port)');
+  }
   if (/NOAUTH|WRONGPASS|invalid password|NOPERM/i.test(msg)) {
     return new OpsError('unauthorized', `redis ${where} refused the credentials: ${msg}`, 'check username/password in the profile (use ${ENV} references)');
   }
   if (/timeout|timed out/i.test(msg)) return new OpsError('timeout', `redis ${where} did not answer in time: ${msg}`, 'check the server, or raise commandTimeoutMs in the profile');
-  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|Connection is closed|Stream isn't writeable|enableOfflineQueue|connect ETIMEDOUT|Reached the max retries/i.test(msg)) {
+  if (isConnectionLoss(e) || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|enableOfflineQueue|connect ETIMEDOUT/i.test(msg)) {
     return new OpsError('unreachable', `redis ${where} is unreachable: ${msg}`, 'check that the server is up and the URL is right; opsdeck keeps reconnecting');
   }
   return new OpsError('backend', `redis ${where}: ${msg}`, 'see the server log');
+}
+
+/** A reply the parser refused: ioredis' "Protocol error, got …" or a parser crash caught by the connector. */
+function isProtocolError(e: unknown): boolean {
+  return e instanceof RedisProtocolError || /^Protocol error/i.test((e as Error)?.message ?? '');
+}
+
+/** The connection went away: these say that it did, not why. */
+function isConnectionLoss(e: unknown): boolean {
+  return /Connection is closed|Stream isn't writeable|Reached the max retries|EPIPE|ECONNRESET/i.test((e as Error)?.message ?? '');
 }
 
 function waitReady(client: RedisClient): Promise<void> {

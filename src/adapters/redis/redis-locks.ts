@@ -174,7 +174,7 @@ export class RedisLocks implements LockBackend {
     try {
       return await fn();
     } catch (e) {
-      throw mapRedisError(e, this.url);
+      throw mapRedisError(e, this.url, this.client);
     }
   }
 }

@@ -1,5 +1,6 @@
-import { request } from 'undici';
 import { OpsError } from '../../core/errors.js';
+import { HttpClient } from '../kit/http.js';
+import { snippetOf } from '../kit/snippet.js';
 import type { SeataConsoleOptions } from './options.js';
 
 /** The console's envelope (common/result/Result, SingleResult, PageResult): code "200" is success. */
@@ -26,13 +27,27 @@ export class ConsoleHttp {
   private token: string | null = null;
   private expiresAt: number | null = null;
   private loggingIn: Promise<void> | null = null;
+  private readonly http: HttpClient;
 
-  constructor(private readonly o: SeataConsoleOptions, private readonly now: () => number = Date.now) {}
+  constructor(private readonly o: SeataConsoleOptions, private readonly now: () => number = Date.now) {
+    this.http = new HttpClient({
+      name: 'Seata console',
+      url: o.url,
+      timeoutMs: o.timeoutMs,
+      maxResponseBytes: o.maxResponseBytes,
+      hints: { tooLarge: 'lower pageSize, or raise maxResponseBytes in the profile', unreachable: 'check the url in the profile and that the Seata server is up' },
+    });
+  }
+
+  /** Closes the connections, so a one-shot run exits at once. */
+  async close(): Promise<void> {
+    await this.http.close();
+  }
 
   async get(path: string, params: Record<string, string | number | boolean | undefined>, signal?: AbortSignal): Promise<Envelope> {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
-    const url = `${this.o.url}${path}?${q}`;
+    const url = `${path}?${q}`;
     if (this.token === null || (this.expiresAt !== null && this.now() > this.expiresAt - RENEW_EARLY_MS)) await this.login();
     let res = await this.send(url, 'GET', undefined, signal);
     if (this.isUnauthorized(res)) {
@@ -52,7 +67,7 @@ export class ConsoleHttp {
     if (this.loggingIn) return this.loggingIn;
     if (!force && this.token !== null && (this.expiresAt === null || this.now() <= this.expiresAt - RENEW_EARLY_MS)) return;
     this.loggingIn = (async () => {
-      const res = await this.send(`${this.o.url}/api/v1/auth/login`, 'POST', JSON.stringify({ username: this.o.username, password: this.o.password }));
+      const res = await this.send('/api/v1/auth/login', 'POST', { username: this.o.username, password: this.o.password });
       const body = res.body as Envelope | null;
       if (res.status === 401 || res.status === 403 || (body && String(body.code) === '401')) {
         throw new OpsError('unauthorized', `${this.o.url} rejected the login of console user ${this.o.username}`, 'check username and password in the profile');
@@ -71,24 +86,10 @@ export class ConsoleHttp {
     }
   }
 
-  private async send(url: string, method: 'GET' | 'POST', body: string | undefined, signal?: AbortSignal): Promise<Reply> {
-    let res;
-    try {
-      res = await request(url, {
-        method,
-        headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...(this.token && method === 'GET' ? { authorization: `Bearer ${this.token}` } : {}) },
-        body,
-        signal,
-        headersTimeout: this.o.timeoutMs,
-        bodyTimeout: this.o.timeoutMs,
-      });
-    } catch (e) {
-      if (signal?.aborted) throw new OpsError('failed', 'cancelled', 'run the command again');
-      const code = (e as { code?: string }).code ?? '';
-      if (/TIMEOUT/i.test(code)) throw new OpsError('timeout', `${this.o.url} did not answer within ${this.o.timeoutMs} ms`, 'raise timeoutMs in the profile');
-      throw new OpsError('unreachable', `Seata console ${this.o.url} is unreachable: ${(e as Error).message}`, 'check the url in the profile and that the Seata server is up');
-    }
-    const text = await readCapped(res.body, this.o.maxResponseBytes, this.o.url);
+  /** `path` may carry its query string; the token goes with every GET. */
+  private async send(path: string, method: 'GET' | 'POST', body: object | undefined, signal?: AbortSignal): Promise<Reply> {
+    const res = await this.http.request({ method, path, json: body, headers: this.token && method === 'GET' ? { authorization: `Bearer ${this.token}` } : {}, signal });
+    const text = res.text;
     let parsed: unknown = null;
     try {
       parsed = JSON.parse(text);
@@ -96,13 +97,12 @@ export class ConsoleHttp {
       parsed = null;
     }
     const auth = res.headers.authorization;
-    return { status: res.statusCode, body: parsed && typeof parsed === 'object' ? parsed : null, text, authorization: typeof auth === 'string' ? auth : undefined };
+    return { status: res.status, body: parsed && typeof parsed === 'object' ? parsed : null, text, authorization: typeof auth === 'string' ? auth : undefined };
   }
 
   private envelope(res: Reply, path: string): Envelope {
     if (res.body === null) {
-      const snippet = res.text.replace(/\s+/g, ' ').slice(0, 160);
-      throw new OpsError('backend', `${this.o.url}${path} answered HTTP ${res.status} with a body that is not the console API: ${snippet || '(empty)'}`, 'check that the URL is the Seata console, not a proxy page');
+      throw new OpsError('bad-answer', `${this.o.url}${path} answered HTTP ${res.status} with a body that is not the console API: ${snippetOf(res.text)}`, 'check that the URL is the Seata console, not a proxy page');
     }
     const b = res.body as Envelope & { status?: unknown; error?: unknown };
     if (res.status >= 400) {
@@ -132,18 +132,4 @@ export function jwtExpiry(jwt: string): number | null {
   } catch {
     return null;
   }
-}
-
-async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }, max: number, url: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > max) {
-      body.destroy?.();
-      throw new OpsError('backend', `${url} sent more than ${Math.round(max / 1048576)} MiB for one answer`, 'lower pageSize, or raise maxResponseBytes in the profile');
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -24,7 +24,7 @@ export async function connect(options: Record<string, unknown>, ctx: AdapterCont
       return { version: null };
     },
     async dispose() {
-      // undici's global pool closes idle sockets by itself.
+      await http.close();
     },
   };
 }
