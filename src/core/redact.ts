@@ -24,7 +24,7 @@ export function isSecretName(name: string): boolean {
 const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s/?#'"]*)@/gi;
 
 /** A query parameter or `name=value` / `name: value` word whose name looks secret. */
-const SECRET_ASSIGNMENT = /((?:^|[^\w-])[\w.-]*?(?:pass(?:word|wd|phrase)?|secret|token|credential|api[-_]?key|private[-_]?key|access[-_]?key)s?)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,'"]+)/gi;
+const SECRET_ASSIGNMENT = /((?:^|[^\w-])[\w.-]*?(?:pass(?:word|wd|phrase)?|secret|token|credential|api[-_]?key|private[-_]?key|access[-_]?key)s?)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,'"<>]+)/gi;
 
 /** `Authorization: Bearer x` and `Basic x`: the scheme word is kept, the credential is not. */
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;

@@ -116,6 +116,10 @@ describe('redactText: the cases probing found (probe-findings 7)', () => {
     expect(redactText('password=${DB_PASS}')).toBe('password=${DB_PASS}');
   });
 
+  it('stops a secret value at markup, so a quoted HTML snippet keeps its shape', () => {
+    expect(redactText('<p>token=abc</p>')).toBe('<p>token=***</p>');
+  });
+
   it('hides bearer and basic credentials', () => {
     expect(redactText('Authorization: Bearer eyJhbGciOi.x.y')).toBe('Authorization: Bearer ***');
     expect(redactText('Basic dXNlcjpwYXNz')).toBe('Basic ***');
