@@ -39,7 +39,7 @@ describe('redis lock forensics on a real server', () => {
     await raw.set('f/plain', 'worker-7@host:4242', 'PX', 60_000);
     await raw.set('f/counter', '42');
     profile(`profiles:\n  r:\n    locks: [{type: redis, url: "${server.url}"}]\n`);
-    const list = opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'f/']).json();
+    const list = opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'f/']).json().locks;
     const byName = Object.fromEntries(list.map((v: { name: string }) => [v.name, v]));
     expect(Object.keys(byName).sort()).toEqual(['f/plain', 'f/py', 'f/shed', 'f/spring']);
     expect(byName['f/shed']).toMatchObject({ backend: 'redis', kind: 'shedlock-redis', holder: 'batch-host-1:3f2a', acquiredAt: '2026-11-25T10:00:00.123Z', reentrancy: null, waiters: null, token: null });
@@ -49,7 +49,7 @@ describe('redis lock forensics on a real server', () => {
     expect(byName['f/plain'].ttlMs).toBeGreaterThan(50_000);
     expect(Date.parse(byName['f/plain'].expiresAt) - Date.now()).toBeGreaterThan(50_000);
     // Asked by name, a bare integer is read as a Redisson semaphore's free permits.
-    expect(opsdeck(box.env, ['--profile', 'r', 'locks', 'show', 'f/counter']).json()[0]).toMatchObject({ kind: 'redisson-semaphore', holder: null, details: { freePermits: 42 } });
+    expect(opsdeck(box.env, ['--profile', 'r', 'locks', 'show', 'f/counter']).json().locks[0]).toMatchObject({ kind: 'redisson-semaphore', holder: null, details: { freePermits: 42 } });
   });
 
   it('shows a free fair lock with queued waiters, and never lists companion keys as locks', async () => {
@@ -57,13 +57,13 @@ describe('redis lock forensics on a real server', () => {
     await raw.rpush('redisson_lock_queue:{jobs/q}', 'a-uuid:1', 'b-uuid:2');
     await raw.zadd('redisson_lock_timeout:{jobs/q}', t, 'a-uuid:1', t + 5000, 'b-uuid:2');
     profile(`profiles:\n  r:\n    locks: [{type: redis, url: "${server.url}"}]\n`);
-    const [view] = opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'jobs/']).json();
+    const [view] = opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'jobs/']).json().locks;
     expect(view).toMatchObject({ name: 'jobs/q', kind: 'redisson-fair-lock', holder: null });
     expect(view.waiters).toEqual([
       { owner: 'a-uuid:1', since: null, until: new Date(t).toISOString() },
       { owner: 'b-uuid:2', since: null, until: new Date(t + 5000).toISOString() },
     ]);
-    expect(opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'redisson_']).json()).toEqual([]);
+    expect(opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'redisson_']).json().locks).toEqual([]);
   });
 
   it('force release deletes a plain lock only while the shown value still holds it', async () => {
@@ -210,7 +210,9 @@ describe('listing a big keyspace', () => {
     const r = opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'big/']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^opsdeck: warning: redis: listing incomplete, stopped by the 50 ms time bound after \d+ keys; narrow it with --prefix$/m);
-    const found = r.json().length;
+    // The cut is in the data too, where a -o json reader looks.
+    expect(r.json()).toMatchObject({ complete: false, stoppedBy: 'time', backends: [{ backend: 'redis', complete: false, stoppedBy: 'time', error: null }] });
+    const found = r.json().locks.length;
     expect(found).toBeGreaterThan(0);
     expect(found).toBeLessThan(20_000);
   });

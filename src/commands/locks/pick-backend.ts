@@ -1,16 +1,33 @@
 import { usage } from '../../core/errors.js';
-import type { LockBackend } from '../../core/subsystems.js';
-import { str } from '../input.js';
-import type { Ctx, Input, OptionSpec } from '../types.js';
+import { arg } from '../arg-types.js';
+import { stringOpt } from '../option-types.js';
+import type { ArgDef, OptionDef } from '../types.js';
 
-export const BACKEND_OPTION: OptionSpec = { name: 'backend', value: 'name', summary: 'which lock backend of the profile (default: the first)' };
+/** Which lock backend a command acts on; the session connects only that one. */
+export const BACKEND_OPTION = stringOpt({ value: 'name', summary: 'which lock backend of the profile (default: the first)' });
 
-/** The lock backend a command acts on: --backend by name, else the profile's first. */
-export async function pickLockBackend(ctx: Ctx, input: Input): Promise<LockBackend> {
-  const all = await ctx.session.locks();
-  const wanted = str(input, 'backend');
-  if (wanted === undefined) return all[0]!;
-  const found = all.find((b) => b.name === wanted);
-  if (!found) throw usage(`profile ${ctx.session.profile.name} has no lock backend named ${wanted}`, `use one of: ${all.map((b) => b.name).join(', ')}`);
-  return found;
+/** A lock name: any non-empty text (each backend maps it to its own keys or paths). */
+export const LOCK_NAME: ArgDef<string> = (() => {
+  const text = arg({ summary: 'lock name', complete: 'lock' });
+  return {
+    ...text,
+    read(raw, name) {
+      const v = text.read(raw, name);
+      if (v.length === 0) throw usage('the lock name is empty', 'give a name such as deploy/orders');
+      return v;
+    },
+  };
+})();
+
+/** An owner id: the holder a lock is taken or released as. */
+export function ownerOption(summary: string): OptionDef<string | undefined> {
+  const text = stringOpt({ value: 'id', summary });
+  return {
+    ...text,
+    read(raw, flag) {
+      const v = text.read(raw, flag);
+      if (v !== undefined && v.length === 0) throw usage(`${flag} is empty`, `give an owner id, or drop ${flag} to use the default (user@host:pid)`);
+      return v;
+    },
+  };
 }
