@@ -14,7 +14,9 @@ export type ErrorKind =
   | 'unreachable'
   | 'timeout'
   | 'expectation'
-  | 'backend';
+  | 'backend'
+  /** A bug: an error no layer mapped. Never a user's mistake, so it gets its own exit code. */
+  | 'internal';
 
 export class OpsError extends Error {
   readonly kind: ErrorKind;
@@ -43,6 +45,7 @@ export function exitCodeOf(kind: ErrorKind): number {
     case 'unauthorized':
       return 3;
     case 'expectation':
+    case 'internal':
       return 4;
     default:
       return 1;
