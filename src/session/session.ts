@@ -132,8 +132,9 @@ function notConfigured(profile: Profile, subsystem: string): OpsError {
   return new OpsError('config', `profile ${profile.name} has no ${subsystem} backend`, `add "${subsystem}:" to the profile in ${profile.source}, or pick another with --profile`);
 }
 
+/** A profile pointing a subsystem at a backend type that lacks it is a configuration error (exit 2), like any other. */
 function unsupported(subsystem: string, type: string): OpsError {
-  return new OpsError('unsupported', `backend type ${type} does not provide ${subsystem}`, 'point this subsystem at a backend that does');
+  return new OpsError('config', `backend type ${type} does not provide ${subsystem}`, `point "${subsystem}:" in the profile at a backend type that does, or pick another profile with --profile`);
 }
 
 /** How a lock entry is named: its `name`, else its type. */

@@ -63,6 +63,15 @@ describe('bad input gets one clear line and the right exit code', () => {
     expectOneLineError(r, new RegExp(`${path.replace(/[/.]/g, '\\$&')}:\\d+:\\d+: invalid YAML`));
   });
 
+  it('a subsystem pointed at a backend type that lacks it is a configuration error (exit 2) with a hint', () => {
+    writeConfig('profiles:\n  emb:\n    cache: {type: embedded}\n    tx: {type: embedded}\n');
+    for (const args of [['cache', 'stats'], ['cache', 'keys', 'x*'], ['tx', 'list']]) {
+      const r = run('--profile', 'emb', ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expectOneLineError(r, /^opsdeck: backend type embedded does not provide (cache|tx) \(hint: point "(cache|tx):" in the profile at a backend type that does/);
+    }
+  });
+
   it('an unknown backend type names its position', () => {
     const path = writeConfig('profiles:\n  prod:\n    registry: {type: zookeepr}\n');
     const r = run('--profile', 'prod', 'services', 'list');
