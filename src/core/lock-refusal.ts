@@ -35,7 +35,9 @@ export type LockRefusal =
   /** Acquire: the backend cannot hold a lease this long (a ZooKeeper server's maxSessionTimeout). */
   | { reason: 'ttl-too-long'; name: string; maxTtlMs: number; why: string; serverSetting: string }
   /** Acquire: the owner id does not fit where the store keeps it (a column's width). */
-  | { reason: 'owner-too-long'; name: string; owner: string; why: string };
+  | { reason: 'owner-too-long'; name: string; owner: string; why: string }
+  /** Acquire or release as an owner: a database server lock belongs to the session that took it. */
+  | { reason: 'session-lock'; name: string; action: 'acquire' | 'release' };
 
 /** The error a backend throws for a refusal: the facts, a plain message, and the kind that sets the exit code. */
 export class LockRefused extends OpsError {
@@ -50,7 +52,8 @@ export function refused(refusal: LockRefusal): LockRefused {
 }
 
 function kindOf(r: LockRefusal): ErrorKind {
-  return r.reason === 'ttl-too-long' || r.reason === 'owner-too-long' ? 'usage' : 'conflict';
+  if (r.reason === 'ttl-too-long' || r.reason === 'owner-too-long') return 'usage';
+  return r.reason === 'session-lock' ? 'unsupported' : 'conflict';
 }
 
 /** Said when no command words the refusal (a direct caller of the backend). */
@@ -65,5 +68,7 @@ function plainMessage(r: LockRefusal): string {
     case 'ttl-too-long':
     case 'owner-too-long':
       return r.why;
+    case 'session-lock':
+      return `opsdeck cannot ${r.action} ${r.name}: a server lock belongs to the database session that took it, and only that session can ${r.action} it`;
   }
 }

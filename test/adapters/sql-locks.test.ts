@@ -197,7 +197,7 @@ describe('PostgreSQL advisory locks', () => {
     profile(`[{type: postgres, url: "${db.url}"}]`);
     const acquire = cli('locks', 'acquire', 'pg-advisory:42');
     expect(acquire.code).toBe(1);
-    expect(acquire.stderr).toMatch(/belongs to the database session/);
+    expect(acquire.stderr.trim()).toBe('opsdeck: opsdeck cannot acquire pg-advisory:42: a server lock belongs to the database session that took it, and only that session can acquire it (hint: inspect it with "opsdeck locks show pg-advisory:42"; "locks release --force" ends the holder\'s session)');
     // No terminal and no --yes: nobody can type the name, so nothing happens.
     const refused = cli('locks', 'release', 'pg-advisory:42', '--force');
     expect(refused.code).toBe(2);

@@ -236,7 +236,7 @@ export class EtcdLocks implements LockBackend {
   }
 
   private checkCancelled(signal: AbortSignal | undefined): void {
-    if (signal?.aborted) throw new OpsError('failed', 'the listing was cancelled; nothing was changed', 'run it again, narrower (--prefix)');
+    if (signal?.aborted) throw new OpsError('failed', 'the listing was cancelled; nothing was changed', 'run it again, narrower');
   }
 
   /** The etcd key of a lock name: the profile prefix, then the name. */

@@ -56,7 +56,7 @@ export class RedisLocks implements LockBackend {
       const todo = [...names].filter((n) => n.startsWith(prefix)).sort();
       // Inspect in concurrent batches (ioredis pipelines them on the wire), checking for Ctrl-C.
       for (let i = 0; i < todo.length; i += INSPECT_BATCH) {
-        if (opts.signal?.aborted) throw new OpsError('failed', 'the scan was cancelled; nothing was changed', 'run it again, narrower (a pattern or --prefix) or with a smaller time bound');
+        if (opts.signal?.aborted) throw new OpsError('failed', 'the scan was cancelled; nothing was changed', 'run it again, narrower');
         const facts = await Promise.all(todo.slice(i, i + INSPECT_BATCH).map((n) => fetchFacts(this.client, n)));
         for (const f of facts) {
           const v = recognise(f, this.name, now, false);

@@ -133,13 +133,9 @@ export class SqlLocks implements LockBackend {
     return null;
   }
 
-  private refuseServerLock(name: string, what: string): void {
+  private refuseServerLock(name: string, what: 'acquire' | 'release'): void {
     if ((this.advisory && name.startsWith(`${PG_ADVISORY}:`)) || (this.getLock && name.startsWith(`${GET_LOCK}:`))) {
-      throw new OpsError(
-        'unsupported',
-        `opsdeck cannot ${what} ${name}: a server lock belongs to the database session that took it, and only that session can ${what} it`,
-        `inspect it with "opsdeck locks show ${name}"; "locks release --force" ends the holder's session`,
-      );
+      throw refused({ reason: 'session-lock', name, action: what });
     }
   }
 

@@ -8,11 +8,11 @@ import { LockRefused, type LockRefusal } from '../../core/lock-refusal.js';
  */
 export function explainRefusal(e: unknown, nowMs: number): unknown {
   if (!(e instanceof LockRefused)) return e;
-  const { message, hint } = words(e.refusal, nowMs);
+  const { message = e.message, hint } = words(e.refusal, nowMs);
   return new OpsError(e.kind, message, hint, e.details);
 }
 
-function words(r: LockRefusal, nowMs: number): { message: string; hint: string } {
+function words(r: LockRefusal, nowMs: number): { message?: string; hint: string } {
   const show = `"opsdeck locks show ${r.name}"`;
   switch (r.reason) {
     case 'held': {
@@ -40,5 +40,7 @@ function words(r: LockRefusal, nowMs: number): { message: string; hint: string }
       return { message: r.why, hint: `use --ttl ${Math.floor(r.maxTtlMs / 1000)}s or less, or raise ${r.serverSetting} on the server` };
     case 'owner-too-long':
       return { message: r.why, hint: 'pass a shorter --owner' };
+    case 'session-lock':
+      return { hint: `inspect it with ${show}; "locks release --force" ends the holder's session` };
   }
 }

@@ -116,8 +116,10 @@ export const locksList = defineCommand({
         onIncomplete: (why) => ctx.warn(`${name}: listing incomplete, ${why}; narrow it with --prefix`),
       }));
       const failed = listings.filter((l) => l.error !== null);
-      // Ctrl-C, or nothing answered: fail as a whole, as with a single backend.
-      if (failed.length > 0 && (ctx.signal.aborted || failed.length === listings.length)) throw failed[0]!.error!;
+      // Ctrl-C stops the whole listing; the flag that narrows the next one is ours to name.
+      if (ctx.signal.aborted && failed.length > 0) throw new OpsError('failed', 'the listing was cancelled; nothing was changed', 'run it again, narrower with --prefix');
+      // Nothing answered: fail as a whole, as with a single backend.
+      if (failed.length > 0 && failed.length === listings.length) throw failed[0]!.error!;
       warnFailed(ctx.warn, listings, 'listed');
       return lockListing(listings, listings.flatMap((l) => l.views));
     } finally {
