@@ -56,7 +56,7 @@ export function choiceOpt<const C extends readonly string[]>(o: Described & { va
     choices: o.choices,
     read(raw, flag) {
       const v = last(raw) ?? o.default;
-      if (v !== undefined && !o.choices.includes(v)) throw usage(`${flag} must be one of ${o.choices.join(', ')}, not "${v}"`);
+      if (v !== undefined && !o.choices.includes(v)) throw usage(`${flag} must be one of ${o.choices.join(', ')}, not "${v}"`, `for example ${flag} ${o.choices[0]}`);
       return v;
     },
   };
@@ -148,10 +148,11 @@ export function intOpt(o: Described & IntBounds & { value?: string; default?: nu
 /** Reads a whole number in [min, max], naming the flag and the range in the error. */
 export function readInt(text: string, flag: string, min: number, max: number, shown = text): number {
   const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
-  if (!/^\d+$/.test(text)) throw usage(`${flag} must be a whole number ${range}, not "${shown}"`);
+  const example = `write it in plain digits, for example ${flag} ${Math.min(max, Math.max(min, 10))}`;
+  if (!/^\d+$/.test(text)) throw usage(`${flag} must be a whole number ${range}, not "${shown}"`, example);
   const n = Number(text);
   if (n > Number.MAX_SAFE_INTEGER) throw usage(`${flag} must be at most ${Number.MAX_SAFE_INTEGER}, not "${shown}"`, 'larger numbers cannot be read exactly');
-  if (n < min || n > max) throw usage(`${flag} must be a whole number ${range}, not "${shown}"`);
+  if (n < min || n > max) throw usage(`${flag} must be a whole number ${range}, not "${shown}"`, example);
   return n;
 }
 
@@ -162,7 +163,7 @@ export function numberOpt(o: Described & { value: string; default: string; min: 
     read(raw, flag) {
       const text = (last(raw) ?? o.default).trim();
       const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-      if (!(n >= o.min && n <= o.max)) throw usage(`${flag} must be a number from ${o.min} to ${o.max}, not "${text}"`);
+      if (!(n >= o.min && n <= o.max)) throw usage(`${flag} must be a number from ${o.min} to ${o.max}, not "${text}"`, `write it in plain digits, for example ${flag} ${o.default}`);
       return n;
     },
   };

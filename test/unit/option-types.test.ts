@@ -154,6 +154,8 @@ describe(`option types hold for hostile values (seed ${SEED})`, () => {
       } catch (e) {
         expect(e, `${key} ${JSON.stringify(text)}`).toBeInstanceOf(OpsError);
         expect((e as OpsError).kind, `${key} ${JSON.stringify(text)}`).toBe('usage');
+        // Every refusal names a next step, as every error line must.
+        expect((e as OpsError).hint, `${key} ${JSON.stringify(text)}: ${(e as OpsError).message}`).toBeTruthy();
         continue;
       }
       const inner = typeof value === 'function' ? (value as (now: number) => number)(Date.now()) : value;

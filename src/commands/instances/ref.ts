@@ -1,7 +1,7 @@
 import type { ServiceRef } from '../../core/subsystems.js';
 import { arg, endpointArg } from '../arg-types.js';
 import { GROUP, NAMESPACE } from '../input.js';
-import type { TypedInput, Values } from '../types.js';
+import type { Values } from '../types.js';
 
 /** The SERVICE IP:PORT pair and namespace/group options every instance command takes. */
 export const INSTANCE_ARGS = {
@@ -14,5 +14,3 @@ export function instanceTarget(input: { args: Values<typeof INSTANCE_ARGS>; opts
   const { args, opts } = input;
   return { ref: { namespace: opts.namespace, group: opts.group, service: args.service }, ...args.address };
 }
-
-export type InstanceInput = TypedInput<typeof INSTANCE_ARGS, typeof INSTANCE_OPTIONS>;

@@ -2,7 +2,7 @@ import { requireCapability } from '../capability.js';
 import { defineCommand } from '../define-command.js';
 import { durationOpt } from '../option-types.js';
 import { explainRefusal } from './explain-refusal.js';
-import { BACKEND_OPTION, LOCK_NAME, ownerOption } from './pick-backend.js';
+import { BACKEND_OPTION, LOCK_NAME, ownerOption } from './lock-options.js';
 
 export const locksAcquire = defineCommand({
   path: ['locks', 'acquire'],

@@ -1,7 +1,7 @@
 import { notFound } from '../../core/errors.js';
 import { defineCommand } from '../define-command.js';
 import { askEach, listingExitCode, lockListing, warnFailed } from './list.js';
-import { BACKEND_OPTION, LOCK_NAME } from './pick-backend.js';
+import { BACKEND_OPTION, LOCK_NAME } from './lock-options.js';
 
 export const locksShow = defineCommand({
   path: ['locks', 'show'],
