@@ -75,6 +75,14 @@ describe('architecture invariants', () => {
     }
   });
 
+  it('flags are declared once, in option specs: nothing else writes a commander flag or a flag list', () => {
+    for (const f of all) {
+      const text = readFileSync(join(SRC, f.path), 'utf8');
+      // commander's .option('-x, --name <v>') and hand-written sets of flag words are the two ways a flag got restated.
+      expect(/\.(?:option|requiredOption)\(\s*['"`]-|new Set\(\[\s*['"]--/.test(text) ? f.path : '').toBe('');
+    }
+  });
+
   it('the command table has unique paths, and every command documents itself', () => {
     const ids = COMMANDS.map((c) => c.path.join(' '));
     expect(new Set(ids).size).toBe(ids.length);

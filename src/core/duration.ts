@@ -7,6 +7,16 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
  * Bare numbers are seconds because that is what people type in a hurry ("--ttl 30").
  */
 export function parseDuration(text: string, flag = 'duration'): number {
+  const ms = readDuration(text, flag);
+  // Digits enough to overflow a double read as Infinity; no caller can hold that.
+  if (!Number.isFinite(ms)) throw usage(`${flag} "${text}" is too long to be a duration`, 'use a number with a unit, for example 500ms, 30s, 5m or 1h');
+  return ms;
+}
+
+/** The longest delay a Node timer holds (2^31 − 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function readDuration(text: string, flag: string): number {
   const s = text.trim();
   if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;

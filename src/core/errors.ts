@@ -16,7 +16,9 @@ export type ErrorKind =
   /** The backend answered, but unusably: not its protocol, not the expected shape, or over the size cap. */
   | 'bad-answer'
   | 'expectation'
-  | 'backend';
+  | 'backend'
+  /** A bug: an error no layer mapped. Never a user's mistake, so it gets its own exit code. */
+  | 'internal';
 
 export class OpsError extends Error {
   readonly kind: ErrorKind;
@@ -46,6 +48,7 @@ export function exitCodeOf(kind: ErrorKind): number {
     case 'bad-answer':
       return 3;
     case 'expectation':
+    case 'internal':
       return 4;
     default:
       return 1;

@@ -8,6 +8,7 @@ import type {
   ConfigSummary,
   ConfigType,
   ConfigVersion,
+  LockListStop,
   LockView,
   ReleaseResult,
   ServiceDetail,
@@ -79,8 +80,11 @@ export interface ListOptions {
   signal?: AbortSignal;
   /** Called as a long listing goes on, with the number of keys looked at so far. */
   onProgress?(scanned: number): void;
-  /** Called when a bound (time, key count) stopped the listing before it covered everything. */
-  onIncomplete?(why: string): void;
+  /**
+   * Called when the listing did not cover everything: a bound stopped it ('limit': keys or nodes,
+   * 'time'), or a part of the backend (a Redlock node, a server's lock table) did not answer.
+   */
+  onIncomplete?(why: string, stoppedBy: Exclude<LockListStop, 'done'>): void;
 }
 
 export interface LockBackend {

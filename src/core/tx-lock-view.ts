@@ -32,7 +32,7 @@ export function seataLockBackend(tx: TxBackend, maxRows: number): LockBackend {
   return {
     name: tx.name,
     async list(prefix, opts) {
-      const rows = await tx.listLocks({ rowKeyPrefix: prefix, limit: maxRows }, { signal: opts?.signal, onIncomplete: opts?.onIncomplete });
+      const rows = await tx.listLocks({ rowKeyPrefix: prefix, limit: maxRows }, { signal: opts?.signal, onIncomplete: (why) => opts?.onIncomplete?.(why, 'limit') });
       return rows.map((l) => rowLockToLockView(l, tx.name));
     },
     async inspect(name) {

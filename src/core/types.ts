@@ -88,6 +88,34 @@ export interface LockView {
   details?: Record<string, unknown>;
 }
 
+/**
+ * How a lock listing ended, as `cache keys` reports a scan: 'done' (everything was covered), a
+ * bound it stopped at ('limit', 'time'), a part that did not answer ('unreachable', 'timeout',
+ * 'unauthorized'), an entry that cannot list locks ('misconfigured'), or another failure ('error').
+ */
+export type LockListStop = 'done' | 'limit' | 'time' | 'unreachable' | 'timeout' | 'unauthorized' | 'misconfigured' | 'error';
+
+/** One lock backend's part in a listing. */
+export interface LockBackendCoverage {
+  backend: string;
+  complete: boolean;
+  stoppedBy: LockListStop;
+  /** Why the backend gave no locks at all, when it failed; a listing cut short by a bound has none. */
+  error: string | null;
+}
+
+/**
+ * What `locks list` and `locks show` return: the locks, and whether they are all of them. A reader
+ * of `-o json` sees a partial answer in the data itself, not only in a warning on stderr.
+ */
+export interface LockListing {
+  complete: boolean;
+  /** The first incomplete backend's reason, in profile order; 'done' when complete. */
+  stoppedBy: LockListStop;
+  backends: LockBackendCoverage[];
+  locks: LockView[];
+}
+
 export interface LockWaiter {
   owner: string;
   since: string | null;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { conflict, notFound, OpsError, usage } from '../core/errors.js';
-import { formatDuration } from '../core/duration.js';
+import { notFound, OpsError, usage } from '../core/errors.js';
+import { isoOrNull } from '../core/iso-time.js';
+import { refused } from '../core/lock-refusal.js';
 import type { AcquireOptions, ForceExpectation, LockBackend } from '../core/subsystems.js';
 import type { AcquireResult, LockView, ReleaseResult } from '../core/types.js';
 import { keys } from './keys.js';
@@ -64,7 +65,6 @@ export class LockEngine implements LockBackend {
   }
 
   async tryAcquire(name: string, opts: AcquireOptions): Promise<AcquireResult> {
-    if (!(opts.ttlMs > 0)) throw usage('--ttl must be greater than zero', 'pass a lease such as --ttl 30s');
     checkName(name);
     const ticket = randomUUID();
     const deadline = this.now() + Math.max(0, opts.waitMs);
@@ -73,12 +73,7 @@ export class LockEngine implements LockBackend {
       if (step.kind === 'acquired') return step.result;
       if (step.kind === 'refused') {
         const d = step.doc;
-        const left = d.expiresAt === null ? '' : `, lease ends in ${formatDuration(d.expiresAt - this.now())}`;
-        throw conflict(
-          `lock ${name} is held by ${d.owner ?? 'a waiter ahead in line'} (token ${d.token ?? '-'}${left})`,
-          opts.waitMs > 0 ? 'wait longer with a bigger --wait, or see "opsdeck locks show ' + name + '"' : `queue for it with --wait 30s, or inspect it with "opsdeck locks show ${name}"`,
-          { holder: d.owner, token: d.token },
-        );
+        throw refused({ reason: 'held', name, holder: d.owner, token: d.token, expiresAt: d.expiresAt === null ? null : iso(d.expiresAt), waited: opts.waitMs > 0 });
       }
       if (opts.signal?.aborted) {
         await this.store.update((tx) => this.leaveLine(tx, name, ticket));
@@ -92,11 +87,7 @@ export class LockEngine implements LockBackend {
     return this.store.update((tx) => {
       const doc = this.held(tx, name);
       if (doc.owner !== owner) {
-        throw conflict(
-          `lock ${name} is held by ${doc.owner}, not by ${owner}`,
-          `release it as its owner with --owner ${doc.owner}, or use --force if that owner is gone`,
-          { holder: doc.owner, token: doc.token },
-        );
+        throw refused({ reason: 'not-holder', name, holder: doc.owner, owner });
       }
       const remaining = doc.count - 1;
       const next: LockDoc = remaining > 0 ? { ...doc, count: remaining } : freed(doc);
@@ -109,11 +100,7 @@ export class LockEngine implements LockBackend {
     return this.store.update((tx) => {
       const doc = this.held(tx, name);
       if (doc.owner !== expected.holder || doc.token !== expected.token) {
-        throw conflict(
-          `lock ${name} changed hands: it is now held by ${doc.owner} with token ${doc.token}`,
-          `look again with "opsdeck locks show ${name}" before forcing`,
-          { holder: doc.owner, token: doc.token },
-        );
+        throw refused({ reason: 'changed-hands', name, holder: doc.owner, token: doc.token, during: false });
       }
       save(tx, name, freed(doc));
       return { name, released: true, remaining: 0, forced: true, previousHolder: doc.owner };
@@ -131,7 +118,7 @@ export class LockEngine implements LockBackend {
     if (doc.owner === opts.owner) {
       const next = { ...doc, count: doc.count + 1, expiresAt: now + opts.ttlMs, ttlMs: opts.ttlMs, waiters: others };
       save(tx, name, next);
-      return { kind: 'acquired', result: { name, holder: opts.owner, token: next.token, expiresAt: iso(next.expiresAt) } };
+      return { kind: 'acquired', result: { name, holder: opts.owner, token: next.token, expiresAt: iso(next.expiresAt!) } };
     }
     const first = doc.waiters[0];
     if (doc.owner === null && (first === undefined || first.ticket === ticket)) {
@@ -205,6 +192,7 @@ function checkName(name: string): void {
   }
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+/** Stored instants come from this engine's clock plus bounded leases; a document written otherwise still reads (as null). */
+function iso(ms: number): string | null {
+  return isoOrNull(ms);
 }

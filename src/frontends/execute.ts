@@ -132,7 +132,7 @@ export function toOpsError(e: unknown): OpsError {
   if (err?.code === 'ENOSPC') return new OpsError('backend', 'the disk is full', 'free space in the data dir and retry; nothing unacknowledged was kept');
   if (err?.code === 'EACCES' || err?.code === 'EPERM') return new OpsError('config', `permission denied: ${err.message}`, 'check the data dir permissions, or pass another --data-dir');
   if (err?.code === 'EROFS') return new OpsError('config', 'the data dir is on a read-only file system', 'pass a writable --data-dir');
-  return new OpsError('backend', `internal error: ${err?.message ?? String(e)}`, 're-run with --debug for a stack trace, and please report it');
+  return new OpsError('internal', `internal error: ${err?.message ?? String(e)}`, 're-run with --debug for a stack trace, and please report it');
 }
 
 /** The single stderr line for an error: what happened, then what to do next. */

@@ -2,8 +2,8 @@ import { loadYaml } from '../lib/yaml.js';
 import type { Style } from './style.js';
 import { renderView } from './views.js';
 
-export type OutputFormat = 'table' | 'json' | 'yaml';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml'];
+export { OUTPUT_FORMATS, type OutputFormat } from '../core/output-format.js';
+import type { OutputFormat } from '../core/output-format.js';
 
 /** One complete result as text, without a trailing newline. */
 export async function renderResult(commandId: string, data: unknown, format: OutputFormat, style: Style, now: number, width = 100): Promise<string> {

@@ -1,5 +1,6 @@
 import { formatDuration } from '../core/duration.js';
-import type { BackendStatus, ConfigEvent, ConfigItem, ConfigSummary, ConfigVersion, LockView, ServiceDetail, ServiceSummary } from '../core/types.js';
+import type { BackendStatus, ConfigEvent, ConfigItem, ConfigSummary, ConfigVersion, LockListing, LockView, ServiceDetail, ServiceSummary } from '../core/types.js';
+import { GLOBAL_OPTION_SPECS } from '../commands/global-options.js';
 import type { HelpEntry } from '../commands/misc/help.js';
 import { cacheSampleView, cacheStatsView } from './cache-views.js';
 import { renderChart } from './chart/render-chart.js';
@@ -64,8 +65,8 @@ export const VIEWS: Record<string, View> = {
       ? style.dim(`${d.dataId}: versions ${d.from} and ${d.to} are identical`)
       : [style.bold(`--- ${d.dataId} version ${d.from}`), style.bold(`+++ ${d.dataId} version ${d.to}`), ...d.diff.map((l) => (l.startsWith('@@') ? style.cyan(l) : l.startsWith('+') ? style.green(l) : l.startsWith('-') ? style.red(l) : l))].join('\n'),
   'config watch': (e: ConfigEvent, style) => `${style.dim(e.at)} ${e.op === 'delete' ? style.red(e.op) : style.cyan(e.op)} ${e.dataId} version ${e.version}${e.md5 ? style.dim(` md5 ${e.md5}`) : ''}`,
-  'locks list': (rows: LockView[], style, now) => lockTable(rows, style, now),
-  'locks show': (rows: LockView[], style, now) => lockTable(rows, style, now) + waiterLines(rows, style, now),
+  'locks list': (d: LockListing, style, now) => lockTable(d.locks, style, now) + coverageLines(d, style),
+  'locks show': (d: LockListing, style, now) => lockTable(d.locks, style, now) + waiterLines(d.locks, style, now) + coverageLines(d, style),
   'locks acquire': (d: { name: string; holder: string; token: unknown; expiresAt: string | null }, style, now) =>
     `${style.green('acquired')} ${d.name} as ${d.holder} ${style.dim(`token ${cell(d.token)}${d.expiresAt ? ` · lease ends in ${formatDuration(Date.parse(d.expiresAt) - now)}` : ''}`)}`,
   'locks release': (d: { name: string; remaining: number; forced: boolean; previousHolder: string | null }, style) =>
@@ -123,6 +124,14 @@ function lockTable(rows: LockView[], style: Style, now: number): string {
   ], style);
 }
 
+/** One line per backend whose part is missing or cut short, so a table never passes for the whole answer. */
+function coverageLines(d: LockListing, style: Style): string {
+  const lines = d.backends
+    .filter((b) => !b.complete)
+    .map((b) => style.yellow(b.error === null ? `${b.backend}: listing incomplete (stopped by ${b.stoppedBy})` : `${b.backend}: left out (${b.stoppedBy}): ${b.error}`));
+  return lines.length > 0 ? `\n${lines.join('\n')}` : '';
+}
+
 function waiterLines(rows: LockView[], style: Style, now: number): string {
   const lines = rows.flatMap((r) =>
     (r.waiters ?? []).map((w, i) => `  ${i + 1}. ${w.owner} ${style.dim(`waiting ${ago(w.since, now).replace(' ago', '')}${w.until ? `, gives up in ${formatDuration(Date.parse(w.until) - now)}` : ''}`)}`),
@@ -136,7 +145,7 @@ function helpMany(entries: HelpEntry[], style: Style): string {
     style.bold('opsdeck commands'),
     ...entries.map((e) => `  ${style.cyan(e.command.padEnd(w))}  ${e.summary}`),
     '',
-    style.dim('global options: --profile NAME, --config PATH, --data-dir PATH, -o table|json|yaml, --no-color, --yes, --debug'),
+    style.dim(`global options: ${GLOBAL_OPTION_SPECS.map((o) => `${o.short ? `-${o.short}` : `--${o.name}`}${o.value ? ` ${o.choices ? o.choices.join('|') : o.value.toUpperCase()}` : ''}`).join(', ')}`),
     style.dim('scripts: opsdeck replay FILE..., opsdeck -c CMD, or pipe lines on stdin; "opsdeck help COMMAND" for details'),
   ].join('\n');
 }

@@ -53,16 +53,28 @@ export class Session {
     return a.tx;
   }
 
-  /** Every lock backend of the profile, in profile order. */
-  async locks(): Promise<LockBackend[]> {
-    if (this.profile.locks.length === 0) throw notConfigured(this.profile, 'locks');
-    const out: LockBackend[] = [];
-    for (const spec of this.profile.locks) {
-      const a = await this.adapterFor('locks', spec);
-      if (!a.locks) throw unsupported('locks', spec.type);
-      out.push(a.locks);
-    }
-    return out;
+  /**
+   * The profile's lock backends in profile order, each connected only when it is opened, so a
+   * command touches just the backends it asks for and one that is down fails only its own part.
+   */
+  lockBackends(): Array<{ name: string; open(): Promise<LockBackend> }> {
+    return this.profile.locks.map((spec) => ({
+      name: lockBackendName(spec),
+      open: async () => {
+        const a = await this.adapterFor('locks', spec);
+        if (!a.locks) throw unsupported('locks', spec.type);
+        return a.locks;
+      },
+    }));
+  }
+
+  /** One lock backend, connected on first use: the one named, else the profile's first. No other is touched. */
+  async lockBackend(name?: string): Promise<LockBackend> {
+    const all = this.lockBackends();
+    if (all.length === 0) throw notConfigured(this.profile, 'locks');
+    const found = name === undefined ? all[0] : all.find((b) => b.name === name);
+    if (!found) throw new OpsError('usage', `profile ${this.profile.name} has no lock backend named ${name}`, `use one of: ${all.map((b) => b.name).join(', ')}`);
+    return found.open();
   }
 
   /** Each configured backend with the subsystem it serves, for `status`. */
@@ -120,6 +132,12 @@ function notConfigured(profile: Profile, subsystem: string): OpsError {
   return new OpsError('config', `profile ${profile.name} has no ${subsystem} backend`, `add "${subsystem}:" to the profile in ${profile.source}, or pick another with --profile`);
 }
 
+/** A profile pointing a subsystem at a backend type that lacks it is a configuration error (exit 2), like any other. */
 function unsupported(subsystem: string, type: string): OpsError {
-  return new OpsError('unsupported', `backend type ${type} does not provide ${subsystem}`, 'point this subsystem at a backend that does');
+  return new OpsError('config', `backend type ${type} does not provide ${subsystem}`, `point "${subsystem}:" in the profile at a backend type that does, or pick another profile with --profile`);
+}
+
+/** How a lock entry is named: its `name`, else its type. */
+export function lockBackendName(spec: BackendSpec): string {
+  return spec.name ?? spec.type;
 }

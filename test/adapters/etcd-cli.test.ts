@@ -39,9 +39,9 @@ describe('opsdeck CLI on etcd', () => {
       const keys = execFileSync('etcdctl', [...server.ctlArgs, 'get', '--prefix', '/app/locks/deploy/orders/', '--keys-only'], { env: { ...process.env, ETCDCTL_API: '3' }, encoding: 'utf8' });
       expect(keys).toMatch(/^\/app\/locks\/deploy\/orders\/[0-9a-f]+$/m);
 
-      const shown = opsdeck(box.env, ['--profile', 'e', 'locks', 'show', 'deploy/orders', '-o', 'json']).json()[0];
+      const shown = opsdeck(box.env, ['--profile', 'e', 'locks', 'show', 'deploy/orders', '-o', 'json']).json().locks[0];
       expect(shown).toMatchObject({ backend: 'etcd-main', holder: 'alice', kind: 'etcd-mutex', token: got.json().token });
-      expect(opsdeck(box.env, ['--profile', 'e', 'locks', 'list', '--prefix', 'deploy/', '-o', 'json']).json().map((v: { name: string }) => v.name)).toEqual(['deploy/orders']);
+      expect(opsdeck(box.env, ['--profile', 'e', 'locks', 'list', '--prefix', 'deploy/', '-o', 'json']).json().locks.map((v: { name: string }) => v.name)).toEqual(['deploy/orders']);
 
       const refused = opsdeck(box.env, ['--profile', 'e', 'locks', 'acquire', 'deploy/orders', '--owner', 'bob']);
       expect(refused.code).toBe(1);
@@ -66,10 +66,17 @@ describe('opsdeck CLI on etcd', () => {
       expect(opsdeck(box.env, ['--profile', 'two', 'locks', 'acquire', 'jobs/a', '--owner', 'alice']).code).toBe(0);
       const r = opsdeck(box.env, ['--profile', 'two', 'locks', 'list', '-o', 'json']);
       expect(r.code).toBe(3);
-      expect(r.json().map((v: { backend: string; name: string }) => `${v.backend}:${v.name}`)).toEqual(['embedded:jobs/a']);
+      expect(r.json().locks.map((v: { backend: string; name: string }) => `${v.backend}:${v.name}`)).toEqual(['embedded:jobs/a']);
+      // The partial answer is in the data, for -o json readers, not only in the warning.
+      expect(r.json()).toMatchObject({ complete: false, stoppedBy: 'unreachable' });
+      expect(r.json().backends).toEqual([
+        { backend: 'embedded', complete: true, stoppedBy: 'done', error: null },
+        { backend: 'etcd-dead', complete: false, stoppedBy: 'unreachable', error: expect.stringMatching(/^etcd at .* is unreachable/) },
+      ]);
       expect(r.stderr).toMatch(/warning: lock backend etcd-dead was left out: etcd at .* is unreachable/);
-      const table = opsdeck(box.env, ['--profile', 'two', 'locks', 'list']);
+      const table = opsdeck(box.env, ['--profile', 'two', 'locks', 'list', '-o', 'table']);
       expect(table.stdout).toContain('jobs/a');
+      expect(table.stdout).toMatch(/^etcd-dead: left out \(unreachable\): etcd at .* is unreachable/m);
       expect(table.code).toBe(3);
     } finally {
       box.cleanup();
@@ -82,7 +89,7 @@ describe('opsdeck CLI on etcd', () => {
       expect(opsdeck(box.env, ['--profile', 'two', 'locks', 'acquire', 'jobs/b', '--owner', 'carol']).code).toBe(0);
       const r = opsdeck(box.env, ['--profile', 'two', 'locks', 'show', 'jobs/b', '-o', 'json']);
       expect(r.code).toBe(3);
-      expect(r.json()).toMatchObject([{ backend: 'embedded', name: 'jobs/b', holder: 'carol' }]);
+      expect(r.json()).toMatchObject({ complete: false, stoppedBy: 'unreachable', locks: [{ backend: 'embedded', name: 'jobs/b', holder: 'carol' }] });
       expect(r.stderr).toMatch(/warning: lock backend etcd-dead was not asked: etcd at .* is unreachable/);
       // Not found anywhere that answered: the dead backend's error, not a confident "not held".
       const missing = opsdeck(box.env, ['--profile', 'two', 'locks', 'show', 'jobs/none']);
@@ -123,8 +130,7 @@ describe('console locks pane and completion with a backend down', () => {
     const box = sandbox();
     const session = new Session(profile(box.dir), box.dir, 'test');
     try {
-      // Connecting to etcd does no I/O, so the dead one only fails when listed.
-      const [local, , live] = await session.locks();
+      const [local, live] = [await session.lockBackend('embedded'), await session.lockBackend('etcd-live')];
       await local!.tryAcquire!('jobs/local', { owner: 'alice', ttlMs: 60_000, waitMs: 0 });
       await live!.tryAcquire!('jobs/etcd', { owner: 'bob', ttlMs: 60_000, waitMs: 0 });
 

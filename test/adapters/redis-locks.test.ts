@@ -39,7 +39,7 @@ describe('redis lock forensics on a real server', () => {
     await raw.set('f/plain', 'worker-7@host:4242', 'PX', 60_000);
     await raw.set('f/counter', '42');
     profile(`profiles:\n  r:\n    locks: [{type: redis, url: "${server.url}"}]\n`);
-    const list = opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'f/']).json();
+    const list = opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'f/']).json().locks;
     const byName = Object.fromEntries(list.map((v: { name: string }) => [v.name, v]));
     expect(Object.keys(byName).sort()).toEqual(['f/plain', 'f/py', 'f/shed', 'f/spring']);
     expect(byName['f/shed']).toMatchObject({ backend: 'redis', kind: 'shedlock-redis', holder: 'batch-host-1:3f2a', acquiredAt: '2026-11-25T10:00:00.123Z', reentrancy: null, waiters: null, token: null });
@@ -49,7 +49,7 @@ describe('redis lock forensics on a real server', () => {
     expect(byName['f/plain'].ttlMs).toBeGreaterThan(50_000);
     expect(Date.parse(byName['f/plain'].expiresAt) - Date.now()).toBeGreaterThan(50_000);
     // Asked by name, a bare integer is read as a Redisson semaphore's free permits.
-    expect(opsdeck(box.env, ['--profile', 'r', 'locks', 'show', 'f/counter']).json()[0]).toMatchObject({ kind: 'redisson-semaphore', holder: null, details: { freePermits: 42 } });
+    expect(opsdeck(box.env, ['--profile', 'r', 'locks', 'show', 'f/counter']).json().locks[0]).toMatchObject({ kind: 'redisson-semaphore', holder: null, details: { freePermits: 42 } });
   });
 
   it('shows a free fair lock with queued waiters, and never lists companion keys as locks', async () => {
@@ -57,13 +57,13 @@ describe('redis lock forensics on a real server', () => {
     await raw.rpush('redisson_lock_queue:{jobs/q}', 'a-uuid:1', 'b-uuid:2');
     await raw.zadd('redisson_lock_timeout:{jobs/q}', t, 'a-uuid:1', t + 5000, 'b-uuid:2');
     profile(`profiles:\n  r:\n    locks: [{type: redis, url: "${server.url}"}]\n`);
-    const [view] = opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'jobs/']).json();
+    const [view] = opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'jobs/']).json().locks;
     expect(view).toMatchObject({ name: 'jobs/q', kind: 'redisson-fair-lock', holder: null });
     expect(view.waiters).toEqual([
       { owner: 'a-uuid:1', since: null, until: new Date(t).toISOString() },
       { owner: 'b-uuid:2', since: null, until: new Date(t + 5000).toISOString() },
     ]);
-    expect(opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'redisson_']).json()).toEqual([]);
+    expect(opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'redisson_']).json().locks).toEqual([]);
   });
 
   it('force release deletes a plain lock only while the shown value still holds it', async () => {
@@ -74,6 +74,62 @@ describe('redis lock forensics on a real server', () => {
     expect(await raw.get('f/force')).toBe('old-owner');
     expect(opsdeck(box.env, ['--profile', 'r', 'locks', 'release', 'f/force', '--force', '--yes']).json()).toMatchObject({ forced: true, previousHolder: 'old-owner' });
     expect(await raw.exists('f/force')).toBe(0);
+  });
+
+  /** Absurd leases (probe 1): refused before anything is written, and read back safely when another client wrote one. */
+  const cli = (...args: string[]) => {
+    profile(`profiles:\n  r:\n    locks: [{type: redis, url: "${server.url}"}]\n`);
+    return opsdeck(box.env, ['--profile', 'r', ...args]);
+  };
+
+  it('a TTL past the bound is a usage error naming the maximum, and nothing is written', async () => {
+    for (const ttl of ['99999999999d', '9007199254740993ms', '25d']) {
+      const r = cli('locks', 'acquire', 'huge/L', '--ttl', ttl, '--owner', 'alice');
+      expect(r.code, ttl).toBe(2);
+      expect(r.stderr.trim()).toBe(`opsdeck: --ttl must be at most 24d, not "${ttl}" (hint: give a duration above zero, up to 24d)`);
+    }
+    expect(await raw.exists('huge/L')).toBe(0);
+    expect(cli('locks', 'acquire', 'huge/L', '--ttl', '24d', '--owner', 'bob').code).toBe(0);
+    expect(await raw.pttl('huge/L')).toBeGreaterThan(24 * 86_400_000 - 60_000);
+  });
+
+  it('the acquire script refuses a lease PEXPIRE cannot take before writing, so no lock is left without expiry', async () => {
+    const adapter = await connect({ url: server.url }, { dataDir: box.dir, version: 'test', name: 'redis' });
+    try {
+      // What the CLI refuses: called directly, the script must still fail without a trace.
+      for (const ttlMs of [99_999_999_999 * 86_400_000, 9_007_199_254_740_993, 1500.5]) {
+        const err = await adapter.locks!.tryAcquire!('huge/direct', { owner: 'alice', ttlMs, waitMs: 0 }).catch((e: unknown) => e);
+        expect(err, String(ttlMs)).toBeInstanceOf(OpsError);
+        expect((err as OpsError).message).toMatch(/lease must be a whole number of milliseconds/);
+        expect(await raw.exists('huge/direct')).toBe(0);
+      }
+      // Reentrant path too: alice holds it, and a bad renewal leaves her lease as it was.
+      await adapter.locks!.tryAcquire!('huge/direct', { owner: 'alice', ttlMs: 60_000, waitMs: 0 });
+      await adapter.locks!.tryAcquire!('huge/direct', { owner: 'alice', ttlMs: 99_999_999_999 * 86_400_000, waitMs: 0 }).catch(() => undefined);
+      expect(await raw.hget('huge/direct', 'alice')).toBe('1');
+      expect(await raw.pttl('huge/direct')).toBeGreaterThan(0);
+      expect(await raw.pttl('huge/direct')).toBeLessThanOrEqual(60_000);
+    } finally {
+      await adapter.dispose();
+    }
+  });
+
+  it('a lock another client wrote with a TTL no Date can hold still lists, shows, refuses others and force-releases', async () => {
+    await raw.hset('huge/foreign', '6f1c7a2e-0b4d-4c7e-9a55-2f0d1e3c4b5a:1', '1');
+    await raw.pexpire('huge/foreign', 9_007_199_254_740_991);
+    const listed = cli('locks', 'list', '--prefix', 'huge/', '-o', 'json');
+    expect(listed.code, listed.stderr).toBe(0);
+    const view = listed.json().locks.find((v: { name: string }) => v.name === 'huge/foreign');
+    expect(view).toMatchObject({ holder: '6f1c7a2e-0b4d-4c7e-9a55-2f0d1e3c4b5a:1', expiresAt: null });
+    expect(view.ttlMs).toBeGreaterThan(9e15);
+    expect(cli('locks', 'show', 'huge/foreign', '-o', 'table').code).toBe(0);
+    const other = cli('locks', 'acquire', 'huge/foreign', '--owner', 'bob');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/^opsdeck: lock huge\/foreign is held by 6f1c7a2e-0b4d-4c7e-9a55-2f0d1e3c4b5a:1 \(hint: queue for it with --wait 30s/);
+    const forced = cli('locks', 'release', 'huge/foreign', '--force', '--yes', '-o', 'json');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.json()).toMatchObject({ forced: true, previousHolder: '6f1c7a2e-0b4d-4c7e-9a55-2f0d1e3c4b5a:1' });
+    expect(await raw.exists('huge/foreign')).toBe(0);
   });
 
   it('reconnects after the server restarts, reporting "unreachable" meanwhile', async () => {
@@ -210,7 +266,9 @@ describe('listing a big keyspace', () => {
     const r = opsdeck(box.env, ['--profile', 'r', 'locks', 'list', '--prefix', 'big/']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^opsdeck: warning: redis: listing incomplete, stopped by the 50 ms time bound after \d+ keys; narrow it with --prefix$/m);
-    const found = r.json().length;
+    // The cut is in the data too, where a -o json reader looks.
+    expect(r.json()).toMatchObject({ complete: false, stoppedBy: 'time', backends: [{ backend: 'redis', complete: false, stoppedBy: 'time', error: null }] });
+    const found = r.json().locks.length;
     expect(found).toBeGreaterThan(0);
     expect(found).toBeLessThan(20_000);
   });

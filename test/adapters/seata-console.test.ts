@@ -149,7 +149,7 @@ describe('Seata console adapter', () => {
     const order = (await run('c', 'tx', 'locks', '--table', 't_order', '-o', 'json')).json();
     expect(order.map((l: any) => l.rowKey)).toEqual([`${R1}^^^t_order^^^1001`]);
     expect(gets().at(-1)!.query.get('tableName')).toBe('t_order');
-    const list = (await run('withlocks', 'locks', 'list', '-o', 'json')).json();
+    const list = (await run('withlocks', 'locks', 'list', '-o', 'json')).json().locks;
     expect(list).toHaveLength(15);
     expect(list[0]).toMatchObject({ backend: 'seata', kind: 'seata-global-lock', holder: HOLDER, token: '70001', name: `${R1}^^^t_order^^^1001` });
   });

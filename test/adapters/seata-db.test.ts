@@ -247,22 +247,22 @@ describe.each<Dialect>(['pg', 'mysql'])('Seata DB store on %s', (dialect) => {
   });
 
   it('locks list and locks show include the global row locks as seata-global-lock, held by the XID', () => {
-    const rows = json('withlocks', 'locks', 'list');
+    const rows = json('withlocks', 'locks', 'list').locks;
     const seata = rows.filter((r: any) => r.backend === 'seata');
     expect(seata).toHaveLength(5);
     expect(seata.find((r: any) => r.name === `${RES_ORDERS}^^^t_order_item^^^1001_7`)).toMatchObject({
       kind: 'seata-global-lock', holder: HOLDER, token: '90001', expiresAt: null, waiters: null,
       details: { resourceId: RES_ORDERS, tableName: 't_order_item', pk: '1001_7', status: 'Locked' },
     });
-    expect(json('withlocks', 'locks', 'list', '--prefix', `${RES_STOCK}^^^`).map((r: any) => r.holder).sort()).toEqual([xidOf(1005), null].sort());
+    expect(json('withlocks', 'locks', 'list', '--prefix', `${RES_STOCK}^^^`).locks.map((r: any) => r.holder).sort()).toEqual([xidOf(1005), null].sort());
     const text = table('withlocks', 'locks', 'list');
     expect(text.stdout).toMatch(/^seata\s+jdbc:mysql:\/\/orders-db:3306\/orders\^\^\^t_order\^\^\^1001\s+seata-global-lock\s+10\.0\.0\.1:8091:1003\s+90001\s+-\s+19m\d\ds\s+-\s+\?$/m);
     const shown = json('withlocks', 'locks', 'show', `${RES_ORDERS}^^^t_order^^^1001`);
-    expect(shown).toEqual([expect.objectContaining({ backend: 'seata', holder: HOLDER })]);
+    expect(shown.locks).toEqual([expect.objectContaining({ backend: 'seata', holder: HOLDER })]);
     // Read-only: no release through opsdeck.
     const release = run('withlocks', 'locks', 'release', `${RES_ORDERS}^^^t_order^^^1001`, '--force', '--yes');
     expect(release.code).not.toBe(0);
-    expect(json('withlocks', 'locks', 'show', `${RES_ORDERS}^^^t_order^^^1001`)).toHaveLength(1);
+    expect(json('withlocks', 'locks', 'show', `${RES_ORDERS}^^^t_order^^^1001`).locks).toHaveLength(1);
   });
 
   it('a schema without the optional columns degrades to "-" with a warning, never a crash', () => {

@@ -27,7 +27,8 @@ function profile(locks: string): void {
   writeFileSync(join(dir, 'config.yaml'), `profiles:\n  s:\n    locks: ${locks}\n`);
 }
 const cli = (...args: string[]) => opsdeck(box.env, ['--profile', 's', ...args]);
-const byName = (views: Array<{ name: string }>) => Object.fromEntries(views.map((v) => [v.name, v])) as Record<string, any>;
+/** The locks of a `locks list`/`locks show` answer, by name. */
+const byName = (listing: { locks: Array<{ name: string }> }) => Object.fromEntries(listing.locks.map((v) => [v.name, v])) as Record<string, any>;
 
 /** The Europe/Berlin wall clock of an instant, as an app in Berlin would write it. */
 const berlin = (ms: number) => new Date(ms).toLocaleString('sv-SE', { timeZone: 'Europe/Berlin' }).replace(',', '') + '.000';
@@ -94,7 +95,7 @@ describe('SQL lock tables on PostgreSQL', () => {
     expect(auto[nightly]).toMatchObject({ holder: null, details: { lastHolder: '11111111-2222-3333-4444-555555555555' } });
     expect(Date.parse(auto[orders].expiresAt)).toBeGreaterThan(now + 50_000);
     // Asked by name, the key is hashed the way Spring does.
-    expect(cli('locks', 'show', 'deploy/orders').json()[0]).toMatchObject({ name: 'deploy/orders', holder: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' });
+    expect(cli('locks', 'show', 'deploy/orders').json().locks[0]).toMatchObject({ name: 'deploy/orders', holder: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' });
     profile(`[{type: postgres, url: "${db.url}", advisory: false, tables: [{layout: int-lock, keys: [deploy/orders]}]}]`);
     const named = byName(cli('locks', 'list').json());
     expect(Object.keys(named).sort()).toEqual([nightly, 'deploy/orders'].sort());
@@ -127,7 +128,7 @@ describe('SQL lock tables on PostgreSQL', () => {
     await raw.query('CREATE TABLE job_lock (job TEXT PRIMARY KEY, node TEXT NOT NULL, since TIMESTAMPTZ NOT NULL)');
     await raw.query(`INSERT INTO job_lock VALUES ('billing/close', 'node-7', '2026-01-02 03:04:05.678+00')`);
     profile(`[{type: postgres, url: "${db.url}", advisory: false, tables: [{layout: unique-key, table: job_lock, columns: {name: job, owner: node, acquiredAt: since}}]}]`);
-    expect(cli('locks', 'show', 'billing/close').json()[0]).toMatchObject({ kind: 'unique-key', holder: 'node-7', acquiredAt: '2026-01-02T03:04:05.678Z', expiresAt: null });
+    expect(cli('locks', 'show', 'billing/close').json().locks[0]).toMatchObject({ kind: 'unique-key', holder: 'node-7', acquiredAt: '2026-01-02T03:04:05.678Z', expiresAt: null });
     // Without an acquired-at shown, a force release must still match the owner.
     expect(cli('locks', 'release', 'billing/close', '--force', '--owner', 'node-8', '--yes').code).toBe(1);
     expect(cli('locks', 'release', 'billing/close', '--force', '--yes').json()).toMatchObject({ forced: true, previousHolder: 'node-7' });
@@ -143,7 +144,7 @@ describe('SQL lock tables on PostgreSQL', () => {
     const now = whole(Date.now());
     await raw.query('INSERT INTO shedlock VALUES ($1, $2, $3, $4)', ['force/me', berlin(now + 600_000), berlin(now - 5000), 'host-a']);
     profile(`[{type: postgres, url: "${db.url}", timeZone: Europe/Berlin, advisory: false}]`);
-    const shown = cli('locks', 'show', 'force/me').json()[0];
+    const shown = cli('locks', 'show', 'force/me').json().locks[0];
     expect(shown.token).toBeTruthy();
     expect(cli('locks', 'release', 'force/me', '--force', '--owner', 'host-b', '--yes').code).toBe(1);
     expect(cli('locks', 'release', 'force/me', '--force', '--yes').json()).toMatchObject({ forced: true, previousHolder: 'host-a' });
@@ -196,7 +197,7 @@ describe('PostgreSQL advisory locks', () => {
     profile(`[{type: postgres, url: "${db.url}"}]`);
     const acquire = cli('locks', 'acquire', 'pg-advisory:42');
     expect(acquire.code).toBe(1);
-    expect(acquire.stderr).toMatch(/belongs to the database session/);
+    expect(acquire.stderr.trim()).toBe('opsdeck: opsdeck cannot acquire pg-advisory:42: a server lock belongs to the database session that took it, and only that session can acquire it (hint: inspect it with "opsdeck locks show pg-advisory:42"; "locks release --force" ends the holder\'s session)');
     // No terminal and no --yes: nobody can type the name, so nothing happens.
     const refused = cli('locks', 'release', 'pg-advisory:42', '--force');
     expect(refused.code).toBe(2);
@@ -211,15 +212,15 @@ describe('PostgreSQL advisory locks', () => {
   it('force release with --yes terminates the holder session, the waiter gets the lock, and the audit log records it', async () => {
     profile(`[{type: postgres, url: "${db.url}"}]`);
     const audit = join(box.dir, 'audit.log');
-    const shown = cli('locks', 'show', 'pg-advisory:42').json()[0];
+    const shown = cli('locks', 'show', 'pg-advisory:42').json().locks[0];
     const r = opsdeck({ ...box.env, OPSDECK_AUDIT_LOG: audit }, ['--profile', 's', 'locks', 'release', 'pg-advisory:42', '--force', '--yes']);
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({ forced: true, previousHolder: shown.holder });
     await waiting;
-    const after = cli('locks', 'show', 'pg-advisory:42').json()[0];
+    const after = cli('locks', 'show', 'pg-advisory:42').json().locks[0];
     expect(after.holder).toMatch(/^pid \d+ billing-standby@127\.0\.0\.1$/);
     // The holder's whole session is gone: its other locks too.
-    expect(cli('locks', 'list', '--prefix', 'pg-advisory:-7').json()).toEqual([]);
+    expect(cli('locks', 'list', '--prefix', 'pg-advisory:-7').json().locks).toEqual([]);
     await expect(holder.query('SELECT 1')).rejects.toThrow();
     const entry = JSON.parse(readFileSync(audit, 'utf8').trim().split('\n').pop()!);
     expect(entry).toMatchObject({ command: 'locks release', profile: 's', exitCode: 0, forced: true, previousHolder: shown.holder });
@@ -258,7 +259,8 @@ describe('MariaDB lock tables and GET_LOCK on the shared server (performance_sch
     expect(list.code).toBe(0);
     expect(list.stderr).toMatch(/performance_schema is OFF/);
     expect(list.stderr).toMatch(/performance_schema=ON/);
-    const shown = cli('locks', 'show', 'get-lock:orders-sync').json()[0];
+    expect(list.json()).toMatchObject({ complete: false, stoppedBy: 'misconfigured', backends: [{ complete: false, stoppedBy: 'misconfigured', error: null }] });
+    const shown = cli('locks', 'show', 'get-lock:orders-sync').json().locks[0];
     expect(shown).toMatchObject({ kind: 'get-lock', holder: `conn ${id}`, token: Number(id), waiters: null });
     expect(shown.details.note).toMatch(/performance_schema/);
     expect(cli('locks', 'show', 'get-lock:nobody-has-this').code).not.toBe(0);
@@ -294,7 +296,7 @@ describe('GET_LOCK holders and waiters on a private mariadbd with performance_sc
     profile(`[{type: mysql, url: "${url}"}]`);
     let v: any;
     for (let i = 0; i < 50; i++) {
-      v = cli('locks', 'show', 'get-lock:deploy-gate').json()[0];
+      v = cli('locks', 'show', 'get-lock:deploy-gate').json().locks[0];
       if (v?.waiters?.length === 1) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -306,7 +308,7 @@ describe('GET_LOCK holders and waiters on a private mariadbd with performance_sc
     expect(r.json()).toMatchObject({ forced: true, previousHolder: v.holder });
     const [[{ g }]] = (await waiting) as any;
     expect(Number(g)).toBe(1);
-    expect(cli('locks', 'show', 'get-lock:deploy-gate').json()[0].holder).toBe(v.waiters[0].owner);
+    expect(cli('locks', 'show', 'get-lock:deploy-gate').json().locks[0].holder).toBe(v.waiters[0].owner);
   }, 60_000);
 });
 

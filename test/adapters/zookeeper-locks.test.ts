@@ -5,6 +5,7 @@ import zookeeper, { type Client } from 'node-zookeeper-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapters/zookeeper/index.js';
 import { OpsError } from '../../src/core/errors.js';
+import { LockRefused } from '../../src/core/lock-refusal.js';
 import type { Adapter } from '../../src/core/subsystems.js';
 import { opsdeck, sandbox } from '../helpers/cli.js';
 import { freePort } from '../servers/redis-server.js';
@@ -133,7 +134,9 @@ describe('acquire', () => {
   it('refuses a lease longer than the server grants sessions, leaving nothing behind', async () => {
     const err = await a.locks!.tryAcquire!('long', { owner: 'alice', ttlMs: 600_000, waitMs: 0 }).catch((e: unknown) => e);
     expect((err as OpsError).kind).toBe('usage');
-    expect((err as OpsError).hint).toMatch(/--ttl 120s or less/);
+    // The backend reports the limit as facts; wording it with flags is the command's job.
+    expect((err as LockRefused).refusal).toMatchObject({ reason: 'ttl-too-long', maxTtlMs: 120_000, serverSetting: 'maxSessionTimeout' });
+    expect((err as OpsError).hint).toBeUndefined();
     expect(await a.locks!.inspect('long')).toBeNull();
   });
 
@@ -174,10 +177,13 @@ describe('the CLI (one process per command)', () => {
       expect(got.json()).toMatchObject({ name: 'deploy/orders', holder: 'alice', token: expect.any(Number) });
       const shown = run('locks', 'show', 'deploy/orders', '-o', 'json');
       expect(shown.code, shown.stderr).toBe(0);
-      expect(shown.json()[0]).toMatchObject({ holder: 'alice', kind: 'curator-mutex', reentrancy: 1, expiresAt: got.json().expiresAt });
+      expect(shown.json().locks[0]).toMatchObject({ holder: 'alice', kind: 'curator-mutex', reentrancy: 1, expiresAt: got.json().expiresAt });
       const other = run('locks', 'acquire', 'deploy/orders', '--owner', 'bob');
       expect(other.code).toBe(1);
       expect(other.stderr).toMatch(/held by alice/);
+      const long = run('locks', 'acquire', 'deploy/long', '--ttl', '10m');
+      expect(long.code).toBe(2);
+      expect(long.stderr.trim()).toMatch(/^opsdeck: ZooKeeper grants sessions of at most 120000 ms \(its maxSessionTimeout\), and an opsdeck lease is a session \(hint: use --ttl 120s or less, or raise maxSessionTimeout on the server\)$/);
       // The server ends the abandoned session once the lease runs out.
       const until = Date.now() + 20_000;
       while (run('locks', 'show', 'deploy/orders', '-o', 'json').code === 0) {

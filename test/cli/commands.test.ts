@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { opsdeck, opsdeckAsync, sandbox } from '../helpers/cli.js';
+import { freePort } from '../servers/redis-server.js';
 
 let box: ReturnType<typeof sandbox>;
 const run = (...args: string[]) => opsdeck(box.env, args);
@@ -131,11 +132,15 @@ describe('locks, one-shot', () => {
     expect(second.stderr).toMatch(/held by alice/);
 
     expect(run('locks', 'acquire', 'deploy/orders', '--owner', 'alice').json().token).toBe(got.token);
-    const [view] = run('locks', 'show', 'deploy/orders').json();
+    const shown = run('locks', 'show', 'deploy/orders').json();
+    expect(shown).toMatchObject({ complete: true, stoppedBy: 'done', backends: [{ backend: 'embedded', complete: true, stoppedBy: 'done', error: null }] });
+    const [view] = shown.locks;
     expect(Object.keys(view).sort()).toEqual(['acquiredAt', 'backend', 'expiresAt', 'holder', 'kind', 'name', 'reentrancy', 'token', 'ttlMs', 'waiters']);
     expect(view).toMatchObject({ backend: 'embedded', name: 'deploy/orders', kind: 'embedded', holder: 'alice', reentrancy: 2, waiters: [], token: got.token });
-    expect(run('locks', 'list', '--prefix', 'deploy/').json()).toHaveLength(1);
-    expect(run('locks', 'list', '--prefix', 'other/').json()).toEqual([]);
+    const listed = run('locks', 'list', '--prefix', 'deploy/').json();
+    expect(Object.keys(listed)).toEqual(['complete', 'stoppedBy', 'backends', 'locks']);
+    expect(listed.locks).toHaveLength(1);
+    expect(run('locks', 'list', '--prefix', 'other/').json()).toEqual({ complete: true, stoppedBy: 'done', backends: [{ backend: 'embedded', complete: true, stoppedBy: 'done', error: null }], locks: [] });
 
     expect(run('locks', 'release', 'deploy/orders', '--owner', 'bob').code).toBe(1);
     expect(run('locks', 'release', 'deploy/orders', '--owner', 'alice').json()).toMatchObject({ released: true, remaining: 1 });
@@ -157,15 +162,60 @@ describe('locks, one-shot', () => {
     run('locks', 'acquire', 'queue-me', '--owner', 'alice');
     const waiting = opsdeckAsync(box.env, ['locks', 'acquire', 'queue-me', '--owner', 'bob', '--wait', '20s']);
     const deadline = Date.now() + 10_000;
-    while (run('locks', 'show', 'queue-me').json()[0].waiters.length === 0) {
+    while (run('locks', 'show', 'queue-me').json().locks[0].waiters.length === 0) {
       if (Date.now() > deadline) throw new Error('bob never queued');
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(run('locks', 'show', 'queue-me').json()[0].waiters[0].owner).toBe('bob');
+    expect(run('locks', 'show', 'queue-me').json().locks[0].waiters[0].owner).toBe('bob');
     run('locks', 'release', 'queue-me', '--owner', 'alice');
     const bob = await waiting;
     expect(bob.code).toBe(0);
     expect(bob.json().holder).toBe('bob');
+  });
+});
+
+describe('locks with one lock backend down', () => {
+  // A Redis on a port nobody listens on: the profile's second lock backend is down.
+  const mixed = async () => {
+    const path = join(box.dir, 'mixed.yaml');
+    writeFileSync(path, `profiles:\n  mixed:\n    locks: [{type: embedded, name: emb}, {type: redis, name: rdown, url: "redis://127.0.0.1:${await freePort()}", connectTimeoutMs: 500}]\n`);
+    return (...args: string[]) => opsdeck(box.env, ['--config', path, '--profile', 'mixed', ...args]);
+  };
+
+  it('acquire, show and release on the named backend never touch the dead one', async () => {
+    const m = await mixed();
+    const got = m('locks', 'acquire', 'x', '--backend', 'emb', '--ttl', '5s', '--owner', 'alice');
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.stderr).toBe('');
+    const shown = m('locks', 'show', 'x', '--backend', 'emb');
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.json()).toMatchObject({ complete: true, backends: [{ backend: 'emb', complete: true }], locks: [{ name: 'x', holder: 'alice' }] });
+    const released = m('locks', 'release', 'x', '--backend', 'emb', '--owner', 'alice');
+    expect(released.code, released.stderr).toBe(0);
+    expect(released.stderr).toBe('');
+    const unknown = m('locks', 'acquire', 'x', '--backend', 'nope');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe('opsdeck: profile mixed has no lock backend named nope (hint: use one of: emb, rdown)');
+  });
+
+  it('a listing shows the live backend and says in its data that the dead one is missing', async () => {
+    const m = await mixed();
+    m('locks', 'acquire', 'y', '--backend', 'emb', '--owner', 'bob');
+    const r = m('locks', 'list', '-o', 'json');
+    expect(r.code).toBe(3);
+    expect(r.json()).toMatchObject({
+      complete: false,
+      stoppedBy: 'unreachable',
+      backends: [
+        { backend: 'emb', complete: true, stoppedBy: 'done', error: null },
+        { backend: 'rdown', complete: false, stoppedBy: 'unreachable', error: expect.stringMatching(/is unreachable/) },
+      ],
+      locks: [{ name: 'y', holder: 'bob' }],
+    });
+    expect(r.stderr).toMatch(/^opsdeck: warning: lock backend rdown was left out: /m);
+    const table = m('locks', 'list', '-o', 'table');
+    expect(table.stdout).toMatch(/^emb|^embedded/m);
+    expect(table.stdout).toMatch(/^rdown: left out \(unreachable\): redis .* is unreachable/m);
   });
 });
 
@@ -177,7 +227,7 @@ describe('profile, status, version, help, demo', () => {
     const services = run('services', 'list').json();
     expect(services.length).toBeGreaterThanOrEqual(5);
     expect(services.reduce((n: number, s: { instances: number }) => n + s.instances, 0)).toBeGreaterThanOrEqual(20);
-    expect(run('locks', 'list').json().length).toBeGreaterThanOrEqual(3);
+    expect(run('locks', 'list').json().locks.length).toBeGreaterThanOrEqual(3);
     expect(run('config', 'history', 'orders.yaml').json().length).toBeGreaterThanOrEqual(2);
     const again = run('demo');
     expect(again.code).toBe(0);

@@ -37,6 +37,12 @@ describe('bad input gets one clear line and the right exit code', () => {
     [['services'], 2, /needs a subcommand/],
     [['locks', 'acquire'], 2, /missing required argument 'name'/],
     [['locks', 'acquire', 'x', '--ttl', 'soon'], 2, /invalid --ttl "soon"/],
+    [['locks', 'acquire', 'x', '--ttl', '0'], 2, /^opsdeck: --ttl must be greater than zero, not "0" \(hint: give a duration above zero, up to 24d\)$/],
+    [['locks', 'acquire', 'x', '--ttl', '2147483647d'], 2, /^opsdeck: --ttl must be at most 24d, not "2147483647d"/],
+    [['locks', 'acquire', ''], 2, /the lock name is empty/],
+    [['locks', 'acquire', 'x', '--owner', ''], 2, /--owner is empty/],
+    [['config', 'diff', 'a', '--from', '9223372036854775808'], 2, /--from must be at most 9007199254740991, not "9223372036854775808"/],
+    [['cache', 'keys', 'x*', '--limit', '5e225'], 2, /--limit must be a whole number from 1 to 1000000, not "5e225"/],
     [['services', 'list', '-o', 'xml'], 2, /Allowed choices are table, json, yaml/],
     [['instances', 'register', 'a', '1.2.3.4:99999'], 2, /invalid instance address/],
     [['instances', 'register', 'a', '1.2.3.4:80', '--meta', 'novalue'], 2, /key=value/],
@@ -61,6 +67,15 @@ describe('bad input gets one clear line and the right exit code', () => {
     const r = run('services', 'list');
     expect(r.code).toBe(2);
     expectOneLineError(r, new RegExp(`${path.replace(/[/.]/g, '\\$&')}:\\d+:\\d+: invalid YAML`));
+  });
+
+  it('a subsystem pointed at a backend type that lacks it is a configuration error (exit 2) with a hint', () => {
+    writeConfig('profiles:\n  emb:\n    cache: {type: embedded}\n    tx: {type: embedded}\n');
+    for (const args of [['cache', 'stats'], ['cache', 'keys', 'x*'], ['tx', 'list']]) {
+      const r = run('--profile', 'emb', ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expectOneLineError(r, /^opsdeck: backend type embedded does not provide (cache|tx) \(hint: point "(cache|tx):" in the profile at a backend type that does/);
+    }
   });
 
   it('an unknown backend type names its position', () => {

@@ -29,8 +29,9 @@ expect stdout /orders\\s+2\\s+2\\/2/
 locks acquire deploy/\${SVC} --owner \${WHO} --ttl 5m
 capture TOKEN json token
 locks show deploy/\${SVC}
-expect json [0].holder == "\${WHO}"
-expect json [0].token == \${TOKEN}
+expect json locks[0].holder == "\${WHO}"
+expect json locks[0].token == \${TOKEN}
+expect json complete == true
 locks acquire deploy/\${SVC} --owner mallory
 expect exit 1
 expect stderr contains held by \${WHO}

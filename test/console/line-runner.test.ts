@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { toGlobals } from '../../src/commands/global-options.js';
+import { readGlobals } from '../../src/commands/global-options.js';
 import { SessionPool } from '../../src/frontends/session-pool.js';
 import { lineRunner } from '../../src/frontends/tui/line-runner.js';
 import { PLAIN } from '../../src/render/style.js';
@@ -30,7 +30,7 @@ function runner(profile: 'prod' | 'dev', answers: boolean[]) {
   const notices: string[] = [];
   const run = lineRunner({
     pool,
-    globals: { ...toGlobals({}), profile },
+    globals: { ...readGlobals({}), profile },
     env,
     version: 'test',
     profileName: profile,

@@ -47,7 +47,7 @@ describe('locks across processes', () => {
 
     const show = opsdeck(box.env, ['locks', 'show', 'SAME', '-o', 'json']);
     expect(show.code, show.stderr).toBe(0);
-    const views = show.json<Array<{ name: string; holder: string | null; token: number | null; reentrancy: number; waiters: unknown[] }>>();
+    const views = show.json<{ locks: Array<{ name: string; holder: string | null; token: number | null; reentrancy: number; waiters: unknown[] }> }>().locks;
     expect(views).toHaveLength(1);
     expect(views[0]).toMatchObject({ name: 'SAME', holder: `p${w}`, token: 1, reentrancy: 1, waiters: [] });
   }, 120_000);
@@ -138,7 +138,7 @@ describe('locks across processes', () => {
 
     const list = opsdeck(box.env, ['locks', 'list', '-o', 'json']);
     expect(list.code, list.stderr).toBe(0);
-    const held = list.json<Array<{ name: string; holder: string; token: number }>>().map((v) => [v.name, v.holder, v.token]);
+    const held = list.json<{ locks: Array<{ name: string; holder: string; token: number }> }>().locks.map((v) => [v.name, v.holder, v.token]);
     const byName = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
     expect(held.sort(byName)).toEqual(winners.map((w, i) => [`R${i}`, w.owner, w.token]).sort(byName));
   }, 120_000);

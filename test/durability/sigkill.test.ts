@@ -306,7 +306,7 @@ describe('a process killed while holding the store mutex', () => {
     for (let attempt = 0; attempt < 100 && !queued; attempt++) {
       const show = opsdeck(env, ['locks', 'show', 'X', '-o', 'json']);
       expect(show.code, show.stderr).toBe(0);
-      queued = show.json<Array<{ waiters: Array<{ owner: string }> }>>()[0]!.waiters.some((w) => w.owner === 'B');
+      queued = show.json<{ locks: Array<{ waiters: Array<{ owner: string }> }> }>().locks[0]!.waiters.some((w) => w.owner === 'B');
       if (!queued) await new Promise((r) => setTimeout(r, 50));
     }
     expect(queued, `B never queued for X: ${waiterErr}`).toBe(true);
@@ -338,7 +338,7 @@ describe('a process killed while holding the store mutex', () => {
     expect(write.code, write.stderr).toBe(0);
     const show = opsdeck(env, ['locks', 'show', 'X', '-o', 'json']);
     expect(show.code, show.stderr).toBe(0);
-    expect(show.json<Array<{ holder: string }>>()[0]!.holder).toBe('A');
+    expect(show.json<{ locks: Array<{ holder: string }> }>().locks[0]!.holder).toBe('A');
 
     // The dead waiter stops refreshing its place in line, so it cannot block the lock forever.
     const rel = opsdeck(env, ['locks', 'release', 'X', '--owner', 'A', '-o', 'json']);

@@ -106,7 +106,7 @@ describe('Curator InterProcessMutex', () => {
 
     const listed = run('locks', 'list', '-o', 'json');
     expect(listed.code, listed.stderr).toBe(0);
-    const inList = listed.json<View[]>().find((l) => l.name === 'interop/mutex');
+    const inList = listed.json<{ locks: View[] }>().locks.find((l) => l.name === 'interop/mutex');
     expect(inList?.holder).toBe(label(holder.session));
     expect(inList?.waiters?.map((w) => w.owner)).toEqual([label(w1.session), label(w2.session)]);
 
@@ -194,7 +194,7 @@ describe('Curator InterProcessSemaphoreV2', () => {
     expect(v.waiters?.map((w) => w.owner)).toEqual([label(b.session)]);
     expect(v.details).toMatchObject({ leasesHeld: 1, maxLeases: null });
     // The semaphore's internal mutex is part of it, not a lock of its own in the listing.
-    const names = run('locks', 'list', '--prefix', 'interop/', '-o', 'json').json<View[]>().map((l) => l.name);
+    const names = run('locks', 'list', '--prefix', 'interop/', '-o', 'json').json<{ locks: View[] }>().locks.map((l) => l.name);
     expect(names).toContain('interop/sem');
     expect(names.filter((n) => n.startsWith('interop/sem/'))).toEqual([]);
   }, JVM_TEST_MS);

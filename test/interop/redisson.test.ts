@@ -210,7 +210,7 @@ describe('locks list over Redisson objects', () => {
 
     const r = run('locks', 'list', '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
-    const views = r.json<View[]>();
+    const views = r.json<{ locks: View[] }>().locks;
     const ours = views.filter((v) => v.name.startsWith('list/'));
     // The semaphore is left out on purpose: in Redis it is a bare integer string with no TTL, which
     // a scan cannot tell from any counter (the fenced token is one too). `locks show` reports it.

@@ -78,7 +78,7 @@ describe('npm redlock across three Redis servers', () => {
 
     const list = run('locks', 'list', '-o', 'json');
     expect(list.code, list.stderr).toBe(0);
-    expect(list.json<View[]>().filter((x) => x.name === 'deploy/orders')).toEqual([expect.objectContaining({ kind: 'redlock', holder: lock.value })]);
+    expect(list.json<{ locks: View[] }>().locks.filter((x) => x.name === 'deploy/orders')).toEqual([expect.objectContaining({ kind: 'redlock', holder: lock.value })]);
 
     // Released by redlock itself: opsdeck must no longer see it held.
     await lock.unlock();

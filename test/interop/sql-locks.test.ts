@@ -88,13 +88,13 @@ function show(t: Target, name: string, profile: ProfileName = 'detect'): View | 
     expect(r.stderr, r.stdout).toMatch(/not held/);
     return null;
   }
-  return r.json<View[]>().find((v) => v.backend === t.backend) ?? null;
+  return r.json<{ locks: View[] }>().locks.find((v) => v.backend === t.backend) ?? null;
 }
 
 function list(t: Target, profile: ProfileName = 'detect'): View[] {
   const r = run(profile, 'locks', 'list', '-o', 'json');
   expect(r.code, r.stderr).toBe(0);
-  return r.json<View[]>().filter((v) => v.backend === t.backend);
+  return r.json<{ locks: View[] }>().locks.filter((v) => v.backend === t.backend);
 }
 
 /** The wall clock of an instant in a zone, as "YYYY-MM-DD HH:MM:SS.mmm" (how the servers print it). */

@@ -59,7 +59,7 @@ export type InteropView = LockView & { details?: Record<string, any> };
 export function showOne(env: NodeJS.ProcessEnv, profile: string, name: string): InteropView {
   const r = opsdeck(env, ['--profile', profile, 'locks', 'show', name, '-o', 'json']);
   expect(r.code, r.stderr).toBe(0);
-  const views = r.json<InteropView[]>();
+  const views = r.json<{ locks: InteropView[] }>().locks;
   expect(views).toHaveLength(1);
   return views[0]!;
 }

@@ -1,5 +1,5 @@
-import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
-import { formatDuration } from '../../core/duration.js';
+import { notFound, OpsError } from '../../core/errors.js';
+import { refused } from '../../core/lock-refusal.js';
 import type { AcquireOptions, ForceExpectation, ListOptions, LockBackend } from '../../core/subsystems.js';
 import type { AcquireResult, LockView, ReleaseResult } from '../../core/types.js';
 import { readGrant, readKeepAlive, readRange, readTimeToLive, readTxn } from './answers.js';
@@ -7,6 +7,7 @@ import { b64, decodeKv, leaseHex, prefixEnd } from './codec.js';
 import type { EtcdHttp } from './etcd-http.js';
 import { contendersOf, isOwnedBy, lockNameOf, mutexView, type Contender, type LeaseFacts } from './mutex-layout.js';
 import type { EtcdOptions } from './options.js';
+import { isoOrNull } from '../../core/iso-time.js';
 
 /** Keys per range page while listing, and the bounds of one listing. */
 const PAGE = 500;
@@ -56,8 +57,6 @@ export class EtcdLocks implements LockBackend {
    * it is the oldest), because the lock service only blocks; waiting goes through /v3/lock/lock.
    */
   async tryAcquire(name: string, opts: AcquireOptions): Promise<AcquireResult> {
-    if (!(opts.ttlMs > 0)) throw usage('--ttl must be greater than zero', 'pass a lease such as --ttl 30s');
-    if (name === '') throw usage('the lock name is empty', 'give a name such as deploy/orders');
     const granted = readGrant(this.http.shape('/v3/lease/grant'), await this.http.call('/v3/lease/grant', { TTL: Math.max(1, Math.ceil(opts.ttlMs / 1000)) }));
     const lease = granted.id;
     const ttlS = granted.ttlS;
@@ -98,14 +97,10 @@ export class EtcdLocks implements LockBackend {
     if (!holder) throw notFound(`lock ${name} is not held`, 'nothing to release; "opsdeck locks list" shows the held locks');
     if (!isOwnedBy(holder, owner)) {
       const queued = contenders.slice(1).some((c) => isOwnedBy(c, owner));
-      throw conflict(
-        `lock ${name} is held by ${holder.label}, not by ${owner}${queued ? ` (${owner} is only queued for it)` : ''}`,
-        `release it as its owner with --owner ${holder.label}, or use --force if that owner is gone`,
-        { holder: holder.label },
-      );
+      throw refused({ reason: 'not-holder', name, holder: holder.label, owner, queued });
     }
     if (!(await this.deleteIfUnchanged(holder, true))) {
-      throw conflict(`lock ${name} changed while releasing; nothing was deleted`, `look again with "opsdeck locks show ${name}"`);
+      throw refused({ reason: 'changed-hands', name, holder: null, during: true });
     }
     return { name, released: true, remaining: 0, forced: false, previousHolder: holder.label };
   }
@@ -120,13 +115,10 @@ export class EtcdLocks implements LockBackend {
     const { contenders } = await this.contenders(name);
     const holder = contenders[0];
     if (!holder) throw notFound(`lock ${name} is not held`, 'nothing to release');
-    const changed = (now: string) =>
-      conflict(`lock ${name} changed hands: it is now held by ${now}`, `look again with "opsdeck locks show ${name}" before forcing`, { holder: holder.label });
-    if (expected.holder !== null && holder.label !== expected.holder && !isOwnedBy(holder, expected.holder)) throw changed(holder.label);
-    if (expected.token !== null && String(expected.token) !== String(holder.kv.createRevision)) throw changed(`${holder.label} (revision ${holder.kv.createRevision})`);
-    if (!(await this.deleteIfUnchanged(holder, false))) {
-      throw conflict(`lock ${name} changed hands while releasing; nothing was deleted`, `look again with "opsdeck locks show ${name}"`);
-    }
+    const changed = () => refused({ reason: 'changed-hands', name, holder: holder.label, token: holder.kv.createRevision, during: false });
+    if (expected.holder !== null && holder.label !== expected.holder && !isOwnedBy(holder, expected.holder)) throw changed();
+    if (expected.token !== null && String(expected.token) !== String(holder.kv.createRevision)) throw changed();
+    if (!(await this.deleteIfUnchanged(holder, false))) throw refused({ reason: 'changed-hands', name, holder: null, during: true });
     return { name, released: true, remaining: 0, forced: true, previousHolder: holder.label };
   }
 
@@ -154,17 +146,13 @@ export class EtcdLocks implements LockBackend {
   }
 
   private acquired(name: string, owner: string, revision: number, ttlS: number): AcquireResult {
-    return { name, holder: owner, token: revision, expiresAt: new Date(Date.now() + ttlS * 1000).toISOString() };
+    return { name, holder: owner, token: revision, expiresAt: isoOrNull(Date.now() + ttlS * 1000) };
   }
 
   private async heldBy(name: string, owner: string, waited: boolean): Promise<OpsError> {
     const seen = await this.inspect(name).catch(() => null);
     const holder = seen?.holder && seen.holder !== owner ? seen.holder : 'an older contender';
-    return conflict(
-      `lock ${name} is held by ${holder}${seen?.ttlMs ? ` (lease ends in ${formatDuration(seen.ttlMs)} unless kept alive)` : ''}`,
-      waited ? `wait longer with a bigger --wait, or see "opsdeck locks show ${name}"` : `queue for it with --wait 30s, or inspect it with "opsdeck locks show ${name}"`,
-      { holder: seen?.holder ?? null },
-    );
+    return refused({ reason: 'held', name, holder, token: seen?.token ?? null, expiresAt: seen?.expiresAt ?? null, waited, renewable: true });
   }
 
   /** One keep-alive round trip (the gateway answers one request per POST); the TTL it restored, or null when the lease is gone. */
@@ -223,7 +211,8 @@ export class EtcdLocks implements LockBackend {
       opts.onProgress?.(scanned);
       if (!r.more || kvs.length === 0) break;
       if (scanned >= LIST_MAX_KEYS || Date.now() - began > LIST_TIME_MS) {
-        opts.onIncomplete?.(`stopped by the ${scanned >= LIST_MAX_KEYS ? `${LIST_MAX_KEYS}-key bound` : `${LIST_TIME_MS} ms time bound`} after ${scanned} keys`);
+        const byKeys = scanned >= LIST_MAX_KEYS;
+        opts.onIncomplete?.(`stopped by the ${byKeys ? `${LIST_MAX_KEYS}-key bound` : `${LIST_TIME_MS} ms time bound`} after ${scanned} keys`, byKeys ? 'limit' : 'time');
         break;
       }
       // The next page starts just after the last key seen.
@@ -233,7 +222,7 @@ export class EtcdLocks implements LockBackend {
   }
 
   private checkCancelled(signal: AbortSignal | undefined): void {
-    if (signal?.aborted) throw new OpsError('failed', 'the listing was cancelled; nothing was changed', 'run it again, narrower (--prefix)');
+    if (signal?.aborted) throw new OpsError('failed', 'the listing was cancelled; nothing was changed', 'run it again, narrower');
   }
 
   /** The etcd key of a lock name: the profile prefix, then the name. */

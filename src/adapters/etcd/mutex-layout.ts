@@ -1,5 +1,6 @@
 import type { LockView } from '../../core/types.js';
 import { leaseHex, printable, type Kv } from './codec.js';
+import { isoOrNull } from '../../core/iso-time.js';
 
 /**
  * The etcd concurrency mutex layout (client/v3/concurrency, also what the server's lock service
@@ -74,7 +75,7 @@ export function mutexView(backend: string, name: string, contenders: Contender[]
     holder: holder.label,
     // etcd keeps no wall-clock time on keys or leases; the revision orders contenders but dates nothing.
     acquiredAt: null,
-    expiresAt: alive ? new Date(now + lease.ttlS * 1000).toISOString() : null,
+    expiresAt: alive ? isoOrNull(now + lease.ttlS * 1000) : null,
     ttlMs: alive ? lease.ttlS * 1000 : null,
     reentrancy: null,
     waiters: waiters.map((w) => ({ owner: w.label, since: null, until: null })),

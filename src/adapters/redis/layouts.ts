@@ -1,4 +1,5 @@
 import type { LockView, LockWaiter } from '../../core/types.js';
+import { isoOrNull } from '../../core/iso-time.js';
 
 /** What the adapter fetched about one key; recognition itself is pure, so it is tested on data. */
 export interface KeyFacts {
@@ -25,7 +26,7 @@ const NEVER = 922337203685477;
  */
 export function recognise(f: KeyFacts, backend: string, now: number, explicit: boolean): LockView | null {
   const ttlMs = f.pttl > 0 ? f.pttl : null;
-  const expiresAt = ttlMs === null ? null : new Date(now + ttlMs).toISOString();
+  const expiresAt = ttlMs === null ? null : isoOrNull(now + ttlMs);
   const base = { backend, name: f.name, acquiredAt: null, expiresAt, ttlMs, reentrancy: null, waiters: null, token: null } satisfies Partial<LockView>;
   const waiters = fairWaiters(f);
   if (f.type === 'hash' && f.hash) {
@@ -60,7 +61,7 @@ export function recognise(f: KeyFacts, backend: string, now: number, explicit: b
   if (f.type === 'string' && f.string != null) {
     const v = f.string;
     if (f.permitTimeouts) {
-      const held = f.permitTimeouts.map((p) => ({ id: p.id, expiresAt: p.score >= NEVER ? null : new Date(p.score).toISOString() }));
+      const held = f.permitTimeouts.map((p) => ({ id: p.id, expiresAt: p.score >= NEVER ? null : isoOrNull(p.score) }));
       return { ...base, kind: 'redisson-permit-semaphore', holder: null, details: { freePermits: Number(v), heldPermits: held } };
     }
     if (/^\d+$/.test(v) && ttlMs === null) {
@@ -85,6 +86,6 @@ function fairWaiters(f: KeyFacts): LockWaiter[] | null {
   if (!f.queue || f.queue.length === 0) return null;
   return f.queue.map((owner) => {
     const until = f.timeouts?.[owner];
-    return { owner, since: null, until: until === undefined ? null : new Date(until).toISOString() };
+    return { owner, since: null, until: until === undefined ? null : isoOrNull(until) };
   });
 }

@@ -1,6 +1,7 @@
 import { Cluster } from 'ioredis';
-import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
-import { formatDuration } from '../../core/duration.js';
+import { notFound, OpsError } from '../../core/errors.js';
+import { isoOrNull } from '../../core/iso-time.js';
+import { refused } from '../../core/lock-refusal.js';
 import type { AcquireOptions, ForceExpectation, ListOptions, LockBackend } from '../../core/subsystems.js';
 import type { AcquireResult, LockView, ReleaseResult } from '../../core/types.js';
 import { boundedScan, globPrefix } from './bounded-scan.js';
@@ -41,7 +42,8 @@ export class RedisLocks implements LockBackend {
       ]);
       const keys = [...direct.keys, ...queues.keys];
       for (const part of [direct, queues]) {
-        if (!part.complete) opts.onIncomplete?.(`stopped by the ${part.stoppedBy === 'time' ? `${this.o.scanTimeMs} ms time bound` : `${LIST_LIMIT}-key bound`} after ${part.scanned} keys`);
+        const byTime = part.stoppedBy === 'time';
+        if (!part.complete) opts.onIncomplete?.(`stopped by the ${byTime ? `${this.o.scanTimeMs} ms time bound` : `${LIST_LIMIT}-key bound`} after ${part.scanned} keys`, byTime ? 'time' : 'limit');
       }
       const names = new Set<string>();
       for (const k of keys) {
@@ -54,7 +56,7 @@ export class RedisLocks implements LockBackend {
       const todo = [...names].filter((n) => n.startsWith(prefix)).sort();
       // Inspect in concurrent batches (ioredis pipelines them on the wire), checking for Ctrl-C.
       for (let i = 0; i < todo.length; i += INSPECT_BATCH) {
-        if (opts.signal?.aborted) throw new OpsError('failed', 'the scan was cancelled; nothing was changed', 'run it again, narrower (a pattern or --prefix) or with a smaller time bound');
+        if (opts.signal?.aborted) throw new OpsError('failed', 'the scan was cancelled; nothing was changed', 'run it again, narrower');
         const facts = await Promise.all(todo.slice(i, i + INSPECT_BATCH).map((n) => fetchFacts(this.client, n)));
         for (const f of facts) {
           const v = recognise(f, this.name, now, false);
@@ -71,7 +73,6 @@ export class RedisLocks implements LockBackend {
   }
 
   async tryAcquire(name: string, opts: AcquireOptions): Promise<AcquireResult> {
-    if (!(opts.ttlMs > 0)) throw usage('--ttl must be greater than zero', 'pass a lease such as --ttl 30s');
     if (this.o.layout === 'plain') return this.acquirePlain(name, opts);
     return this.guard(async () => {
       const keys = [name, companion.queue(name), companion.timeout(name), companion.token(name)];
@@ -79,14 +80,10 @@ export class RedisLocks implements LockBackend {
       const deadline = opts.waitMs > 0 ? (await this.serverTime()) + opts.waitMs : 0;
       for (;;) {
         const [state, value] = (await this.scripts.opsdeckAcquire(...keys, opts.owner, opts.ttlMs, deadline, WAITER_LEASE_MS)) as [number, number];
-        if (state === 1) return { name, holder: opts.owner, token: Number(value), expiresAt: new Date(Date.now() + opts.ttlMs).toISOString() };
+        if (state === 1) return { name, holder: opts.owner, token: Number(value), expiresAt: isoOrNull(Date.now() + opts.ttlMs) };
         if (state === -1) {
           const seen = await this.inspect(name);
-          throw conflict(
-            `lock ${name} is held by ${seen?.holder ?? 'a client ahead in line'}${value > 0 ? ` (lease ends in ${formatDuration(value)})` : ''}`,
-            opts.waitMs > 0 ? `wait longer with a bigger --wait, or see "opsdeck locks show ${name}"` : `queue for it with --wait 30s, or inspect it with "opsdeck locks show ${name}"`,
-            { holder: seen?.holder ?? null },
-          );
+          throw refused({ reason: 'held', name, holder: seen?.holder ?? null, token: seen?.token ?? null, expiresAt: value > 0 ? isoOrNull(Date.now() + value) : null, waited: opts.waitMs > 0 });
         }
         if (opts.signal?.aborted) {
           await this.client.eval(LEAVE_QUEUE, 2, companion.queue(name), companion.timeout(name), opts.owner).catch(() => undefined);
@@ -107,7 +104,7 @@ export class RedisLocks implements LockBackend {
       }
       if (left === -1 || left === -3) {
         const seen = await this.inspect(name);
-        throw conflict(`lock ${name} is held by ${seen?.holder ?? 'someone else'}, not by ${owner}`, `release it as its owner with --owner ${seen?.holder ?? 'OWNER'}, or use --force if that owner is gone`, { holder: seen?.holder ?? null });
+        throw refused({ reason: 'not-holder', name, holder: seen?.holder ?? null, owner });
       }
       return { name, released: true, remaining: left, forced: false, previousHolder: owner };
     });
@@ -122,7 +119,7 @@ export class RedisLocks implements LockBackend {
       const seen = await this.inspect(name);
       if (!seen || seen.holder === null) throw notFound(`lock ${name} is not held`, 'nothing to release');
       if (expected.holder !== null && seen.holder !== expected.holder) {
-        throw conflict(`lock ${name} changed hands: it is now held by ${seen.holder}`, `look again with "opsdeck locks show ${name}" before forcing`, { holder: seen.holder });
+        throw refused({ reason: 'changed-hands', name, holder: seen.holder, token: seen.token, during: false });
       }
       let released: number;
       if (seen.kind === 'redisson-rwlock') {
@@ -142,7 +139,7 @@ export class RedisLocks implements LockBackend {
       } else {
         throw new OpsError('unsupported', `force release of a ${seen.kind} is not supported`, 'semaphores have no single holder; release permits from the application');
       }
-      if (released !== 1) throw conflict(`lock ${name} changed hands while releasing; nothing was deleted`, `look again with "opsdeck locks show ${name}"`);
+      if (released !== 1) throw refused({ reason: 'changed-hands', name, holder: null, during: true });
       return { name, released: true, remaining: 0, forced: true, previousHolder: seen.holder };
     });
   }
@@ -153,11 +150,11 @@ export class RedisLocks implements LockBackend {
       const deadline = Date.now() + Math.max(0, opts.waitMs);
       for (;;) {
         if ((await this.client.set(name, opts.owner, 'PX', opts.ttlMs, 'NX')) === 'OK') {
-          return { name, holder: opts.owner, token: null, expiresAt: new Date(Date.now() + opts.ttlMs).toISOString() };
+          return { name, holder: opts.owner, token: null, expiresAt: isoOrNull(Date.now() + opts.ttlMs) };
         }
         if (Date.now() >= deadline || opts.signal?.aborted) {
           const seen = await this.inspect(name);
-          throw conflict(`lock ${name} is held by ${seen?.holder ?? 'someone'}${seen?.ttlMs ? ` (lease ends in ${formatDuration(seen.ttlMs)})` : ''}`, `queue for it with --wait 30s, or inspect it with "opsdeck locks show ${name}"`, { holder: seen?.holder ?? null });
+          throw refused({ reason: 'held', name, holder: seen?.holder ?? null, token: null, expiresAt: seen?.expiresAt ?? null, waited: opts.waitMs > 0 });
         }
         await new Promise((r) => setTimeout(r, POLL_MS));
       }

@@ -1,4 +1,6 @@
-import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
+import { notFound, OpsError } from '../../core/errors.js';
+import { isoOrNull } from '../../core/iso-time.js';
+import { refused } from '../../core/lock-refusal.js';
 import type { AcquireOptions, ForceExpectation, ListOptions, LockBackend } from '../../core/subsystems.js';
 import type { AcquireResult, LockView, ReleaseResult } from '../../core/types.js';
 import { boundedScan, globPrefix } from './bounded-scan.js';
@@ -32,10 +34,10 @@ export class RedlockGroup implements LockBackend {
       this.nodes.map(async (n) => {
         const r = await boundedScan(n.client, globPrefix(prefix), { ...this.scan, maxKeys: 5000, signal: opts.signal }).catch(() => null);
         if (!r) {
-          opts.onIncomplete?.(`node ${redactText(n.url)} did not answer`);
+          opts.onIncomplete?.(`node ${redactText(n.url)} did not answer`, 'unreachable');
           return;
         }
-        if (!r.complete) opts.onIncomplete?.(`node ${redactText(n.url)}: stopped after ${r.scanned} keys`);
+        if (!r.complete) opts.onIncomplete?.(`node ${redactText(n.url)}: stopped after ${r.scanned} keys`, r.stoppedBy === 'time' ? 'time' : 'limit');
         r.keys.forEach((k) => names.add(k));
       }),
     );
@@ -76,7 +78,7 @@ export class RedlockGroup implements LockBackend {
       kind: 'redlock',
       holder: quorum ? top : null,
       acquiredAt: null,
-      expiresAt: ttlMs === null ? null : new Date(now + ttlMs).toISOString(),
+      expiresAt: ttlMs === null ? null : isoOrNull(now + ttlMs),
       ttlMs,
       reentrancy: null,
       waiters: null,
@@ -87,19 +89,18 @@ export class RedlockGroup implements LockBackend {
 
   /** The Redlock algorithm: SET NX PX on every node; held only with a majority inside the validity time. */
   async tryAcquire(name: string, opts: AcquireOptions): Promise<AcquireResult> {
-    if (!(opts.ttlMs > 0)) throw usage('--ttl must be greater than zero');
     const deadline = Date.now() + Math.max(0, opts.waitMs);
     for (;;) {
       const started = Date.now();
       const results = await Promise.all(this.nodes.map((n) => n.client.set(name, opts.owner, 'PX', opts.ttlMs, 'NX').then((r) => r === 'OK', () => false)));
       const validity = opts.ttlMs - (Date.now() - started) - (Math.round(DRIFT * opts.ttlMs) + 2);
       if (results.filter(Boolean).length >= this.quorum && validity > 0) {
-        return { name, holder: opts.owner, token: null, expiresAt: new Date(Date.now() + validity).toISOString() };
+        return { name, holder: opts.owner, token: null, expiresAt: isoOrNull(Date.now() + validity) };
       }
       await this.deleteIfValue(name, opts.owner);
       if (Date.now() >= deadline || opts.signal?.aborted) {
         const seen = await this.inspect(name).catch(() => null);
-        throw conflict(`lock ${name} is held by ${seen?.holder ?? 'no majority (split across nodes)'}`, `see "opsdeck locks show ${name}"`, { holder: seen?.holder ?? null });
+        throw refused({ reason: 'held', name, holder: seen?.holder ?? 'no majority (split across nodes)', token: null, expiresAt: seen?.expiresAt ?? null, waited: opts.waitMs > 0 });
       }
       await new Promise((r) => setTimeout(r, 50 + Math.random() * 50));
     }
@@ -108,7 +109,7 @@ export class RedlockGroup implements LockBackend {
   async release(name: string, owner: string): Promise<ReleaseResult> {
     const seen = await this.inspect(name);
     if (!seen) throw notFound(`lock ${name} is not held`, 'nothing to release');
-    if (seen.holder !== owner) throw conflict(`lock ${name} is held by ${seen.holder ?? 'no majority'}, not by ${owner}`, 'release it as its owner, or use --force');
+    if (seen.holder !== owner) throw refused({ reason: 'not-holder', name, holder: seen.holder, owner });
     await this.deleteIfValue(name, owner);
     return { name, released: true, remaining: 0, forced: false, previousHolder: owner };
   }
@@ -117,7 +118,7 @@ export class RedlockGroup implements LockBackend {
   async forceRelease(name: string, expected: ForceExpectation): Promise<ReleaseResult> {
     const seen = await this.inspect(name);
     if (!seen || seen.holder === null) throw notFound(`lock ${name} is not held by a majority`, 'nothing to release');
-    if (expected.holder !== null && seen.holder !== expected.holder) throw conflict(`lock ${name} changed hands: now ${seen.holder}`, `look again with "opsdeck locks show ${name}"`);
+    if (expected.holder !== null && seen.holder !== expected.holder) throw refused({ reason: 'changed-hands', name, holder: seen.holder, during: false });
     await this.deleteIfValue(name, seen.holder);
     return { name, released: true, remaining: 0, forced: true, previousHolder: seen.holder };
   }

@@ -7,11 +7,19 @@
  */
 
 /** KEYS: lock, queue, timeout, token. ARGV: owner, ttlMs, waitDeadline (server ms, 0 = no wait), waiterLeaseMs.
- *  Returns {1, token} acquired · {0, pttl} queued · {-1, pttl} refused. */
+ *  Returns {1, token} acquired · {0, pttl} queued · {-1, pttl} refused.
+ *  A script that fails half-way keeps its earlier writes (Redis does not roll them back), so the
+ *  lease is checked before anything is written: a PEXPIRE that failed after HSET would leave a
+ *  lock that never expires. The TTL goes to PEXPIRE as the caller's digits, never through a Lua
+ *  number, whose text form ("1e+15") Redis would refuse. */
 export const ACQUIRE = `
+local ttl = ARGV[2]
+if not string.match(ttl, '^[1-9]%d*$') or #ttl > 15 then
+  return redis.error_reply('ERR opsdeck acquire: the lease must be a whole number of milliseconds from 1 to 999999999999999, not ' .. ttl)
+end
 local t = redis.call('time')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local owner, ttl, deadline, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local owner, deadline, lease = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
 local head = redis.call('lindex', KEYS[2], 0)
 while head do
   local dl = tonumber(redis.call('zscore', KEYS[3], head))

@@ -3,6 +3,7 @@ import type { Db, Row } from './db.js';
 import { quoteIdent } from './identifiers.js';
 import type { TableSpec } from './options.js';
 import { parseTimestamp, toWallClock } from './zoned-time.js';
+import { isoOrNull } from '../../core/iso-time.js';
 
 /** How a column keeps time: an absolute instant (timestamptz), a zone-less wall clock, or epoch ms. */
 export type TimeKind = 'instant' | 'wall' | 'epoch-ms' | 'other';
@@ -86,7 +87,7 @@ export function writeTime(ms: number, col: Column, tz: string): string | number 
   return toWallClock(ms, tz);
 }
 
-export const iso = (ms: number | null): string | null => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
+export const iso = (ms: number | null): string | null => (ms === null ? null : isoOrNull(ms));
 
 /** Tables opsdeck recognises without configuration, by their frameworks' default names. */
 export async function detectTables(db: Db, timeZone: string): Promise<TableSpec[]> {

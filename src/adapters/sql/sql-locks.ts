@@ -1,5 +1,5 @@
-import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
-import { formatDuration } from '../../core/duration.js';
+import { notFound, OpsError, usage } from '../../core/errors.js';
+import { refused } from '../../core/lock-refusal.js';
 import type { AcquireOptions, ForceExpectation, ListOptions, LockBackend } from '../../core/subsystems.js';
 import type { AcquireResult, LockView, ReleaseResult } from '../../core/types.js';
 import type { Db } from './db.js';
@@ -38,7 +38,7 @@ export class SqlLocks implements LockBackend {
     const out: LockView[] = [];
     for (const t of tables) {
       const { views, truncated } = await t.list(prefix, this.o.listLimit, now);
-      if (truncated) opts.onIncomplete?.(`table ${t.label}: only the first ${this.o.listLimit} rows (listLimit in the profile)`);
+      if (truncated) opts.onIncomplete?.(`table ${t.label}: only the first ${this.o.listLimit} rows (listLimit in the profile)`, 'limit');
       out.push(...views);
       opts.onProgress?.(out.length);
     }
@@ -49,7 +49,7 @@ export class SqlLocks implements LockBackend {
     if (this.advisory) out.push(...(await this.advisory.list(prefix)));
     if (this.getLock) {
       const why = await this.getLock.unavailable();
-      if (why) opts.onIncomplete?.(why);
+      if (why) opts.onIncomplete?.(why, 'misconfigured');
       else out.push(...(await this.getLock.list(prefix)));
     }
     return out;
@@ -73,22 +73,17 @@ export class SqlLocks implements LockBackend {
   }
 
   async tryAcquire(name: string, opts: AcquireOptions): Promise<AcquireResult> {
-    if (!(opts.ttlMs > 0)) throw usage('--ttl must be greater than zero', 'pass a lease such as --ttl 30s');
     this.refuseServerLock(name, 'acquire');
     const { table, rest } = await this.writeTarget(name);
     const tooLong = table.checkOwner(opts.owner);
-    if (tooLong) throw usage(tooLong, 'pass a shorter --owner');
+    if (tooLong) throw refused({ reason: 'owner-too-long', name, owner: opts.owner, why: tooLong });
     const deadline = Date.now() + Math.max(0, opts.waitMs);
     for (;;) {
       const got = await table.tryOnce(rest, opts.owner, opts.ttlMs, Date.now());
       if (got) return { ...got, name };
       if (Date.now() >= deadline || opts.signal?.aborted) {
         const seen = await table.inspect(rest, Date.now());
-        throw conflict(
-          `lock ${name} is held by ${seen?.holder ?? 'someone else'}${seen?.ttlMs ? ` (lease ends in ${formatDuration(seen.ttlMs)})` : ''}`,
-          opts.waitMs > 0 ? `wait longer with a bigger --wait, or see "opsdeck locks show ${name}"` : `wait for it with --wait 30s, or inspect it with "opsdeck locks show ${name}"`,
-          { holder: seen?.holder ?? null },
-        );
+        throw refused({ reason: 'held', name, holder: seen?.holder ?? 'someone else', token: seen?.token ?? null, expiresAt: seen?.expiresAt ?? null, waited: opts.waitMs > 0 });
       }
       // Contenders poll, as ShedLock and Spring do; jitter keeps them from moving in step.
       await new Promise((r) => setTimeout(r, POLL_MS / 2 + Math.random() * POLL_MS));
@@ -101,13 +96,13 @@ export class SqlLocks implements LockBackend {
     if (await table.release(rest, owner, Date.now())) return { name, released: true, remaining: 0, forced: false, previousHolder: owner };
     const seen = await table.inspect(rest, Date.now());
     if (!seen || seen.holder === null) throw notFound(`lock ${name} is not held`, 'nothing to release; "opsdeck locks list" shows the held locks');
-    throw conflict(`lock ${name} is held by ${seen.holder}, not by ${owner}`, `release it as its owner with --owner ${seen.holder}, or use --force if that owner is gone`, { holder: seen.holder });
+    throw refused({ reason: 'not-holder', name, holder: seen.holder, owner });
   }
 
   async forceRelease(name: string, expected: ForceExpectation): Promise<ReleaseResult> {
     const seen = await this.inspect(name);
     if (!seen || seen.holder === null) throw notFound(`lock ${name} is not held`, 'nothing to release');
-    const changed = () => conflict(`lock ${name} changed hands: it is now held by ${seen.holder}`, `look again with "opsdeck locks show ${name}" before forcing`, { holder: seen.holder });
+    const changed = () => refused({ reason: 'changed-hands', name, holder: seen.holder, token: seen.token, during: false });
     if (expected.holder !== null && seen.holder !== expected.holder) throw changed();
     if (expected.token !== null && seen.token !== null && String(seen.token) !== String(expected.token)) throw changed();
     let done: boolean;
@@ -117,7 +112,7 @@ export class SqlLocks implements LockBackend {
       const { table, rest } = await this.writeTarget(name, true, seen);
       done = await table.force(rest, { holder: seen.holder, token: seen.token }, Date.now());
     }
-    if (!done) throw conflict(`lock ${name} changed hands while releasing; nothing was changed`, `look again with "opsdeck locks show ${name}"`);
+    if (!done) throw refused({ reason: 'changed-hands', name, holder: null, during: true });
     return { name, released: true, remaining: 0, forced: true, previousHolder: seen.holder };
   }
 
@@ -138,13 +133,9 @@ export class SqlLocks implements LockBackend {
     return null;
   }
 
-  private refuseServerLock(name: string, what: string): void {
+  private refuseServerLock(name: string, what: 'acquire' | 'release'): void {
     if ((this.advisory && name.startsWith(`${PG_ADVISORY}:`)) || (this.getLock && name.startsWith(`${GET_LOCK}:`))) {
-      throw new OpsError(
-        'unsupported',
-        `opsdeck cannot ${what} ${name}: a server lock belongs to the database session that took it, and only that session can ${what} it`,
-        `inspect it with "opsdeck locks show ${name}"; "locks release --force" ends the holder's session`,
-      );
+      throw refused({ reason: 'session-lock', name, action: what });
     }
   }
 

@@ -2,6 +2,7 @@ import type { LockView, LockWaiter } from '../../core/types.js';
 import type { ConsEntry } from './four-letter.js';
 import { decodeNodeData, ipOf, textOf } from './node-data.js';
 import { sessionHex, type NodeStat } from './zk-client.js';
+import { isoOrNull } from '../../core/iso-time.js';
 
 /** One child of a lock znode, read with its data and stat. */
 export interface ZNode {
@@ -112,7 +113,7 @@ export function recognise(f: LockFacts, backend: string, now: number, sessions: 
     if (mine?.acquiredAt) {
       // The lease is the session timeout, counted from when the (abandoned) session last spoke.
       const expires = Date.parse(mine.acquiredAt) + mine.leaseMs;
-      lease = { acquiredAt: mine.acquiredAt, expiresAt: new Date(expires).toISOString(), ttlMs: Math.max(0, expires - now) };
+      lease = { acquiredAt: mine.acquiredAt, expiresAt: isoOrNull(expires), ttlMs: Math.max(0, expires - now) };
     }
     return {
       ...base,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import zookeeper from 'node-zookeeper-client';
-import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
+import { notFound, OpsError, usage } from '../../core/errors.js';
+import { refused } from '../../core/lock-refusal.js';
 import type { AcquireOptions, ForceExpectation, ListOptions, LockBackend } from '../../core/subsystems.js';
 import type { AcquireResult, LockView, ReleaseResult } from '../../core/types.js';
 import { bySequence, classify, holdingNodes, isMutexNode, ownerLabel, recognise, tokenOf, type LayoutKind, type LockFacts, type ZNode } from './layouts.js';
@@ -8,6 +9,7 @@ import { decodeNodeData, encodeNodeData, type OpsdeckNodeData } from './node-dat
 import type { ZkOptions } from './options.js';
 import { SessionDirectory } from './sessions.js';
 import { mapZkError, ZkSession } from './zk-client.js';
+import { isoOrNull } from '../../core/iso-time.js';
 
 /** Most children read per lock znode: a lock with more contenders than this is shown in part. */
 const MAX_CHILDREN = 1000;
@@ -118,7 +120,7 @@ export class ZkLocks implements LockBackend {
         level = next;
         depth++;
       }
-      if (cut !== null) opts.onIncomplete?.(`stopped by the ${cut} after ${visited} znodes`);
+      if (cut !== null) opts.onIncomplete?.(`stopped by the ${cut} after ${visited} znodes`, cut.includes('time') ? 'time' : 'limit');
       const sessions = await this.directory.get();
       const now = Date.now();
       const views: LockView[] = [];
@@ -144,7 +146,6 @@ export class ZkLocks implements LockBackend {
   }
 
   async tryAcquire(name: string, opts: AcquireOptions): Promise<AcquireResult> {
-    if (!(opts.ttlMs > 0)) throw usage('--ttl must be greater than zero', 'pass a lease such as --ttl 30s');
     const path = this.pathOf(name);
     return this.guard(async () => {
       const again = await this.reenter(name, path, opts.owner);
@@ -178,10 +179,13 @@ export class ZkLocks implements LockBackend {
     let kept = false;
     try {
       if (lease.timeoutMs < opts.ttlMs) {
-        throw usage(
-          `ZooKeeper grants sessions of at most ${lease.timeoutMs} ms (its maxSessionTimeout), and an opsdeck lease is a session`,
-          `use --ttl ${Math.floor(lease.timeoutMs / 1000)}s or less, or raise maxSessionTimeout on the server`,
-        );
+        throw refused({
+          reason: 'ttl-too-long',
+          name,
+          maxTtlMs: lease.timeoutMs,
+          why: `ZooKeeper grants sessions of at most ${lease.timeoutMs} ms (its maxSessionTimeout), and an opsdeck lease is a session`,
+          serverSetting: 'maxSessionTimeout',
+        });
       }
       const data: OpsdeckNodeData = { owner: opts.owner, holds: 1, leaseMs: lease.timeoutMs, acquiredAt: null };
       const created = await this.createNode(lease, path, encodeNodeData(data));
@@ -196,11 +200,7 @@ export class ZkLocks implements LockBackend {
         if (Date.now() >= deadline) {
           await lease.close();
           const seen = await this.inspect(name);
-          throw conflict(
-            `lock ${name} is held by ${seen?.holder ?? 'a client ahead in line'}`,
-            opts.waitMs > 0 ? `wait longer with a bigger --wait, or see "opsdeck locks show ${name}"` : `queue for it with --wait 30s, or inspect it with "opsdeck locks show ${name}"`,
-            { holder: seen?.holder ?? null },
-          );
+          throw refused({ reason: 'held', name, holder: seen?.holder ?? null, token: seen?.token ?? null, expiresAt: seen?.expiresAt ?? null, waited: opts.waitMs > 0 });
         }
         await this.waitGone(lease, `${path}/${line[at - 1]!.name}`, deadline, opts.signal);
       }
@@ -264,11 +264,7 @@ export class ZkLocks implements LockBackend {
         const mine = f.kind === 'mutex' ? decodeNodeData(top.node.data) : null;
         if (!mine || mine.owner !== owner) {
           const holder = held.map((h) => ownerLabel(h.node)).join(',');
-          throw conflict(
-            `lock ${name} is held by ${holder}, not by ${owner}`,
-            mine ? `release it as its owner with --owner ${holder}, or use --force if that owner is gone` : 'it was taken by another client (not opsdeck); use --force if that client is gone',
-            { holder },
-          );
+          throw refused({ reason: 'not-holder', name, holder, owner, foreign: !mine });
         }
         if (mine.holds > 1) {
           if (await s.setData(top.path, encodeNodeData({ ...mine, holds: mine.holds - 1 }), top.node.stat.version)) {
@@ -295,17 +291,17 @@ export class ZkLocks implements LockBackend {
       if (!f || held.length === 0) throw notFound(`lock ${name} is not held`, 'nothing to release');
       const holder = held.map((h) => ownerLabel(h.node)).join(',');
       if (expected.holder !== null && holder !== expected.holder) {
-        throw conflict(`lock ${name} changed hands: it is now held by ${holder}`, `look again with "opsdeck locks show ${name}" before forcing`, { holder });
+        throw refused({ reason: 'changed-hands', name, holder, during: false });
       }
       if (held.length > 1) {
         throw new OpsError('unsupported', `lock ${name} has ${held.length} holders (${f.kind === 'semaphore' ? 'leases' : 'readers'}); a force release deletes one holder node`, 'release from the applications, or force it when one holder is left');
       }
       const top = held[0]!;
       if (expected.token !== null && String(tokenOf(top.node.stat.czxid)) !== String(expected.token)) {
-        throw conflict(`lock ${name} changed hands: the holder node is not the one shown (czxid ${top.node.stat.czxid})`, `look again with "opsdeck locks show ${name}"`, { holder });
+        throw refused({ reason: 'changed-hands', name, holder, token: tokenOf(top.node.stat.czxid), during: false });
       }
       if (!(await s.remove(top.path, top.node.stat.version))) {
-        throw conflict(`lock ${name} changed while releasing; nothing was deleted`, `look again with "opsdeck locks show ${name}"`, { holder });
+        throw refused({ reason: 'changed-hands', name, holder, during: true });
       }
       return { name, released: true, remaining: 0, forced: true, previousHolder: holder };
     });
@@ -339,5 +335,5 @@ export class ZkLocks implements LockBackend {
 }
 
 function leaseEnd(d: OpsdeckNodeData): string | null {
-  return d.acquiredAt ? new Date(Date.parse(d.acquiredAt) + d.leaseMs).toISOString() : null;
+  return d.acquiredAt ? isoOrNull(Date.parse(d.acquiredAt) + d.leaseMs) : null;
 }

@@ -1,16 +1,16 @@
 import { requireCapability } from '../capability.js';
-import type { CommandSpec } from '../types.js';
+import { defineCommand } from '../define-command.js';
 import { TIME_OPTION, limitOption, sample } from './sample.js';
 
-export const cacheHotkeys: CommandSpec = {
+export const cacheHotkeys = defineCommand({
   path: ['cache', 'hotkeys'],
   summary: 'Most frequently used keys found in a bounded scan (needs an LFU eviction policy)',
-  args: [],
-  options: [limitOption(10, 'how many keys to show'), TIME_OPTION],
+  args: {},
+  options: { limit: limitOption(10, 'how many keys to show'), time: TIME_OPTION },
   examples: ['opsdeck cache hotkeys', 'opsdeck cache hotkeys --limit 20 -o json'],
   mutates: false,
-  async run(ctx, input) {
+  async run(ctx, { opts }) {
     const cache = requireCapability(await ctx.session.cache(), 'hotKeys', 'find hot keys');
-    return sample(ctx, input, 10, (o) => cache.hotKeys(o));
+    return sample(ctx, opts, (o) => cache.hotKeys(o));
   },
-};
+});

@@ -1,19 +1,19 @@
-import { str } from '../input.js';
-import type { CommandSpec } from '../types.js';
+import { defineCommand } from '../define-command.js';
+import { stringOpt } from '../option-types.js';
 
-export const configList: CommandSpec = {
+export const configList = defineCommand({
   path: ['config', 'list'],
   summary: 'List config entries with md5, type and version',
-  args: [],
-  options: [
-    { name: 'group', value: 'group', summary: 'only this group (default: all)', complete: 'group' },
-    { name: 'namespace', value: 'ns', summary: 'only this namespace (default: all)', complete: 'namespace' },
-    { name: 'filter', value: 'text', summary: 'only data ids containing this text (case-insensitive)' },
-  ],
+  args: {},
+  options: {
+    group: stringOpt({ value: 'group', summary: 'only this group (default: all)', complete: 'group' }),
+    namespace: stringOpt({ value: 'ns', summary: 'only this namespace (default: all)', complete: 'namespace' }),
+    filter: stringOpt({ value: 'text', summary: 'only data ids containing this text (case-insensitive)' }),
+  },
   examples: ['opsdeck config list', 'opsdeck config list --group payments -o json'],
   mutates: false,
-  async run(ctx, input) {
+  async run(ctx, { opts }) {
     const config = await ctx.session.config();
-    return config.list({ namespace: str(input, 'namespace'), group: str(input, 'group'), text: str(input, 'filter') });
+    return config.list({ namespace: opts.namespace, group: opts.group, text: opts.filter });
   },
-};
+});

@@ -1,10 +1,11 @@
 import type { ConfigRef } from '../../core/subsystems.js';
-import { DEFAULT_GROUP, DEFAULT_NAMESPACE, GROUP, NAMESPACE, req, str } from '../input.js';
-import type { ArgSpec, Input, OptionSpec } from '../types.js';
+import { arg } from '../arg-types.js';
+import { GROUP, NAMESPACE } from '../input.js';
+import type { Values } from '../types.js';
 
-export const DATAID_ARG: ArgSpec = { name: 'dataId', summary: 'config data id', required: true, complete: 'config' };
-export const CONFIG_OPTIONS: readonly OptionSpec[] = [GROUP, NAMESPACE];
+export const DATAID_ARG = { dataId: arg({ summary: 'config data id', complete: 'config' }) };
+export const CONFIG_OPTIONS = { group: GROUP, namespace: NAMESPACE };
 
-export function configRef(input: Input): ConfigRef {
-  return { namespace: str(input, 'namespace') ?? DEFAULT_NAMESPACE, group: str(input, 'group') ?? DEFAULT_GROUP, dataId: req(input, 'dataId') };
+export function configRef(input: { args: Values<typeof DATAID_ARG>; opts: Values<typeof CONFIG_OPTIONS> }): ConfigRef {
+  return { namespace: input.opts.namespace, group: input.opts.group, dataId: input.args.dataId };
 }

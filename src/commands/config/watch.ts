@@ -1,29 +1,29 @@
 import { OpsError } from '../../core/errors.js';
 import type { ConfigEvent } from '../../core/types.js';
 import { requireCapability } from '../capability.js';
-import { duration, int } from '../input.js';
-import type { CommandSpec, Stream } from '../types.js';
+import { defineCommand } from '../define-command.js';
+import { durationOpt, intOpt } from '../option-types.js';
+import type { Stream } from '../types.js';
 import { CONFIG_OPTIONS, DATAID_ARG, configRef } from './ref.js';
 
-export const configWatch: CommandSpec = {
+export const configWatch = defineCommand({
   path: ['config', 'watch'],
   summary: 'Print each change of a config as it happens (NDJSON with -o json)',
-  args: [DATAID_ARG],
-  options: [
-    { name: 'count', value: 'n', summary: 'stop after this many changes' },
-    { name: 'timeout', value: 'duration', summary: 'stop after this long; with --count, fewer changes than asked is a failure' },
+  args: DATAID_ARG,
+  options: {
+    count: intOpt({ summary: 'stop after this many changes', min: 1 }),
+    timeout: durationOpt({ summary: 'stop after this long; with --count, fewer changes than asked is a failure' }),
     ...CONFIG_OPTIONS,
-  ],
+  },
   examples: ['opsdeck config watch orders.yaml', 'opsdeck config watch orders.yaml --count 1 --timeout 60s -o json'],
   mutates: false,
   async run(ctx, input): Promise<Stream<ConfigEvent>> {
     const ref = configRef(input);
-    const count = int(input, 'count', 1);
-    const timeoutMs = duration(input, 'timeout');
+    const { count, timeout: timeoutMs } = input.opts;
     const config = requireCapability(await ctx.session.config(), 'watch', 'watch config');
     return { stream: limited(config.watch.bind(config), ref, ctx.signal, count, timeoutMs) };
   },
-};
+});
 
 async function* limited(
   watch: (ref: ReturnType<typeof configRef>, signal: AbortSignal) => AsyncIterable<ConfigEvent>,

@@ -1,8 +1,8 @@
-import type { CommandSpec } from '../types.js';
 import { requireCapability } from '../capability.js';
+import { defineCommand } from '../define-command.js';
 import { INSTANCE_ARGS, INSTANCE_OPTIONS, instanceTarget } from './ref.js';
 
-export const instancesDeregister: CommandSpec = {
+export const instancesDeregister = defineCommand({
   path: ['instances', 'deregister'],
   summary: 'Remove an instance from the registry (asks first)',
   args: INSTANCE_ARGS,
@@ -17,4 +17,4 @@ export const instancesDeregister: CommandSpec = {
     await registry.deregister(ref, ip, port);
     return { namespace: ref.namespace, group: ref.group, service: ref.service, id: `${ip}:${port}`, deregistered: true };
   },
-};
+});

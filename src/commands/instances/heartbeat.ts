@@ -1,8 +1,8 @@
-import type { CommandSpec } from '../types.js';
 import { requireCapability } from '../capability.js';
+import { defineCommand } from '../define-command.js';
 import { INSTANCE_ARGS, INSTANCE_OPTIONS, instanceTarget } from './ref.js';
 
-export const instancesHeartbeat: CommandSpec = {
+export const instancesHeartbeat = defineCommand({
   path: ['instances', 'heartbeat'],
   summary: 'Renew the heartbeat of an ephemeral instance',
   args: INSTANCE_ARGS,
@@ -15,4 +15,4 @@ export const instancesHeartbeat: CommandSpec = {
     await registry.heartbeat(ref, ip, port);
     return { namespace: ref.namespace, group: ref.group, service: ref.service, id: `${ip}:${port}`, heartbeat: new Date(ctx.now()).toISOString() };
   },
-};
+});

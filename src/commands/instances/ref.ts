@@ -1,20 +1,16 @@
-import { parseEndpoint } from '../../core/endpoint.js';
 import type { ServiceRef } from '../../core/subsystems.js';
-import { DEFAULT_GROUP, DEFAULT_NAMESPACE, GROUP, NAMESPACE, req, str } from '../input.js';
-import type { ArgSpec, Input, OptionSpec } from '../types.js';
+import { arg, endpointArg } from '../arg-types.js';
+import { GROUP, NAMESPACE } from '../input.js';
+import type { Values } from '../types.js';
 
 /** The SERVICE IP:PORT pair and namespace/group options every instance command takes. */
-export const INSTANCE_ARGS: readonly ArgSpec[] = [
-  { name: 'service', summary: 'service name', required: true, complete: 'service' },
-  { name: 'address', summary: 'instance address as IP:PORT', required: true, complete: 'instance' },
-];
-export const INSTANCE_OPTIONS: readonly OptionSpec[] = [NAMESPACE, GROUP];
+export const INSTANCE_ARGS = {
+  service: arg({ summary: 'service name', complete: 'service' }),
+  address: endpointArg({ summary: 'instance address as IP:PORT', complete: 'instance' }),
+};
+export const INSTANCE_OPTIONS = { namespace: NAMESPACE, group: GROUP };
 
-export function instanceTarget(input: Input): { ref: ServiceRef; ip: string; port: number } {
-  const { ip, port } = parseEndpoint(req(input, 'address'));
-  return {
-    ref: { namespace: str(input, 'namespace') ?? DEFAULT_NAMESPACE, group: str(input, 'group') ?? DEFAULT_GROUP, service: req(input, 'service') },
-    ip,
-    port,
-  };
+export function instanceTarget(input: { args: Values<typeof INSTANCE_ARGS>; opts: Values<typeof INSTANCE_OPTIONS> }): { ref: ServiceRef; ip: string; port: number } {
+  const { args, opts } = input;
+  return { ref: { namespace: opts.namespace, group: opts.group, service: args.service }, ...args.address };
 }

@@ -1,10 +1,10 @@
-import type { CommandSpec } from '../types.js';
 import { requireCapability } from '../capability.js';
+import { defineCommand } from '../define-command.js';
 import { INSTANCE_ARGS, INSTANCE_OPTIONS, instanceTarget } from './ref.js';
 
 /** drain and undrain differ only in the state they set, so both come from this factory. */
-function setEnabledCommand(verb: 'drain' | 'undrain', enabled: boolean, summary: string): CommandSpec {
-  return {
+function setEnabledCommand(verb: 'drain' | 'undrain', enabled: boolean, summary: string) {
+  return defineCommand({
     path: ['instances', verb],
     summary,
     args: INSTANCE_ARGS,
@@ -16,7 +16,7 @@ function setEnabledCommand(verb: 'drain' | 'undrain', enabled: boolean, summary:
       const registry = requireCapability(await ctx.session.registry(), 'setEnabled', `${verb} instances`);
       return registry.setEnabled(ref, ip, port, enabled);
     },
-  };
+  });
 }
 
 export const instancesDrain = setEnabledCommand('drain', false, 'Take an instance out of traffic (enabled=false); it stays registered');

@@ -1,27 +1,28 @@
 import { requireCapability } from '../capability.js';
-import { duration, req, str } from '../input.js';
-import type { CommandSpec } from '../types.js';
-import { BACKEND_OPTION, pickLockBackend } from './pick-backend.js';
+import { defineCommand } from '../define-command.js';
+import { durationOpt } from '../option-types.js';
+import { explainRefusal } from './explain-refusal.js';
+import { BACKEND_OPTION, LOCK_NAME, ownerOption } from './lock-options.js';
 
-export const locksAcquire: CommandSpec = {
+export const locksAcquire = defineCommand({
   path: ['locks', 'acquire'],
   summary: 'Take a lock with a lease; --wait queues for it in FIFO order',
-  args: [{ name: 'name', summary: 'lock name', required: true, complete: 'lock' }],
-  options: [
-    { name: 'ttl', value: 'duration', summary: 'lease length', default: '30s' },
-    { name: 'wait', value: 'duration', summary: 'how long to queue if it is held', default: '0s' },
-    { name: 'owner', value: 'id', summary: 'holder id (default: user@host:pid, unique to this process)' },
-    BACKEND_OPTION,
-  ],
+  args: { name: LOCK_NAME },
+  options: {
+    // At most 24 days: every backend holds it (a ZooKeeper session timeout is a 32-bit count of ms).
+    ttl: durationOpt({ summary: 'lease length', default: '30s' }),
+    wait: durationOpt({ summary: 'how long to queue if it is held', default: '0s', min: '0s' }),
+    owner: ownerOption('holder id (default: user@host:pid, unique to this process)'),
+    backend: BACKEND_OPTION,
+  },
   examples: ['opsdeck locks acquire deploy/orders --ttl 10m --owner alice', 'opsdeck locks acquire deploy/orders --wait 30s -o json'],
   mutates: true,
-  async run(ctx, input) {
-    const backend = requireCapability(await pickLockBackend(ctx, input), 'tryAcquire', 'acquire locks');
-    return backend.tryAcquire(req(input, 'name'), {
-      owner: str(input, 'owner') ?? ctx.defaultOwner,
-      ttlMs: duration(input, 'ttl', '30s')!,
-      waitMs: duration(input, 'wait', '0s')!,
-      signal: ctx.signal,
-    });
+  async run(ctx, { args, opts }) {
+    const backend = requireCapability(await ctx.session.lockBackend(opts.backend), 'tryAcquire', 'acquire locks');
+    try {
+      return await backend.tryAcquire(args.name, { owner: opts.owner ?? ctx.defaultOwner, ttlMs: opts.ttl, waitMs: opts.wait, signal: ctx.signal });
+    } catch (e) {
+      throw explainRefusal(e, ctx.now());
+    }
   },
-};
+});

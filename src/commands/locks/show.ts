@@ -1,35 +1,34 @@
-import { isOpsError, notFound, OpsError } from '../../core/errors.js';
-import type { LockView } from '../../core/types.js';
-import { req } from '../input.js';
-import type { CommandSpec } from '../types.js';
-import { markPartial, partialExitCode } from './list.js';
+import { notFound } from '../../core/errors.js';
+import { defineCommand } from '../define-command.js';
+import { askEach, listingExitCode, lockListing, warnFailed } from './list.js';
+import { BACKEND_OPTION, LOCK_NAME } from './lock-options.js';
 
-export const locksShow: CommandSpec = {
+export const locksShow = defineCommand({
   path: ['locks', 'show'],
   summary: 'Show who holds a lock, since and until when, its token and who waits',
-  args: [{ name: 'name', summary: 'lock name', required: true, complete: 'lock' }],
-  options: [],
-  examples: ['opsdeck locks show billing/nightly-settlement -o json'],
+  args: { name: LOCK_NAME },
+  options: { backend: BACKEND_OPTION },
+  examples: ['opsdeck locks show billing/nightly-settlement -o json', 'opsdeck locks show deploy/orders --backend redis'],
   mutates: false,
-  async run(ctx, input) {
-    const name = req(input, 'name');
-    const backends = await ctx.session.locks();
-    // Each backend on its own, as `locks list` does: one that is down must not hide a holder elsewhere.
-    const settled = await Promise.allSettled(backends.map((b) => b.inspect(name)));
-    const found: LockView[] = [];
-    const failed: Array<{ backend: string; error: OpsError }> = [];
-    settled.forEach((r, i) => {
-      if (r.status === 'fulfilled') {
-        if (r.value !== null) found.push(r.value);
-      } else {
-        failed.push({ backend: backends[i]!.name, error: isOpsError(r.reason) ? r.reason : new OpsError('failed', String((r.reason as Error)?.message ?? r.reason)) });
-      }
+  async run(ctx, { args: { name }, opts }) {
+    // Each backend on its own, as `locks list` does: one that is down must not hide a holder
+    // elsewhere. With --backend, only that one is connected.
+    const session = ctx.session;
+    const asked = opts.backend === undefined ? session.lockBackends() : [{ name: opts.backend, open: () => session.lockBackend(opts.backend) }];
+    if (asked.length === 0) await session.lockBackend();
+    const answers = await askEach(asked, async (locks) => {
+      const view = await locks.inspect(name);
+      return view ? [view] : [];
     });
-    for (const f of failed) ctx.warn(`lock backend ${f.backend} was not asked: ${f.error.message}${f.error.hint ? ` (hint: ${f.error.hint})` : ''}`);
+    const failed = answers.filter((a) => a.error !== null);
+    // One backend asked, or none answered: its error is the answer, as for a single backend.
+    if (failed.length === answers.length) throw failed[0]!.error!;
+    warnFailed(ctx.warn, answers, 'asked');
+    const listing = lockListing(answers, answers.flatMap((a) => a.views));
     // "Not held" would be a guess while a backend could not answer; its error is the truthful result.
-    if (found.length === 0 && failed.length > 0) throw failed[0]!.error;
-    if (found.length === 0) throw notFound(`lock ${name} is not held`, '"opsdeck locks list" shows the held locks');
-    return markPartial(found, failed.map((f) => f.error));
+    if (listing.locks.length === 0 && failed.length > 0) throw failed[0]!.error!;
+    if (listing.locks.length === 0) throw notFound(`lock ${name} is not held`, '"opsdeck locks list" shows the held locks');
+    return listing;
   },
-  exitCode: partialExitCode,
-};
+  exitCode: listingExitCode,
+});

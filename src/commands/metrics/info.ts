@@ -1,67 +1,64 @@
-import { list, req, str } from '../input.js';
-import type { CommandSpec } from '../types.js';
+import { optionalArg, variadicArg } from '../arg-types.js';
+import { defineCommand } from '../define-command.js';
 import { unwrap } from './answer.js';
 
 /** The read-only Prometheus API endpoints, each one command returning the server's data. */
-export const metricsTargets: CommandSpec = {
+export const metricsTargets = defineCommand({
   path: ['metrics', 'targets'],
   summary: 'Scrape targets with health, last scrape and last error',
-  args: [],
-  options: [],
+  args: {},
+  options: {},
   examples: ['opsdeck metrics targets', 'opsdeck metrics targets -o json'],
   mutates: false,
   run: async (ctx) => unwrap(ctx, await (await ctx.session.metrics()).targets()),
-};
+});
 
-export const metricsAlerts: CommandSpec = {
+export const metricsAlerts = defineCommand({
   path: ['metrics', 'alerts'],
   summary: 'Active alerts with state, since when, and value',
-  args: [],
-  options: [],
+  args: {},
+  options: {},
   examples: ['opsdeck metrics alerts'],
   mutates: false,
   run: async (ctx) => unwrap(ctx, await (await ctx.session.metrics()).alerts()),
-};
+});
 
-export const metricsRules: CommandSpec = {
+export const metricsRules = defineCommand({
   path: ['metrics', 'rules'],
   summary: 'Alerting and recording rules by group, with health and last evaluation',
-  args: [],
-  options: [],
+  args: {},
+  options: {},
   examples: ['opsdeck metrics rules -o yaml'],
   mutates: false,
   run: async (ctx) => unwrap(ctx, await (await ctx.session.metrics()).rules()),
-};
+});
 
-export const metricsLabels: CommandSpec = {
+export const metricsLabels = defineCommand({
   path: ['metrics', 'labels'],
   summary: 'Label names, or the values of one label',
-  args: [{ name: 'name', summary: 'label name (for its values)', required: false }],
-  options: [],
+  args: { name: optionalArg({ summary: 'label name (for its values)' }) },
+  options: {},
   examples: ['opsdeck metrics labels', 'opsdeck metrics labels job'],
   mutates: false,
-  run: async (ctx, input) => unwrap(ctx, await (await ctx.session.metrics()).labels(str(input, 'name'))),
-};
+  run: async (ctx, { args }) => unwrap(ctx, await (await ctx.session.metrics()).labels(args.name)),
+});
 
-export const metricsSeries: CommandSpec = {
+export const metricsSeries = defineCommand({
   path: ['metrics', 'series'],
   summary: 'Series matching one or more selectors',
-  args: [{ name: 'match', summary: 'series selector, e.g. up{job="api"}', required: true, variadic: true }],
-  options: [],
+  args: { match: variadicArg({ summary: 'series selector, e.g. up{job="api"}', required: true }) },
+  options: {},
   examples: ['opsdeck metrics series \'up{job="api"}\''],
   mutates: false,
-  run: async (ctx, input) => {
-    req(input, 'match');
-    return unwrap(ctx, await (await ctx.session.metrics()).series(list(input, 'match')));
-  },
-};
+  run: async (ctx, { args }) => unwrap(ctx, await (await ctx.session.metrics()).series(args.match)),
+});
 
-export const metricsMetadata: CommandSpec = {
+export const metricsMetadata = defineCommand({
   path: ['metrics', 'metadata'],
   summary: 'Type, help and unit of metrics (all, or one)',
-  args: [{ name: 'metric', summary: 'metric name', required: false }],
-  options: [],
+  args: { metric: optionalArg({ summary: 'metric name' }) },
+  options: {},
   examples: ['opsdeck metrics metadata', 'opsdeck metrics metadata http_requests_total'],
   mutates: false,
-  run: async (ctx, input) => unwrap(ctx, await (await ctx.session.metrics()).metadata(str(input, 'metric'))),
-};
+  run: async (ctx, { args }) => unwrap(ctx, await (await ctx.session.metrics()).metadata(args.metric)),
+});

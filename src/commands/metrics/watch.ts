@@ -1,8 +1,9 @@
-import { OpsError } from '../../core/errors.js';
 import type { QueryData, ThanosParams } from '../../core/metrics.js';
-import { duration, int, list } from '../input.js';
+import { variadicArg } from '../arg-types.js';
+import { defineCommand } from '../define-command.js';
+import { durationOpt, intOpt } from '../option-types.js';
 import { assertValidPromql } from '../../shell/promql/load.js';
-import type { CommandSpec, Ctx, Stream } from '../types.js';
+import type { Ctx, Stream } from '../types.js';
 import { THANOS_FLAGS, thanosFlags } from './thanos-flags.js';
 
 export interface WatchSample {
@@ -14,27 +15,25 @@ export interface WatchSample {
   warnings?: string[];
 }
 
-export const metricsWatch: CommandSpec = {
+export const metricsWatch = defineCommand({
   path: ['metrics', 'watch'],
   summary: 'Evaluate queries every --interval and print each result as it comes (NDJSON with -o json)',
-  args: [{ name: 'expr', summary: 'PromQL expressions', required: true, variadic: true, complete: 'promql' }],
-  options: [
-    { name: 'interval', value: 'duration', summary: 'time between evaluations', default: '5s' },
-    { name: 'count', value: 'n', summary: 'stop after this many rounds' },
-    { name: 'timeout', value: 'duration', summary: 'stop after this long' },
+  args: { expr: variadicArg({ summary: 'PromQL expressions', required: true, complete: 'promql' }) },
+  options: {
+    // Faster than 100ms would only load the server; the console's pane asks for at least 1s.
+    interval: durationOpt({ summary: 'time between evaluations', default: '5s', min: '100ms' }),
+    count: intOpt({ summary: 'stop after this many rounds', min: 1 }),
+    timeout: durationOpt({ summary: 'stop after this long' }),
     ...THANOS_FLAGS,
-  ],
+  },
   examples: ["opsdeck metrics watch 'sum(rate(http_requests_total[1m]))' --interval 2s", "opsdeck metrics watch up 'count(up == 0)' --count 3 -o json"],
   mutates: false,
-  async run(ctx, input): Promise<Stream<WatchSample>> {
-    const exprs = list(input, 'expr');
-    if (exprs.length === 0) throw new OpsError('usage', 'give at least one PromQL expression');
+  async run(ctx, { args, opts }): Promise<Stream<WatchSample>> {
+    const exprs = args.expr;
     for (const [i, e] of exprs.entries()) await assertValidPromql(e, exprs.length > 1 ? `expression ${i + 1}` : 'the expression');
-    const intervalMs = duration(input, 'interval', '5s')!;
-    if (intervalMs < 100) throw new OpsError('usage', '--interval must be at least 100ms', 'a watch every few seconds is plenty');
-    return { stream: rounds(ctx, exprs, intervalMs, int(input, 'count', 1), duration(input, 'timeout'), thanosFlags(input)) };
+    return { stream: rounds(ctx, exprs, opts.interval, opts.count, opts.timeout, thanosFlags(opts)) };
   },
-};
+});
 
 async function* rounds(ctx: Ctx, exprs: string[], intervalMs: number, count: number | undefined, timeoutMs: number | undefined, thanos: ThanosParams | undefined): AsyncIterable<WatchSample> {
   const backend = await ctx.session.metrics();

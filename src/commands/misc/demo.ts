@@ -1,19 +1,19 @@
+import { defineCommand } from '../define-command.js';
 import { requireCapability } from '../capability.js';
-import type { CommandSpec } from '../types.js';
 import { DEFAULT_GROUP } from '../input.js';
 import { DEMO_CONFIGS, DEMO_INSTANCES, DEMO_LOCKS } from './demo-fleet.js';
 
-export const demo: CommandSpec = {
+export const demo = defineCommand({
   path: ['demo'],
   summary: 'Fill the backend with a demo fleet: services, instances, configs with history, held locks',
-  args: [],
-  options: [],
+  args: {},
+  options: {},
   examples: ['opsdeck demo && opsdeck services list'],
   mutates: true,
   async run(ctx) {
     const registry = requireCapability(requireCapability(await ctx.session.registry(), 'register', 'register instances'), 'setEnabled', 'drain instances');
     const config = requireCapability(await ctx.session.config(), 'set', 'publish config');
-    const locks = requireCapability((await ctx.session.locks())[0]!, 'tryAcquire', 'acquire locks');
+    const locks = requireCapability(await ctx.session.lockBackend(), 'tryAcquire', 'acquire locks');
     for (const i of DEMO_INSTANCES) {
       const ref = { namespace: i.namespace, group: DEFAULT_GROUP, service: i.service };
       // Gateways heartbeat in real life; a long TTL keeps them healthy while the demo is explored.
@@ -44,4 +44,4 @@ export const demo: CommandSpec = {
       dataDir: ctx.session.dataDir,
     };
   },
-};
+});

@@ -1,5 +1,6 @@
+import { defineCommand } from '../define-command.js';
+import { variadicArg } from '../arg-types.js';
 import { usage } from '../../core/errors.js';
-import { list } from '../input.js';
 import { commandId, type CommandSpec } from '../types.js';
 
 export interface HelpEntry {
@@ -12,21 +13,21 @@ export interface HelpEntry {
   mutates: boolean;
 }
 
-export const help: CommandSpec = {
+export const help = defineCommand({
   path: ['help'],
   summary: 'List commands, or describe one (help locks acquire)',
-  args: [{ name: 'command', summary: 'command words', required: false, variadic: true, complete: 'command' }],
-  options: [],
+  args: { command: variadicArg({ summary: 'command words', required: false, complete: 'command' }) },
+  options: {},
   examples: ['opsdeck help', 'opsdeck help config set'],
   mutates: false,
   offline: true,
-  async run(ctx, input) {
-    const words = list(input, 'command');
+  async run(ctx, { args }) {
+    const words = args.command;
     const matches = ctx.commands.filter((c) => words.every((w, i) => c.path[i] === w));
     if (matches.length === 0) throw usage(`no command "${words.join(' ')}"`, 'run "opsdeck help" to list the commands');
     return matches.map(describe);
   },
-};
+});
 
 export function usageLine(spec: CommandSpec): string {
   const args = spec.args.map((a) => (a.required ? `<${a.name}>` : `[${a.name}${a.variadic ? '...' : ''}]`));

@@ -1,12 +1,12 @@
+import { defineCommand } from '../define-command.js';
 import type { BackendStatus } from '../../core/types.js';
 import { OpsError } from '../../core/errors.js';
-import type { CommandSpec } from '../types.js';
 
-export const status: CommandSpec = {
+export const status = defineCommand({
   path: ['status'],
   summary: "Check each backend of the profile: reachable, version, latency (exit 3 if any is down)",
-  args: [],
-  options: [],
+  args: {},
+  options: {},
   examples: ['opsdeck status', 'opsdeck status --profile prod -o json'],
   mutates: false,
   async run(ctx) {
@@ -26,7 +26,7 @@ export const status: CommandSpec = {
     return rows;
   },
   exitCode: (data) => ((data as BackendStatus[]).some((r) => !r.reachable) ? 3 : 0),
-};
+});
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;

@@ -1,10 +1,10 @@
-import type { CommandSpec } from '../types.js';
+import { defineCommand } from '../define-command.js';
 
-export const profileList: CommandSpec = {
+export const profileList = defineCommand({
   path: ['profile', 'list'],
   summary: 'List the profiles of the config file',
-  args: [],
-  options: [],
+  args: {},
+  options: {},
   examples: ['opsdeck profile list'],
   mutates: false,
   async run(ctx) {
@@ -21,4 +21,4 @@ export const profileList: CommandSpec = {
       source: p.source,
     }));
   },
-};
+});

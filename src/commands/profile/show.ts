@@ -1,20 +1,20 @@
+import { defineCommand } from '../define-command.js';
+import { optionalArg } from '../arg-types.js';
 import { OpsError } from '../../core/errors.js';
 import { redactValue } from '../../core/redact.js';
-import { str } from '../input.js';
-import type { CommandSpec } from '../types.js';
 
-export const profileShow: CommandSpec = {
+export const profileShow = defineCommand({
   path: ['profile', 'show'],
   summary: 'Show a profile (default: the active one) with secrets redacted',
-  args: [{ name: 'name', summary: 'profile name', required: false, complete: 'profile' }],
-  options: [],
+  args: { name: optionalArg({ summary: 'profile name', complete: 'profile' }) },
+  options: {},
   examples: ['opsdeck profile show', 'opsdeck profile show prod -o yaml'],
   mutates: false,
-  async run(ctx, input) {
-    const name = str(input, 'name') ?? ctx.session.profile.name;
+  async run(ctx, { args }) {
+    const name = args.name ?? ctx.session.profile.name;
     const p = ctx.profiles.profiles.get(name);
     if (!p) throw new OpsError('config', `no profile named ${name}`, `use one of: ${[...ctx.profiles.profiles.keys()].join(', ')}`);
     const { source, ...body } = p;
     return redactValue({ ...body, source, dataDir: name === ctx.session.profile.name ? ctx.session.dataDir : undefined });
   },
-};
+});

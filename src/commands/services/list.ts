@@ -1,19 +1,19 @@
-import type { CommandSpec } from '../types.js';
-import { str } from '../input.js';
+import { defineCommand } from '../define-command.js';
+import { stringOpt } from '../option-types.js';
 
-export const servicesList: CommandSpec = {
+export const servicesList = defineCommand({
   path: ['services', 'list'],
   summary: 'List services with their instance and healthy counts',
-  args: [],
-  options: [
-    { name: 'namespace', value: 'ns', summary: 'only this namespace (default: all)', complete: 'namespace' },
-    { name: 'group', value: 'group', summary: 'only this group (default: all)', complete: 'group' },
-    { name: 'filter', value: 'text', summary: 'only names containing this text (case-insensitive)' },
-  ],
+  args: {},
+  options: {
+    namespace: stringOpt({ value: 'ns', summary: 'only this namespace (default: all)', complete: 'namespace' }),
+    group: stringOpt({ value: 'group', summary: 'only this group (default: all)', complete: 'group' }),
+    filter: stringOpt({ value: 'text', summary: 'only names containing this text (case-insensitive)' }),
+  },
   examples: ['opsdeck services list', 'opsdeck services list --namespace staging -o json'],
   mutates: false,
-  async run(ctx, input) {
+  async run(ctx, { opts }) {
     const registry = await ctx.session.registry();
-    return registry.listServices({ namespace: str(input, 'namespace'), group: str(input, 'group'), text: str(input, 'filter') });
+    return registry.listServices({ namespace: opts.namespace, group: opts.group, text: opts.filter });
   },
-};
+});

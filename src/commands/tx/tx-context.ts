@@ -16,3 +16,6 @@ export function txListOptions(ctx: Ctx, backend: TxBackend): TxListOptions {
 export function annotateOptions(ctx: Ctx, backend: TxBackend): AnnotateOptions {
   return { version: backend.version, now: ctx.now(), retryingThresholdMs: backend.retryingThresholdMs };
 }
+
+/** The most rows a tx listing reads: each is kept, annotated and rendered in memory. */
+export const TX_LIMIT_MAX = 100_000;

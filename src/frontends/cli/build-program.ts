@@ -1,9 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
-import { parseDuration } from '../../core/duration.js';
 import { OpsError } from '../../core/errors.js';
-import type { CommandSpec, Input } from '../../commands/types.js';
-import { OUTPUT_FORMATS } from '../../render/output.js';
-import { GLOBAL_FLAGS, toGlobals, type GlobalOptions } from '../../commands/global-options.js';
+import { optionSpecs, readOptions } from '../../commands/define-command.js';
+import type { CommandSpec, Input, OptionSpec, RawValue } from '../../commands/types.js';
+import { GLOBAL_OPTION_SPECS, SCRIPT_OPTIONS, TOP_LEVEL_OPTIONS, readGlobals, type GlobalOptions } from '../../commands/global-options.js';
 
 export interface Invocation {
   spec: CommandSpec;
@@ -22,7 +21,7 @@ export interface TopLevel {
   /** Console only: animate the demo fleet, record the session, pane refresh interval. */
   demo: boolean;
   record: string | undefined;
-  refreshMs: number | undefined;
+  refreshMs: number;
 }
 
 export type Parsed =
@@ -32,14 +31,37 @@ export type Parsed =
   | { kind: 'printed'; text: string };
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+const TOP_LEVEL_SPECS = optionSpecs(TOP_LEVEL_OPTIONS);
+const SCRIPT_SPECS = optionSpecs(SCRIPT_OPTIONS);
+
+/** The commander option for a spec: its flag string, choices, and collecting when repeatable. */
+function commanderOption(o: OptionSpec): Option {
+  const opt = new Option(`${o.short ? `-${o.short}, ` : ''}--${o.name}${o.value ? ` <${o.value}>` : ''}`, o.summary);
+  if (o.choices) opt.choices(o.choices);
+  if (o.repeatable) opt.argParser(collect);
+  return opt;
+}
+
+function addOptions(cmd: Command, specs: readonly OptionSpec[]): Command {
+  for (const o of specs) cmd.addOption(commanderOption(o));
+  return cmd;
+}
 
 function addGlobals(cmd: Command): Command {
-  for (const g of GLOBAL_FLAGS) {
-    const opt = new Option(g.flags, g.summary);
-    if (g.flags.includes('--output')) opt.choices(OUTPUT_FORMATS);
-    cmd.addOption(opt);
+  return addOptions(cmd, GLOBAL_OPTION_SPECS);
+}
+
+/**
+ * What commander collected for each spec, keyed by long name. Commander keys values by camelCase
+ * attribute, and a "--no-x" flag sets x to false; the specs only know "was it given".
+ */
+function collected(specs: readonly OptionSpec[], values: Record<string, unknown>): Record<string, RawValue> {
+  const out: Record<string, RawValue> = {};
+  for (const o of specs) {
+    if (o.name.startsWith('no-')) out[o.name] = values[camel(o.name.slice(3))] === false ? true : undefined;
+    else out[o.name] = values[camel(o.name)] as RawValue;
   }
-  return cmd;
+  return out;
 }
 
 /**
@@ -61,16 +83,7 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
     .description('A terminal operations console for registries, config, locks and metrics.');
   addGlobals(program);
   if (mode === 'cli') {
-    program
-      .option('-c, --command <line>', 'run a console command line (repeatable)', collect)
-      .option('-f, --file <path>', 'run a script file (repeatable)', collect)
-      .option('--var <k=v>', 'script variable (repeatable)', collect)
-      .option('--continue-on-error', 'scripts: keep going after a failure, exit 4 at the end')
-      .option('--echo', 'scripts: print each command to stderr before it runs')
-      .option('--demo', 'console: open on a throwaway embedded backend with an animated demo fleet')
-      .option('--record <file>', 'console: write every command of the session to a replay script')
-      .option('--refresh <duration>', 'console: pane refresh interval (default 2s)')
-      .option('-V, --version', 'print the version');
+    addOptions(program, TOP_LEVEL_SPECS);
     program.argument('[command...]').action((operands: string[], opts: Record<string, unknown>) => {
       if (opts.version) {
         printed = `opsdeck ${version}\n`;
@@ -82,10 +95,7 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
       }
       parsed = { kind: 'top', top: topLevel(opts, []) };
     });
-    addGlobals(program.command('replay').description('run script files (or stdin) of console commands').argument('[files...]'))
-      .option('--var <k=v>', 'script variable (repeatable)', collect)
-      .option('--continue-on-error', 'keep going after a failure, exit 4 at the end')
-      .option('--echo', 'print each command to stderr before it runs')
+    addOptions(addGlobals(program.command('replay').description('run script files (or stdin) of console commands').argument('[files...]')), SCRIPT_SPECS)
       .action((files: string[], _opts: unknown, cmd: Command) => {
         parsed = { kind: 'replay', top: topLevel(cmd.optsWithGlobals(), files) };
       });
@@ -107,24 +117,19 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
     }
     const leaf = addGlobals(parent.command(spec.path[spec.path.length - 1]!).description(spec.summary));
     for (const a of spec.args) leaf.argument(a.required ? `<${a.name}${a.variadic ? '...' : ''}>` : `[${a.name}${a.variadic ? '...' : ''}]`, a.summary);
-    for (const o of spec.options) {
-      const opt = new Option(`${o.short ? `-${o.short}, ` : ''}--${o.name}${o.value ? ` <${o.value}>` : ''}`, o.summary);
-      if (o.choices) opt.choices(o.choices);
-      if (o.repeatable) opt.argParser(collect);
-      leaf.addOption(opt);
-    }
+    addOptions(leaf, spec.options);
     leaf.addHelpText('after', spec.examples.length > 0 ? `\nExamples:\n${spec.examples.map((e) => `  ${e}`).join('\n')}\n` : '');
     leaf.action((...all: unknown[]) => {
       const cmd = all[all.length - 1] as Command;
       const args: Input['args'] = {};
       spec.args.forEach((a, i) => (args[a.name] = all[i] as string | string[] | undefined));
-      const own = cmd.opts();
       const opts: Input['opts'] = {};
-      for (const o of spec.options) {
-        const v = own[camel(o.name)];
-        if (v !== undefined) opts[o.name] = v as string | string[] | boolean;
-      }
-      parsed = { kind: 'command', inv: { spec, input: { args, opts }, globals: toGlobals(cmd.optsWithGlobals()) } };
+      for (const [name, v] of Object.entries(collected(spec.options, cmd.opts()))) if (v !== undefined) opts[name] = v;
+      const input = { args, opts };
+      // Every value is read (parsed and bounded) now, so a bad one is a usage error before
+      // anything runs: a script is refused at its line, not halfway through a command.
+      spec.read(input);
+      parsed = { kind: 'command', inv: { spec, input, globals: readGlobals(collected(GLOBAL_OPTION_SPECS, cmd.optsWithGlobals())) } };
     });
   }
   try {
@@ -141,7 +146,8 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
   return parsed;
 }
 
-const VALUE_FLAGS = new Set(['--profile', '--config', '--data-dir', '-o', '--output', '-c', '--command', '-f', '--file', '--var', '--record', '--refresh']);
+/** Flags of the top level that take a value, as typed: from the same specs the parser is built from. */
+const VALUE_FLAGS = new Set([...GLOBAL_OPTION_SPECS, ...TOP_LEVEL_SPECS].filter((o) => o.value !== undefined).flatMap((o) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])]));
 
 /** The first word that names a command, skipping global options and their values. */
 export function firstCommandWord(words: string[], commands: readonly CommandSpec[]): string | undefined {
@@ -157,17 +163,18 @@ export function firstCommandWord(words: string[], commands: readonly CommandSpec
   return undefined;
 }
 
-function topLevel(opts: Record<string, unknown>, files: string[]): TopLevel {
+function topLevel(values: Record<string, unknown>, files: string[]): TopLevel {
+  const top = readOptions(TOP_LEVEL_OPTIONS, collected(TOP_LEVEL_SPECS, values));
   return {
-    globals: toGlobals(opts),
-    commands: (opts.command as string[] | undefined) ?? [],
-    files: [...((opts.file as string[] | undefined) ?? []), ...files],
-    vars: (opts.var as string[] | undefined) ?? [],
-    continueOnError: opts.continueOnError === true,
-    echo: opts.echo === true,
-    demo: opts.demo === true,
-    record: opts.record as string | undefined,
-    refreshMs: opts.refresh === undefined ? undefined : parseDuration(opts.refresh as string, '--refresh'),
+    globals: readGlobals(collected(GLOBAL_OPTION_SPECS, values)),
+    commands: top.command,
+    files: [...top.file, ...files],
+    vars: top.var,
+    continueOnError: top['continue-on-error'],
+    echo: top.echo,
+    demo: top.demo,
+    record: top.record,
+    refreshMs: top.refresh,
   };
 }
 

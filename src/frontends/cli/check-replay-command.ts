@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../../commands/types.js';
+import type { CommandSpec, RawValue } from '../../commands/types.js';
 import { promqlProblem } from '../../shell/promql/load.js';
 import { toOpsError } from '../execute.js';
 import { parseArgs } from './build-program.js';
@@ -10,7 +10,7 @@ import { parseArgs } from './build-program.js';
  */
 export async function checkReplayCommand(words: string[], commands: readonly CommandSpec[], version: string): Promise<string | null> {
   let spec: CommandSpec;
-  let args: Record<string, string | string[] | undefined>;
+  let args: Record<string, RawValue>;
   try {
     const parsed = parseArgs(commands, words, 'replay', version);
     if (parsed.kind !== 'command') return null;
@@ -22,7 +22,7 @@ export async function checkReplayCommand(words: string[], commands: readonly Com
   }
   for (const arg of spec.args.filter((a) => a.complete === 'promql')) {
     const value = args[arg.name];
-    for (const expr of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+    for (const expr of Array.isArray(value) ? value : typeof value === 'string' ? [value] : []) {
       // Only the sentence: the caret lines do not fit a file:line report.
       const problem = await promqlProblem(expr);
       if (problem) return problem.split('\n')[0]!;

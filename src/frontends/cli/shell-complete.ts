@@ -7,7 +7,8 @@ import type { CompletionData } from '../../shell/completion/types.js';
 import type { Session } from '../../session/session.js';
 import type { ProfileSet } from '../../session/profile-types.js';
 import type { SessionPool } from '../session-pool.js';
-import { toGlobals } from '../../commands/global-options.js';
+import { GLOBAL_OPTIONS, readGlobals } from '../../commands/global-options.js';
+import type { RawValue } from '../../commands/types.js';
 
 /** How long a shell waits for live names before it gets what opsdeck has without them. */
 const DEFAULT_TIMEOUT_MS = 1500;
@@ -53,7 +54,7 @@ type ValueTarget = Extract<ReturnType<typeof analyzeLine>['target'], { kind: 'va
 async function liveData(line: string, target: ValueTarget, pool: SessionPool, timeoutMs: number): Promise<CompletionData> {
   if (typeof target.source !== 'string') return EMPTY;
   const load = async (): Promise<CompletionData> => {
-    const { session, profiles } = await pool.get(toGlobals(globalsOf(line)));
+    const { session, profiles } = await pool.get(readGlobals(globalsOf(line)));
     return { ...EMPTY, ...(await listFor(target, session, profiles)) };
   };
   let timer: NodeJS.Timeout | undefined;
@@ -100,18 +101,18 @@ async function listFor(target: ValueTarget, session: Session, profiles: ProfileS
   }
 }
 
-/** --profile, --config and --data-dir as typed on the line, so completion reads the same backends the command will. */
-function globalsOf(line: string): Record<string, unknown> {
+/** The global options that pick the session, as typed on the line: completion reads the backends the command will. */
+const SESSION_OPTIONS = ['profile', 'config', 'data-dir'] as const satisfies ReadonlyArray<keyof typeof GLOBAL_OPTIONS>;
+
+function globalsOf(line: string): Record<string, RawValue> {
   const words = scanLine(line).words.map((w) => w.text);
-  const out: Record<string, unknown> = {};
-  const keys: Record<string, string> = { '--profile': 'profile', '--config': 'config', '--data-dir': 'dataDir' };
+  const out: Record<string, RawValue> = {};
   words.forEach((w, i) => {
     const eq = w.indexOf('=');
-    const flag = eq > 0 ? w.slice(0, eq) : w;
-    const key = keys[flag];
-    if (!key) return;
+    const name = (eq > 0 ? w.slice(0, eq) : w).replace(/^--/, '');
+    if (!w.startsWith('--') || !(SESSION_OPTIONS as readonly string[]).includes(name)) return;
     const value = eq > 0 ? w.slice(eq + 1) : words[i + 1];
-    if (value !== undefined && !value.startsWith('-')) out[key] = value;
+    if (value !== undefined && !value.startsWith('-')) out[name] = value;
   });
   return out;
 }

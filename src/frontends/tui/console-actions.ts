@@ -1,5 +1,4 @@
-import { duration, list } from '../../commands/input.js';
-import { commandId } from '../../commands/types.js';
+import { metricsWatch } from '../../commands/metrics/watch.js';
 import { OpsError } from '../../core/errors.js';
 import type { Invocation } from '../cli/build-program.js';
 
@@ -13,14 +12,14 @@ export type ConsoleAction = { kind: 'open-metrics'; exprs: string[]; intervalMs:
  * another profile.
  */
 export function consoleActionFor(inv: Invocation, consoleProfile: string | undefined): ConsoleAction | null {
-  if (commandId(inv.spec) !== 'metrics watch') return null;
+  if (inv.spec !== metricsWatch) return null;
   const { input, globals } = inv;
   // The pane knows only --interval; any other flag (--count, --timeout, Thanos knobs) keeps the stream.
   if (globals.output !== undefined || Object.entries(input.opts).some(([k, v]) => k !== 'interval' && v !== undefined && v !== false)) return null;
   if (globals.profile !== undefined && globals.profile !== consoleProfile) return null;
-  const exprs = list(input, 'expr');
-  if (exprs.length === 0) throw new OpsError('usage', 'give at least one PromQL expression', 'for example  metrics watch up');
-  const intervalMs = duration(input, 'interval', '5s')!;
+  const { args, opts } = metricsWatch.read(input);
+  const exprs = args.expr;
+  const intervalMs = opts.interval;
   if (intervalMs < 1000) throw new OpsError('usage', '--interval must be at least 1s in the metrics pane', 'the pane refreshes every few seconds; + and - change it');
   return { kind: 'open-metrics', exprs, intervalMs };
 }

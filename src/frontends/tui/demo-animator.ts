@@ -42,7 +42,7 @@ export class DemoAnimator {
       const on = t % 14 === 0;
       await config.set?.({ namespace: NS, group: GROUP, dataId: 'feature-flags.properties' }, `checkout.v2=${on}\nsearch.semantic=${!on}\n`, 'properties');
     }
-    const locks = (await this.session.locks())[0];
+    const locks = await this.session.lockBackend();
     if (!locks?.tryAcquire || !locks.release) return;
     const now = Date.now();
     for (const [name, h] of this.held) {

@@ -182,7 +182,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   };
   process.stdout.on('resize', onResize);
 
-  const refreshMs = top.refreshMs ?? 2000;
+  const refreshMs = top.refreshMs;
   const refresher = new Refresher(refreshMs, () => controller.tick());
   refresher.start();
   const animator = top.demo ? new DemoAnimator(session) : null;

@@ -1,5 +1,5 @@
 import type { ArgSpec, CommandSpec, CompletionSource, OptionSpec } from '../../commands/types.js';
-import { GLOBAL_OPTIONS } from './global-options.js';
+import { GLOBAL_OPTION_SPECS as GLOBAL_OPTIONS } from '../../commands/global-options.js';
 import { readWord, scanLine, type Word } from './scan-line.js';
 
 /** What the word under the cursor should be. */
