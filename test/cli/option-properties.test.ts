@@ -68,10 +68,15 @@ describe(`option values through the real binary never end in an internal error (
     const lines = values.flatMap(t.lines);
     const script = join(box.dir, `${type.replace(/\W/g, '-')}.ops`);
     writeFileSync(script, lines.join('\n') + '\n');
-    const r = opsdeck(box.env, ['replay', '--continue-on-error', script]);
+    // As a file, the pre-check reads every value first: bad ones refuse the script, nothing runs.
+    const checked = opsdeck(box.env, ['replay', '--continue-on-error', script]);
+    expect(checked.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect([0, 2]).toContain(checked.code);
+    // From stdin, lines are run one by one (a stream is not pre-checked), so each value reaches its command.
+    const r = opsdeck(box.env, ['replay', '--continue-on-error', '-'], lines.join('\n') + '\n');
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-    // Each failing line is reported as "file:N: command exited C: ..."; every C must be 1-3.
-    const codes = [...r.stderr.matchAll(/\.ops:(\d+): command exited (\d+)/g)].map((m) => ({ line: lines[Number(m[1]) - 1], code: Number(m[2]) }));
+    // Each failing line is reported as "<stdin>:N: command exited C: ..."; every C must be 1-3.
+    const codes = [...r.stderr.matchAll(/<stdin>:(\d+): command exited (\d+)/g)].map((m) => ({ line: lines[Number(m[1]) - 1], code: Number(m[2]) }));
     expect(codes.filter((c) => c.code < 1 || c.code > 3)).toEqual([]);
     // The script ran to its end: failures are reported, and nothing crashed the runner.
     expect([0, 4]).toContain(r.code);

@@ -101,7 +101,7 @@ describe('a read-only command never changes a file', () => {
     const list = run('config', 'list', '-o', 'json');
     expect(list.code, list.stderr).toBe(0);
     expect(list.json<Array<{ dataId: string }>>().map((r) => r.dataId)).toEqual(['app1.yaml', 'app2.yaml', 'app3.yaml', 'app4.yaml', 'app5.yaml', 'app7.yaml']);
-    expect(run('locks', 'show', 'deploy/orders', '-o', 'json').json()[0]).toMatchObject({ holder: 'alice', token: 1 });
+    expect(run('locks', 'show', 'deploy/orders', '-o', 'json').json().locks[0]).toMatchObject({ holder: 'alice', token: 1 });
     expect(run('services', 'list', '-o', 'json').json()).toHaveLength(1);
     expect(filesOf()).toEqual(before);
 
