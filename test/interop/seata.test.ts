@@ -34,6 +34,8 @@ const HELD_TIMEOUT_MS = 120_000;
 const SHORT_TIMEOUT_MS = 3_000;
 /** Bound on waiting for the TC to act (timeout check and retries run every second). */
 const TC_BOUND_MS = 60_000;
+/** Bound on a JVM starting or answering its first request (seconds when idle, far more on a busy CI machine). */
+const JVM_BOUND_MS = 120_000;
 
 let tc: SeataTc;
 let biz: TestDb;
@@ -107,7 +109,7 @@ beforeAll(async () => {
     locks: { locks: [{ ...db, name: 'seata-store' }, { ...con, name: 'seata-console' }] },
   });
   app = startApp('at');
-  await app.next('HELLO', 120_000);
+  await app.next('HELLO', JVM_BOUND_MS);
 }, 600_000);
 
 afterAll(async () => {
@@ -125,12 +127,12 @@ describe('a global transaction in flight (held open by the AT application)', () 
   let clientId: string;
 
   beforeAll(async () => {
-    xid = (await app!.request(`begin ${HELD_TIMEOUT_MS} transfer 1 2 10`, 'HELD')).xid;
+    xid = (await app!.request(`begin ${HELD_TIMEOUT_MS} transfer 1 2 10`, 'HELD', JVM_BOUND_MS - 5000)).xid;
     const { rows } = await store.query('SELECT branch_id::text AS id, client_id FROM branch_table WHERE xid = $1', [xid]);
     expect(rows).toHaveLength(1);
     branchId = rows[0].id;
     clientId = rows[0].client_id;
-  });
+  }, JVM_BOUND_MS);
 
   it('tx list shows it as Begin with its one branch, through the store and the console alike', () => {
     for (const profile of ['db', 'console']) {
@@ -208,7 +210,7 @@ describe('a global transaction whose application died', () => {
     // A crash: no rollback, no goodbye to the TC.
     await app!.kill();
     app = null;
-  }, TC_BOUND_MS);
+  }, JVM_BOUND_MS);
 
   it('is TimeoutRollbacking after its timeout, flagged timed-out, with its row locks still held', async () => {
     const row = await until('TimeoutRollbacking', () => ok<any[]>('db', 'tx', 'list', '--status', 'TimeoutRollbacking').find((t) => t.xid === xid));
@@ -227,7 +229,7 @@ describe('a global transaction whose application died', () => {
     }
     // The money moved in phase one stays moved until the rollback is delivered.
     expect(await balances()).toEqual({ 1: 95, 2: 105 });
-  });
+  }, 2 * TC_BOUND_MS);
 
   it('stays there while the TC retries the rollback every second; a short retryingThreshold flags it retrying', async () => {
     // The TC retries in TimeoutRollbacking itself (it never moves to TimeoutRollbackRetrying here).
@@ -239,11 +241,11 @@ describe('a global transaction whose application died', () => {
     expect(row).toMatchObject({ statusName: 'TimeoutRollbacking' });
     expect(row.flags).toEqual(['timed-out', 'retrying']);
     expect(ok('db', 'tx', 'show', xid).locks).toHaveLength(2);
-  });
+  }, 2 * TC_BOUND_MS);
 
   it('is rolled back and gone, locks and all, once an RM for the same resource reconnects', async () => {
     rm = startApp('rm');
-    await rm.next('HELLO', 120_000);
+    await rm.next('HELLO', JVM_BOUND_MS);
     await until('the rollback', () => (run('db', 'tx', 'show', xid).code === 1 ? true : undefined));
     const gone = run('db', 'tx', 'show', xid);
     expect(gone.stderr).toMatch(/no global transaction/);
@@ -254,7 +256,7 @@ describe('a global transaction whose application died', () => {
     expect(await balances()).toEqual({ 1: 100, 2: 100 });
     const { rows } = await store.query('SELECT (SELECT count(*) FROM branch_table WHERE xid = $1)::int AS b, (SELECT count(*) FROM lock_table WHERE xid = $1)::int AS l', [xid]);
     expect(rows[0]).toEqual({ b: 0, l: 0 });
-  });
+  }, JVM_BOUND_MS + 2 * TC_BOUND_MS);
 });
 
 describe('the console API of the real TC', () => {
