@@ -5,11 +5,14 @@ import { pkValues } from './tx-row-key.js';
 /** Unfinished global statuses (GlobalStatus 1–8): a transaction here past its timeout is stuck. */
 const IN_PROGRESS = new Set([1, 2, 3, 4, 5, 6, 7, 8]);
 /**
- * Statuses the coordinator's periodic handlers keep retrying: CommitRetrying, RollbackRetrying,
- * TimeoutRollbackRetrying, and AsyncCommitting (committed by the same kind of loop). Sitting in
- * one past the threshold means the retries are not getting through.
+ * Statuses the coordinator's periodic handlers keep retrying: its retry-committing task takes
+ * Committing and CommitRetrying, its retry-rollbacking task Rollbacking, RollbackRetrying,
+ * TimeoutRollbacking and TimeoutRollbackRetrying, and AsyncCommitting has a loop of its own. A
+ * retry does not always change the status: a real 1.8 TC whose application is gone keeps a
+ * transaction in TimeoutRollbacking, retrying every second, for as long as the resource is away.
+ * Sitting in one past the threshold means the retries are not getting through.
  */
-const RETRYING = new Set([3, 5, 7, 8]);
+const RETRYING = new Set([2, 3, 4, 5, 6, 7, 8]);
 /** Ends that need a person: CommitFailed, RollbackFailed, TimeoutRollbackFailed, Commit/RollbackRetryTimeout. */
 const FAILED = new Set([10, 12, 14, 16, 17]);
 
@@ -25,7 +28,10 @@ const since = (iso: string | null, now: number) => (iso === null ? null : Math.m
 export function annotateGlobal(tx: GlobalTx, o: AnnotateOptions): GlobalTxView {
   const ageMs = since(tx.beganAt ?? tx.createdAt, o.now);
   // Without gmt_modified the age is the only bound on time in status (it can only overstate it).
-  const inStatusMs = since(tx.modifiedAt, o.now) ?? ageMs;
+  // gmt_modified keeps whole seconds and begin_time milliseconds, so the status can seem to have
+  // changed before the transaction began: time in status never exceeds the age.
+  const modified = since(tx.modifiedAt, o.now);
+  const inStatusMs = modified === null ? ageMs : ageMs === null ? modified : Math.min(modified, ageMs);
   const flags: TxFlag[] = [];
   const s = tx.status;
   if (s !== null && IN_PROGRESS.has(s) && ageMs !== null && tx.timeoutMs !== null && ageMs > tx.timeoutMs) flags.push('timed-out');

@@ -29,12 +29,14 @@ function newestUnder(path: string): number {
 
 /**
  * Builds a Maven module's jar (`mvn -q -B package` plus `mavenArgs`, e.g. a profile) when it is
- * missing or older than the module's pom.xml and src/. Maven's output is shown only on failure.
+ * missing or older than the module's pom.xml and src/ (if it has one). Maven's output is shown only on failure.
  */
 export function buildJar(module: string, jar: string, mavenArgs: string[] = []): void {
   requireTool('java', ['-version'], 'apt-get install openjdk-17-jdk-headless');
   requireTool('mvn', ['-v'], 'apt-get install maven');
-  const sources = Math.max(newestUnder(join(module, 'pom.xml')), newestUnder(join(module, 'src')));
+  // A module may have no src/ (seata-tc only repackages a server from Maven Central).
+  const src = join(module, 'src');
+  const sources = Math.max(newestUnder(join(module, 'pom.xml')), existsSync(src) ? newestUnder(src) : 0);
   if (existsSync(jar) && statSync(jar).mtimeMs >= sources) return;
   try {
     // The first run downloads the dependencies and Maven plugins from Maven Central.
@@ -140,6 +142,43 @@ export class LineProcess {
         });
       });
     }
+  }
+
+  /**
+   * Sends one command line and waits for the first `reply` (or ERROR) printed after it; an ERROR
+   * reply, an exit or the deadline fails with the child's output.
+   */
+  async request(command: string, reply: string, deadlineMs = 60_000): Promise<any> {
+    const from = this.events.length;
+    this.child.stdin.write(command + '\n');
+    const until = Date.now() + deadlineMs;
+    for (;;) {
+      const got = this.events.slice(from).find((e) => (e.tag === reply || e.tag === 'ERROR') && !this.consumed.has(e));
+      if (got) {
+        this.consumed.add(got);
+        if (got.tag === 'ERROR') throw new Error(`${this.label}: ${command}: ${JSON.stringify(got.data)}\nstderr:\n${this.stderr}`);
+        return got.data;
+      }
+      if (this.exited !== null || Date.now() > until) {
+        const why = this.exited !== null ? `exited with ${this.exited}` : `no ${reply} within ${deadlineMs} ms`;
+        throw new Error(`${this.label}: ${command}: ${why}\nstdout:\n${this.stdoutTail}\nstderr:\n${this.stderr}`);
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(200, Math.max(0, until - Date.now())));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Ends the child at once (SIGKILL), as a crash would: it releases nothing. */
+  async kill(): Promise<void> {
+    if (this.exited !== null) return;
+    const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    await gone;
   }
 
   /** Asks the child to finish (it releases what it holds), and kills it if it does not. */

@@ -40,11 +40,12 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisServer>
   };
 }
 
-export function freePort(): Promise<number> {
+/** A port nobody listens on at `host` (give '0.0.0.0' for a server that binds every interface). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
+    s.listen(0, host, () => {
       const { port } = s.address() as { port: number };
       s.close(() => resolve(port));
     });

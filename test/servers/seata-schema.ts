@@ -72,7 +72,12 @@ async function createMysql(name: string): Promise<SeataDb> {
   };
 }
 
-/** The full server schema: global_table, branch_table, lock_table with every documented column and index. */
+/**
+ * The full server schema: global_table, branch_table, lock_table with every documented column and
+ * index, and distributed_lock with its four rows: a 1.5+ TC on the DB store takes these row locks
+ * before each scheduled task (async commit, retries, timeout check) and does not start its
+ * coordinator without the table.
+ */
 export function seataDdl(dialect: Dialect): string[] {
   const tiny = dialect === 'pg' ? 'SMALLINT' : 'TINYINT';
   const ts = (p: number) => (dialect === 'pg' ? `TIMESTAMP(${p})` : p === 0 ? 'DATETIME' : `DATETIME(${p})`);
@@ -95,8 +100,13 @@ export function seataDdl(dialect: Dialect): string[] {
     'CREATE INDEX idx_lock_status ON lock_table (status)',
     'CREATE INDEX idx_lock_branch_id ON lock_table (branch_id)',
     'CREATE INDEX idx_lock_xid ON lock_table (xid)',
+    'CREATE TABLE distributed_lock (lock_key VARCHAR(20) NOT NULL, lock_value VARCHAR(20) NOT NULL, expire BIGINT NOT NULL, PRIMARY KEY (lock_key))',
+    ...DISTRIBUTED_LOCK_KEYS.map((k) => `INSERT INTO distributed_lock (lock_key, lock_value, expire) VALUES ('${k}', ' ', 0)`),
   ];
 }
+
+/** The TC's scheduled tasks, one distributed_lock row each (the rows Seata's script/server/db DDL inserts). */
+export const DISTRIBUTED_LOCK_KEYS = ['AsyncCommitting', 'RetryCommitting', 'RetryRollbacking', 'TxTimeoutCheck'] as const;
 
 /**
  * A store from before lock_table.status (Seata < 1.5) and without the other optional columns:

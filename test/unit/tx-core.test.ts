@@ -51,10 +51,30 @@ describe('stuck flags', () => {
 
   it('flags a retrying status by time since the last change, falling back to the age', () => {
     const long = new Date(NOW - 301_000).toISOString();
-    expect(annotateGlobal(tx({ status: 5, timeoutMs: null, modifiedAt: long }), opts).flags).toEqual(['retrying']);
+    const older = new Date(NOW - 400_000).toISOString();
+    expect(annotateGlobal(tx({ status: 5, timeoutMs: null, beganAt: older, modifiedAt: long }), opts).flags).toEqual(['retrying']);
     expect(annotateGlobal(tx({ status: 5, timeoutMs: null, beganAt: long, modifiedAt: new Date(NOW - 1000).toISOString() }), opts).flags).toEqual([]);
     expect(annotateGlobal(tx({ status: 5, timeoutMs: null, beganAt: long }), opts)).toMatchObject({ inStatusMs: 301_000, flags: ['retrying'] });
     expect(annotateGlobal(tx({ status: 99, beganAt: long }), opts)).toMatchObject({ statusName: null, flags: [] });
+  });
+
+  it('flags the phase-two statuses the TC retries in place: Committing, Rollbacking, TimeoutRollbacking', () => {
+    // Measured on a real 1.8.0 TC: with the application gone, the transaction stays in
+    // TimeoutRollbacking (6) while the TC retries the branch rollback every second; its retry tasks
+    // take Committing/CommitRetrying and Rollbacking/RollbackRetrying/TimeoutRollbacking/
+    // TimeoutRollbackRetrying alike.
+    const t = { timeoutMs: null, beganAt: new Date(NOW - 400_000).toISOString(), modifiedAt: new Date(NOW - 301_000).toISOString() };
+    for (const status of [2, 3, 4, 5, 6, 7, 8]) expect(annotateGlobal(tx({ ...t, status }), opts).flags, `status ${status}`).toEqual(['retrying']);
+    for (const status of [1, 9, 11, 13, 15]) expect(annotateGlobal(tx({ ...t, status }), opts).flags, `status ${status}`).toEqual([]);
+  });
+
+  it('never reports more time in the status than the age', () => {
+    // gmt_modified has whole seconds (TIMESTAMP(0), rounded on PostgreSQL), begin_time milliseconds:
+    // a transaction that began at .441 was last modified at .000 of the same second.
+    const began = NOW - 600;
+    const v = annotateGlobal(tx({ beganAt: new Date(began).toISOString(), modifiedAt: new Date(began - 441).toISOString() }), opts);
+    expect(v).toMatchObject({ ageMs: 600, inStatusMs: 600 });
+    expect(annotateGlobal(tx({ beganAt: new Date(NOW - 5000).toISOString(), modifiedAt: new Date(NOW - 2000).toISOString() }), opts)).toMatchObject({ ageMs: 5000, inStatusMs: 2000 });
   });
 
   it('orders flagged first, then oldest, unknown ages last', () => {

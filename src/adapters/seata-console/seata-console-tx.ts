@@ -2,7 +2,7 @@ import type { GlobalFilter, GlobalTx, LockFilter, RowLock, TxBackend, TxListOpti
 import { decodeRowKey } from '../../core/tx-row-key.js';
 import type { ConsoleHttp } from './console-http.js';
 import type { SeataConsoleOptions } from './options.js';
-import { isObj, toBranch, toGlobal, toRowLock } from './vo.js';
+import { branchTimesAreDates, isObj, toBranch, toGlobal, toRowLock } from './vo.js';
 
 const GLOBALS = '/api/v1/console/globalSession/query';
 const LOCKS = '/api/v1/console/globalLock/query';
@@ -88,6 +88,7 @@ export function seataConsoleTx(http: ConsoleHttp, o: SeataConsoleOptions): TxBac
       }, (x) => x.g.xid === xid, 1, opts);
       if (!found) return null;
       const branches = found.branches.map(toBranch).filter((b) => b !== null).sort((a, b) => cmpId(a.branchId, b.branchId));
+      if (found.branches.some(branchTimesAreDates)) opts?.onWarning?.('the console sent branch times as dates only (its DB store reads them without the time); branch ages are shown as -');
       const locks = await listLocks({ xid, limit: 5000 }, opts);
       return { global: { ...found.g, branchCount: branches.length }, branches, locks };
     },

@@ -41,6 +41,22 @@ export function toGlobal(v: Obj): GlobalTx | null {
   };
 }
 
+/**
+ * The console's DB store reads branch_table's gmt_create and gmt_modified with JDBC getDate (in
+ * 1.8 and in 2.x), which keeps only the day: a branch registered at 07:50:36 arrives as the
+ * midnight that began that day in the TC's zone, and would show as hours old. Every zone's
+ * midnight falls on a whole quarter hour of UTC, which a real DATETIME(6) time almost never does
+ * to the microsecond, so such a branch time is taken as a date and not shown as a time.
+ */
+const QUARTER_HOUR_MS = 900_000;
+const isDateOnly = (v: unknown): boolean => {
+  const n = int(v);
+  return n !== null && n > 0 && n % QUARTER_HOUR_MS === 0;
+};
+
+/** True when the console sent this branch's times as dates only (see isDateOnly). */
+export const branchTimesAreDates = (v: Obj): boolean => isDateOnly(v.gmtCreate) || isDateOnly(v.gmtModified);
+
 export function toBranch(v: Obj): BranchTx | null {
   const branchId = text(v.branchId);
   const xid = text(v.xid);
@@ -54,8 +70,8 @@ export function toBranch(v: Obj): BranchTx | null {
     branchType: text(v.branchType),
     status: int(v.status),
     clientId: text(v.clientId),
-    createdAt: epochMs(v.gmtCreate),
-    modifiedAt: epochMs(v.gmtModified),
+    createdAt: isDateOnly(v.gmtCreate) ? null : epochMs(v.gmtCreate),
+    modifiedAt: isDateOnly(v.gmtModified) ? null : epochMs(v.gmtModified),
   };
 }
 
