@@ -35,14 +35,27 @@ describe('architecture invariants', () => {
     }
   });
 
-  it('adapters never import each other, and only core/, engine/ (embedded) and their own folder', () => {
-    for (const f of all.filter((x) => /^adapters\/[^/]+\//.test(x.path))) {
+  it('adapters never import each other: only core/, engine/ (embedded), the kit and their own folder', () => {
+    for (const f of all.filter((x) => /^adapters\/[^/]+\//.test(x.path) && !x.path.startsWith('adapters/kit/'))) {
       const own = f.path.split('/').slice(0, 2).join('/');
       for (const d of f.deps.filter((x) => x.startsWith('adapters/'))) {
-        expect(d.startsWith(own + '/') || d === 'adapters/types.js' ? '' : `${f.path} imports ${d}`).toBe('');
+        expect(d.startsWith(own + '/') || d.startsWith('adapters/kit/') || d === 'adapters/types.js' ? '' : `${f.path} imports ${d}`).toBe('');
       }
       for (const d of f.deps.filter((x) => /^(commands|frontends|render|session|shell)\//.test(x))) {
         expect(`${f.path} imports ${d}`).toBe('');
+      }
+    }
+  });
+
+  it('the adapter kit imports only core/, itself and node or npm modules', () => {
+    const kit = all.filter((x) => x.path.startsWith('adapters/kit/'));
+    expect(kit.length).toBeGreaterThan(0);
+    // A dependency inside src/ is resolved to a path under one of its top-level entries.
+    const internal = new Set(readdirSync(SRC).map((e) => e.replace(/\.tsx?$/, '')));
+    for (const f of kit) {
+      for (const d of f.deps) {
+        const ok = d.startsWith('core/') || d.startsWith('adapters/kit/') || !internal.has(d.split('/')[0]!.replace(/\.js$/, ''));
+        expect(ok ? '' : `${f.path} imports ${d}`).toBe('');
       }
     }
   });

@@ -303,7 +303,7 @@ describe.each<Dialect>(['pg', 'mysql'])('Seata DB store on %s', (dialect) => {
   it('bad profiles and an unreachable store are clear errors without the password', () => {
     const bad = run('badtable', 'tx', 'list');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^opsdeck: tx \(seata-db\): tables\.global must be a table name/);
+    expect(bad.stderr).toMatch(/^opsdeck: profile badtable: tx: tables\.global must be a table name/);
     const missing = run('missing', 'tx', 'list');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/has no table no_such_table \(hint: point tables\.global/);
