@@ -54,7 +54,3 @@ export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = Object.freeze({
     connect: async () => (await import('./seata-console/index.js')).connect,
   },
 });
-
-export function adapterTypes(): string[] {
-  return Object.keys(ADAPTERS);
-}

@@ -1,5 +1,5 @@
 import { OpsError } from '../core/errors.js';
-import { adapterTypes } from '../adapters/index.js';
+import { ADAPTERS } from '../adapters/index.js';
 import { defaultConfigPath, resolveDataDir } from '../session/data-dir.js';
 import { loadProfiles } from '../session/load-profiles.js';
 import type { ProfileSet } from '../session/profile-types.js';
@@ -35,7 +35,7 @@ export class SessionPool {
   private async open(g: GlobalOptions): Promise<{ session: Session; profiles: ProfileSet }> {
     const explicit = g.config !== undefined || (this.env.OPSDECK_CONFIG ?? '') !== '';
     const path = g.config ?? (explicit ? this.env.OPSDECK_CONFIG! : defaultConfigPath(this.env));
-    const profiles = await loadProfiles(path, explicit, adapterTypes());
+    const profiles = await loadProfiles(path, explicit, ADAPTERS);
     const name = g.profile ?? (this.env.OPSDECK_PROFILE || undefined) ?? profiles.defaultProfile;
     const profile = profiles.profiles.get(name);
     if (!profile) {
