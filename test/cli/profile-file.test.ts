@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { opsdeck, sandbox } from '../helpers/cli.js';
@@ -6,7 +6,7 @@ import { opsdeck, sandbox } from '../helpers/cli.js';
 /**
  * The profile file through the real binary (probe 8, parts of 11 and 12): a typo never sends a
  * command to the writable built-in profile, backend options are config errors (exit 2) with
- * their position when the file loads, and YAML aliases work.
+ * their position when the file loads, YAML aliases work, and the data dir says where it came from.
  */
 let box: ReturnType<typeof sandbox>;
 beforeEach(() => {
@@ -97,5 +97,33 @@ describe('YAML anchors, aliases and merge keys', () => {
     const refused = opsdeck(box.env, ['--config', path, '--profile', 'ro', 'instances', 'register', 'svc', '10.0.0.2:80']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/read-only/);
+  });
+});
+
+describe('the data dir: --data-dir, then OPSDECK_DATA_DIR, then the profile, and profile show says which', () => {
+  it('prints the effective data dir and where it came from', () => {
+    const fromProfile = join(box.dir, 'profile-data');
+    const fromEnv = join(box.dir, 'env-data');
+    const fromFlag = join(box.dir, 'flag-data');
+    const path = configFile(`profiles:\n  p:\n    registry: {type: embedded, dataDir: "${fromProfile}"}\n    locks: [{type: embedded}]\n`);
+    const env = { ...box.env };
+    delete env.OPSDECK_DATA_DIR;
+    const show = (e: NodeJS.ProcessEnv, ...extra: string[]) => opsdeck(e, ['--config', path, '--profile', 'p', ...extra, 'profile', 'show']).json();
+    expect(show(env)).toMatchObject({ dataDir: fromProfile, dataDirFrom: 'profile (registry.dataDir)' });
+    expect(show({ ...env, OPSDECK_DATA_DIR: fromEnv })).toMatchObject({ dataDir: fromEnv, dataDirFrom: 'OPSDECK_DATA_DIR', registry: { dataDir: fromProfile } });
+    expect(show({ ...env, OPSDECK_DATA_DIR: fromEnv }, '--data-dir', fromFlag)).toMatchObject({ dataDir: fromFlag, dataDirFrom: '--data-dir' });
+    const builtIn = opsdeck({ ...env, XDG_DATA_HOME: join(box.dir, 'xdg') }, ['profile', 'show']).json();
+    expect(builtIn).toMatchObject({ dataDir: join(box.dir, 'xdg', 'opsdeck'), dataDirFrom: 'default' });
+    // And the store really is the one shown.
+    expect(opsdeck(env, ['--config', path, '--profile', 'p', 'instances', 'register', 'svc', '10.0.0.1:80']).code).toBe(0);
+    expect(opsdeck({ ...env, OPSDECK_DATA_DIR: fromProfile }, ['services', 'list']).json()).toHaveLength(1);
+  });
+
+  it('a dataDir from a reference is resolved like any secret reference', () => {
+    mkdirSync(join(box.dir, 'ref-data'));
+    const path = configFile('profiles:\n  p:\n    registry: {type: embedded, dataDir: "${OPS_DATA}"}\n');
+    const env: NodeJS.ProcessEnv = { ...box.env, OPS_DATA: join(box.dir, 'ref-data') };
+    delete env.OPSDECK_DATA_DIR;
+    expect(opsdeck(env, ['--config', path, '--profile', 'p', 'profile', 'show']).json()).toMatchObject({ dataDir: join(box.dir, 'ref-data'), dataDirFrom: 'profile (registry.dataDir)' });
   });
 });
