@@ -1,11 +1,8 @@
 // Measures the console's completion on a large fleet: per-keystroke latency of complete() against
 // 100k services and 10k config ids, next to a naive filter-and-sort measured in the same run.
 // It only prints; nothing here asserts. Run: node bench/completion.mjs
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cpus } from 'node:os';
+import { bundle } from './bundle.mjs';
 
 const TARGET_P99_MS = 2;
 const LIMIT = 50;
@@ -13,25 +10,9 @@ const REPS = 300; // typing passes over every scenario, measured
 const WARMUP_REPS = 20; // passes first run and not measured, so the JIT has compiled the hot code
 const NAIVE_REPS = 15; // the naive baseline is slow; fewer passes give stable enough numbers
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = mkdtempSync(join(tmpdir(), 'opsdeck-bench-completion-'));
-const outfile = join(dir, 'completion.mjs');
-await build({
-  stdin: {
-    contents: "export { complete } from './src/shell/completion/complete.ts';\nexport { COMMANDS } from './src/commands/table.ts';\n",
-    resolveDir: root,
-    loader: 'ts',
-    sourcefile: 'bench-completion-entry.ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile,
-  logLevel: 'error',
-});
-const { complete, COMMANDS } = await import(pathToFileURL(outfile).href);
-rmSync(dir, { recursive: true, force: true });
+const built = await bundle('completion', "export { complete } from './src/shell/completion/complete.ts';\nexport { COMMANDS } from './src/commands/table.ts';\n");
+const { complete, COMMANDS } = built.module;
+built.dispose();
 
 // ---- synthetic fleet -------------------------------------------------------------------------
 

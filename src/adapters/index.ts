@@ -1,22 +1,56 @@
+import type { OptionSchema } from './kit/options.js';
 import type { Connect } from './types.js';
 
-/**
- * Adapter type → lazy loader. Adapters are imported only when a profile uses them, which keeps
- * start-up fast and lets each adapter's client library stay unloaded until needed.
- */
-export const ADAPTERS: Readonly<Record<string, () => Promise<Connect>>> = Object.freeze({
-  embedded: async () => (await import('./embedded/index.js')).connect,
-  redis: async () => (await import('./redis/index.js')).connect,
-  prometheus: async () => (await import('./prometheus/index.js')).connect,
-  thanos: async () => (await import('./prometheus/index.js')).connect,
-  zookeeper: async () => (await import('./zookeeper/index.js')).connect,
-  etcd: async () => (await import('./etcd/index.js')).connect,
-  postgres: async () => (await import('./sql/index.js')).connect,
-  mysql: async () => (await import('./sql/index.js')).connect,
-  'seata-db': async () => (await import('./seata-db/index.js')).connect,
-  'seata-console': async () => (await import('./seata-console/index.js')).connect,
-});
-
-export function adapterTypes(): string[] {
-  return Object.keys(ADAPTERS);
+/** One backend type: its option schema (a small module) and the adapter, each loaded on first use. */
+export interface AdapterEntry {
+  options(): Promise<OptionSchema<unknown>>;
+  connect(): Promise<Connect>;
 }
+
+/**
+ * Adapter type → lazy loaders. Adapters are imported only when a profile uses them, which keeps
+ * start-up fast and lets each adapter's client library stay unloaded until needed; the profile
+ * loader imports only the option schemas of the types a file names, which load no client library.
+ */
+export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = Object.freeze({
+  embedded: {
+    options: async () => (await import('./embedded/options.js')).EMBEDDED_OPTIONS,
+    connect: async () => (await import('./embedded/index.js')).connect,
+  },
+  redis: {
+    options: async () => (await import('./redis/options.js')).REDIS_OPTIONS,
+    connect: async () => (await import('./redis/index.js')).connect,
+  },
+  prometheus: {
+    options: async () => (await import('./prometheus/options.js')).PROM_OPTIONS,
+    connect: async () => (await import('./prometheus/index.js')).connect,
+  },
+  thanos: {
+    options: async () => (await import('./prometheus/options.js')).PROM_OPTIONS,
+    connect: async () => (await import('./prometheus/index.js')).connect,
+  },
+  zookeeper: {
+    options: async () => (await import('./zookeeper/options.js')).ZK_OPTIONS,
+    connect: async () => (await import('./zookeeper/index.js')).connect,
+  },
+  etcd: {
+    options: async () => (await import('./etcd/options.js')).ETCD_OPTIONS,
+    connect: async () => (await import('./etcd/index.js')).connect,
+  },
+  postgres: {
+    options: async () => (await import('./sql/options.js')).SQL_OPTIONS,
+    connect: async () => (await import('./sql/index.js')).connect,
+  },
+  mysql: {
+    options: async () => (await import('./sql/options.js')).SQL_OPTIONS,
+    connect: async () => (await import('./sql/index.js')).connect,
+  },
+  'seata-db': {
+    options: async () => (await import('./seata-db/options.js')).SEATA_DB_OPTIONS,
+    connect: async () => (await import('./seata-db/index.js')).connect,
+  },
+  'seata-console': {
+    options: async () => (await import('./seata-console/options.js')).SEATA_CONSOLE_OPTIONS,
+    connect: async () => (await import('./seata-console/index.js')).connect,
+  },
+});

@@ -1,7 +1,8 @@
 import { OpsError } from '../core/errors.js';
-import { adapterTypes } from '../adapters/index.js';
+import { ADAPTERS } from '../adapters/index.js';
 import { defaultConfigPath, resolveDataDir } from '../session/data-dir.js';
-import { loadProfiles } from '../session/load-profiles.js';
+import { embeddedDataDirs, loadProfiles, pathLabel } from '../session/load-profiles.js';
+import { resolveSecrets } from '../session/secrets.js';
 import type { ProfileSet } from '../session/profile-types.js';
 import { Session } from '../session/session.js';
 import type { GlobalOptions } from '../commands/global-options.js';
@@ -35,14 +36,17 @@ export class SessionPool {
   private async open(g: GlobalOptions): Promise<{ session: Session; profiles: ProfileSet }> {
     const explicit = g.config !== undefined || (this.env.OPSDECK_CONFIG ?? '') !== '';
     const path = g.config ?? (explicit ? this.env.OPSDECK_CONFIG! : defaultConfigPath(this.env));
-    const profiles = await loadProfiles(path, explicit, adapterTypes());
+    const profiles = await loadProfiles(path, explicit, ADAPTERS);
     const name = g.profile ?? (this.env.OPSDECK_PROFILE || undefined) ?? profiles.defaultProfile;
     const profile = profiles.profiles.get(name);
     if (!profile) {
       throw new OpsError('config', `no profile named ${name}${profiles.file ? ` in ${profiles.file}` : ' (no config file, only "local" exists)'}`, `use one of: ${[...profiles.profiles.keys()].join(', ')}`);
     }
-    const embedded = [profile.registry, profile.config, ...profile.locks].find((b) => b?.type === 'embedded');
-    const { dir } = resolveDataDir(g.dataDir, this.env, typeof embedded?.dataDir === 'string' ? embedded.dataDir : undefined);
-    return { session: new Session(profile, dir, this.version, this.env), profiles };
+    // The loader made sure a profile's embedded entries agree on one dataDir.
+    const set = embeddedDataDirs(profile)[0];
+    const key = set === undefined ? '' : pathLabel(set.at);
+    const fromProfile = set === undefined ? undefined : { dir: resolveSecrets(set.dataDir, this.env, `profile ${profile.name}: ${key}.dataDir`), key };
+    const choice = resolveDataDir(g.dataDir, this.env, fromProfile);
+    return { session: new Session(profile, choice.dir, this.version, this.env, choice.from), profiles };
   }
 }

@@ -4,6 +4,7 @@ import type { MetricsBackend } from '../core/metrics.js';
 import type { TxBackend } from '../core/transactions.js';
 import type { Adapter, ConfigBackend, LockBackend, RegistryBackend } from '../core/subsystems.js';
 import { ADAPTERS } from '../adapters/index.js';
+import { OptionError, type OptionPath } from '../adapters/kit/options.js';
 import type { BackendSpec, Profile } from './profile-types.js';
 import { resolveSecrets } from './secrets.js';
 
@@ -21,6 +22,8 @@ export class Session {
     readonly dataDir: string,
     readonly version: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** Where dataDir came from (see data-dir.ts), for `profile show`. */
+    readonly dataDirFrom = 'default',
   ) {}
 
   async registry(): Promise<RegistryBackend> {
@@ -113,12 +116,19 @@ export class Session {
     const id = type === 'embedded' ? 'embedded' : JSON.stringify(spec);
     let pending = this.open.get(id);
     if (!pending) {
-      const loader = ADAPTERS[type];
-      if (!loader) throw new OpsError('config', `profile ${this.profile.name}: unknown backend type "${type}"`, 'see README "Profiles" for the supported types');
+      const entry = ADAPTERS[type];
+      if (!entry) throw new OpsError('config', `profile ${this.profile.name}: unknown backend type "${type}"`, 'see README "Profiles" for the supported types');
+      const label = `profile ${this.profile.name}: ${subsystem === 'locks' ? `locks[${this.profile.locks.indexOf(spec)}]` : subsystem}`;
       pending = (async () => {
-        const resolved = resolveSecrets(options, this.env, `profile ${this.profile.name}: ${subsystem}`);
-        const connect = await loader();
-        return connect(resolved, { dataDir: this.dataDir, version: this.version, name: name ?? type, type });
+        const resolved = resolveSecrets(options, this.env, label);
+        const connect = await entry.connect();
+        try {
+          return await connect(resolved, { dataDir: this.dataDir, version: this.version, name: name ?? type, type });
+        } catch (e) {
+          // The file was checked when it loaded; what fails here came from a ${...} reference.
+          if (e instanceof OptionError) throw new OpsError('config', `${label}: ${e.detail}${fromReference(options, e.path)}`, e.hint);
+          throw e;
+        }
       })();
       // A failed connect must not be cached: the next command should try again.
       pending.catch(() => this.open.delete(id));
@@ -126,6 +136,13 @@ export class Session {
     }
     return pending;
   }
+}
+
+/** " (read from ${X})" when the option at path was written as a reference. */
+function fromReference(options: Record<string, unknown>, path: OptionPath): string {
+  let v: unknown = options;
+  for (const p of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
+  return typeof v === 'string' && /\$\{[^}]+\}/.test(v) ? ` (read from ${v})` : '';
 }
 
 function notConfigured(profile: Profile, subsystem: string): OpsError {

@@ -13,7 +13,7 @@ let data: CompletionData;
 
 beforeAll(async () => {
   prom = await startPrometheus();
-  const adapter = await connect({ type: 'prometheus', url: prom.url }, { dataDir: '/nonexistent', version: 'test', name: 'prom' });
+  const adapter = await connect({ url: prom.url }, { dataDir: '/nonexistent', version: 'test', name: 'prom' });
   data = { ...fakeData().data, promql: new PromqlCache(async () => adapter.metrics!) };
   await loadPromql();
 }, 60_000);

@@ -112,7 +112,6 @@ describe.each<Dialect>(['pg', 'mysql'])('Seata DB store on %s', (dialect) => {
         `  v1: {tx: {type: seata-db, url: ${url}, version: "1.8.0", retryingThreshold: 15m}}`,
         `  old: {tx: {type: seata-db, url: ${url}, tables: {global: old_global, branch: old_branch, lock: old_lock}}}`,
         `  withlocks: {locks: [{type: embedded}, {type: seata-db, name: seata, url: ${url}}]}`,
-        `  badtable: {tx: {type: seata-db, url: ${url}, tables: {global: "g; drop table x"}}}`,
         `  missing: {tx: {type: seata-db, url: ${url}, tables: {global: no_such_table}}}`,
         `  down: {tx: {type: seata-db, url: "${dialect === 'pg' ? 'postgres' : 'mysql'}://u:hunter2@127.0.0.1:1/seata", timeoutMs: 3000}}`,
       ].join('\n') + '\n',
@@ -302,9 +301,12 @@ describe.each<Dialect>(['pg', 'mysql'])('Seata DB store on %s', (dialect) => {
   });
 
   it('bad profiles and an unreachable store are clear errors without the password', () => {
-    const bad = run('badtable', 'tx', 'list');
+    // A bad table name makes its whole file invalid, so it gets a file of its own.
+    const badFile = join(box.dir, 'bad-table.yaml');
+    writeFileSync(badFile, `profiles:\n  badtable: {tx: {type: seata-db, url: ${JSON.stringify(db.url)}, tables: {global: "g; drop table x"}}}\n`);
+    const bad = opsdeck(box.env, ['--config', badFile, '--profile', 'badtable', 'tx', 'list']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^opsdeck: tx \(seata-db\): tables\.global must be a table name/);
+    expect(bad.stderr).toMatch(/^opsdeck: \S+bad-table\.yaml:2:\d+: profile badtable: tx: tables\.global must be a table name/);
     const missing = run('missing', 'tx', 'list');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/has no table no_such_table \(hint: point tables\.global/);

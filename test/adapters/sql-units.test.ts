@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkIdentifier, checkTableName, quoteIdent } from '../../src/adapters/sql/identifiers.js';
+import { parseTableName, quoteIdent, quoteTable } from '../../src/adapters/kit/sql/identifiers.js';
 import { parseSqlOptions } from '../../src/adapters/sql/options.js';
 import { parseKey } from '../../src/adapters/sql/pg-advisory.js';
 import { parseTimestamp, toWallClock } from '../../src/adapters/sql/zoned-time.js';
@@ -28,13 +28,15 @@ describe('SQL lock adapter pure parts', () => {
   });
 
   it('accepts only plain identifiers for tables and columns, and quotes them per dialect', () => {
-    expect(checkTableName('ops.shedlock', 't')).toEqual({ schema: 'ops', table: 'shedlock' });
+    expect(parseTableName('ops.shedlock')).toEqual({ schema: 'ops', table: 'shedlock' });
     expect(quoteIdent('postgres', 'INT_LOCK')).toBe('"INT_LOCK"');
     expect(quoteIdent('mysql', 'INT_LOCK')).toBe('`INT_LOCK`');
+    expect(quoteTable('postgres', { schema: 'ops', table: 'shedlock' })).toBe('"ops"."shedlock"');
     for (const bad of ['a b', 'x"; drop table y; --', '1abc', '', 'a.b.c', 'x`y']) {
-      expect(() => checkTableName(bad, 't')).toThrow(OpsError);
+      expect(parseTableName(bad)).toBeNull();
+      expect(() => parseSqlOptions({ url: 'postgres://h/db', tables: [{ layout: 'shedlock', table: bad }] }, 'x', 'postgres')).toThrow(/tables\[0\]\.table must be a table name/);
     }
-    expect(() => checkIdentifier('a-b', 'column')).toThrow(/not a plain SQL identifier/);
+    expect(() => parseSqlOptions({ url: 'postgres://h/db', tables: [{ layout: 'unique-key', table: 't', columns: { name: 'a-b', owner: 'o' } }] }, 'x', 'postgres')).toThrow(/columns\.name "a-b" is not a plain SQL identifier/);
   });
 
   it('validates profile entries with a next step', () => {
@@ -47,14 +49,17 @@ describe('SQL lock adapter pure parts', () => {
       }
       throw new Error('no error');
     };
-    expect(err({ url: 'postgres://h/db' }, 'mysql').message).toMatch(/does not match the URL scheme/);
+    expect(err({ url: 'postgres://h/db' }, 'mysql').message).toMatch(/url must be a mysql:\/\/ or mariadb:\/\/ URL/);
     expect(err({ url: 'redis://h' }).kind).toBe('config');
     expect(err({ url: 'postgres://h/db', timeZone: 'Mars/Olympus' }).message).toMatch(/not an IANA time zone/);
-    expect(err({ url: 'postgres://h/db', tables: [{ layout: 'int-lock', version: '5' }] }).message).toMatch(/version must be/);
+    expect(err({ url: 'postgres://h/db', tables: [{ layout: 'int-lock', version: '5' }] }).message).toMatch(/tables\[0\]\.version must be one of 6\.5, 7/);
+    expect(parseSqlOptions({ url: 'postgres://h/db', tables: [{ layout: 'int-lock', version: 7 }] }, 'x', 'postgres').tables).toMatchObject([{ version: '7', table: 'INT_LOCK', region: 'DEFAULT', ttlMs: 10_000 }]);
     expect(err({ url: 'postgres://h/db', tables: [{ layout: 'unique-key', table: 't' }] }).hint).toMatch(/map the columns/);
     expect(parseSqlOptions({ url: 'postgres://u:pw@h/db' }, 'pg', 'postgres').where).not.toMatch(/pw/);
     // A fraction would end up in a LIMIT clause as an SQL error at list time; refuse it up front.
-    expect(err({ url: 'postgres://h/db', listLimit: 2.5 }).message).toMatch(/listLimit must be a positive whole number/);
+    expect(err({ url: 'postgres://h/db', listLimit: 2.5 }).message).toMatch(/listLimit must be a whole number from 1 to 1000000, not 2\.5/);
+    // int-lock tables are always read in UTC (Spring writes UTC), so a zone there is a mistake.
+    expect(err({ url: 'postgres://h/db', tables: [{ layout: 'int-lock', timeZone: 'Europe/Berlin' }] }).message).toMatch(/unknown option tables\[0\]\.timeZone/);
     expect(parseSqlOptions({ url: 'postgres://h/db', listLimit: 200 }, 'pg', 'postgres').listLimit).toBe(200);
   });
 });

@@ -410,13 +410,15 @@ describe('the adapter in-process', () => {
       }
       throw new Error(`accepted ${JSON.stringify(o)}`);
     };
-    expect(bad({ dedup: 'yes' })).toMatchObject({ kind: 'config', message: 'metrics: dedup must be true or false, not "yes"' });
-    expect(bad({ partialResponse: 1 })).toMatchObject({ kind: 'config', message: 'metrics: partialResponse must be true or false, not 1' });
-    expect(bad({ replicaLabels: 'replica' })).toMatchObject({ kind: 'config', message: 'metrics: replicaLabels must be a non-empty list of label names' });
+    expect(bad({ dedup: 'yes' })).toMatchObject({ kind: 'config', message: 'thanos: dedup must be true or false, not "yes"' });
+    expect(bad({ partialResponse: 1 })).toMatchObject({ kind: 'config', message: 'thanos: partialResponse must be true or false, not 1' });
+    expect(bad({ replicaLabels: 'replica' })).toMatchObject({ kind: 'config', message: 'thanos: replicaLabels must be a list (not empty), not "replica"' });
     expect(bad({ replicaLabels: [] })).toMatchObject({ kind: 'config' });
     expect(bad({ maxSourceResolution: '5 minutes' })).toMatchObject({ kind: 'config', message: expect.stringContaining('must be auto or a duration') });
     expect(bad({ maxSourceResolution: -1 })).toMatchObject({ kind: 'config' });
-    expect(bad({ partial_response: true })).toMatchObject({ kind: 'config', message: 'metrics: unknown key "partial_response"', hint: 'the profile key is partialResponse' });
+    // The HTTP API's snake_case spellings, copied into profiles by habit, point at the profile key.
+    expect(bad({ partial_response: true })).toMatchObject({ kind: 'config', message: 'thanos: unknown option partial_response', hint: expect.stringMatching(/^did you mean partialResponse\? /) });
+    expect(bad({ 'replicaLabels[]': ['r'] })).toMatchObject({ hint: expect.stringMatching(/^did you mean replicaLabels\? /) });
     const ok = parsePromOptions({ url: 'http://thanos:9090', dedup: false, replicaLabels: ['replica', ' prometheus_replica '], maxSourceResolution: 300 }, 'm', 'thanos');
     expect(ok.type).toBe('thanos');
     expect(ok.thanos).toEqual({ dedup: false, replicaLabels: ['replica', 'prometheus_replica'], maxSourceResolution: '300s' });

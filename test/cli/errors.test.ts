@@ -82,7 +82,7 @@ describe('bad input gets one clear line and the right exit code', () => {
     const path = writeConfig('profiles:\n  prod:\n    registry: {type: zookeepr}\n');
     const r = run('--profile', 'prod', 'services', 'list');
     expect(r.code).toBe(2);
-    expectOneLineError(r, new RegExp(`${path.replace(/[/.]/g, '\\$&')}:3:15: .*unknown backend type "zookeepr"`));
+    expectOneLineError(r, new RegExp(`${path.replace(/[/.]/g, '\\$&')}:3:22: .*unknown backend type "zookeepr" \\(hint: did you mean zookeeper\\?`));
   });
 
   it('version and help still work with a broken config file', () => {
@@ -117,21 +117,25 @@ describe('profiles', () => {
   });
 
   it('secrets come from ${ENV} and are never printed; unset ones are a config error', () => {
+    // Port 1 refuses at once: with the secret set, the command gets as far as connecting.
     writeConfig(
-      'defaultProfile: dev\nprofiles:\n  dev:\n    registry: {type: embedded, password: "${OPSDECK_TEST_SECRET}"}\n    config: {type: embedded, url: "redis://app:hunter2@localhost:6379"}\n    locks: [{type: embedded}]\n',
+      'defaultProfile: dev\nprofiles:\n  dev:\n    registry: {type: embedded}\n    locks: [{type: redis, url: "redis://app:hunter2@127.0.0.1:1", password: "${OPSDECK_TEST_SECRET}", connectTimeoutMs: 500}]\n',
     );
     const shown = opsdeck({ ...box.env, OPSDECK_TEST_SECRET: 'sup3r-s3cret' }, ['profile', 'show']);
     expect(shown.code).toBe(0);
     expect(shown.stdout).not.toContain('sup3r-s3cret');
     expect(shown.stdout).not.toContain('hunter2');
-    expect(shown.json().registry.password).toBe('${OPSDECK_TEST_SECRET}');
-    expect(shown.json().config.url).toBe('redis://app:***@localhost:6379');
-    const unset = run('services', 'list');
+    expect(shown.json().locks[0].password).toBe('${OPSDECK_TEST_SECRET}');
+    expect(shown.json().locks[0].url).toBe('redis://app:***@127.0.0.1:1');
+    const unset = run('locks', 'list');
     expect(unset.code).toBe(2);
-    expectOneLineError(unset, /OPSDECK_TEST_SECRET is not set/);
+    expectOneLineError(unset, /profile dev: locks\[0\]\.password: environment variable OPSDECK_TEST_SECRET is not set/);
     expect(unset.stderr).not.toContain('sup3r');
-    const ok = opsdeck({ ...box.env, OPSDECK_TEST_SECRET: 'sup3r-s3cret' }, ['services', 'list']);
-    expect(ok.code).toBe(0);
+    // A subsystem that does not use the secret never needs it.
+    expect(run('services', 'list').code).toBe(0);
+    const down = opsdeck({ ...box.env, OPSDECK_TEST_SECRET: 'sup3r-s3cret' }, ['locks', 'list']);
+    expect(down.code).toBe(3);
+    expect(down.stderr + down.stdout).not.toMatch(/sup3r|hunter2/);
   });
 
   it('--config and --profile pick a profile with its own data dir', () => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -27,6 +27,15 @@ export function sandbox(): { dir: string; env: NodeJS.ProcessEnv; cleanup(): voi
   delete env.OPSDECK_PROFILE;
   delete env.OPSDECK_CONFIG;
   return { dir, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Writes a sandbox's default profile file ($XDG_CONFIG_HOME/opsdeck/config.yaml) and returns its path. */
+export function writeProfileFile(env: NodeJS.ProcessEnv, text: string): string {
+  const dir = join(env.XDG_CONFIG_HOME!, 'opsdeck');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'config.yaml');
+  writeFileSync(path, text);
+  return path;
 }
 
 function result(code: number | null, stdout: string, stderr: string): RunResult {

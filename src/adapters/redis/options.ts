@@ -1,57 +1,43 @@
-import { OpsError } from '../../core/errors.js';
+import { bool, defineOptions, duration, int, list, oneOf, str, url } from '../kit/options.js';
 
-/** A profile entry `{type: redis, ...}`, validated. */
-export interface RedisOptions {
-  /** One URL for a single node (or a cluster seed); several for a Redlock group or cluster seeds. */
-  urls: string[];
-  /** Treat the URLs as seeds of one Redis Cluster and scan every master. */
-  cluster: boolean;
-  username: string | undefined;
-  password: string | undefined;
-  /** true, or an object of TLS options; rediss:// URLs turn it on too. */
-  tls: boolean;
-  db: number | undefined;
-  connectTimeoutMs: number;
-  commandTimeoutMs: number;
-  /** SCAN bounds for listing: keys per SCAN call, and the time budget of one listing. */
-  scanCount: number;
-  scanTimeMs: number;
-  /** What `locks acquire` writes: Redisson's fair+fenced hash layout (default) or a plain `SET NX PX`. */
-  layout: 'redisson' | 'plain';
-  /** The backend column name (the profile entry's name). */
-  name: string;
-}
+const REDIS_URL = { schemes: ['redis', 'rediss'], hint: 'write it as redis://host:6379 (rediss:// turns on TLS)' };
 
-const num = (v: unknown, d: number, what: string): number => {
-  if (v === undefined) return d;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new OpsError('config', `redis: ${what} must be a positive number, not ${JSON.stringify(v)}`, 'fix the profile');
-  return n;
-};
+/** The options of a `{type: redis}` entry (locks and cache). Loads no client library. */
+export const REDIS_OPTIONS = defineOptions(
+  { type: 'redis', readme: 'Redis locks' },
+  {
+    /** One URL for a single node (or a cluster seed); `urls` for a Redlock group or cluster seeds. */
+    url: url(REDIS_URL),
+    urls: list(url({ ...REDIS_URL, required: 'redis://host:6379' }), { nonEmpty: true, hint: 'for example urls: [redis://r1:6379, redis://r2:6379, redis://r3:6379]' }),
+    /** Treat the URLs as seeds of one Redis Cluster and scan every master. */
+    cluster: bool({ default: false }),
+    username: str({ nonEmpty: true }),
+    password: str(),
+    /** rediss:// URLs turn it on too. */
+    tls: bool({ default: false }),
+    /** 0 is Redis's default database; absent leaves the URL's /N (or 0) in force. */
+    db: int({ min: 0, max: 1_000_000, hint: 'Redis databases are numbered from 0 (the default)' }),
+    connectTimeoutMs: duration({ bareMs: true, default: 3000 }),
+    commandTimeoutMs: duration({ bareMs: true, default: 5000 }),
+    /** SCAN bounds for listing: keys per SCAN call, and the time budget of one listing. */
+    scanCount: int({ min: 1, max: 1_000_000, default: 500 }),
+    scanTimeMs: duration({ bareMs: true, default: 5000 }),
+    /** What `locks acquire` writes: Redisson's fair+fenced hash layout (default) or a plain `SET NX PX`. */
+    layout: oneOf(['redisson', 'plain'], { default: 'redisson', hint: 'redisson writes Redisson-compatible locks; plain writes SET NX PX values' }),
+  },
+  (o, x) => {
+    if (o.url !== undefined && o.urls !== undefined) x.fail('urls', 'give url or urls, not both', 'url for one node or a cluster seed; urls for a Redlock group or several cluster seeds');
+    const urls = o.urls ?? (o.url === undefined ? undefined : [o.url]);
+    if (urls === undefined) return x.fail([], 'needs url (or urls)', 'for example url: redis://host:6379; urls: [...] for a Redlock group or cluster seeds');
+    if (o.cluster && o.db !== undefined && o.db !== 0) x.fail('db', 'db must be 0 on a cluster (Redis Cluster has only database 0)', 'leave db out');
+    const { url: _url, urls: _urls, ...rest } = o;
+    return { ...rest, urls, tls: o.tls || urls.some((u) => /^rediss:/i.test(u)) };
+  },
+);
+
+/** A `{type: redis}` entry, validated, with the backend column name. */
+export type RedisOptions = ReturnType<typeof REDIS_OPTIONS.read> & { name: string };
 
 export function parseRedisOptions(o: Record<string, unknown>, name: string): RedisOptions {
-  const urls = o.urls !== undefined ? o.urls : o.url !== undefined ? [o.url] : undefined;
-  if (!Array.isArray(urls) || urls.length === 0 || !urls.every((u) => typeof u === 'string' && /^rediss?:\/\//.test(u))) {
-    throw new OpsError('config', 'redis: give "url: redis://host:6379" (or "urls: [...]" for a Redlock group or cluster seeds)', 'rediss:// turns on TLS');
-  }
-  return {
-    urls: urls as string[],
-    cluster: o.cluster === true,
-    username: typeof o.username === 'string' ? o.username : undefined,
-    password: typeof o.password === 'string' ? o.password : undefined,
-    tls: o.tls === true || (urls as string[]).some((u) => u.startsWith('rediss://')),
-    db: o.db === undefined ? undefined : num(o.db, 0, 'db'),
-    connectTimeoutMs: num(o.connectTimeoutMs, 3000, 'connectTimeoutMs'),
-    commandTimeoutMs: num(o.commandTimeoutMs, 5000, 'commandTimeoutMs'),
-    scanCount: num(o.scanCount, 500, 'scanCount'),
-    scanTimeMs: num(o.scanTimeMs, 5000, 'scanTimeMs'),
-    layout: layoutOf(o.layout),
-    name,
-  };
-}
-
-function layoutOf(v: unknown): 'redisson' | 'plain' {
-  if (v === undefined || v === 'redisson') return 'redisson';
-  if (v === 'plain') return 'plain';
-  throw new OpsError('config', `redis: layout must be redisson or plain, not ${JSON.stringify(v)}`, 'redisson writes Redisson-compatible locks; plain writes SET NX PX values');
+  return { ...REDIS_OPTIONS.read(o), name };
 }

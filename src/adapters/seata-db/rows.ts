@@ -1,6 +1,6 @@
 import type { BranchTx, GlobalTx, RowLock } from '../../core/transactions.js';
 import { rowKeyParts } from '../../core/tx-row-key.js';
-import type { Row } from './sql-client.js';
+import type { Row } from '../kit/sql/db.js';
 
 /* Row → domain. A NULL column, or one the schema lacks (undefined), becomes null; nothing throws. */
 

@@ -1,6 +1,7 @@
 import { OpsError } from '../../core/errors.js';
 import type { SeataDbOptions } from './options.js';
-import type { SqlClient } from './sql-client.js';
+import type { Db, Dialect } from '../kit/sql/db.js';
+import { parseTableName, quoteTable } from '../kit/sql/identifiers.js';
 
 /**
  * Columns read from each table, as in the Seata server schema (script/server/db/*.sql).
@@ -36,23 +37,23 @@ export interface TableShape {
  */
 const TIME_COLUMNS = new Set(['gmt_create', 'gmt_modified']);
 
-function selectColumn(dialect: SqlClient['dialect'], c: string): string {
+function selectColumn(dialect: Dialect, c: string): string {
   if (!TIME_COLUMNS.has(c)) return c;
-  return dialect === 'pg' ? `EXTRACT(EPOCH FROM ${c}::timestamptz) * 1000 AS ${c}` : `UNIX_TIMESTAMP(${c}) * 1000 AS ${c}`;
+  return dialect === 'postgres' ? `EXTRACT(EPOCH FROM ${c}::timestamptz) * 1000 AS ${c}` : `UNIX_TIMESTAMP(${c}) * 1000 AS ${c}`;
 }
 
 /**
  * Reads information_schema once per table, so a schema without some optional column still reads
  * (those columns show as "-") instead of failing every query on an unknown column.
  */
-export async function describeTable(client: SqlClient, o: SeataDbOptions, key: TableKey): Promise<TableShape> {
+export async function describeTable(db: Db, o: SeataDbOptions, key: TableKey): Promise<TableShape> {
   const full = o.tables[key];
-  const dot = full.indexOf('.');
-  const schema = dot < 0 ? null : full.slice(0, dot);
-  const table = dot < 0 ? full : full.slice(dot + 1);
-  const current = client.dialect === 'pg' ? 'current_schema()' : 'DATABASE()';
-  const cast = client.dialect === 'pg' ? '?::text' : '?';
-  const rows = await client.query(`SELECT column_name AS c FROM information_schema.columns WHERE table_schema = COALESCE(${cast}, ${current}) AND table_name = ?`, [schema, table]);
+  // The options accepted only names that parse (see options.ts).
+  const name = parseTableName(full)!;
+  const { schema, table } = name;
+  const current = db.dialect === 'postgres' ? 'current_schema()' : 'DATABASE()';
+  const cast = db.dialect === 'postgres' ? '?::text' : '?';
+  const { rows } = await db.query(`SELECT column_name AS c FROM information_schema.columns WHERE table_schema = COALESCE(${cast}, ${current}) AND table_name = ?`, [schema, table]);
   const present = new Set(rows.map((r) => String(r.c ?? r.C ?? r.COLUMN_NAME ?? '').toLowerCase()));
   if (present.size === 0) {
     throw new OpsError('config', `Seata store ${o.safeUrl} has no table ${full}`, `point tables.${key} in the profile at the Seata server's ${key} table (store.db.${key}Table)`);
@@ -60,7 +61,7 @@ export async function describeTable(client: SqlClient, o: SeataDbOptions, key: T
   const lacking = REQUIRED[key].filter((c) => !present.has(c));
   if (lacking.length > 0) throw new OpsError('config', `${full} lacks ${lacking.join(', ')}: it is not a Seata ${key} table`, `check tables.${key} in the profile`);
   const has = new Set<string>(COLUMNS[key].filter((c) => present.has(c)));
-  return { sql: client.ident(full), has, missing: COLUMNS[key].filter((c) => !present.has(c)), select: [...has].map((c) => selectColumn(client.dialect, c)).join(', ') };
+  return { sql: quoteTable(db.dialect, name), has, missing: COLUMNS[key].filter((c) => !present.has(c)), select: [...has].map((c) => selectColumn(db.dialect, c)).join(', ') };
 }
 
 /** The select list for the columns the table has. */

@@ -3,7 +3,7 @@ import type { GlobalFilter, GlobalTx, LockFilter, RowLock, TxBackend, TxListOpti
 import type { SeataDbOptions } from './options.js';
 import { toBranch, toGlobal, toRowLock } from './rows.js';
 import { describeTable, selectList, type TableKey, type TableShape } from './schema.js';
-import type { SqlClient } from './sql-client.js';
+import type { Db } from '../kit/sql/db.js';
 
 /** Bounds on one answer, whatever the caller asks: the store of a busy coordinator can be large. */
 export const MAX_ROWS = 5000;
@@ -13,12 +13,12 @@ const MAX_BRANCHES = 1000;
  * Reads Seata's DB store. Only SELECTs: the coordinator owns these tables and keeps its sessions,
  * branches and locks consistent across them; a row changed behind its back is a corrupt session.
  */
-export function seataDbTx(client: SqlClient, o: SeataDbOptions): TxBackend {
+export function seataDbTx(db: Db, o: SeataDbOptions): TxBackend {
   const shapes = new Map<TableKey, Promise<TableShape>>();
   const shape = async (key: TableKey, opts?: TxListOptions): Promise<TableShape> => {
     let p = shapes.get(key);
     if (!p) {
-      p = describeTable(client, o, key);
+      p = describeTable(db, o, key);
       p.catch(() => shapes.delete(key));
       shapes.set(key, p);
     }
@@ -34,7 +34,7 @@ export function seataDbTx(client: SqlClient, o: SeataDbOptions): TxBackend {
     const counts = new Map<string, number>();
     if (xids.length === 0) return counts;
     const b = await shape('branch', opts);
-    const rows = await client.query(`SELECT xid, COUNT(*) AS n FROM ${b.sql} WHERE xid IN (${xids.map(() => '?').join(', ')}) GROUP BY xid`, xids);
+    const rows = (await db.query(`SELECT xid, COUNT(*) AS n FROM ${b.sql} WHERE xid IN (${xids.map(() => '?').join(', ')}) GROUP BY xid`, xids)).rows;
     for (const r of rows) counts.set(String(r.xid), Number(r.n));
     return counts;
   }
@@ -62,7 +62,7 @@ export function seataDbTx(client: SqlClient, o: SeataDbOptions): TxBackend {
     }
     const limit = Math.min(filter.limit, MAX_ROWS);
     aborted(opts);
-    const rows = await client.query(`SELECT ${selectList(l)} FROM ${l.sql}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY row_key LIMIT ?`, [...params, limit + 1]);
+    const rows = (await db.query(`SELECT ${selectList(l)} FROM ${l.sql}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY row_key LIMIT ?`, [...params, limit + 1])).rows;
     if (rows.length > limit) opts?.onIncomplete?.(`more than ${limit} row locks match`);
     return rows
       .slice(0, limit)
@@ -97,7 +97,7 @@ export function seataDbTx(client: SqlClient, o: SeataDbOptions): TxBackend {
       // Oldest first, so a bound keeps the transactions most likely to be stuck.
       const order = g.has.has('begin_time') ? 'begin_time, xid' : 'xid';
       aborted(opts);
-      const rows = await client.query(`SELECT ${selectList(g)} FROM ${g.sql}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`, [...params, limit + 1]);
+      const rows = (await db.query(`SELECT ${selectList(g)} FROM ${g.sql}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`, [...params, limit + 1])).rows;
       if (rows.length > limit) opts?.onIncomplete?.(`more than ${limit} global transactions match; the oldest ${limit} are shown`);
       const page = rows.slice(0, limit);
       aborted(opts);
@@ -107,10 +107,10 @@ export function seataDbTx(client: SqlClient, o: SeataDbOptions): TxBackend {
 
     async getGlobal(xid: string, opts?: TxListOptions) {
       const g = await shape('global', opts);
-      const found = await client.query(`SELECT ${selectList(g)} FROM ${g.sql} WHERE xid = ?`, [xid]);
+      const found = (await db.query(`SELECT ${selectList(g)} FROM ${g.sql} WHERE xid = ?`, [xid])).rows;
       if (found.length === 0) return null;
       const b = await shape('branch', opts);
-      const rows = await client.query(`SELECT ${selectList(b)} FROM ${b.sql} WHERE xid = ? ORDER BY branch_id LIMIT ?`, [xid, MAX_BRANCHES + 1]);
+      const rows = (await db.query(`SELECT ${selectList(b)} FROM ${b.sql} WHERE xid = ? ORDER BY branch_id LIMIT ?`, [xid, MAX_BRANCHES + 1])).rows;
       if (rows.length > MAX_BRANCHES) opts?.onIncomplete?.(`more than ${MAX_BRANCHES} branches; the first ${MAX_BRANCHES} are shown`);
       const branches = rows.slice(0, MAX_BRANCHES).map(toBranch);
       const locks = await listLocks({ xid, limit: MAX_ROWS }, opts);

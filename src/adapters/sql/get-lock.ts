@@ -1,5 +1,5 @@
 import type { LockView, LockWaiter } from '../../core/types.js';
-import type { Db, Row } from './db.js';
+import type { Db, Row } from '../kit/sql/db.js';
 import { iso } from './resolve-table.js';
 
 export const GET_LOCK = 'get-lock';

@@ -1,9 +1,7 @@
 import type { Adapter } from '../../core/subsystems.js';
 import type { AdapterContext } from '../types.js';
-import type { Db } from './db.js';
-import { openMysql } from './mysql-db.js';
+import { openDb } from '../kit/sql/db.js';
 import { parseSqlOptions } from './options.js';
-import { openPg } from './pg-db.js';
 import { SqlLocks } from './sql-locks.js';
 
 /**
@@ -13,8 +11,13 @@ import { SqlLocks } from './sql-locks.js';
  */
 export async function connect(options: Record<string, unknown>, ctx: AdapterContext): Promise<Adapter> {
   const o = parseSqlOptions(options, ctx.name, ctx.type);
-  const settings = { url: o.url, where: o.where, connectTimeoutMs: o.connectTimeoutMs, statementTimeoutMs: o.statementTimeoutMs };
-  const db: Db = o.dialect === 'postgres' ? await openPg(settings) : await openMysql(settings);
+  const db = await openDb(o.dialect, {
+    url: o.url,
+    where: o.where,
+    connectTimeoutMs: o.connectTimeoutMs,
+    statementTimeoutMs: o.statementTimeoutMs,
+    hints: { timeout: 'check the server, or raise connectTimeoutMs / statementTimeoutMs in the profile' },
+  });
   return {
     type: o.dialect,
     locks: new SqlLocks(db, o),

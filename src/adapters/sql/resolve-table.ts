@@ -1,6 +1,6 @@
 import { OpsError } from '../../core/errors.js';
-import type { Db, Row } from './db.js';
-import { quoteIdent } from './identifiers.js';
+import type { Db, Row } from '../kit/sql/db.js';
+import { quoteIdent } from '../kit/sql/identifiers.js';
 import type { TableSpec } from './options.js';
 import { parseTimestamp, toWallClock } from './zoned-time.js';
 import { isoOrNull } from '../../core/iso-time.js';

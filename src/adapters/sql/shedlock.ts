@@ -1,6 +1,6 @@
 import type { ForceExpectation } from '../../core/subsystems.js';
 import type { AcquireResult, LockView } from '../../core/types.js';
-import { insertIfAbsent, type Db, type Row } from './db.js';
+import { insertIfAbsent, type Db, type Row } from '../kit/sql/db.js';
 import type { TableSpec } from './options.js';
 import { iso, readTime, rowByName, rowsByPrefix, writeTime, type Column, type ResolvedTable } from './resolve-table.js';
 import { ownerFits, type TableLocks } from './table-locks.js';

@@ -2,7 +2,7 @@ import { notFound, OpsError, usage } from '../../core/errors.js';
 import { refused } from '../../core/lock-refusal.js';
 import type { AcquireOptions, ForceExpectation, ListOptions, LockBackend } from '../../core/subsystems.js';
 import type { AcquireResult, LockView, ReleaseResult } from '../../core/types.js';
-import type { Db } from './db.js';
+import type { Db } from '../kit/sql/db.js';
 import { GET_LOCK, GetLocks } from './get-lock.js';
 import { IntLockTable } from './int-lock.js';
 import type { SqlOptions, TableSpec } from './options.js';

@@ -1,5 +1,3 @@
-import { OpsError } from '../../core/errors.js';
-
 /**
  * Wall-clock text ("2026-11-25 16:45:30.123") ↔ instants in an IANA time zone. Lock tables often
  * store local times without a zone (ShedLock writes the app's clock into TIMESTAMP/DATETIME
@@ -25,17 +23,14 @@ function format(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-export function checkTimeZone(tz: unknown, where: string): string {
-  if (tz === undefined) return 'UTC';
-  if (typeof tz === 'string') {
-    try {
-      format(tz);
-      return tz;
-    } catch {
-      // Fall through to the error below.
-    }
+/** Whether Intl knows the zone (IANA names such as UTC or Europe/Berlin). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    format(tz);
+    return true;
+  } catch {
+    return false;
   }
-  throw new OpsError('config', `${where}: timeZone ${JSON.stringify(tz)} is not an IANA time zone`, 'use a name such as UTC or Europe/Berlin');
 }
 
 /** The zone's wall clock at this instant, read as if it were UTC: the offset is the difference. */

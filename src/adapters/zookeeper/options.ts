@@ -1,60 +1,46 @@
-import { OpsError } from '../../core/errors.js';
+import { bool, custom, defineOptions, duration, fail, int, str } from '../kit/options.js';
 
-/** A profile entry `{type: zookeeper, connect, root, ...}`, validated. */
-export interface ZkOptions {
-  /** The connect string as given: `host:port[,host:port...][/chroot]`. */
-  connect: string;
-  /** host:port pairs, for the four-letter-word queries (`cons`). */
-  servers: Array<{ host: string; port: number }>;
-  /** Where the locks live; lock names are paths under it. */
-  root: string;
-  /** Session timeout of opsdeck's own reading session. */
-  sessionTimeoutMs: number;
-  connectTimeoutMs: number;
-  commandTimeoutMs: number;
-  /** Bounds of one listing: znodes looked at, depth below the root, and time. */
-  maxNodes: number;
-  maxDepth: number;
-  listTimeMs: number;
-  /** Ask the servers `cons` to map sessions to client addresses (needs 4lw.commands.whitelist). */
-  fourLetterWords: boolean;
-  /** The backend column name (the profile entry's name). */
-  name: string;
-}
+/** `host:port[,host:port...][/chroot]` → the connect string as given and its servers. */
+const connect = custom(
+  'a connect string such as zk-0:2181,zk-1:2181 (with an optional /chroot)',
+  (v, c) => {
+    if (typeof v !== 'string' || v.trim() === '') return fail(c, 'connect must be a connect string such as zk-0:2181,zk-1:2181', 'an optional /chroot may follow the last server');
+    const hosts = v.trim().replace(/\/.*$/, '');
+    const servers = hosts.split(',').map((hp) => {
+      const m = /^\s*(\[[^\]]+\]|[^:\s]+)(?::(\d+))?\s*$/.exec(hp);
+      const port = m?.[2] ? Number(m[2]) : 2181;
+      if (!m || port < 1 || port > 65535) return fail(c, `connect: "${hp}" is not host:port`, 'write it as host:2181');
+      return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+    });
+    return { connect: v.trim(), servers };
+  },
+  { required: 'connect: zk-0:2181,zk-1:2181,zk-2:2181' },
+);
 
-const num = (v: unknown, d: number, what: string): number => {
-  if (v === undefined) return d;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new OpsError('config', `zookeeper: ${what} must be a positive number, not ${JSON.stringify(v)}`, 'fix the profile');
-  return n;
-};
+/** The options of a `{type: zookeeper}` entry. Loads no client library. */
+export const ZK_OPTIONS = defineOptions(
+  { type: 'zookeeper', readme: 'ZooKeeper locks' },
+  {
+    connect,
+    /** Where the locks live; lock names are paths under it. */
+    root: str({ default: '/locks', pattern: { re: /^\/([^/\0]+(\/[^/\0]+)*)?$/, what: 'an absolute znode path such as /locks' }, hint: 'no trailing slash; "/" means the whole tree' }),
+    /** Session timeout of opsdeck's own reading session. */
+    sessionTimeoutMs: duration({ bareMs: true, default: 30_000 }),
+    connectTimeoutMs: duration({ bareMs: true, default: 3000 }),
+    commandTimeoutMs: duration({ bareMs: true, default: 5000 }),
+    /** Bounds of one listing: znodes looked at, depth below the root, and time. */
+    maxNodes: int({ default: 5000 }),
+    maxDepth: int({ max: 1000, default: 8 }),
+    listTimeMs: duration({ bareMs: true, default: 5000 }),
+    /** Ask the servers `cons` to map sessions to client addresses (needs 4lw.commands.whitelist). */
+    fourLetterWords: bool({ default: true }),
+  },
+  (o) => ({ ...o, connect: o.connect.connect, servers: o.connect.servers }),
+);
+
+/** A `{type: zookeeper}` entry, validated, with the backend column name. */
+export type ZkOptions = ReturnType<typeof ZK_OPTIONS.read> & { name: string };
 
 export function parseZkOptions(o: Record<string, unknown>, name: string): ZkOptions {
-  const connect = o.connect;
-  if (typeof connect !== 'string' || connect.trim() === '') {
-    throw new OpsError('config', 'zookeeper: give "connect: host:2181" (several servers: "h1:2181,h2:2181")', 'an optional /chroot may follow the last server');
-  }
-  const hosts = connect.trim().replace(/\/.*$/, '');
-  const servers = hosts.split(',').map((hp) => {
-    const m = /^\s*(\[[^\]]+\]|[^:\s]+)(?::(\d+))?\s*$/.exec(hp);
-    if (!m) throw new OpsError('config', `zookeeper: "${hp}" in connect is not host:port`, 'write it as host:2181');
-    return { host: m[1]!.replace(/^\[|\]$/g, ''), port: m[2] ? Number(m[2]) : 2181 };
-  });
-  const root = o.root === undefined ? '/locks' : o.root;
-  if (typeof root !== 'string' || !/^\/([^/\0]+(\/[^/\0]+)*)?$/.test(root)) {
-    throw new OpsError('config', `zookeeper: root must be an absolute znode path such as /locks, not ${JSON.stringify(root)}`, 'no trailing slash; "/" means the whole tree');
-  }
-  return {
-    connect: connect.trim(),
-    servers,
-    root,
-    sessionTimeoutMs: num(o.sessionTimeoutMs, 30_000, 'sessionTimeoutMs'),
-    connectTimeoutMs: num(o.connectTimeoutMs, 3000, 'connectTimeoutMs'),
-    commandTimeoutMs: num(o.commandTimeoutMs, 5000, 'commandTimeoutMs'),
-    maxNodes: num(o.maxNodes, 5000, 'maxNodes'),
-    maxDepth: num(o.maxDepth, 8, 'maxDepth'),
-    listTimeMs: num(o.listTimeMs, 5000, 'listTimeMs'),
-    fourLetterWords: o.fourLetterWords !== false,
-    name,
-  };
+  return { ...ZK_OPTIONS.read(o), name };
 }

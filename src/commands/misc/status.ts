@@ -13,13 +13,24 @@ export const status = defineCommand({
     const rows = await Promise.all(
       ctx.session.backends().map(async ({ subsystem, spec }): Promise<BackendStatus> => {
         const started = performance.now();
+        const down = (e: unknown): BackendStatus => {
+          const message = e instanceof OpsError ? e.message : String((e as Error).message ?? e);
+          return { subsystem, backend: spec.name ?? spec.type, reachable: false, version: null, latencyMs: null, error: message };
+        };
+        let adapter;
         try {
-          const adapter = await ctx.session.adapter(subsystem, spec);
+          adapter = await ctx.session.adapter(subsystem, spec);
+        } catch (e) {
+          // A wrong profile (an option whose ${...} reference resolved to a bad value, an unset
+          // variable) is the user's to fix, exit 2, not a backend that is down.
+          if (e instanceof OpsError && (e.kind === 'config' || e.kind === 'usage')) throw e;
+          return down(e);
+        }
+        try {
           const { version } = await adapter.ping();
           return { subsystem, backend: spec.name ?? spec.type, reachable: true, version, latencyMs: round(performance.now() - started), error: null };
         } catch (e) {
-          const message = e instanceof OpsError ? e.message : String((e as Error).message ?? e);
-          return { subsystem, backend: spec.name ?? spec.type, reachable: false, version: null, latencyMs: null, error: message };
+          return down(e);
         }
       }),
     );

@@ -15,6 +15,9 @@ export const profileShow = defineCommand({
     const p = ctx.profiles.profiles.get(name);
     if (!p) throw new OpsError('config', `no profile named ${name}`, `use one of: ${[...ctx.profiles.profiles.keys()].join(', ')}`);
     const { source, ...body } = p;
-    return redactValue({ ...body, source, dataDir: name === ctx.session.profile.name ? ctx.session.dataDir : undefined });
+    // The effective data dir of the active profile and what chose it (--data-dir, then
+    // OPSDECK_DATA_DIR, then the profile's dataDir), so an override is never silent.
+    const active = name === ctx.session.profile.name;
+    return redactValue({ ...body, source, dataDir: active ? ctx.session.dataDir : undefined, dataDirFrom: active ? ctx.session.dataDirFrom : undefined });
   },
 });
