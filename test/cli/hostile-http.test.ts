@@ -97,7 +97,7 @@ describe('answers that are not the API (probes 2 and 12)', () => {
     route = () => ({ kind: 'body', status: 502, contentType: 'text/html', body: '<html>\x1b[2J Bad Gateway token=s3cr3t</html>' });
     const r = await run('prom', 'metrics', 'query', 'up');
     expectExit3(r, 'Prometheus');
-    expect(r.stderr).toContain('answered HTTP 502 with a body that is not the Prometheus API: <html>\\x1b[2J Bad Gateway token=*** (hint:');
+    expect(r.stderr).toContain('answered HTTP 502 with a body that is not the Prometheus API: <html>\\x1b[2J Bad Gateway token=***</html> (hint:');
     expect(r.stderr).not.toContain('\x1b');
     expect(r.stderr).not.toContain('s3cr3t');
   }, 30_000);

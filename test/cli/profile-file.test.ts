@@ -33,7 +33,7 @@ describe('typos in the profile file are errors, never a fallback to the built-in
     const r = opsdeck(box.env, ['--config', path, 'locks', 'acquire', 'deploy/x', '--ttl', '30s']);
     expect(r.code).toBe(2);
     expect(oneLine(r)).toBe(`opsdeck: ${path}:1:1: unknown key "profile" (hint: did you mean profiles? the top level takes (and x- keys for anchors): profiles, defaultProfile)`);
-    expect(opsdeck(box.env, ['locks', 'list']).json()).toEqual([]);
+    expect(opsdeck(box.env, ['locks', 'list']).json().locks).toEqual([]);
   });
 
   it('"defaultprofile: prod" is an error for config set, and nothing is published', () => {
