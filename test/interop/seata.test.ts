@@ -180,7 +180,7 @@ describe('a global transaction in flight (held open by the AT application)', () 
       expect(ok<any[]>(profile, 'tx', 'locks', '--xid', xid), profile).toHaveLength(2);
       expect(ok<any[]>(profile, 'tx', 'locks', '--table', 'no_such_table'), profile).toEqual([]);
     }
-    const views = ok<any[]>('locks', 'locks', 'list');
+    const views = ok<{ locks: any[] }>('locks', 'locks', 'list').locks;
     for (const backend of ['seata-store', 'seata-console']) {
       const mine = views.filter((v) => v.backend === backend).sort((a, b) => a.name.localeCompare(b.name));
       expect(mine, backend).toEqual(
@@ -252,7 +252,7 @@ describe('a global transaction whose application died', () => {
     expect(run('console', 'tx', 'show', xid)).toMatchObject({ code: 1 });
     expect(ok<any[]>('db', 'tx', 'locks')).toEqual([]);
     expect(ok<any[]>('console', 'tx', 'locks')).toEqual([]);
-    expect(ok<any[]>('locks', 'locks', 'list').filter((v) => v.kind === 'seata-global-lock')).toEqual([]);
+    expect(ok<{ locks: any[] }>('locks', 'locks', 'list').locks.filter((v) => v.kind === 'seata-global-lock')).toEqual([]);
     expect(await balances()).toEqual({ 1: 100, 2: 100 });
     const { rows } = await store.query('SELECT (SELECT count(*) FROM branch_table WHERE xid = $1)::int AS b, (SELECT count(*) FROM lock_table WHERE xid = $1)::int AS l', [xid]);
     expect(rows[0]).toEqual({ b: 0, l: 0 });
