@@ -46,9 +46,10 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     demoDir = mkdtempSync(join(tmpdir(), 'opsdeck-demo-'));
     globals.dataDir = demoDir;
     globals.profile = 'local';
-    // An empty profile file: only the built-in local profile exists for the demo.
+    // A profile file of its own with only the embedded "local" profile, so the user's profile file
+    // (which may point at production) is never read for the demo.
     globals.config = join(demoDir, 'profiles.yaml');
-    writeFileSync(globals.config, 'profiles: {}\n');
+    writeFileSync(globals.config, 'profiles:\n  local:\n    registry: {type: embedded}\n    config: {type: embedded}\n    locks: [{type: embedded}]\n');
   }
   const { session, profiles } = await pool.get(globals);
   const color = globals.color && colorAllowed(env, true);
