@@ -1,18 +1,51 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { LockView } from '../../src/core/types.js';
 import { opsdeck } from '../helpers/cli.js';
 
-// The Maven build helpers moved to test/helpers/ (the Nacos test server uses them too).
-export { buildJar, requireTool } from '../helpers/maven-jar.js';
+/**
+ * Shared by the interop suites: tools that must exist, jar builds, the profile file, `locks show`
+ * through the CLI, and a line protocol reader for helper processes (the Redisson program prints
+ * `TAG {json}` lines).
+ */
+
+/** Fails loudly when a tool is missing: CI installs it, and a skipped suite would hide the gap. */
+export function requireTool(cmd: string, args: string[], install: string): void {
+  try {
+    execFileSync(cmd, args, { stdio: 'ignore', timeout: 60_000 });
+  } catch (e) {
+    throw new Error(`${cmd} is required by the interop tests but \`${[cmd, ...args].join(' ')}\` failed (${(e as Error).message}); install it: ${install}`);
+  }
+}
+
+/** Newest modification time under a path, to decide whether a jar is older than its sources. */
+function newestUnder(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newestUnder(join(path, f))));
+}
 
 /**
- * Shared by the interop suites: tools that must exist and jar builds (re-exported), the profile
- * file, `locks show` through the CLI, and a line protocol reader for helper processes (the Redisson
- * program prints `TAG {json}` lines).
+ * Builds a Maven module's jar (`mvn -q -B package` plus `mavenArgs`, e.g. a profile) when it is
+ * missing or older than the module's pom.xml and src/ (if it has one). Maven's output is shown only on failure.
  */
+export function buildJar(module: string, jar: string, mavenArgs: string[] = []): void {
+  requireTool('java', ['-version'], 'apt-get install openjdk-17-jdk-headless');
+  requireTool('mvn', ['-v'], 'apt-get install maven');
+  // A module may have no src/ (seata-tc only repackages a server from Maven Central).
+  const src = join(module, 'src');
+  const sources = Math.max(newestUnder(join(module, 'pom.xml')), existsSync(src) ? newestUnder(src) : 0);
+  if (existsSync(jar) && statSync(jar).mtimeMs >= sources) return;
+  try {
+    // The first run downloads the dependencies and Maven plugins from Maven Central.
+    execFileSync('mvn', ['-q', '-B', '-f', join(module, 'pom.xml'), '-DskipTests', ...mavenArgs, 'package'], { stdio: 'pipe', encoding: 'utf8', timeout: 360_000 });
+  } catch (e) {
+    const { stdout, stderr } = e as { stdout?: string; stderr?: string };
+    throw new Error(`building ${jar} failed: ${(e as Error).message}\n${stdout ?? ''}${stderr ?? ''}`);
+  }
+}
 
 /** Writes `$XDG_CONFIG_HOME/opsdeck/config.yaml`. JSON is valid YAML, so no serializer is needed. */
 export function writeProfiles(env: NodeJS.ProcessEnv, profiles: Record<string, unknown>): void {

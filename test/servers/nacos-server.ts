@@ -4,7 +4,7 @@ import { closeSync, chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, rea
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildJar } from '../helpers/maven-jar.js';
+import { buildJar } from '../interop/support.js';
 
 /**
  * Real Nacos servers for the tests, standalone with embedded Derby, HTTP on 127.0.0.1, each in its
