@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { makeDirs } from '../lib/make-dirs.js';
 import { hostname, homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { redactValue } from '../core/redact.js';
@@ -30,7 +31,7 @@ export function appendAudit(entry: AuditEntry, env: NodeJS.ProcessEnv = process.
   }
   const line = JSON.stringify({ at: new Date().toISOString(), user, host: hostname(), pid: process.pid, ...redactValue(entry) });
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path));
     appendFileSync(path, line + '\n', { mode: 0o600 });
   } catch {
     // See above: never fail the command because the record could not be written.

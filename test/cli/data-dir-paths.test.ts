@@ -87,4 +87,11 @@ describe('data dir paths that cannot be used are exit 2, naming the path and the
     expect(r.code).toBe(2);
     expectOneLineError(r, /cannot use the data dir .*xdg-loop\/opsdeck: the path runs into a loop of symbolic links \(ELOOP/);
   });
+
+  it('a state dir under /proc (audit log, history) does not hang a command: the record is skipped, the write still happens', () => {
+    const r = bounded(['--data-dir', join(box.dir, 'data'), 'config', 'set', 'proc.txt', '--value', 'x', '--type', 'text'], { XDG_STATE_HOME: '/proc/1/x' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(bounded(['--data-dir', join(box.dir, 'data'), 'config', 'get', 'proc.txt', '-o', 'json']).code).toBe(0);
+  });
 });
+

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { makeDirs } from '../../lib/make-dirs.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { redactText } from '../../core/redact.js';
@@ -28,7 +29,7 @@ export function readHistory(path: string): string[] {
 
 export function writeHistory(path: string, entries: readonly string[]): void {
   try {
-    mkdirSync(join(path, '..'), { recursive: true });
+    makeDirs(join(path, '..'));
     writeFileSync(path, entries.map(historyFileLine).join('\n') + '\n', { mode: 0o600 });
   } catch {
     // History is a convenience: a read-only home must not break the console.

@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { makeDirs } from '../../lib/make-dirs.js';
 import { basename, join } from 'node:path';
 import { redactWords, type LeftOutSecret } from '../../shell/redact-words.js';
 
@@ -51,7 +52,7 @@ export class Recorder {
   /** Saves content a command needs (an edited config) beside the recording and returns its path. */
   attach(name: string, content: string): string {
     const dir = `${this.path}.files`;
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     const file = join(dir, `${String(++this.attachments).padStart(3, '0')}-${name.replace(/[^\w.-]/g, '_')}`);
     writeFileSync(file, content);
     return file;

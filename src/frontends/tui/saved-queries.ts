@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { makeDirs } from '../../lib/make-dirs.js';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MAX_QUERIES, type ChartMode } from './metrics-state.js';
@@ -66,7 +67,7 @@ export function loadSavedQueries(path: string): LoadedQueries {
 
 /** Writes the file atomically: a temp file in the same directory, then a rename over the old one. */
 export function writeSavedQueries(path: string, saved: SavedQueries): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, JSON.stringify(saved, null, 2) + '\n', { mode: 0o600 });
