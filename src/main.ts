@@ -57,7 +57,8 @@ async function frontEnd(argv: string[], env: NodeJS.ProcessEnv, abort: AbortCont
     if (parsed.kind === 'command') {
       const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
       const outcome = await execute(parsed.inv, pool, cliIo(env, abort.signal, interactive, output), VERSION);
-      return abort.signal.aborted && outcome.exitCode === 0 ? 130 : outcome.exitCode;
+      // Ctrl-C stopped it, whether the command then ended cleanly or as cancelled: 130, as shells expect.
+      return interrupts > 0 ? 130 : outcome.exitCode;
     }
     const top = parsed.top;
     const scripted = parsed.kind === 'replay' || top.commands.length > 0 || top.files.length > 0;

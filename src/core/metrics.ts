@@ -50,16 +50,17 @@ export type StoresData = Record<string, StoreStatus[]>;
 
 export interface MetricsBackend {
   readonly name: string;
-  query(expr: string, time?: number, thanos?: ThanosParams): Promise<MetricsAnswer<QueryData>>;
-  /** The signal abandons the request (the console's metrics pane closing). */
+  // Every call takes the signal that abandons its request: Ctrl-C on a command, the console's
+  // metrics pane closing. A hung server must never outlast the user's patience, only the deadline.
+  query(expr: string, time?: number, thanos?: ThanosParams, signal?: AbortSignal): Promise<MetricsAnswer<QueryData>>;
   queryRange(q: RangeQuery, thanos?: ThanosParams, signal?: AbortSignal): Promise<MetricsAnswer<QueryData>>;
-  targets(): Promise<MetricsAnswer<unknown>>;
-  alerts(): Promise<MetricsAnswer<unknown>>;
-  rules(): Promise<MetricsAnswer<unknown>>;
+  targets(signal?: AbortSignal): Promise<MetricsAnswer<unknown>>;
+  alerts(signal?: AbortSignal): Promise<MetricsAnswer<unknown>>;
+  rules(signal?: AbortSignal): Promise<MetricsAnswer<unknown>>;
   /** Label names, or the values of one label. */
-  labels(name?: string): Promise<MetricsAnswer<string[]>>;
-  series(matchers: string[], start?: number, end?: number): Promise<MetricsAnswer<Array<Record<string, string>>>>;
-  metadata(metric?: string): Promise<MetricsAnswer<Record<string, Array<{ type: string; help: string; unit: string }>>>>;
+  labels(name?: string, signal?: AbortSignal): Promise<MetricsAnswer<string[]>>;
+  series(matchers: string[], start?: number, end?: number, signal?: AbortSignal): Promise<MetricsAnswer<Array<Record<string, string>>>>;
+  metadata(metric?: string, signal?: AbortSignal): Promise<MetricsAnswer<Record<string, Array<{ type: string; help: string; unit: string }>>>>;
   /** Thanos only: its store API endpoints; throws an 'unsupported' OpsError on a plain Prometheus. */
   stores?(): Promise<MetricsAnswer<StoresData>>;
 }

@@ -23,15 +23,16 @@ export async function connect(options: Record<string, unknown>, ctx: AdapterCont
   const opt = (key: string, v: number | undefined): Params => (v === undefined ? [] : [[key, String(v)]]);
   const metrics: MetricsBackend = {
     name: o.name,
-    query: async (expr, time, t) => withWarnings(await call('query', [['query', expr], ...opt('time', time), ...(await thanos.params('query', t))], queryData)),
+    query: async (expr, time, t, signal) => withWarnings(await call('query', [['query', expr], ...opt('time', time), ...(await thanos.params('query', t))], queryData, signal)),
     queryRange: async (q: RangeQuery, t, signal) =>
       withWarnings(await call('query_range', [['query', q.expr], ['start', String(q.start)], ['end', String(q.end)], ['step', String(q.step)], ...(await thanos.params('query', t))], queryData, signal)),
-    targets: () => call('targets', [], readTargets),
-    alerts: () => call('alerts', [], readAlerts),
-    rules: () => call('rules', [], readRules),
-    labels: async (name) => call(name === undefined ? 'labels' : `label/${encodeURIComponent(name)}/values`, await thanos.params('labels'), readLabels),
-    series: async (matchers, start, end) => call('series', [...matchers.map((m): [string, string] => ['match[]', m]), ...opt('start', start), ...opt('end', end), ...(await thanos.params('series'))], readSeries),
-    metadata: (metric) => call('metadata', metric === undefined ? [] : [['metric', metric]], readMetadata),
+    targets: (signal) => call('targets', [], readTargets, signal),
+    alerts: (signal) => call('alerts', [], readAlerts, signal),
+    rules: (signal) => call('rules', [], readRules, signal),
+    labels: async (name, signal) => call(name === undefined ? 'labels' : `label/${encodeURIComponent(name)}/values`, await thanos.params('labels'), readLabels, signal),
+    series: async (matchers, start, end, signal) =>
+      call('series', [...matchers.map((m): [string, string] => ['match[]', m]), ...opt('start', start), ...opt('end', end), ...(await thanos.params('series'))], readSeries, signal),
+    metadata: (metric, signal) => call('metadata', metric === undefined ? [] : [['metric', metric]], readMetadata, signal),
     stores: () => thanos.stores(),
   };
   return {

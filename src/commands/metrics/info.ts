@@ -10,7 +10,7 @@ export const metricsTargets = defineCommand({
   options: {},
   examples: ['opsdeck metrics targets', 'opsdeck metrics targets -o json'],
   mutates: false,
-  run: async (ctx) => unwrap(ctx, await (await ctx.session.metrics()).targets()),
+  run: async (ctx) => unwrap(ctx, await (await ctx.session.metrics()).targets(ctx.signal)),
 });
 
 export const metricsAlerts = defineCommand({
@@ -20,7 +20,7 @@ export const metricsAlerts = defineCommand({
   options: {},
   examples: ['opsdeck metrics alerts'],
   mutates: false,
-  run: async (ctx) => unwrap(ctx, await (await ctx.session.metrics()).alerts()),
+  run: async (ctx) => unwrap(ctx, await (await ctx.session.metrics()).alerts(ctx.signal)),
 });
 
 export const metricsRules = defineCommand({
@@ -30,7 +30,7 @@ export const metricsRules = defineCommand({
   options: {},
   examples: ['opsdeck metrics rules -o yaml'],
   mutates: false,
-  run: async (ctx) => unwrap(ctx, await (await ctx.session.metrics()).rules()),
+  run: async (ctx) => unwrap(ctx, await (await ctx.session.metrics()).rules(ctx.signal)),
 });
 
 export const metricsLabels = defineCommand({
@@ -40,7 +40,7 @@ export const metricsLabels = defineCommand({
   options: {},
   examples: ['opsdeck metrics labels', 'opsdeck metrics labels job'],
   mutates: false,
-  run: async (ctx, { args }) => unwrap(ctx, await (await ctx.session.metrics()).labels(args.name)),
+  run: async (ctx, { args }) => unwrap(ctx, await (await ctx.session.metrics()).labels(args.name, ctx.signal)),
 });
 
 export const metricsSeries = defineCommand({
@@ -50,7 +50,7 @@ export const metricsSeries = defineCommand({
   options: {},
   examples: ['opsdeck metrics series \'up{job="api"}\''],
   mutates: false,
-  run: async (ctx, { args }) => unwrap(ctx, await (await ctx.session.metrics()).series(args.match)),
+  run: async (ctx, { args }) => unwrap(ctx, await (await ctx.session.metrics()).series(args.match, undefined, undefined, ctx.signal)),
 });
 
 export const metricsMetadata = defineCommand({
@@ -60,5 +60,5 @@ export const metricsMetadata = defineCommand({
   options: {},
   examples: ['opsdeck metrics metadata', 'opsdeck metrics metadata http_requests_total'],
   mutates: false,
-  run: async (ctx, { args }) => unwrap(ctx, await (await ctx.session.metrics()).metadata(args.metric)),
+  run: async (ctx, { args }) => unwrap(ctx, await (await ctx.session.metrics()).metadata(args.metric, ctx.signal)),
 });

@@ -15,6 +15,6 @@ export const metricsQuery = defineCommand({
   async run(ctx, { args, opts }) {
     await assertValidPromql(args.expr);
     const backend = await ctx.session.metrics();
-    return unwrap(ctx, await backend.query(args.expr, opts.time?.(ctx.now()), thanosFlags(opts)));
+    return unwrap(ctx, await backend.query(args.expr, opts.time?.(ctx.now()), thanosFlags(opts), ctx.signal));
   },
 });

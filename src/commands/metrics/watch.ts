@@ -56,7 +56,7 @@ async function* rounds(ctx: Ctx, exprs: string[], intervalMs: number, count: num
     if (ctx.signal.aborted || ctx.now() >= until) return;
     const at = ctx.now() / 1000;
     // All queries of a round are evaluated at the same instant, so they line up.
-    const answers = await Promise.all(exprs.map((e) => backend.query(e, at, thanos)));
+    const answers = await Promise.all(exprs.map((e) => backend.query(e, at, thanos, ctx.signal)));
     for (const [i, a] of answers.entries()) {
       for (const w of a.warnings) ctx.warn(`the server warns: ${w}`);
       yield { at: new Date(at * 1000).toISOString(), expr: exprs[i]!, resultType: a.data.resultType, result: a.data.result, ...(a.warnings.length > 0 ? { warnings: a.warnings } : {}) };
