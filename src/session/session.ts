@@ -7,6 +7,7 @@ import { ADAPTERS } from '../adapters/index.js';
 import { OptionError, type OptionPath } from '../adapters/kit/options.js';
 import type { BackendSpec, Profile } from './profile-types.js';
 import { resolveSecrets } from './secrets.js';
+import { namedLockBackend } from './named-lock-backend.js';
 
 type Subsystem = 'registry' | 'config' | 'locks' | 'metrics' | 'cache' | 'tx';
 
@@ -66,7 +67,7 @@ export class Session {
       open: async () => {
         const a = await this.adapterFor('locks', spec);
         if (!a.locks) throw unsupported('locks', spec.type);
-        return a.locks;
+        return namedLockBackend(a.locks, lockBackendName(spec));
       },
     }));
   }
