@@ -95,12 +95,52 @@ describe('architecture invariants', () => {
 });
 
 describe('documentation', () => {
-  it('the README documents every command of the table and shows the two commands first', () => {
-    const readme = readFileSync(resolve(__dirname, '../README.md'), 'utf8');
-    for (const c of COMMANDS) expect(readme.includes(`\`${c.path.join(' ')}`) ? '' : `README misses ${c.path.join(' ')}`).toBe('');
+  const ROOT = resolve(__dirname, '..');
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+  it('the README\'s Commands table names every command of the table, and the first screen shows the two commands', () => {
+    const table = readme.slice(readme.indexOf('## Commands'), readme.indexOf('\n## ', readme.indexOf('## Commands') + 1));
+    for (const c of COMMANDS) {
+      const id = c.path.join(' ');
+      // Each command starts a backquoted usage in a table row: `metrics query EXPR`, `version`.
+      expect(new RegExp('`' + id.replace(/ /g, ' ') + '[ `]').test(table) ? '' : `the Commands table misses ${id}`).toBe('');
+    }
     const firstScreen = readme.split('\n').slice(0, 15).join('\n');
     expect(firstScreen).toContain('npm ci');
     expect(firstScreen).toContain('npm test');
+  });
+
+  it('every relative link in README.md, ARCHITECTURE.md and docs/ points at a file that exists, and at a heading in it', () => {
+    const files = ['README.md', 'ARCHITECTURE.md', ...readdirSync(join(ROOT, 'docs'), { recursive: true }).map(String).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+    const anchorsOf = (text: string) =>
+      new Set(
+        [...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
+          m[1]!
+            .trim()
+            .toLowerCase()
+            .replace(/[^\w\- ]/g, '')
+            .replace(/ /g, '-'),
+        ),
+      );
+    const problems: string[] = [];
+    for (const f of files) {
+      const text = readFileSync(join(ROOT, f), 'utf8');
+      for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        const link = m[1]!;
+        if (/^[a-z]+:/.test(link)) continue;
+        const [path, anchor] = link.split('#') as [string, string | undefined];
+        const target = path === '' ? join(ROOT, f) : resolve(join(ROOT, f), '..', path);
+        let targetText: string;
+        try {
+          targetText = readFileSync(target, 'utf8');
+        } catch {
+          problems.push(`${f}: ${link} (no such file)`);
+          continue;
+        }
+        if (anchor && target.endsWith('.md') && !anchorsOf(targetText).has(anchor)) problems.push(`${f}: ${link} (no such heading)`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
 
