@@ -74,13 +74,34 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-/** Runs a driver call and maps its failure, for the pg and mysql2 layers. */
+/** How often a statement the server chose as a deadlock victim is run again. */
+const DEADLOCK_RETRIES = 4;
+
+/**
+ * Runs a driver call and maps its failure, for the pg and mysql2 layers. A statement the server
+ * rolled back as a deadlock victim (InnoDB's unique-key gap locks do this to contending INSERTs
+ * and DELETEs of lock rows) is run again after a short random pause: opsdeck runs every statement
+ * on its own, in autocommit, so the victim's work was undone whole and running it again is exactly
+ * once. Only after several losses in a row does the deadlock reach the user.
+ */
 export async function mapped<T>(s: DbSettings, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (e) {
-    throw mapSqlError(e, s.where, s.hints);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (e) {
+      if (attempt < DEADLOCK_RETRIES && isDeadlockVictim(e)) {
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+        continue;
+      }
+      throw mapSqlError(e, s.where, s.hints);
+    }
   }
+}
+
+/** MySQL/MariaDB ER_LOCK_DEADLOCK (1213); PostgreSQL deadlock_detected (40P01) and serialization_failure (40001). */
+export function isDeadlockVictim(e: unknown): boolean {
+  const err = e as { code?: unknown; errno?: unknown } | null;
+  return err?.errno === 1213 || err?.code === 'ER_LOCK_DEADLOCK' || err?.code === '40P01' || err?.code === '40001';
 }
 
 /**
