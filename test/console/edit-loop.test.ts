@@ -88,6 +88,17 @@ describe('config edit loop', () => {
     expect(w.files.size).toBe(0);
   });
 
+  it('the same invalid text saved again ends the loop and keeps it (an editor command that writes the file by itself must not reopen for ever)', async () => {
+    const bad = () => 'pool: [40\n';
+    const w = world({ server: [item('pool: 40\n', 3)], edits: [bad, bad] });
+    expect(await w.run).toBe('kept');
+    expect(w.seen).toHaveLength(2);
+    expect(w.questions).toEqual([]);
+    expect(w.published).toEqual([]);
+    expect(w.notices.at(-1)).toMatch(/^the text is still not valid: the content is not valid YAML .*; nothing was published\. Your text is kept in \/tmp\/edit-1\/orders\.yaml/);
+    expect(withoutNote('yaml', w.files.get(w.file)!)).toBe('pool: [40\n');
+  });
+
   it('a compare-and-set conflict reopens with the server-side diff, and the next publish is against the new version', async () => {
     const theirs = item('pool: 40\nretries: 5\n', 4);
     const w = world({

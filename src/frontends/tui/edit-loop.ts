@@ -55,6 +55,8 @@ export async function editLoop(d: EditLoopDeps): Promise<EditOutcome> {
   let shown = base.content;
   let text = base.content;
   let round = 0;
+  /** The text the content check refused last, so saving it again unchanged ends the loop. */
+  let refused: string | null = null;
 
   const keep = (why: string): EditOutcome => {
     if (text === base.content) {
@@ -106,6 +108,10 @@ export async function editLoop(d: EditLoopDeps): Promise<EditOutcome> {
       await d.check(text, type);
     } catch (e) {
       const hint = (e as { hint?: string }).hint;
+      // The very text refused last round, saved again: no person is fixing it (an editor command
+      // that writes the file by itself would otherwise reopen for ever), so stop and keep it.
+      if (text === refused) return keep(`the text is still not valid: ${(e as Error).message}`);
+      refused = text;
       reopenWith([
         `not published: ${(e as Error).message}`,
         ...(hint ? [`hint: ${hint}`] : []),
