@@ -1,0 +1,125 @@
+import type { ListOptions } from './subsystems.js';
+import type { Scope, ScopeKind, ScopeModel } from './scope.js';
+
+/**
+ * The registry contract, shaped by real backends (Nacos, Eureka, Consul, ZooKeeper, etcd, Istio)
+ * rather than by the embedded store. Every fact a backend does not hold is null, never guessed.
+ * A backend exposes only the actions it really has: an absent optional method is how commands
+ * refuse with a message naming the backend and the capability, and how panes hide the key.
+ */
+
+/** Health as a state: Consul's three plus unknown (Nacos and the embedded store use passing/critical). */
+export type Health = 'passing' | 'warning' | 'critical' | 'unknown';
+export const HEALTH_STATES: readonly Health[] = ['passing', 'warning', 'critical', 'unknown'];
+
+/** Whether the instance takes traffic: Nacos `enabled`, Eureka's OUT_OF_SERVICE override, … */
+export type Traffic = 'enabled' | 'disabled';
+
+/** One service, in the scope kinds of its backend. */
+export interface ServiceRef {
+  scope: Scope;
+  name: string;
+}
+
+/** One row of a service listing; the backend's scope kinds appear as fields (`namespace`, `group`, …). */
+export type ServiceSummary = Scope & {
+  /** The profile entry's name (or type) of the registry that holds it. */
+  backend: string;
+  name: string;
+  instances: number;
+  /** Instances whose health is passing. */
+  healthy: number;
+  /** Instances taken out of traffic. */
+  disabled: number;
+};
+
+export interface InstanceView {
+  /**
+   * The backend's own id: Nacos `instanceId`, Eureka `instanceId`, Consul `ServiceID`, a ZooKeeper
+   * node name. Commands also accept `IP:PORT` where it names exactly one instance (`resolveInstance`).
+   */
+  id: string;
+  ip: string;
+  port: number;
+  health: Health;
+  traffic: Traffic;
+  /** The backend's own status word where it has one (Eureka UP, DOWN, OUT_OF_SERVICE, STARTING, UNKNOWN). */
+  status: string | null;
+  weight: number | null;
+  /** Ephemeral (goes with its client's heartbeats or session) or persistent; null where the backend does not say. */
+  ephemeral: boolean | null;
+  /** Nacos' cluster, Eureka's zone: a grouping inside the service, where the backend has one. */
+  cluster: string | null;
+  metadata: Record<string, string>;
+  tags: string[];
+  lastHeartbeat: string | null;
+  /** The lease the registry holds the instance by, where it has one (Eureka, etcd, the embedded store). */
+  lease: { durationMs: number | null; expiresAt: string | null } | null;
+  /** `health === 'passing'`: kept for scripts written against the first JSON shape. */
+  healthy: boolean;
+  /** `traffic === 'enabled'`: kept for the same reason. */
+  enabled: boolean;
+}
+
+export type ServiceDetail = Scope & {
+  backend: string;
+  name: string;
+  instances: InstanceView[];
+};
+
+export interface RegisterRequest {
+  ip: string;
+  port: number;
+  weight?: number;
+  metadata: Record<string, string>;
+  /** Ephemeral instances live by heartbeats (ttlMs); persistent ones until deregistered. */
+  ephemeral: boolean;
+  ttlMs?: number;
+  cluster?: string;
+}
+
+export interface MetadataChange {
+  set: Record<string, string>;
+  remove: string[];
+}
+
+export interface ScopeEntry {
+  /** What commands take (`--namespace dev-ns-id`). */
+  id: string;
+  /** What people read (Nacos' namespace show name); the id where the backend has no other. */
+  name: string;
+  description: string | null;
+}
+
+export interface RegistryBackend {
+  /** The profile entry's name, or its type: the `backend` column. */
+  readonly name: string;
+  readonly scope: ScopeModel;
+  /**
+   * Services whose scope matches the kinds given (absent kinds: all) and whose name contains
+   * `text` (case-insensitive). A listing cut short by a bound reports it through `opts.onIncomplete`.
+   */
+  listServices(filter: { scope: Scope; text?: string }, opts?: ListOptions): Promise<ServiceSummary[]>;
+  /** Throws a not-found OpsError naming the service and its scope when the backend has no such service. */
+  getService(ref: ServiceRef, opts?: { signal?: AbortSignal }): Promise<ServiceDetail>;
+  /** The values one scope kind can take (Nacos namespaces, Consul datacenters), where the backend lists them. */
+  listScope?(kind: ScopeKind): Promise<ScopeEntry[]>;
+  /** Registers, or updates an instance with the same address; the detail of the service afterwards. */
+  register?(ref: ServiceRef, req: RegisterRequest): Promise<ServiceDetail>;
+  deregister?(ref: ServiceRef, instanceId: string): Promise<void>;
+  heartbeat?(ref: ServiceRef, instanceId: string): Promise<void>;
+  setTraffic?(ref: ServiceRef, instanceId: string, traffic: Traffic): Promise<ServiceDetail>;
+  setWeight?(ref: ServiceRef, instanceId: string, weight: number): Promise<ServiceDetail>;
+  updateMetadata?(ref: ServiceRef, instanceId: string, change: MetadataChange): Promise<ServiceDetail>;
+}
+
+/** The instance a user named: its id, else an `IP:PORT` alias that names exactly one instance. */
+export type InstanceMatch = { kind: 'found'; instance: InstanceView } | { kind: 'none' } | { kind: 'ambiguous'; candidates: InstanceView[] };
+
+export function matchInstance(detail: Pick<ServiceDetail, 'instances'>, idOrAddress: string): InstanceMatch {
+  const byId = detail.instances.find((i) => i.id === idOrAddress);
+  if (byId) return { kind: 'found', instance: byId };
+  const byAddress = detail.instances.filter((i) => `${i.ip}:${i.port}` === idOrAddress);
+  if (byAddress.length === 1) return { kind: 'found', instance: byAddress[0]! };
+  return byAddress.length === 0 ? { kind: 'none' } : { kind: 'ambiguous', candidates: byAddress };
+}
