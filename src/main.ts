@@ -1,12 +1,10 @@
 import { COMMANDS } from './commands/table.js';
 import { OpsError, exitCodeOf } from './core/errors.js';
 import { parseArgs, type TopLevel } from './frontends/cli/build-program.js';
-import { checkReplayCommand } from './frontends/cli/check-replay-command.js';
 import { cliIo } from './frontends/cli/cli-io.js';
 import { processOutput, type ProcessOutput } from './frontends/cli/process-output.js';
 import { execute, formatError, toOpsError, type FrontendIo } from './frontends/execute.js';
 import { SessionPool } from './frontends/session-pool.js';
-import { runReplay, scriptLines, type ScriptSource } from './shell/replay-runner.js';
 
 declare const OPSDECK_VERSION: string | undefined;
 export const VERSION = typeof OPSDECK_VERSION === 'string' ? OPSDECK_VERSION : '0.0.0-dev';
@@ -71,7 +69,9 @@ async function frontEnd(argv: string[], env: NodeJS.ProcessEnv, abort: AbortCont
       throw new OpsError('usage', `${top.demo ? '--demo' : '--record'} needs the interactive console, which needs a terminal on stdin and stdout (and TERM other than dumb)`, 'run it in a terminal, or script with "opsdeck replay"');
     }
     // Without a console: scripts, piped stdin, or typed lines read one by one (TERM=dumb).
-    return await replay(top, pool, env, abort.signal, output);
+    // Loaded here: a one-shot command never needs the script runner, and start-up is shorter without it.
+    const { runScripts } = await import('./frontends/cli/run-scripts.js');
+    return await runScripts(top, pool, env, abort.signal, output, VERSION);
   } catch (e) {
     const err = toOpsError(e);
     output.err(formatError(err, debug && !(e instanceof OpsError) ? (e as Error).stack : undefined) + '\n');
@@ -91,89 +91,6 @@ function consoleAllowed(env: NodeJS.ProcessEnv): boolean {
   const set = (v: string | undefined) => v !== undefined && v !== '0' && v !== 'false';
   const ci = set(env.CI) || set(env.CONTINUOUS_INTEGRATION);
   return process.stdin.isTTY === true && process.stdout.isTTY === true && env.TERM !== 'dumb' && !ci;
-}
-
-async function replay(top: TopLevel, pool: SessionPool, env: NodeJS.ProcessEnv, signal: AbortSignal, output: ProcessOutput): Promise<number> {
-  const vars: Record<string, string> = {};
-  for (const kv of top.vars) {
-    const eq = kv.indexOf('=');
-    if (eq <= 0) throw new OpsError('usage', `--var takes NAME=VALUE, not "${kv}"`);
-    vars[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
-  const io = cliIo(env, signal, false, output);
-  let captured = { out: '', err: '' };
-  const lineIo: FrontendIo = { ...io, out: (t) => ((captured.out += t), io.out(t)), err: (t) => ((captured.err += t), io.err(t)), ask: undefined };
-  const summary = await runReplay(await scriptSources(top, output), {
-    vars,
-    env,
-    continueOnError: top.continueOnError,
-    echo: top.echo,
-    signal,
-    report: output.err,
-    checkCommand: (words) => checkReplayCommand(words, COMMANDS, VERSION),
-    async exec(words) {
-      captured = { out: '', err: '' };
-      let exitCode: number;
-      let data: unknown;
-      try {
-        const parsed = parseArgs(COMMANDS, words, 'replay', VERSION);
-        if (parsed.kind !== 'command') {
-          lineIo.out(parsed.kind === 'printed' ? parsed.text : '');
-          exitCode = 0;
-        } else {
-          // Flags given on the script's command line (--profile, -o, --yes...) apply to every line.
-          const globals = { ...parsed.inv.globals };
-          for (const k of ['profile', 'config', 'dataDir', 'output'] as const) if (globals[k] === undefined && top.globals[k] !== undefined) (globals as Record<string, unknown>)[k] = top.globals[k];
-          globals.yes ||= top.globals.yes;
-          globals.color &&= top.globals.color;
-          const outcome = await execute({ ...parsed.inv, globals }, pool, lineIo, VERSION);
-          exitCode = outcome.exitCode;
-          data = outcome.data;
-        }
-      } catch (e) {
-        const err = toOpsError(e);
-        lineIo.err(formatError(err) + '\n');
-        exitCode = exitCodeOf(err.kind);
-      }
-      // The line's output reaches the pipe (or fails to) before the next line starts, so a reader
-      // that went away stops the script before anything else runs.
-      await output.flushed();
-      return { exitCode, stdout: captured.out, stderr: captured.err, data };
-    },
-  });
-  return summary.exitCode;
-}
-
-/**
- * The script's parts in order: each -c line, then each file (read now, so a missing one refuses
- * the script before anything runs), or stdin, which stays a stream: it may be a live pipe.
- */
-async function scriptSources(top: TopLevel, output: ProcessOutput): Promise<ScriptSource[]> {
-  const stdin = (notice: boolean): ScriptSource => ({
-    whole: false,
-    async *lines() {
-      // A terminal that cannot host the console (TERM=dumb, CI set): say what is happening.
-      if (notice && process.stdin.isTTY === true) output.err('opsdeck: reading commands, one per line (Ctrl-D ends; "opsdeck help" lists them)\n');
-      yield* scriptLines('<stdin>', process.stdin);
-    },
-  });
-  const list: ScriptSource[] = top.commands.map((cmd, i) => ({ whole: true, lines: () => scriptLines(`-c#${i + 1}`, cmd) }));
-  for (const file of top.files) {
-    if (file === '-') {
-      list.push(stdin(false));
-      continue;
-    }
-    let text: string;
-    try {
-      const { readFile } = await import('node:fs/promises');
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      throw new OpsError('usage', `cannot read script ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path');
-    }
-    list.push({ whole: true, lines: () => scriptLines(file, text) });
-  }
-  if (top.commands.length === 0 && top.files.length === 0) list.push(stdin(true));
-  return list;
 }
 
 /** Entry point used by bin/opsdeck.js. */

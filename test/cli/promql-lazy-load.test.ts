@@ -38,3 +38,18 @@ describe('start-up does not load the PromQL parser', () => {
     expect(lazy).toHaveLength(1);
   });
 });
+
+/** The sources bundled into a file, from its source map. */
+const sourcesOf = (file: string): string[] => (JSON.parse(readFileSync(join(DIST, `${file}.map`), 'utf8')) as { sources: string[] }).sources;
+
+describe('start-up loads only what a one-shot command needs', () => {
+  it('the script runner and the table views (with their charts) are not in the modules every start-up reads', () => {
+    const startupSources = [...startupClosure()].flatMap(sourcesOf);
+    expect(startupSources.filter((s) => /src\/(shell\/replay-runner|shell\/replay-precheck|render\/views|render\/chart\/render-chart)\.ts$/.test(s))).toEqual([]);
+    // They exist, loaded on demand.
+    const all = readdirSync(DIST).filter((f) => f.endsWith('.js')).flatMap(sourcesOf);
+    expect(all.some((s) => s.endsWith('src/shell/replay-runner.ts'))).toBe(true);
+    expect(all.some((s) => s.endsWith('src/render/views.ts'))).toBe(true);
+  });
+});
+
