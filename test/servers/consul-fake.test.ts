@@ -213,15 +213,15 @@ describe('the rules the adapter relies on', () => {
   });
 
   it('a snapshot restore answers parked queries at once with a lower index (clients must reset)', async () => {
-    const index = Number((await call('GET', '/v1/catalog/services', { token: OPERATOR })).headers.get('X-Consul-Index'));
-    const pending = call('GET', `/v1/catalog/services?index=${index}&wait=30s`, { token: OPERATOR });
+    const snap = fake.snapshot();
+    await call('PUT', '/v1/kv/restore/me', { token: OPERATOR, body: 'x' });
+    const index = Number((await call('GET', '/v1/kv/restore/?recurse', { token: OPERATOR })).headers.get('X-Consul-Index'));
+    const pending = call('GET', `/v1/kv/restore/?recurse&index=${index}&wait=30s`, { token: OPERATOR });
     await until(() => fake.parked() === 1);
-    const dc = fake.dc();
-    const saved = dc.index;
-    fake.restore(5);
+    fake.restore(snap);
     const r = await pending;
+    expect(r.status).toBe(404);
     expect(Number(r.headers.get('X-Consul-Index'))).toBeLessThan(index);
-    dc.index = saved;
   });
 
   it('cas: 0 creates only if absent, N updates only at ModifyIndex N, DELETE cas=0 never deletes', async () => {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { AclDenied, authorize, tokenOf, type AclConfig, type Authorizer, type TokenSource } from './consul-fake/acl.js';
 import { Agent } from './consul-fake/agent.js';
-import { Datacenter, type CheckRec, type KvRec, type NodeRec, type ServiceRec } from './consul-fake/catalog.js';
+import { Datacenter, type CheckRec, type DatacenterSnapshot, type KvRec, type NodeRec, type ServiceRec } from './consul-fake/catalog.js';
 import { field, readCheckDef, type CheckDef } from './consul-fake/checks.js';
 import { parseGoDuration } from './consul-fake/go-duration.js';
 
@@ -21,7 +21,8 @@ import { parseGoDuration } from './consul-fake/go-duration.js';
  *   HealthCheck, DirEntry, AgentService), with X-Consul-Index, X-Consul-Knownleader and
  *   X-Consul-Lastcontact as Go writes them; `?index=N&wait=D` blocks until the index of what the
  *   query reads passes N or the wait (default 5m, at most 10m, plus up to wait/16 of jitter) runs
- *   out. `restore()` plays a snapshot restore: the index goes back and blocked queries return.
+ *   out. `snapshot()`/`restore()` play a snapshot restore: state and index go back, blocked
+ *   queries return at once.
  * - KV: `?recurse`, `?keys` with `separator`, `?raw`, `flags`, `cas` on ModifyIndex (cas=0 means
  *   only if absent; a failed cas is HTTP 200 `false`), DELETE with `recurse` or `cas`.
  * - `?dc=` reaches another datacenter's catalog and KV; an unknown one is 500 "No path to datacenter".
@@ -79,8 +80,10 @@ export interface ConsulFake {
   agent(name: string): Agent;
   /** Runs anti-entropy on every agent now. */
   syncNow(): void;
-  /** Plays a snapshot restore of a datacenter: its index falls to `index`, blocked queries return. */
-  restore(index: number, dc?: string): void;
+  /** Takes a snapshot of a datacenter's state (`consul snapshot save`). */
+  snapshot(dc?: string): DatacenterSnapshot;
+  /** Restores one: state and indexes go back, blocked queries return at once with the lower index. */
+  restore(snapshot: DatacenterSnapshot, dc?: string): void;
   /** Number of blocking queries parked in a datacenter. */
   parked(dc?: string): number;
   stop(): Promise<void>;
@@ -129,7 +132,8 @@ export async function startConsulFake(opts: ConsulFakeOptions = {}): Promise<Con
       return a;
     },
     syncNow: () => agents.forEach((a) => a.sync()),
-    restore: (index, dc) => dcOf(dc).restore(index),
+    snapshot: (dc) => dcOf(dc).snapshot(),
+    restore: (snap, dc) => dcOf(dc).restore(snap),
     parked: (dc) => dcOf(dc).parked,
     async stop() {
       clearInterval(ae);

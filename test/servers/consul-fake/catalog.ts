@@ -72,6 +72,17 @@ export interface KvRec {
   ModifyIndex: number;
 }
 
+export interface DatacenterSnapshot {
+  index: number;
+  nodes: Map<string, NodeRec>;
+  services: Map<string, Map<string, ServiceRec>>;
+  checks: Map<string, Map<string, CheckRec>>;
+  kv: Map<string, KvRec>;
+  tombstones: Map<string, number>;
+  tables: Datacenter['tables'];
+  serviceIndex: Map<string, number>;
+}
+
 /** A blocking query parked until the datacenter changes or its wait runs out. */
 interface Waiter {
   wake(restored: boolean): void;
@@ -101,14 +112,40 @@ export class Datacenter {
     return out;
   }
 
+  /** A copy of the whole state, as `consul snapshot save` takes it. */
+  snapshot(): DatacenterSnapshot {
+    return structuredClone({
+      index: this.index,
+      nodes: this.nodes,
+      services: this.services,
+      checks: this.checks,
+      kv: this.kv,
+      tombstones: this.tombstones,
+      tables: this.tables,
+      serviceIndex: this.serviceIndex,
+    });
+  }
+
   /**
-   * A snapshot restore: the index falls back to `index` and every blocking query is answered at
-   * once (Consul closes the state store's abandon channel), with that lower index.
+   * A snapshot restore: the state and its indexes go back to the snapshot, and every blocking
+   * query is answered at once (Consul closes the state store's abandon channel), so clients see
+   * an X-Consul-Index lower than the one they sent and must start over from 0.
    */
-  restore(index: number): void {
-    this.index = index;
-    for (const t of Object.keys(this.tables) as Array<keyof Datacenter['tables']>) this.tables[t] = Math.min(this.tables[t], index);
-    for (const [k, v] of this.serviceIndex) this.serviceIndex.set(k, Math.min(v, index));
+  restore(snap: DatacenterSnapshot): void {
+    const copy = structuredClone(snap);
+    this.index = copy.index;
+    for (const [mine, theirs] of [
+      [this.nodes, copy.nodes],
+      [this.services, copy.services],
+      [this.checks, copy.checks],
+      [this.kv, copy.kv],
+      [this.tombstones, copy.tombstones],
+      [this.serviceIndex, copy.serviceIndex],
+    ] as Array<[Map<string, unknown>, Map<string, unknown>]>) {
+      mine.clear();
+      for (const [k, v] of theirs) mine.set(k, v);
+    }
+    Object.assign(this.tables, copy.tables);
     for (const w of [...this.waiters]) w.wake(true);
   }
 
