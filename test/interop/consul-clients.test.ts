@@ -179,3 +179,97 @@ describe('npm consul 2.0.1', () => {
     bad.destroy();
   });
 });
+
+describe('Spring Cloud Consul 4.3.0 (Spring Cloud 2025.0.0, Boot 3.5.7)', () => {
+  let app: LineProcess;
+  let ready: { instanceId: string; port: number };
+  let from: number;
+  const consul = () => new Consul({ host: '127.0.0.1', port: fake.port, defaults: { token: TOKEN } });
+
+  beforeAll(async () => {
+    buildJar(MODULE, JAR);
+    const c = consul();
+    await c.kv.set('config/opsdeck-spring-app/opsdeck.greeting', 'hello');
+    c.destroy();
+    from = fake.requests.length;
+    app = new LineProcess('spring-consul', 'java', [
+      '-jar',
+      JAR,
+      `--spring.cloud.consul.port=${fake.port}`,
+      `--spring.cloud.consul.discovery.acl-token=${TOKEN}`,
+      `--spring.cloud.consul.config.acl-token=${TOKEN}`,
+      '--spring.cloud.consul.discovery.instance-id=spring-1',
+    ]);
+    const started = Date.now();
+    ready = await app.next('READY', 150_000);
+    // Not asserted (no timing assertions in tests); printed so a run shows what the JVM costs.
+    console.log(`spring-consul app ready in ${Date.now() - started} ms`);
+  }, 200_000);
+
+  afterAll(async () => {
+    await app?.kill();
+  });
+
+  it('registers itself with a TTL check in the shape the fixtures assume, and its heartbeats turn the check passing', async () => {
+    const [reg] = seen(from, 'PUT', '/v1/agent/service/register');
+    expect(reg!.body).toEqual({
+      ID: 'spring-1',
+      Name: 'opsdeck-spring-app',
+      Tags: ['interop', 'spring'],
+      Address: '127.0.0.1',
+      Meta: { team: 'opsdeck', secure: 'false' },
+      Port: ready.port,
+      Check: { TTL: '3s' },
+    });
+    // Spring Cloud Consul's client (ecwid consul-api) sends the ACL token as ?token=, the form
+    // Consul's docs discourage because it lands in access logs; the fake must accept it.
+    expect(reg!.tokenVia).toBe('query');
+    const beats = await until('two heartbeats', () => {
+      const b = seen(from, 'PUT', '/v1/agent/check/pass/service:spring-1');
+      return b.length >= 2 ? b : undefined;
+    });
+    expect(beats.every((b) => b.tokenVia === 'query' && b.agent === 'node-1')).toBe(true);
+    const c = consul();
+    const health = await c.health.service({ service: 'opsdeck-spring-app', passing: true });
+    c.destroy();
+    expect(health.map((e: any) => [e.Service.ID, e.Service.Port, e.Checks[0].CheckID, e.Checks[0].Type])).toEqual([['spring-1', ready.port, 'service:spring-1', 'ttl']]);
+  });
+
+  it('discovers what npm consul registered, and stops seeing it in maintenance (it asks for ?passing)', async () => {
+    const found = await app.request('instances orders', 'INSTANCES');
+    expect(found.instances.map((i: any) => [i.instanceId, i.host, i.port, i.metadata.owner])).toEqual([['orders-1', '127.0.0.1', 7001, 'payments']]);
+    const mark = fake.requests.length;
+    const c = consul();
+    await c.agent.service.maintenance({ id: 'orders-1', enable: true, reason: 'interop' });
+    expect((await app.request('instances orders', 'INSTANCES')).instances).toEqual([]);
+    await c.agent.service.maintenance({ id: 'orders-1', enable: false });
+    c.destroy();
+    expect((await app.request('instances orders', 'INSTANCES')).instances).toHaveLength(1);
+    const reads = seen(mark, 'GET', '/v1/health/service/orders');
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.every((r) => r.query.passing !== undefined)).toBe(true);
+  });
+
+  it('watches the catalog and its KV configuration with blocking queries (index and wait) and sees a change', async () => {
+    const catalog = seen(from, 'GET', '/v1/catalog/services');
+    expect(catalog.some((r) => r.query.index && r.query.wait?.[0] === '2s')).toBe(true);
+    expect((await app.request('config', 'CONFIG')).greeting).toBe('hello');
+    const c = consul();
+    await c.kv.set('config/opsdeck-spring-app/opsdeck.greeting', 'bye');
+    c.destroy();
+    const changed = await app.next('CHANGED', 30_000);
+    expect(changed).toMatchObject({ greeting: 'bye', keys: ['opsdeck.greeting'] });
+    const watches = seen(from, 'GET', '/v1/kv/config/opsdeck-spring-app/').filter((r) => r.query.index);
+    expect(watches.length).toBeGreaterThan(0);
+    expect(watches.every((r) => r.query.recurse !== undefined && r.query.wait?.[0] === '2s')).toBe(true);
+  });
+
+  it('deregisters on shutdown', async () => {
+    const mark = fake.requests.length;
+    await app.stop();
+    expect(seen(mark, 'PUT', '/v1/agent/service/deregister/spring-1')).toHaveLength(1);
+    const c = consul();
+    expect(await c.catalog.service.nodes('opsdeck-spring-app')).toEqual([]);
+    c.destroy();
+  });
+});
