@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsulFake, type ConsulFake } from './consul-fake.js';
+import { seedConsulScenario, type ConsulScenario } from './consul-fake/scenario.js';
 
 /*
  * The Consul fake against its fixtures: the fixture scenario (test/fixtures/consul/README.md) is
@@ -22,8 +21,7 @@ const READER = '4e7f2a91-6b3c-4d5e-9f80-1a2b3c4d5e6f';
 const READER_ACCESSOR = '7c1bd1f6-0c7e-4a35-9e3d-52a6f6f1c0aa';
 
 let fake: ConsulFake;
-let okServer: Server;
-let busyServer: Server;
+let scenario: ConsulScenario;
 let node1: string;
 let node2: string;
 
@@ -62,17 +60,7 @@ async function call(method: string, path: string, opts: { token?: string; body?:
   return { status: res.status, headers: res.headers, text, json };
 }
 
-function httpServer(status: number, body: string): Promise<Server> {
-  const s = createServer((_req, res) => {
-    res.statusCode = status;
-    res.end(body);
-  });
-  return new Promise((r) => s.listen(0, '127.0.0.1', () => r(s)));
-}
-
 beforeAll(async () => {
-  okServer = await httpServer(200, 'ok');
-  busyServer = await httpServer(429, 'shedding load');
   fake = await startConsulFake({
     datacenters: { dc1: ['node-1', 'node-2'], dc2: ['dc2-node-1'] },
     acl: {
@@ -85,36 +73,12 @@ beforeAll(async () => {
   });
   node1 = fake.agents[0]!.url;
   node2 = fake.agents[1]!.url;
-  const okUrl = `http://127.0.0.1:${(okServer.address() as AddressInfo).port}/health`;
-  const busyUrl = `http://127.0.0.1:${(busyServer.address() as AddressInfo).port}/health`;
-  const reg = async (base: string, body: object) => expect((await call('PUT', '/v1/agent/service/register', { token: OPERATOR, body, base })).status).toBe(200);
-  await reg(node1, { ID: 'web-1', Name: 'web', Tags: ['v2', 'http'], Port: 8080, Meta: { version: '2.4.1' }, Check: { HTTP: okUrl, Interval: '10s', Timeout: '5s' } });
-  await reg(node2, { ID: 'web-2', Name: 'web', Tags: ['v2', 'http'], Address: fake.agents[1]!.address, Port: 8080, Meta: { version: '2.4.0' }, Check: { HTTP: busyUrl, Interval: '10s', Timeout: '5s' } });
-  await reg(node1, { ID: 'api-1', Name: 'api', Tags: ['grpc'], Port: 9090, Check: { TTL: '30s' } });
-  await reg(node2, { ID: 'billing-1', Name: 'billing', Port: 7070, Meta: {}, Weights: { Passing: 10, Warning: 1 }, Check: { TCP: `${fake.agents[1]!.address}:1`, Interval: '5s' } });
-  expect((await call('PUT', '/v1/agent/check/pass/service:api-1?note=ready', { token: OPERATOR, base: node1 })).status).toBe(200);
-  expect((await call('PUT', '/v1/agent/service/maintenance/api-1?enable=true&reason=' + encodeURIComponent('deploy 2026-11-05 (opsdeck)'), { token: OPERATOR, base: node1 })).status).toBe(200);
-  for (const [key, value, q] of [
-    ['config/', '', ''],
-    ['config/billing/data', 'retry:\n  max: 3\n', ''],
-    ['config/web/feature.flags', '{"checkout-v2":true}', '?flags=42'],
-    ['config/web/timeout', '30s', ''],
-  ] as const) {
-    expect((await call('PUT', `/v1/kv/${key}${q}`, { token: OPERATOR, body: value })).text).toBe('true');
-  }
-  // The HTTP and TCP probes run at registration; wait until all three have a result.
-  for (let i = 0; i < 100; i++) {
-    const r = await call('GET', '/v1/health/state/any', { token: OPERATOR });
-    const outs = (r.json as any[]).filter((c) => c.Type === 'http' || c.Type === 'tcp').map((c) => c.Output);
-    if (outs.length === 3 && outs.every((o: string) => o !== '')) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  scenario = await seedConsulScenario(fake, OPERATOR);
 });
 
 afterAll(async () => {
   await fake?.stop();
-  okServer?.close();
-  busyServer?.close();
+  await scenario?.close();
 });
 
 describe('the fake answers what the fixtures say', () => {

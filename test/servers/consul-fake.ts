@@ -434,7 +434,7 @@ function agentSelf(call: Call): void {
       AdvertiseAddrLAN: a.address,
       ClientAddrs: [a.address],
       Datacenter: a.dc.name,
-      HTTPPort: call.ctx.agents.length ? Number(call.req.socket.localPort) : 8500,
+      HTTPPort: call.req.socket.localPort ?? 8500,
       NodeName: a.name,
       PrimaryDatacenter: call.ctx.agents[0]!.dc.name,
       Revision: revision,
