@@ -91,9 +91,12 @@ describe('npm consul 2.0.1', () => {
   it('maintenance through the owning agent hides the instance from ?passing; another agent refuses with 404', async () => {
     const other = new Consul({ host: fake.agents[1]!.address, port: fake.port, defaults: { token: TOKEN } });
     const from = fake.requests.length;
-    const refused = other.agent.service.maintenance({ id: 'orders-1', enable: true, reason: 'drain' });
-    await expect(refused).rejects.toThrow(/^No service registered with ID "orders-1"$/);
-    await expect(refused).rejects.toMatchObject({ statusCode: 404 });
+    const refused: any = await other.agent.service.maintenance({ id: 'orders-1', enable: true, reason: 'drain' }).catch((e) => e);
+    expect(refused.statusCode).toBe(404);
+    // papi makes a text body the error message only when it is under 80 characters; this one is
+    // longer, so the message is the status text and the reason is only in the response body.
+    expect(refused.message).toBe('not found');
+    expect(String(refused.response.body)).toBe('Unknown service ID "orders-1". Ensure that the service ID is passed, not the service name.');
     other.destroy();
     await consul.agent.service.maintenance({ id: 'orders-1', enable: true, reason: 'drain for deploy' });
     const [m] = seen(from, 'PUT', '/v1/agent/service/maintenance/orders-1').filter((r) => r.agent === 'node-1');

@@ -568,10 +568,18 @@ function agentRegister(call: Call): void {
   empty(call);
 }
 
-function agentDeregister(call: Call, id: string): void {
+/**
+ * vetServiceUpdateWithAuthorizer (agent/acl.go): an update of a service this agent does not own
+ * is a 404, checked before anything else; otherwise service:write on the service's name.
+ */
+function vetServiceUpdate(call: Call, id: string): void {
   const svc = call.agent.services.get(id);
-  // Consul checks service:write on the registered service's name (unknown IDs succeed quietly).
-  if (svc) call.authz.require('service', svc.svc.Service, 'write');
+  if (!svc) throw new HttpError(404, `Unknown service ID "${id}". Ensure that the service ID is passed, not the service name.`);
+  call.authz.require('service', svc.svc.Service, 'write');
+}
+
+function agentDeregister(call: Call, id: string): void {
+  vetServiceUpdate(call, id);
   call.agent.removeService(id);
   empty(call);
 }
@@ -579,10 +587,9 @@ function agentDeregister(call: Call, id: string): void {
 function agentServiceMaint(call: Call, id: string): void {
   if (!id) throw new HttpError(400, 'Missing service ID');
   const enable = enableParam(call);
-  const svc = call.agent.services.get(id);
-  if (svc) call.authz.require('service', svc.svc.Service, 'write');
   // A service another agent owns is unknown here: the agent keeps only its own services.
-  if (!call.agent.serviceMaintenance(id, enable, call.q.get('reason') ?? '')) throw new HttpError(404, `No service registered with ID "${id}"`);
+  vetServiceUpdate(call, id);
+  call.agent.serviceMaintenance(id, enable, call.q.get('reason') ?? '');
   empty(call);
 }
 
@@ -968,8 +975,9 @@ function conflicting(call: Call, ...flags: string[]): void {
   }
 }
 
-function parseUint(v: string, what: string): number {
-  if (!/^\d+$/.test(v)) throw new HttpError(500, `strconv.ParseUint: parsing "${v}": invalid syntax (${what})`);
+function parseUint(v: string): number {
+  // The handler returns strconv's error as is, which the HTTP layer turns into a 500.
+  if (!/^\d+$/.test(v)) throw new HttpError(500, `strconv.ParseUint: parsing "${v}": invalid syntax`);
   return Number(v);
 }
 
@@ -981,8 +989,8 @@ function kvPut(call: Call, dc: Datacenter, key: string): void {
   if (call.body.length > KV_MAX_VALUE) {
     throw new HttpError(413, `Request body(${call.body.length} bytes) too large, max size: ${KV_MAX_VALUE} bytes. See https://www.consul.io/docs/agent/config/config-files#kv_max_value_size.`);
   }
-  const flags = call.q.has('flags') ? parseUint(call.q.get('flags')!, 'flags') : 0;
-  const cas = call.q.has('cas') ? parseUint(call.q.get('cas')!, 'cas') : null;
+  const flags = call.q.has('flags') ? parseUint(call.q.get('flags')!) : 0;
+  const cas = call.q.has('cas') ? parseUint(call.q.get('cas')!) : null;
   const cur = dc.kv.get(key);
   if (cas !== null && (cas === 0 ? cur !== undefined : cur?.ModifyIndex !== cas)) return json(call, false);
   // An empty body is stored as no value at all, which reads back as "Value": null.
@@ -1001,7 +1009,7 @@ function kvDelete(call: Call, dc: Datacenter, key: string): void {
   if (!recurse && key === '') throw new HttpError(400, 'Missing key name');
   call.authz.require('key', key, 'write');
   if (call.q.has('cas')) {
-    const cas = parseUint(call.q.get('cas')!, 'cas');
+    const cas = parseUint(call.q.get('cas')!);
     const cur = dc.kv.get(key);
     // Unlike PUT, cas=0 never deletes.
     if (cas === 0 || !cur || cur.ModifyIndex !== cas) return json(call, false);

@@ -4,7 +4,7 @@
  * anti-entropy, which makes the catalog entries of its node match its local state. That last part
  * is why a catalog deregister of an agent-managed service does not stick: the next sync puts it
  * back (hashicorp/consul#2541), and why maintenance must be sent to the agent that owns the
- * service: another agent answers 404 "No service registered with ID".
+ * service: another agent answers 404 "Unknown service ID".
  */
 import { checkTimes, probeHttp, probeTcp, type CheckDef } from './checks.js';
 import type { CheckRec, Datacenter, ServiceRec, Status } from './catalog.js';
