@@ -233,6 +233,13 @@ describe('the rules the adapter relies on', () => {
     expect((await call('GET', '/v1/health/checks/ttl', { token: OPERATOR })).json[0]).toMatchObject({ Status: 'critical', Output: 'TTL expired', Type: 'ttl' });
   });
 
+  it('check durations come back as Go writes them (1m as "1m0s", 1500ms as "1.5s"), and a new check starts critical', async () => {
+    await call('PUT', '/v1/agent/service/register', { token: OPERATOR, base: node1, body: { ID: 'dur-1', Name: 'dur', Check: { TCP: '127.0.0.1:1', Interval: '1m', Timeout: '1500ms' } } });
+    const [check] = (await call('GET', '/v1/health/checks/dur', { token: OPERATOR })).json;
+    expect(check).toMatchObject({ Interval: '1m0s', Timeout: '1.5s', Type: 'tcp', Status: 'critical' });
+    expect((await call('PUT', '/v1/agent/service/register', { token: OPERATOR, base: node1, body: { Name: 'bad', Check: { TTL: '5 seconds' } } })).status).toBe(400);
+  });
+
   it('a token is read from ?token, X-Consul-Token and Authorization: Bearer; the wrong one is 403', async () => {
     for (const init of [{ headers: { Authorization: `Bearer ${READER}` } }, { headers: { 'X-Consul-Token': READER } }] as RequestInit[]) {
       expect((await fetch(`${fake.url}/v1/kv/config/web/timeout`, init)).status).toBe(200);
