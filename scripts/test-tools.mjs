@@ -17,7 +17,7 @@ const TOOLS = [
   { cmd: 'tmux', pkg: 'tmux', why: 'console end-to-end tests (a real terminal)' },
   { cmd: 'redis-server', pkg: 'redis-server', why: 'Redis lock and cache tests' },
   { cmd: 'redis-cli', pkg: 'redis-tools', why: 'Redis cluster tests' },
-  { cmd: 'java', pkg: 'openjdk-17-jdk-headless', why: 'Java interop peers (Redisson, Curator, ShedLock, Seata)' },
+  { cmd: 'java', pkg: 'openjdk-17-jdk-headless', why: 'Java interop peers (Redisson, Curator, ShedLock, Seata, Spring Cloud Consul)' },
   { cmd: 'mvn', pkg: 'maven', why: 'building the Java interop peers' },
   { cmd: 'python3', pkg: 'python3', why: 'the console benchmark\'s PTY helper' },
   { cmd: 'prometheus', pkg: 'prometheus', why: 'metrics tests against a real Prometheus' },
