@@ -9,10 +9,14 @@ import { probeServer, type ApiLevel, type ServerFacts } from './server-facts.js'
 /** The token when the server gives no TTL (Nacos' default, 18000 s). */
 const DEFAULT_TTL_MS = 18_000_000;
 
-/** A 403 that says the token itself is bad: log in again once and repeat the request. */
-const TOKEN_REJECTED = /token (expired|invalid)/i;
+/**
+ * A 403 that says the token itself is bad: log in again once and repeat the request. "Invalid
+ * signature" is a token signed with another key (a server restarted with a new
+ * token.secret.key, or a cluster node that does not share it).
+ */
+const TOKEN_REJECTED = /token (expired|invalid)|invalid signature/i;
 /** 403 words of Nacos' auth (2.x plain, 3.x "Code: 401, Message: …"); other 403s (a history id of another config) are not about auth. */
-const AUTH_REFUSAL = /user not found|token (expired|invalid)|authorization failed|Code: 40[13]\b|unknown user|not login/i;
+const AUTH_REFUSAL = /user not found|token (expired|invalid)|invalid signature|authorization failed|Code: 40[13]\b|unknown user|not login/i;
 
 /**
  * A v1/v2 path that Nacos 3.0/3.1 answers with HTTP 410 Gone (its compatibility switches off):
