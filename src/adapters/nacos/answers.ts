@@ -147,6 +147,12 @@ export function readClusterNames(s: AnswerShape, body: unknown): string[] {
   return s.arrayOf(o.clusters ?? [], 'clusters', (c, path) => s.str(s.object(c, path), 'name', path));
 }
 
+/** The cluster names of a 3.x `/v3/admin/ns/service` answer's data (`clusterMap` keys). */
+export function readClusterMapNames(s: AnswerShape, data: unknown): string[] {
+  const o = s.object(data, 'data');
+  return o.clusterMap === null || o.clusterMap === undefined ? [] : Object.keys(s.obj(o, 'clusterMap', 'data'));
+}
+
 /** `{list, count}` of 2.x `/v1/ns/catalog/instances`. */
 export function readCatalogInstances(s: AnswerShape, body: unknown): { total: number; items: unknown[] } {
   const o = s.object(body);
