@@ -20,7 +20,8 @@ export interface Exchange {
 export interface RecordingProxy {
   url: string;
   log: Exchange[];
-  rewrite: ((method: string, url: string, headers: IncomingHttpHeaders) => void) | null;
+  /** Runs before a request is forwarded; may change its headers, or do something first (awaited). */
+  rewrite: ((method: string, url: string, headers: IncomingHttpHeaders) => void | Promise<void>) | null;
   stop(): Promise<void>;
 }
 
@@ -40,10 +41,10 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = Buffer.concat(chunks);
       const headers = { ...req.headers, host: t.host };
-      proxy.rewrite?.(req.method ?? '', req.url ?? '', headers);
+      await proxy.rewrite?.(req.method ?? '', req.url ?? '', headers);
       const out = httpRequest({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers }, (up) => {
         const answer: Buffer[] = [];
         up.on('data', (c: Buffer) => answer.push(c));

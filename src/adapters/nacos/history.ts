@@ -1,4 +1,4 @@
-import { notFound } from '../../core/errors.js';
+import { notFound, OpsError } from '../../core/errors.js';
 import type { ConfigRef, ConfigVersion } from '../../core/config-center.js';
 import { describeScope } from '../../core/scope.js';
 import type { ConfigOp } from '../../core/types.js';
@@ -66,7 +66,15 @@ export async function versionContent(ctx: NacosContext, ref: ConfigRef, id: stri
   return ctx.http.withApi(async (level) => {
     const { http } = ctx;
     const path = level === 'v3' ? '/v3/admin/cs/history' : '/v1/cs/history';
-    const reply = await http.send({ path, query: { ...configParams(level, where, ref.dataId), nid: id } });
+    let reply;
+    try {
+      reply = await http.send({ path, query: { ...configParams(level, where, ref.dataId), nid: id } });
+    } catch (e) {
+      // 2.5.1 answers an entry of another config with the status line "HTTP/1.1 0", which is not
+      // HTTP: when the entry is not this config's, that is a not-found, not a broken server.
+      if (e instanceof OpsError && e.kind === 'bad-answer' && !(await historyRows(ctx, level, where, ref.dataId)).some((r) => r.id === id)) throw missing();
+      throw e;
+    }
     const s = http.shape(path);
     let body: unknown;
     if (level === 'v3') {

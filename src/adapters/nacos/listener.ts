@@ -36,7 +36,13 @@ export async function* watch(ctx: NacosContext, ref: ConfigRef, signal: AbortSig
         else if (!(await longPoll(ctx, level, where, ref.dataId, current?.md5 ?? '', signal))) return undefined;
         return readConfig(ctx, level, where, ref.dataId);
       });
-      if (next === undefined || (next?.md5 ?? null) === (current?.md5 ?? null)) continue;
+      if (next === undefined) continue;
+      if ((next?.md5 ?? null) === (current?.md5 ?? null)) {
+        // Right after a publish the server's cache can still hold the old md5, and it answers the
+        // long poll at once: wait a moment instead of asking again and again.
+        await sleep(250, signal);
+        continue;
+      }
       yield eventOf(ctx, where, ref.dataId, current, next);
       current = next;
     }
