@@ -1,6 +1,5 @@
 import type { InstanceView, ScopeEntry } from '../../core/registry.js';
 import type { AnswerShape } from '../kit/shape.js';
-import { isObject } from '../kit/shape.js';
 
 /**
  * The naming answers opsdeck reads, checked field by field: a wrong shape is a 'bad-answer' (exit
@@ -157,9 +156,4 @@ export function readClusterMapNames(s: AnswerShape, data: unknown): string[] {
 export function readCatalogInstances(s: AnswerShape, body: unknown): { total: number; items: unknown[] } {
   const o = s.object(body);
   return { total: num(s, o, 'count', ''), items: s.array(o.list ?? [], 'list') };
-}
-
-/** Whether a JSON value is an object holding `key`. */
-export function holds(v: unknown, key: string): boolean {
-  return isObject(v) && key in v;
 }

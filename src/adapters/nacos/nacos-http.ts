@@ -1,7 +1,6 @@
 import { OpsError } from '../../core/errors.js';
 import { HttpClient, type HttpReply, type HttpRequest } from '../kit/http.js';
 import type { AnswerShape } from '../kit/shape.js';
-import { isObject } from '../kit/shape.js';
 import type { NacosOptions } from './options.js';
 import { rejectHtml, serverText } from './replies.js';
 import { probeServer, type ApiLevel, type ServerFacts } from './server-facts.js';
@@ -180,9 +179,4 @@ export class NacosHttp {
     }
     return new OpsError('unauthorized', `${this.where} refused user ${this.o.username} for ${at} (HTTP ${reply.status}: ${words})`, 'check username and password in the profile');
   }
-}
-
-/** Whether a reply is an object with the given key, for answers whose shape differs by version. */
-export function has(body: unknown, key: string): body is Record<string, unknown> {
-  return isObject(body) && body[key] !== undefined;
 }

@@ -6,7 +6,6 @@ import type { NacosContext } from './context.js';
 import type { NacosHttp } from './nacos-http.js';
 import type { NacosOptions } from './options.js';
 import { envelopeData, legacyJson } from './replies.js';
-import type { ApiLevel } from './server-facts.js';
 
 /**
  * Services of one namespace (or of all, when none is given), paged within `maxServices`: a
@@ -15,10 +14,11 @@ import type { ApiLevel } from './server-facts.js';
  * filtering is done here).
  *
  * 3.x: one pass over `/v3/admin/ns/service/list?withInstances=true`, whose items carry their
- * instances, so the disabled count is exact. 1.x/2.x: the catalog's count list
- * (`withInstances=false`, every service, empty ones included) and a second pass with
- * `withInstances=true` for the disabled counts (that pass leaves out services without
- * instances, which have none disabled).
+ * instances, so the disabled count is exact. 1.x/2.x: the catalog's list with instances
+ * (`withInstances=true`) gives the disabled counts but leaves out services without instances and
+ * has no total; the count list (`withInstances=false`) has every service and the total. One page
+ * of the count list tells whether the list with instances is complete (no empty services); only
+ * when it is not, or when `maxServices` cuts the listing, is the count list read in full.
  */
 export async function listServices(ctx: NacosContext, filter: { scope: Scope; text?: string }, opts: ListOptions = {}): Promise<ServiceSummary[]> {
   const { http, namespaces, o } = ctx;
@@ -74,26 +74,36 @@ async function pagesV3(http: NacosHttp, o: NacosOptions, namespaceId: string, gr
 async function pagesLegacy(http: NacosHttp, o: NacosOptions, namespaceId: string, group: string | undefined, budget: Budget, opts: ListOptions): Promise<ServiceRow[]> {
   const path = '/v1/ns/catalog/services';
   const s = http.shape(path);
-  const rows: ServiceRow[] = [];
   const query = (pageNo: number, withInstances: boolean) => ({ pageNo, pageSize: o.pageSize, namespaceId, groupNameParam: group, withInstances });
+  const countPage = async (pageNo: number) => readCatalogPage(s, legacyJson(http.client, await http.send({ path, query: query(pageNo, false), signal: opts.signal }), 'list services'));
+  const hostPage = async (pageNo: number) => readServicesWithHosts(s, legacyJson(http.client, await http.send({ path, query: query(pageNo, true), signal: opts.signal }), 'list services with their instances'), '');
+  const key = (r: { group: string; name: string }) => `${r.group}@@${r.name}`;
+  const first = await countPage(1);
+  const withHosts = new Map<string, ServiceRow>();
+  const readHosts = async (pages: number) => {
+    for (let pageNo = 1; pageNo <= pages; pageNo++) {
+      const items = await hostPage(pageNo);
+      for (const r of items) withHosts.set(key(r), r);
+      if (items.length < o.pageSize) break;
+    }
+  };
+  if (first.total <= budget.left) {
+    // Most namespaces have no empty services: then the list with instances is the whole answer.
+    await readHosts(Infinity);
+    if (withHosts.size === first.total) return spend(budget, [...withHosts.values()], false, opts);
+  }
+  const rows: ServiceRow[] = [];
   let pages = 0;
   for (let pageNo = 1; budget.left > 0; pageNo++) {
-    const page = readCatalogPage(s, legacyJson(http.client, await http.send({ path, query: query(pageNo, false), signal: opts.signal }), 'list services'));
+    const page = pageNo === 1 ? first : await countPage(pageNo);
     pages = pageNo;
     const more = page.rows.length === o.pageSize && pageNo * o.pageSize < page.total;
     rows.push(...spend(budget, page.rows, more, opts));
     if (!more) break;
   }
-  // The second pass leaves out services without instances, so a service sits at the same place
-  // or earlier than in the first: as many pages as the first pass read cover every one it kept.
-  const key = (r: { group: string; name: string }) => `${r.group}@@${r.name}`;
-  const counted = new Map<string, ServiceRow>();
-  for (let pageNo = 1; pageNo <= pages; pageNo++) {
-    const body = legacyJson(http.client, await http.send({ path, query: query(pageNo, true), signal: opts.signal }), 'list services with their instances');
-    const items = readServicesWithHosts(s, body, '');
-    for (const r of items) counted.set(key(r), r);
-    if (items.length < o.pageSize) break;
-  }
-  // Services absent from the second pass have no instances, so none disabled.
-  return rows.map((r) => ({ ...r, disabled: counted.get(key(r))?.disabled ?? 0 }));
+  // The list with instances leaves out services without instances, so a service sits at the same
+  // place or earlier than in the count list: as many pages as that one read cover every one it kept.
+  if (withHosts.size === 0) await readHosts(pages);
+  // Services absent from it have no instances, so none disabled.
+  return rows.map((r) => ({ ...r, disabled: withHosts.get(key(r))?.disabled ?? 0 }));
 }
