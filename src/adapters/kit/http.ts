@@ -4,7 +4,7 @@ import { redactText } from '../../core/redact.js';
 import { AnswerShape } from './shape.js';
 import { formatBytes, snippetOf } from './snippet.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Credentials sent as the Authorization header of every request. */
 export type HttpAuth = { basic: { username: string; password: string } } | { bearer: string };

@@ -1,0 +1,10 @@
+import type { NacosHttp } from './nacos-http.js';
+import type { Namespaces } from './namespaces.js';
+import type { NacosOptions } from './options.js';
+
+/** What every part of the adapter shares: the client (token, probe), the namespaces and the options. */
+export interface NacosContext {
+  readonly http: NacosHttp;
+  readonly namespaces: Namespaces;
+  readonly o: NacosOptions;
+}
