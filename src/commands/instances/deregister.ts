@@ -13,7 +13,8 @@ export const instancesDeregister = defineCommand({
   async run(ctx, input) {
     const t = await findInstance(ctx, input, 'deregister', 'deregister instances');
     const where = [t.registry.name, describeScope(t.scope)].filter(Boolean).join(', ');
-    await ctx.confirm({ message: `Deregister ${t.instance.id} (${t.instance.ip}:${t.instance.port}) from ${t.ref.name} (${where}, profile ${ctx.session.profile.name})?` });
+    const address = `${t.instance.ip}:${t.instance.port}`;
+    await ctx.confirm({ message: `Deregister ${t.instance.id}${address === t.instance.id ? '' : ` (${address})`} from ${t.ref.name} (${where}, profile ${ctx.session.profile.name})?` });
     await t.registry.deregister(t.ref, t.instance.id);
     return { backend: t.registry.name, ...t.scope, service: t.ref.name, id: t.instance.id, deregistered: true };
   },

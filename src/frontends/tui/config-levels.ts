@@ -54,10 +54,10 @@ export const configTop: Level = {
     }),
   enter(row) {
     if (isErrorRow(row)) return errorDetail(row, 'config backend');
-    const { config: c, scope } = row.data as ConfigRow;
+    const { config: c, scope, address } = row.data as ConfigRow;
     return {
       kind: 'detail',
-      title: `${c.dataId} (${[c.backend, describeScope(scope)].filter(Boolean).join(', ')})`,
+      title: `${c.dataId} (${[address.includes('--backend') ? c.backend : '', describeScope(scope)].filter(Boolean).join(', ')})`,
       load: async (session) => {
         const item = await (await session.configBackend(c.backend)).get({ scope, dataId: c.dataId });
         return [configFacts(item), '', ...item.content.replace(/\n$/, '').split('\n')];

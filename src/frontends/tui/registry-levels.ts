@@ -45,7 +45,8 @@ export const servicesTop: Level = {
     const { service: s, address, caps } = row.data as ServiceRow;
     const scope: Scope = {};
     for (const k of SCOPE_KINDS) if (s[k] !== undefined) scope[k] = s[k];
-    const where = [s.backend, describeScope(scope)].filter(Boolean).join(', ');
+    // The backend is named only where the profile has several (then the line carries --backend).
+    const where = [address.includes('--backend') ? s.backend : '', describeScope(scope)].filter(Boolean).join(', ');
     return { kind: 'drill', level: levelId('instances', { backend: s.backend, scope, service: s.name, address, caps } satisfies InstancesOf), title: `${s.name} (${where})`, columns: ['INSTANCE'] };
   },
   actions: [{ key: 'm', label: 'metrics', mutates: false, plan: (row) => (isErrorRow(row) ? null : { kind: 'metrics', service: (row.data as ServiceRow).service.name }) }],

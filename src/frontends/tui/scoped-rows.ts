@@ -59,6 +59,10 @@ export async function scopedRows<B extends { scope: ScopeModel }, T extends Scop
   parts: Array<BackendPart<T>>,
   o: { columns: string[]; methods: string[]; name(t: T): string; row(t: T, at: Placed): Pick<PaneRow, 'cells' | 'tone' | 'data'> },
 ): Promise<LoadedView> {
+  // Nothing answered: the pane keeps its last good rows and shows the error with their age, as
+  // for a single backend; a red row is for one backend among others that did answer.
+  const failed = parts.filter((p) => p.error !== null);
+  if (failed.length > 0 && failed.length === parts.length) throw failed[0]!.error!;
   const backends = await opened(handles);
   const several = handles.length > 1;
   const kinds = kindsOf(backends.values());
