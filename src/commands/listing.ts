@@ -39,6 +39,22 @@ export function askEach<B, T>(
   );
 }
 
+/**
+ * The options each backend of a listing command gets: the command's signal, a progress line
+ * counting what every backend has looked at so far, and a warning when a bound cuts one short.
+ */
+export function listProgress(ctx: Pick<Ctx, 'signal' | 'warn' | 'progress'>, narrower: string, unit: string): (backend: string) => ListOptions {
+  const scanned = new Map<string, number>();
+  return (name) => ({
+    signal: ctx.signal,
+    onProgress: (n) => {
+      scanned.set(name, n);
+      ctx.progress(`scanning: ${[...scanned].map(([b, k]) => `${b} ${k} ${unit}`).join(', ')} (Ctrl-C stops)`);
+    },
+    onIncomplete: (why) => ctx.warn(`${name}: listing incomplete, ${why}; narrow it with ${narrower}`),
+  });
+}
+
 /** `ListOptions` for one backend that also tell its part when a bound or a piece of it stopped the listing. */
 export function noting(given: ListOptions, stopped: (why: Exclude<ListStop, 'done'>) => void): ListOptions {
   return {

@@ -1,27 +1,32 @@
 import type { ConfigBackend, ConfigListing, ConfigSummary } from '../../core/config-center.js';
+import type { ListOptions } from '../../core/subsystems.js';
 import type { Session } from '../../session/session.js';
 import { defineCommand } from '../define-command.js';
 import { poolOf } from '../find-one.js';
 import { givenScope, LIST_BACKEND, SCOPE_FILTERS, type ListFilter } from '../input.js';
-import { listingExitCode, noting, settleListing, type BackendPart } from '../listing.js';
+import { listingExitCode, listProgress, noting, settleListing, type BackendPart } from '../listing.js';
 import { askScoped } from '../list-scoped.js';
 import { stringOpt } from '../option-types.js';
 import type { Ctx } from '../types.js';
 
 /** Every config backend of the profile (or the one --backend names) asked on its own; the config pane lists through here too. */
-export async function configParts(session: Session, f: ListFilter, signal?: AbortSignal): Promise<Array<BackendPart<ConfigSummary>>> {
+export async function configParts(session: Session, f: ListFilter, opts: (backend: string) => ListOptions = () => ({})): Promise<Array<BackendPart<ConfigSummary>>> {
   const scope = givenScope(f);
   return askScoped<ConfigBackend, ConfigSummary>({
     noun: 'config',
     pool: await poolOf(session.configBackends(), f.backend, (name) => session.configBackend(name)),
     given: scope,
-    list: (c, stopped) => c.list({ scope, ...(f.filter === undefined ? {} : { text: f.filter }) }, noting({ signal }, stopped)),
+    list: (c, stopped, name) => c.list({ scope, ...(f.filter === undefined ? {} : { text: f.filter }) }, noting(opts(name), stopped)),
   });
 }
 
-export async function listConfigs(ctx: Pick<Ctx, 'session' | 'signal' | 'warn'>, f: ListFilter): Promise<ConfigListing> {
-  const { coverage, items } = settleListing(ctx, await configParts(ctx.session, f, ctx.signal), 'config backend', '--namespace or --filter');
-  return { ...coverage, configs: items };
+export async function listConfigs(ctx: Pick<Ctx, 'session' | 'signal' | 'warn' | 'progress'>, f: ListFilter): Promise<ConfigListing> {
+  try {
+    const { coverage, items } = settleListing(ctx, await configParts(ctx.session, f, listProgress(ctx, '--namespace or --filter', 'configs')), 'config backend', '--namespace or --filter');
+    return { ...coverage, configs: items };
+  } finally {
+    ctx.progress(null);
+  }
 }
 
 export const configList = defineCommand({

@@ -23,7 +23,7 @@ export interface InstanceTarget<K extends keyof RegistryBackend> extends Service
  * profile has one registry) a backend without the capability: "backend eureka cannot set weights".
  */
 export async function findInstance<K extends keyof RegistryBackend>(
-  ctx: Pick<Ctx, 'session'>,
+  ctx: Pick<Ctx, 'session' | 'signal'>,
   input: { args: Values<typeof INSTANCE_ARGS>; opts: Values<typeof INSTANCE_OPTIONS> },
   capability: K,
   what: string,

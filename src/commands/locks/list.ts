@@ -2,7 +2,7 @@ import type { ListOptions } from '../../core/subsystems.js';
 import type { LockView } from '../../core/types.js';
 import type { Session } from '../../session/session.js';
 import { defineCommand } from '../define-command.js';
-import { askEach, listingExitCode, noting, settleListing, type BackendPart } from '../listing.js';
+import { askEach, listingExitCode, listProgress, noting, settleListing, type BackendPart } from '../listing.js';
 import { stringOpt } from '../option-types.js';
 
 /**
@@ -25,16 +25,8 @@ export const locksList = defineCommand({
   examples: ['opsdeck locks list', 'opsdeck locks list --prefix billing/ -o json'],
   mutates: false,
   async run(ctx, { opts }) {
-    const scanned = new Map<string, number>();
     try {
-      const listings = await listEachLockBackend(ctx.session, opts.prefix ?? '', (name) => ({
-        signal: ctx.signal,
-        onProgress: (n) => {
-          scanned.set(name, n);
-          ctx.progress(`scanning: ${[...scanned].map(([b, k]) => `${b} ${k} keys`).join(', ')} (Ctrl-C stops)`);
-        },
-        onIncomplete: (why) => ctx.warn(`${name}: listing incomplete, ${why}; narrow it with --prefix`),
-      }));
+      const listings = await listEachLockBackend(ctx.session, opts.prefix ?? '', listProgress(ctx, '--prefix', 'keys'));
       const { coverage, items } = settleListing(ctx, listings, 'lock backend', '--prefix');
       return { ...coverage, locks: items };
     } finally {

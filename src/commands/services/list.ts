@@ -1,9 +1,10 @@
 import type { RegistryBackend, ServiceListing, ServiceSummary } from '../../core/registry.js';
+import type { ListOptions } from '../../core/subsystems.js';
 import type { Session } from '../../session/session.js';
 import { defineCommand } from '../define-command.js';
 import { poolOf } from '../find-one.js';
 import { givenScope, LIST_BACKEND, SCOPE_FILTERS, type ListFilter } from '../input.js';
-import { listingExitCode, noting, settleListing, type BackendPart } from '../listing.js';
+import { listingExitCode, listProgress, noting, settleListing, type BackendPart } from '../listing.js';
 import { askScoped } from '../list-scoped.js';
 import { stringOpt } from '../option-types.js';
 import type { Ctx } from '../types.js';
@@ -13,19 +14,23 @@ import type { Ctx } from '../types.js';
  * services pane and completion all list through here, so a registry that is down is one
  * incomplete part everywhere.
  */
-export async function serviceParts(session: Session, f: ListFilter, signal?: AbortSignal): Promise<Array<BackendPart<ServiceSummary>>> {
+export async function serviceParts(session: Session, f: ListFilter, opts: (backend: string) => ListOptions = () => ({})): Promise<Array<BackendPart<ServiceSummary>>> {
   const scope = givenScope(f);
   return askScoped<RegistryBackend, ServiceSummary>({
     noun: 'registry',
     pool: await poolOf(session.registryBackends(), f.backend, (name) => session.registryBackend(name)),
     given: scope,
-    list: (r, stopped) => r.listServices({ scope, ...(f.filter === undefined ? {} : { text: f.filter }) }, noting({ signal }, stopped)),
+    list: (r, stopped, name) => r.listServices({ scope, ...(f.filter === undefined ? {} : { text: f.filter }) }, noting(opts(name), stopped)),
   });
 }
 
-export async function listServices(ctx: Pick<Ctx, 'session' | 'signal' | 'warn'>, f: ListFilter): Promise<ServiceListing> {
-  const { coverage, items } = settleListing(ctx, await serviceParts(ctx.session, f, ctx.signal), 'registry backend', '--namespace or --filter');
-  return { ...coverage, services: items };
+export async function listServices(ctx: Pick<Ctx, 'session' | 'signal' | 'warn' | 'progress'>, f: ListFilter): Promise<ServiceListing> {
+  try {
+    const { coverage, items } = settleListing(ctx, await serviceParts(ctx.session, f, listProgress(ctx, '--namespace or --filter', 'services')), 'registry backend', '--namespace or --filter');
+    return { ...coverage, services: items };
+  } finally {
+    ctx.progress(null);
+  }
 }
 
 export const servicesList = defineCommand({

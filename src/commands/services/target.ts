@@ -17,7 +17,7 @@ export interface ServiceTarget extends Found<RegistryBackend, ServiceDetail> {
  * `findOne`). `creating`: registering may create the service, so absent is a result.
  */
 export async function findService(
-  ctx: Pick<Ctx, 'session'>,
+  ctx: Pick<Ctx, 'session'> & Partial<Pick<Ctx, 'signal'>>,
   service: string,
   opts: { backend?: string | undefined; namespace?: string | undefined; group?: string | undefined },
   how: { need?: (r: RegistryBackend) => void; creating?: boolean } = {},
@@ -28,7 +28,7 @@ export async function findService(
     pool: await poolOf(session.registryBackends(), opts.backend, (name) => session.registryBackend(name)),
     given: givenScope(opts),
     what: `service ${service}`,
-    lookup: (r, scope) => r.getService({ scope, name: service }),
+    lookup: (r, scope) => r.getService({ scope, name: service }, ctx.signal ? { signal: ctx.signal } : {}),
     listHint: 'run "opsdeck services list" to see the services',
     ...how,
   });
