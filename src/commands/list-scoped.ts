@@ -1,7 +1,8 @@
 import { unknownKinds, type Scope } from '../core/scope.js';
 import type { Coverage, ListStop } from '../core/types.js';
 import { lacksKinds, type Pool, type ScopedBackend } from './find-one.js';
-import { askEach, settleListing, type BackendPart } from './listing.js';
+import type { ListOptions } from '../core/subsystems.js';
+import { askEach, listProgress, settleListing, type BackendPart } from './listing.js';
 import type { Ctx } from './types.js';
 
 export interface ListScoped<B extends ScopedBackend, T> {
@@ -39,4 +40,17 @@ export async function askScoped<B extends ScopedBackend, T>(o: Omit<ListScoped<B
 /** A listing command's answer: the parts settled (see `settleListing`) into rows and their coverage. */
 export async function listScoped<B extends ScopedBackend, T>(ctx: Pick<Ctx, 'signal' | 'warn'>, o: ListScoped<B, T>): Promise<{ coverage: Coverage; items: T[] }> {
   return settleListing(ctx, await askScoped(o), `${o.noun} backend`, o.narrower);
+}
+
+/**
+ * A listing command over services or configs: the parts asked with the command's signal and a
+ * progress line, settled into rows and their coverage (`settleListing`), the progress cleared.
+ */
+export async function settleScoped<T>(ctx: Pick<Ctx, 'signal' | 'warn' | 'progress'>, noun: string, unit: string, ask: (opts: (backend: string) => ListOptions) => Promise<Array<BackendPart<T>>>): Promise<{ coverage: Coverage; items: T[] }> {
+  const narrower = '--namespace or --filter';
+  try {
+    return settleListing(ctx, await ask(listProgress(ctx, narrower, unit)), `${noun} backend`, narrower);
+  } finally {
+    ctx.progress(null);
+  }
 }

@@ -4,8 +4,8 @@ import type { Session } from '../../session/session.js';
 import { defineCommand } from '../define-command.js';
 import { poolOf } from '../find-one.js';
 import { givenScope, LIST_BACKEND, SCOPE_FILTERS, type ListFilter } from '../input.js';
-import { listingExitCode, listProgress, noting, settleListing, type BackendPart } from '../listing.js';
-import { askScoped } from '../list-scoped.js';
+import { listingExitCode, noting, type BackendPart } from '../listing.js';
+import { askScoped, settleScoped } from '../list-scoped.js';
 import { stringOpt } from '../option-types.js';
 import type { Ctx } from '../types.js';
 
@@ -21,12 +21,8 @@ export async function configParts(session: Session, f: ListFilter, opts: (backen
 }
 
 export async function listConfigs(ctx: Pick<Ctx, 'session' | 'signal' | 'warn' | 'progress'>, f: ListFilter): Promise<ConfigListing> {
-  try {
-    const { coverage, items } = settleListing(ctx, await configParts(ctx.session, f, listProgress(ctx, '--namespace or --filter', 'configs')), 'config backend', '--namespace or --filter');
-    return { ...coverage, configs: items };
-  } finally {
-    ctx.progress(null);
-  }
+  const { coverage, items } = await settleScoped(ctx, 'config', 'configs', (opts) => configParts(ctx.session, f, opts));
+  return { ...coverage, configs: items };
 }
 
 export const configList = defineCommand({

@@ -4,8 +4,8 @@ import type { Session } from '../../session/session.js';
 import { defineCommand } from '../define-command.js';
 import { poolOf } from '../find-one.js';
 import { givenScope, LIST_BACKEND, SCOPE_FILTERS, type ListFilter } from '../input.js';
-import { listingExitCode, listProgress, noting, settleListing, type BackendPart } from '../listing.js';
-import { askScoped } from '../list-scoped.js';
+import { listingExitCode, noting, type BackendPart } from '../listing.js';
+import { askScoped, settleScoped } from '../list-scoped.js';
 import { stringOpt } from '../option-types.js';
 import type { Ctx } from '../types.js';
 
@@ -25,12 +25,8 @@ export async function serviceParts(session: Session, f: ListFilter, opts: (backe
 }
 
 export async function listServices(ctx: Pick<Ctx, 'session' | 'signal' | 'warn' | 'progress'>, f: ListFilter): Promise<ServiceListing> {
-  try {
-    const { coverage, items } = settleListing(ctx, await serviceParts(ctx.session, f, listProgress(ctx, '--namespace or --filter', 'services')), 'registry backend', '--namespace or --filter');
-    return { ...coverage, services: items };
-  } finally {
-    ctx.progress(null);
-  }
+  const { coverage, items } = await settleScoped(ctx, 'registry', 'services', (opts) => serviceParts(ctx.session, f, opts));
+  return { ...coverage, services: items };
 }
 
 export const servicesList = defineCommand({
