@@ -34,6 +34,19 @@ export function arg(o: Described): ArgDef<string> {
   };
 }
 
+/** A required name that cannot be empty (a service, an instance, a data id): '' would name nothing, and some backends would read it as "all". */
+export function nameArg(o: Described & { example: string }): ArgDef<string> {
+  const text = arg(o);
+  return {
+    ...text,
+    read(raw, name) {
+      const v = text.read(raw, name);
+      if (v.trim() === '') throw usage(`the ${name} is empty`, `give one, for example ${o.example}`);
+      return v;
+    },
+  };
+}
+
 export function optionalArg(o: Described): ArgDef<string | undefined> {
   return { ...describe(o, false), read: (raw) => words(raw).at(-1) };
 }

@@ -1,11 +1,11 @@
 import type { ConfigBackend, ConfigItem, ConfigRef } from '../../core/config-center.js';
 import type { Scope } from '../../core/scope.js';
-import { arg } from '../arg-types.js';
+import { nameArg } from '../arg-types.js';
 import { findOne, poolOf, type Found } from '../find-one.js';
 import { CONFIG_BACKEND, givenScope, SCOPE_OPTIONS } from '../input.js';
 import type { Ctx } from '../types.js';
 
-export const DATAID_ARG = { dataId: arg({ summary: 'config data id', complete: 'config' }) };
+export const DATAID_ARG = { dataId: nameArg({ summary: 'config data id', complete: 'config', example: 'orders.yaml' }) };
 /** What addresses one config: its backend (when the profile has several) and its scope. */
 export const CONFIG_OPTIONS = { backend: CONFIG_BACKEND, ...SCOPE_OPTIONS };
 

@@ -1,7 +1,7 @@
 import { notFound, usage } from '../../core/errors.js';
 import { describeScope } from '../../core/scope.js';
 import { matchInstance, type InstanceView, type RegistryBackend } from '../../core/registry.js';
-import { arg } from '../arg-types.js';
+import { nameArg } from '../arg-types.js';
 import { requireCapability } from '../capability.js';
 import { SERVICE_ARG, SERVICE_OPTIONS, findService, type ServiceTarget } from '../services/target.js';
 import type { Ctx, Values } from '../types.js';
@@ -9,7 +9,7 @@ import type { Ctx, Values } from '../types.js';
 /** SERVICE INSTANCE: the instance by the backend's id, or by an IP:PORT that names exactly one. */
 export const INSTANCE_ARGS = {
   ...SERVICE_ARG,
-  instance: arg({ summary: "the instance: the registry's id for it, or IP:PORT", complete: 'instance' }),
+  instance: nameArg({ summary: "the instance: the registry's id for it, or IP:PORT", complete: 'instance', example: '10.0.1.11:8080' }),
 };
 export const INSTANCE_OPTIONS = SERVICE_OPTIONS;
 

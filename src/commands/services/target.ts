@@ -1,10 +1,10 @@
 import type { RegistryBackend, ServiceDetail, ServiceRef } from '../../core/registry.js';
-import { arg } from '../arg-types.js';
+import { nameArg } from '../arg-types.js';
 import { findOne, poolOf, type Found } from '../find-one.js';
 import { givenScope, REGISTRY_BACKEND, SCOPE_OPTIONS } from '../input.js';
 import type { Ctx } from '../types.js';
 
-export const SERVICE_ARG = { service: arg({ summary: 'service name', complete: 'service' }) };
+export const SERVICE_ARG = { service: nameArg({ summary: 'service name', complete: 'service', example: 'orders' }) };
 /** What addresses one service: its registry (when the profile has several) and its scope. */
 export const SERVICE_OPTIONS = { backend: REGISTRY_BACKEND, ...SCOPE_OPTIONS };
 
