@@ -30,7 +30,8 @@ export async function scopeValues(session: Session, kind: ScopeKind): Promise<st
     handles.map(async (h) => {
       const b = await h.open();
       if (!b.scope.kinds.includes(kind)) return [];
-      const listed = 'listScope' in b && typeof b.listScope === 'function' ? (await b.listScope(kind)).map((e) => e.id) : [];
+      // A backend that cannot list this kind still has its default to offer.
+      const listed = 'listScope' in b && typeof b.listScope === 'function' ? await b.listScope(kind).then((es) => es.map((e) => e.id), () => []) : [];
       const def = b.scope.defaults[kind];
       return def === undefined ? listed : [def, ...listed];
     }),

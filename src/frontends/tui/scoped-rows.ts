@@ -63,7 +63,8 @@ export async function scopedRows<B extends { scope: ScopeModel }, T extends Scop
   // for a single backend; a red row is for one backend among others that did answer.
   const failed = parts.filter((p) => p.error !== null);
   if (failed.length > 0 && failed.length === parts.length) throw failed[0]!.error!;
-  const backends = await opened(handles);
+  // Only the backends that answered: opening one that failed would try (and wait) again.
+  const backends = await opened(handles.filter((h) => parts.some((p) => p.backend === h.name && p.error === null)));
   const several = handles.length > 1;
   const kinds = kindsOf(backends.values());
   const lead = (backend: string) => (several ? [backend] : []);
