@@ -41,9 +41,10 @@ function fleet() {
   return JSON.parse(JSON.stringify({ services: serviceList, configIds: [...configs], locks }));
 }
 const lists = fleet();
+const instanceList = [{ id: '10.0.0.5:8080', address: '10.0.0.5:8080' }, { id: '10.0.0.6:8080', address: '10.0.0.6:8080' }];
 const data = {
   services: () => lists.services,
-  instances: () => ['10.0.0.5:8080', '10.0.0.6:8080'],
+  instances: () => instanceList,
   configIds: () => lists.configIds,
   locks: () => lists.locks,
   profiles: () => ['dev', 'staging', 'prod'],

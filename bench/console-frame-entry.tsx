@@ -5,6 +5,7 @@ import { mountInk } from '../src/frontends/tui/mount-ink.js';
 import { Controller } from '../src/frontends/tui/controller.js';
 import { initialState, type ConsoleState, type PaneRow } from '../src/frontends/tui/state.js';
 import { Store } from '../src/frontends/tui/store.js';
+import { levelId } from '../src/frontends/tui/level-id.js';
 
 export async function measureScroll(count: number): Promise<{ latencies: number[]; tallest: number; rows: number }> {
   const cols = 120;
@@ -30,15 +31,15 @@ export async function measureScroll(count: number): Promise<{ latencies: number[
   );
   const instances: PaneRow[] = Array.from({ length: count }, (_, i) => ({
     key: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:8080`,
-    cells: [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:8080`, '1', 'yes', i % 17 === 0 ? 'drained' : 'enabled', 'no', `zone=eu-${i % 3}`],
-    tone: i % 17 === 0 ? 'warn' : 'ok',
+    cells: [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:8080`, '1', 'passing', i % 17 === 0 ? 'drained' : 'enabled', 'no', `zone=eu-${i % 3}`],
+    tone: i % 17 === 0 ? 'dim' : 'ok',
     data: null,
   }));
   const store = new Store<ConsoleState>(initialState(cols, rows, { name: 'bench', production: false, readOnly: false }, [], false));
   store.set((s) => ({
     ...s,
     focus: 'pane',
-    views: { ...s.views, services: [{ pane: 'services', level: 'instances:public\u0000DEFAULT_GROUP\u0000big', title: 'big (public)', columns: ['INSTANCE', 'WEIGHT', 'HEALTHY', 'TRAFFIC', 'EPHEMERAL', 'METADATA'], rows: instances, fetchedAt: Date.now(), error: null, loading: false, selected: 0, filter: '' }] },
+    views: { ...s.views, services: [{ pane: 'services', level: levelId('instances', { backend: 'embedded', scope: { namespace: 'public', group: 'DEFAULT_GROUP' }, service: 'big', address: [], caps: ['setTraffic', 'deregister'] }), title: 'big (public)', columns: ['INSTANCE', 'WEIGHT', 'HEALTH', 'TRAFFIC', 'EPHEMERAL', 'METADATA'], rows: instances, fetchedAt: Date.now(), error: null, loading: false, selected: 0, filter: '' }] },
   }));
   const controller = new Controller({
     store,

@@ -47,7 +47,7 @@ try {
   };
 
   const demo = run([BIN, 'demo', '-o', 'json']);
-  const services = JSON.parse(run([BIN, 'services', 'list', '-o', 'json']).stdout);
+  const services = JSON.parse(run([BIN, 'services', 'list', '-o', 'json']).stdout).services;
   if (!Array.isArray(services) || services.length === 0) throw new Error('the demo data dir lists no services');
 
   const cases = [

@@ -69,6 +69,15 @@ describe('architecture invariants', () => {
     }
   });
 
+  it('scope defaults live in the backends: no command, front end, session, shell or render file writes Nacos\' public or DEFAULT_GROUP', () => {
+    const outside = all.filter((f) => /^(commands|frontends|session|shell|render)\//.test(f.path));
+    expect(outside.length).toBeGreaterThan(0);
+    for (const f of outside) {
+      const text = readFileSync(join(SRC, f.path), 'utf8');
+      expect(/['"](public|DEFAULT_GROUP)['"]/.test(text) ? f.path : '').toBe('');
+    }
+  });
+
   it('render/ is pure: no I/O modules and no session or adapter imports', () => {
     for (const f of all.filter((x) => x.path.startsWith('render/'))) {
       expect(f.deps.filter((d) => d.startsWith('node:') || /^(session|adapters|engine|frontends)\//.test(d))).toEqual([]);

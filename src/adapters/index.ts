@@ -51,9 +51,7 @@ export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = Object.freeze({
   },
   nacos: {
     options: async () => (await import('./nacos/options.js')).NACOS_OPTIONS,
-    // The Nacos backends implement the new registry and config contracts (core/registry.ts,
-    // core/config-center.ts); `Adapter` still names the old ones until the commands move over.
-    connect: async () => (await import('./nacos/index.js')).connect as unknown as Connect,
+    connect: async () => (await import('./nacos/index.js')).connect,
   },
   'seata-console': {
     options: async () => (await import('./seata-console/options.js')).SEATA_CONSOLE_OPTIONS,

@@ -1,5 +1,6 @@
 import { parseEndpoint } from '../core/endpoint.js';
 import { usage } from '../core/errors.js';
+import { readNumber } from './option-types.js';
 import type { ArgDef, CompletionSource, RawValue } from './types.js';
 
 /** Builders for positional arguments: each says whether the argument is required and reads it into its type. */
@@ -33,6 +34,19 @@ export function arg(o: Described): ArgDef<string> {
   };
 }
 
+/** A required name that cannot be empty (a service, an instance, a data id): '' would name nothing, and some backends would read it as "all". */
+export function nameArg(o: Described & { example: string }): ArgDef<string> {
+  const text = arg(o);
+  return {
+    ...text,
+    read(raw, name) {
+      const v = text.read(raw, name);
+      if (v.trim() === '') throw usage(`the ${name} is empty`, `give one, for example ${o.example}`);
+      return v;
+    },
+  };
+}
+
 export function optionalArg(o: Described): ArgDef<string | undefined> {
   return { ...describe(o, false), read: (raw) => words(raw).at(-1) };
 }
@@ -53,6 +67,12 @@ export function variadicArg(o: Described & { required: boolean }): ArgDef<string
 export function endpointArg(o: Described): ArgDef<{ ip: string; port: number }> {
   const text = arg(o);
   return { ...text, read: (raw, name) => parseEndpoint(text.read(raw, name)) };
+}
+
+/** A decimal number within its bounds (a weight), as `numberOpt` reads one. */
+export function numberArg(o: Described & { min: number; max: number; example: string }): ArgDef<number> {
+  const text = arg(o);
+  return { ...text, read: (raw, name) => readNumber(text.read(raw, name).trim(), name, o.min, o.max, o.example) };
 }
 
 /** One of a fixed set of words (a shell name, say); completion offers the set. */

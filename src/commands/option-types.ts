@@ -160,13 +160,15 @@ export function readInt(text: string, flag: string, min: number, max: number, sh
 export function numberOpt(o: Described & { value: string; default: string; min: number; max: number }): OptionDef<number> {
   return {
     ...describe(o),
-    read(raw, flag) {
-      const text = (last(raw) ?? o.default).trim();
-      const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-      if (!(n >= o.min && n <= o.max)) throw usage(`${flag} must be a number from ${o.min} to ${o.max}, not "${text}"`, `write it in plain digits, for example ${flag} ${o.default}`);
-      return n;
-    },
+    read: (raw, flag) => readNumber((last(raw) ?? o.default).trim(), flag, o.min, o.max, `${flag} ${o.default}`),
   };
+}
+
+/** Reads a decimal number (no sign, no exponent) in [min, max], naming `name` and the range in the error. */
+export function readNumber(text: string, name: string, min: number, max: number, example: string): number {
+  const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(n >= min && n <= max)) throw usage(`${name} must be a number from ${min} to ${max}, not "${text}"`, `write it in plain digits, for example ${example}`);
+  return n;
 }
 
 /** A point in time (RFC 3339, unix seconds, now, now-1h), checked when read and resolved against the clock when used. */

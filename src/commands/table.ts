@@ -15,7 +15,12 @@ import { configWatch } from './config/watch.js';
 import { instancesDeregister } from './instances/deregister.js';
 import { instancesHeartbeat } from './instances/heartbeat.js';
 import { instancesRegister } from './instances/register.js';
-import { instancesDrain, instancesUndrain } from './instances/set-enabled.js';
+import { instancesDrain, instancesUndrain } from './instances/traffic.js';
+import { instancesMeta } from './instances/meta.js';
+import { instancesWeight } from './instances/weight.js';
+import { configBeta, configBetaStop } from './config/beta.js';
+import { configListeners } from './config/listeners.js';
+import { namespacesList } from './misc/namespaces.js';
 import { locksAcquire } from './locks/acquire.js';
 import { locksList } from './locks/list.js';
 import { locksRelease } from './locks/release.js';
@@ -46,6 +51,9 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   instancesDrain,
   instancesUndrain,
   instancesHeartbeat,
+  instancesWeight,
+  instancesMeta,
+  namespacesList,
   configList,
   configGet,
   configSet,
@@ -54,6 +62,9 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   configDiff,
   configRollback,
   configWatch,
+  configListeners,
+  configBeta,
+  configBetaStop,
   locksList,
   locksShow,
   locksAcquire,

@@ -1,3 +1,4 @@
+import type { ScopeKind } from '../core/scope.js';
 import type { Session } from '../session/session.js';
 import type { ProfileSet } from '../session/profile-types.js';
 
@@ -39,6 +40,8 @@ export interface OptionDef<T = unknown> {
   repeatable?: boolean;
   choices?: readonly string[];
   complete?: CompletionSource;
+  /** The scope kind this option names (`--namespace`): completion offers it only where a backend of the profile has that kind. */
+  scope?: ScopeKind;
   /** Turns what was typed (undefined: not given) into the typed value; throws usage errors naming the flag. */
   read(raw: RawValue, flag: string): T;
 }

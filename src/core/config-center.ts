@@ -1,6 +1,6 @@
 import type { ListOptions } from './subsystems.js';
 import type { Scope, ScopeModel } from './scope.js';
-import type { ConfigOp, ConfigType } from './types.js';
+import type { ConfigOp, ConfigType, Coverage } from './types.js';
 
 /**
  * The config centre contract, shaped by real backends (Nacos, Consul KV, etcd, ZooKeeper, Spring
@@ -40,6 +40,11 @@ export type ConfigSummary = Scope & {
   version: number | null;
   updatedAt: string | null;
 };
+
+/** What `config list` returns: every config backend asked on its own, as `locks list` does. */
+export interface ConfigListing extends Coverage {
+  configs: ConfigSummary[];
+}
 
 export interface ConfigVersion {
   /** The backend's id of this history entry (Nacos' nid; the embedded store's version number). */

@@ -1,5 +1,6 @@
 import type { ListOptions } from './subsystems.js';
 import type { Scope, ScopeKind, ScopeModel } from './scope.js';
+import type { Coverage } from './types.js';
 
 /**
  * The registry contract, shaped by real backends (Nacos, Eureka, Consul, ZooKeeper, etcd, Istio)
@@ -36,7 +37,7 @@ export type ServiceSummary = Scope & {
 export interface InstanceView {
   /**
    * The backend's own id: Nacos `instanceId`, Eureka `instanceId`, Consul `ServiceID`, a ZooKeeper
-   * node name. Commands also accept `IP:PORT` where it names exactly one instance (`resolveInstance`).
+   * node name. Commands also accept `IP:PORT` where it names exactly one instance (`matchInstance`).
    */
   id: string;
   ip: string;
@@ -66,6 +67,11 @@ export type ServiceDetail = Scope & {
   name: string;
   instances: InstanceView[];
 };
+
+/** What `services list` returns: every registry backend asked on its own, as `locks list` does. */
+export interface ServiceListing extends Coverage {
+  services: ServiceSummary[];
+}
 
 export interface RegisterRequest {
   ip: string;

@@ -43,3 +43,8 @@ export function describeScope(scope: Scope): string {
     .map((k) => `${k} ${scope[k]}`)
     .join(', ');
 }
+
+/** "namespaces", "prefixes": for messages such as "eureka has no namespaces". */
+export function kindPlural(kind: ScopeKind): string {
+  return kind === 'prefix' ? 'prefixes' : `${kind}s`;
+}

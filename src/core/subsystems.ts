@@ -1,66 +1,14 @@
 import type { CacheBackend } from './cache.js';
 import type { MetricsBackend } from './metrics.js';
 import type { TxBackend } from './transactions.js';
-import type {
-  AcquireResult,
-  ConfigEvent,
-  ConfigItem,
-  ConfigSummary,
-  ConfigType,
-  ConfigVersion,
-  LockListStop,
-  LockView,
-  ReleaseResult,
-  ServiceDetail,
-  ServiceSummary,
-} from './types.js';
+import type { ConfigBackend } from './config-center.js';
+import type { RegistryBackend } from './registry.js';
+import type { AcquireResult, ListStop, LockView, ReleaseResult } from './types.js';
 
 /**
  * Small capability interfaces. An adapter exposes only what its backend really does; a missing
  * optional method is how commands and the console learn that an action is unsupported.
  */
-
-export interface ServiceRef {
-  namespace: string;
-  group: string;
-  service: string;
-}
-
-export interface RegisterOptions {
-  weight: number;
-  metadata: Record<string, string>;
-  ephemeral: boolean;
-  ttlMs: number;
-}
-
-export interface RegistryBackend {
-  listServices(filter: { namespace?: string; group?: string; text?: string }): Promise<ServiceSummary[]>;
-  getService(ref: ServiceRef): Promise<ServiceDetail>;
-  register?(ref: ServiceRef, ip: string, port: number, opts: RegisterOptions): Promise<ServiceDetail>;
-  heartbeat?(ref: ServiceRef, ip: string, port: number): Promise<void>;
-  deregister?(ref: ServiceRef, ip: string, port: number): Promise<void>;
-  setEnabled?(ref: ServiceRef, ip: string, port: number, enabled: boolean): Promise<ServiceDetail>;
-}
-
-export interface ConfigRef {
-  namespace: string;
-  group: string;
-  dataId: string;
-}
-
-export interface ConfigBackend {
-  list(filter: { namespace?: string; group?: string; text?: string }): Promise<ConfigSummary[]>;
-  get(ref: ConfigRef): Promise<ConfigItem>;
-  history?(ref: ConfigRef): Promise<ConfigVersion[]>;
-  /** Content of one historical version. */
-  getVersion?(ref: ConfigRef, version: number): Promise<ConfigItem>;
-  /** Publishes content; with ifMd5 it is a compare-and-set against the current md5. */
-  set?(ref: ConfigRef, content: string, type: ConfigType, ifMd5?: string): Promise<ConfigItem>;
-  delete?(ref: ConfigRef, ifMd5?: string): Promise<ConfigVersion>;
-  rollback?(ref: ConfigRef, version: number, ifMd5?: string): Promise<ConfigItem>;
-  /** Yields one event per change until the signal aborts. */
-  watch?(ref: ConfigRef, signal: AbortSignal): AsyncIterable<ConfigEvent>;
-}
 
 export interface AcquireOptions {
   owner: string;
@@ -81,10 +29,10 @@ export interface ListOptions {
   /** Called as a long listing goes on, with the number of keys looked at so far. */
   onProgress?(scanned: number): void;
   /**
-   * Called when the listing did not cover everything: a bound stopped it ('limit': keys or nodes,
-   * 'time'), or a part of the backend (a Redlock node, a server's lock table) did not answer.
+   * Called when the listing did not cover everything: a bound stopped it ('limit': keys, nodes or
+   * pages, 'time'), or a part of the backend (a Redlock node, a server's lock table) did not answer.
    */
-  onIncomplete?(why: string, stoppedBy: Exclude<LockListStop, 'done'>): void;
+  onIncomplete?(why: string, stoppedBy: Exclude<ListStop, 'done'>): void;
 }
 
 export interface LockBackend {

@@ -1,5 +1,10 @@
 import { formatDuration } from '../core/duration.js';
-import type { BackendStatus, ConfigEvent, ConfigItem, ConfigSummary, ConfigVersion, LockListing, LockView, ServiceDetail, ServiceSummary } from '../core/types.js';
+import type { BackendStatus, Coverage, LockListing, LockView } from '../core/types.js';
+import type { ConfigItem } from '../core/config-center.js';
+import type { ServiceDetail } from '../core/registry.js';
+import { configsView, configView, diffView, historyView, publishedView, watchView } from './config-views.js';
+import { serviceView, servicesView } from './registry-views.js';
+import { coverageLines } from './scope-columns.js';
 import { GLOBAL_OPTION_SPECS } from '../commands/global-options.js';
 import type { HelpEntry } from '../commands/misc/help.js';
 import { cacheSampleView, cacheStatsView } from './cache-views.js';
@@ -12,6 +17,7 @@ import type { Style } from './style.js';
 import { textTable } from './text-table.js';
 import { txListView, txLocksView, txShowView } from './tx-views.js';
 
+type NamespaceRow = { backend: string; id: string; name: string; description: string | null };
 type View = (data: any, style: Style, now: number, width?: number) => string;
 
 const yesNo = (ok: boolean, style: Style, good = 'yes', bad = 'no') => (ok ? style.green(good) : style.red(bad));
@@ -19,52 +25,35 @@ const ago = (iso: string | null, now: number) => (iso ? `${formatDuration(now - 
 
 /** Table renderings keyed by command id; anything missing falls back to renderGeneric. */
 export const VIEWS: Record<string, View> = {
-  'services list': (rows: ServiceSummary[], style) =>
-    textTable(rows, [
-      { header: 'NAMESPACE', get: (r) => r.namespace },
-      { header: 'GROUP', get: (r) => r.group },
-      { header: 'SERVICE', get: (r) => r.name, paint: (c, _r, s) => s.cyan(c) },
-      { header: 'INSTANCES', get: (r) => String(r.instances), align: 'right' },
-      { header: 'HEALTHY', get: (r) => `${r.healthy}/${r.instances}`, align: 'right', paint: (c, r, s) => (r.healthy === r.instances ? s.green(c) : r.healthy === 0 ? s.red(c) : s.yellow(c)) },
+  'services list': servicesView,
+  'services show': serviceView,
+  'instances register': serviceView,
+  'instances drain': serviceView,
+  'instances undrain': serviceView,
+  'instances weight': serviceView,
+  'instances meta': serviceView,
+  'namespaces list': (d: Coverage & { namespaces: NamespaceRow[] }, style) =>
+    textTable<NamespaceRow>(d.namespaces, [
+      ...(d.backends.length > 1 ? [{ header: 'BACKEND', get: (r: { backend: string }) => r.backend }] : []),
+      { header: 'ID', get: (r) => (r.id === '' ? '(empty)' : r.id), paint: (c, _r, s) => s.cyan(c) },
+      { header: 'NAME', get: (r) => r.name },
+      { header: 'DESCRIPTION', get: (r) => cell(r.description) },
+    ], style) + coverageLines(d, style),
+  'config list': configsView,
+  'config get': configView,
+  'config set': (d: ConfigItem | { dataId: string; beta: { ips: string[] } }, style) => ('beta' in d ? `${style.green('beta published')} ${d.dataId} to ${d.beta.ips.join(', ')}` : publishedView('published', d, style)),
+  'config rollback': (d: ConfigItem & { restored: string }, style) => publishedView(`rolled back to entry ${d.restored}:`, d, style),
+  'config history': historyView,
+  'config diff': diffView,
+  'config watch': watchView,
+  'config listeners': (d: { dataId: string; md5: string; listeners: Array<{ ip: string; md5: string | null }> }, style) =>
+    textTable(d.listeners, [
+      { header: 'CLIENT', get: (r) => r.ip },
+      { header: 'MD5', get: (r) => cell(r.md5), paint: (c, r, s) => (r.md5 === d.md5 ? s.green(c) : s.yellow(c)) },
+      { header: 'CURRENT', get: (r) => (r.md5 === d.md5 ? 'yes' : 'stale') },
     ], style),
-  'services show': (d: ServiceDetail, style) =>
-    `${style.bold(d.name)} ${style.dim(`namespace ${d.namespace} · group ${d.group} · ${d.instances.length} instances`)}\n` +
-    textTable(d.instances, [
-      { header: 'INSTANCE', get: (r) => r.id },
-      { header: 'WEIGHT', get: (r) => String(r.weight), align: 'right' },
-      { header: 'HEALTHY', get: (r) => (r.healthy ? 'yes' : 'no'), paint: (c, r, s) => (r.healthy ? s.green(c) : s.red(c)) },
-      { header: 'TRAFFIC', get: (r) => (r.enabled ? 'enabled' : 'drained'), paint: (c, r, s) => (r.enabled ? c : s.yellow(c)) },
-      { header: 'EPHEMERAL', get: (r) => (r.ephemeral ? 'yes' : 'no') },
-      { header: 'METADATA', get: (r) => cell(r.metadata) },
-    ], style),
-  'instances register': (d: ServiceDetail, style) => VIEWS['services show']!(d, style, 0),
-  'instances drain': (d: ServiceDetail, style) => VIEWS['services show']!(d, style, 0),
-  'instances undrain': (d: ServiceDetail, style) => VIEWS['services show']!(d, style, 0),
-  'config list': (rows: ConfigSummary[], style, now) =>
-    textTable(rows, [
-      { header: 'NAMESPACE', get: (r) => r.namespace },
-      { header: 'GROUP', get: (r) => r.group },
-      { header: 'DATA ID', get: (r) => r.dataId, paint: (c, _r, s) => s.cyan(c) },
-      { header: 'TYPE', get: (r) => r.type },
-      { header: 'VERSION', get: (r) => String(r.version), align: 'right' },
-      { header: 'MD5', get: (r) => r.md5 },
-      { header: 'UPDATED', get: (r) => ago(r.updatedAt, now) },
-    ], style),
-  'config get': (d: ConfigItem, style) => `${style.dim(`# ${d.dataId} · group ${d.group} · namespace ${d.namespace} · ${d.type} · version ${d.version} · md5 ${d.md5}`)}\n${d.content.replace(/\n$/, '')}`,
-  'config set': (d: ConfigItem, style) => `${style.green('published')} ${d.dataId} version ${d.version} ${style.dim(`md5 ${d.md5}`)}`,
-  'config rollback': (d: ConfigItem, style) => `${style.green('rolled back')} ${d.dataId}: now version ${d.version} ${style.dim(`md5 ${d.md5}`)}`,
-  'config history': (rows: ConfigVersion[], style, now) =>
-    textTable(rows, [
-      { header: 'VERSION', get: (r) => String(r.version), align: 'right' },
-      { header: 'OP', get: (r) => r.op, paint: (c, r, s) => (r.op === 'delete' ? s.red(c) : r.op === 'rollback' ? s.yellow(c) : c) },
-      { header: 'MD5', get: (r) => r.md5 },
-      { header: 'UPDATED', get: (r) => `${r.updatedAt} (${ago(r.updatedAt, now)})` },
-    ], style),
-  'config diff': (d: { dataId: string; from: number; to: number; identical: boolean; diff: string[] }, style) =>
-    d.identical
-      ? style.dim(`${d.dataId}: versions ${d.from} and ${d.to} are identical`)
-      : [style.bold(`--- ${d.dataId} version ${d.from}`), style.bold(`+++ ${d.dataId} version ${d.to}`), ...d.diff.map((l) => (l.startsWith('@@') ? style.cyan(l) : l.startsWith('+') ? style.green(l) : l.startsWith('-') ? style.red(l) : l))].join('\n'),
-  'config watch': (e: ConfigEvent, style) => `${style.dim(e.at)} ${e.op === 'delete' ? style.red(e.op) : style.cyan(e.op)} ${e.dataId} version ${e.version}${e.md5 ? style.dim(` md5 ${e.md5}`) : ''}`,
+  'config beta': (d: { dataId: string; beta: { content: string; ips: string[] } | null }, style) =>
+    d.beta === null ? style.dim(`${d.dataId} has no beta release`) : `${style.dim(`# beta of ${d.dataId} for ${d.beta.ips.join(', ')}`)}\n${d.beta.content.replace(/\n$/, '')}`,
   'locks list': (d: LockListing, style, now) => lockTable(d.locks, style, now) + coverageLines(d, style),
   'locks show': (d: LockListing, style, now) => lockTable(d.locks, style, now) + waiterLines(d.locks, style, now) + coverageLines(d, style),
   'locks acquire': (d: { name: string; holder: string; token: unknown; expiresAt: string | null }, style, now) =>
@@ -122,14 +111,6 @@ function lockTable(rows: LockView[], style: Style, now: number): string {
     { header: 'LEASE LEFT', get: (r) => (r.expiresAt ? formatDuration(Date.parse(r.expiresAt) - now) : '-'), align: 'right' },
     { header: 'WAITERS', get: (r) => (r.waiters === null ? '?' : String(r.waiters.length)), align: 'right' },
   ], style);
-}
-
-/** One line per backend whose part is missing or cut short, so a table never passes for the whole answer. */
-function coverageLines(d: LockListing, style: Style): string {
-  const lines = d.backends
-    .filter((b) => !b.complete)
-    .map((b) => style.yellow(b.error === null ? `${b.backend}: listing incomplete (stopped by ${b.stoppedBy})` : `${b.backend}: left out (${b.stoppedBy}): ${b.error}`));
-  return lines.length > 0 ? `\n${lines.join('\n')}` : '';
 }
 
 function waiterLines(rows: LockView[], style: Style, now: number): string {

@@ -4,14 +4,14 @@ import { didYouMean } from '../core/did-you-mean.js';
 import { OpsError } from '../core/errors.js';
 import { OptionError, type OptionSchema } from '../adapters/kit/options.js';
 import { loadYaml } from '../lib/yaml.js';
-import { BUILTIN_LOCAL, type BackendSpec, type Profile, type ProfileSet } from './profile-types.js';
+import { backendName, BUILTIN_LOCAL, entryPath, oneEntryList, type BackendSpec, type ListSubsystem, type Profile, type ProfileSet } from './profile-types.js';
 
 /** The backend types a build knows, each with its option schema (loaded only if a file uses it). */
 export type BackendTypes = Readonly<Record<string, { options(): Promise<OptionSchema<unknown>> }>>;
 
 const TOP_KEYS = ['profiles', 'defaultProfile'];
 const PROFILE_KEYS = ['description', 'readOnly', 'production', 'registry', 'config', 'locks', 'metrics', 'cache', 'tx'];
-const SUBSYSTEMS = ['registry', 'config', 'metrics', 'cache', 'tx'] as const;
+const SUBSYSTEMS = ['metrics', 'cache', 'tx'] as const;
 
 /**
  * A profile file is a few kilobytes; a huge one is a mistake (a log written over it, a generated
@@ -95,19 +95,27 @@ export async function loadProfiles(path: string, explicit: boolean, types: Backe
     const at: Path = ['profiles', name];
     if (!isMapping(body)) fail(at, 'key', `profile ${name} must be a mapping`);
     unknownKeys(body, PROFILE_KEYS, at, `profile ${name}: `, 'a profile takes');
-    const profile: Profile = { name, readOnly: false, production: false, locks: [], source: path };
+    const profile: Profile = { name, readOnly: false, production: false, registry: [], config: [], locks: [], source: path };
     if (body.description !== undefined && typeof body.description !== 'string') fail([...at, 'description'], 'value', `profile ${name}: description must be text`);
     for (const flag of ['readOnly', 'production'] as const) {
       if (body[flag] === undefined) continue;
       if (typeof body[flag] !== 'boolean') fail([...at, flag], 'value', `profile ${name}: ${flag} must be true or false`);
       profile[flag] = body[flag];
     }
+    // registry and config take one backend or a list (a migration watches two registries);
+    // locks has always been a list.
+    for (const sub of ['registry', 'config'] as const) {
+      const v = body[sub];
+      if (v === undefined) continue;
+      profile[sub] = Array.isArray(v) ? backendList(v, [...at, sub], `profile ${name}: ${sub}`) : oneEntryList(backend(v, [...at, sub], `profile ${name}: ${sub}`));
+      uniqueNames(profile, sub, at);
+    }
     for (const sub of SUBSYSTEMS) {
       if (body[sub] !== undefined) profile[sub] = backend(body[sub], [...at, sub], `profile ${name}: ${sub}`);
     }
     if (body.locks !== undefined) {
       if (!Array.isArray(body.locks)) fail([...at, 'locks'], 'value', `profile ${name}: locks must be a list of backends`);
-      profile.locks = body.locks.map((l, i) => backend(l, [...at, 'locks', i], `profile ${name}: locks[${i}]`));
+      profile.locks = backendList(body.locks, [...at, 'locks'], `profile ${name}: locks`);
     }
     checkOneDataDir(profile, at);
     profiles.set(name, profile);
@@ -132,6 +140,21 @@ export async function loadProfiles(path: string, explicit: boolean, types: Backe
     fail(['defaultProfile'], 'value', `defaultProfile "${defaultProfile}" is not defined`, `${near === undefined ? '' : `did you mean ${near}? `}define it under profiles, or use one of: ${[...profiles.keys()].join(', ')}`);
   }
   return { file: path, defaultProfile, profiles };
+
+  function backendList(values: unknown[], at: Path, label: string): BackendSpec[] {
+    return values.map((v, i) => backend(v, [...at, i], `${label}[${i}]`));
+  }
+
+  /** The names of a list's entries label its backend column and are what --backend selects: each must be its own. */
+  function uniqueNames(profile: Profile, sub: ListSubsystem, at: Path): void {
+    const list = profile[sub];
+    list.forEach((spec, i) => {
+      const first = list.findIndex((s) => backendName(s) === backendName(spec));
+      if (first === i) return;
+      const where = [...at, ...entryPath(sub, list, i)];
+      fail(spec.name === undefined ? where : [...where, 'name'], 'value', `profile ${profile.name}: ${pathLabel(entryPath(sub, list, i))} is named ${backendName(spec)}, as ${pathLabel(entryPath(sub, list, first))} is`, `give each ${sub} entry its own "name": it is the backend column and what --backend picks`);
+    });
+  }
 
   function backend(value: unknown, at: Path, label: string): BackendSpec {
     const known = Object.keys(types);
@@ -160,10 +183,11 @@ export async function loadProfiles(path: string, explicit: boolean, types: Backe
 
 /** Where the embedded entries of a profile set `dataDir`, in profile order. */
 export function embeddedDataDirs(profile: Profile): Array<{ at: Path; dataDir: string }> {
+  const listed = (sub: ListSubsystem) => profile[sub].map((spec, i): [Path, BackendSpec] => [entryPath(sub, profile[sub], i), spec]);
   const specs: Array<[Path, BackendSpec | undefined]> = [
-    [['registry'], profile.registry],
-    [['config'], profile.config],
-    ...profile.locks.map((l, i): [Path, BackendSpec] => [['locks', i], l]),
+    ...listed('registry'),
+    ...listed('config'),
+    ...listed('locks'),
     [['metrics'], profile.metrics],
     [['cache'], profile.cache],
     [['tx'], profile.tx],

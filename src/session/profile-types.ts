@@ -9,8 +9,9 @@ export interface Profile {
   name: string;
   readOnly: boolean;
   production: boolean;
-  registry?: BackendSpec;
-  config?: BackendSpec;
+  /** Registries in profile order; the file may write one mapping or a list. Empty: none. */
+  registry: BackendSpec[];
+  config: BackendSpec[];
   locks: BackendSpec[];
   metrics?: BackendSpec;
   cache?: BackendSpec;
@@ -31,8 +32,30 @@ export const BUILTIN_LOCAL: Profile = {
   name: 'local',
   readOnly: false,
   production: false,
-  registry: { type: 'embedded' },
-  config: { type: 'embedded' },
+  registry: [{ type: 'embedded' }],
+  config: [{ type: 'embedded' }],
   locks: [{ type: 'embedded' }],
   source: 'built-in',
 };
+
+/** The subsystems whose entries are lists (a profile can watch several registries, say). */
+export type ListSubsystem = 'registry' | 'config' | 'locks';
+
+/** Lists the file wrote as one mapping (`registry: {type: embedded}`), so messages name the key as written. */
+const writtenAsMapping = new WeakSet<readonly BackendSpec[]>();
+
+export function oneEntryList(spec: BackendSpec): BackendSpec[] {
+  const list = [spec];
+  writtenAsMapping.add(list);
+  return list;
+}
+
+/** The path of an entry as the file wrote it: `registry` for a mapping, `registry[1]` in a list. */
+export function entryPath(subsystem: ListSubsystem, list: readonly BackendSpec[], index: number): Array<string | number> {
+  return writtenAsMapping.has(list) ? [subsystem] : [subsystem, index];
+}
+
+/** How an entry is named in `backend` columns and by `--backend`: its `name`, else its type. */
+export function backendName(spec: BackendSpec): string {
+  return spec.name ?? spec.type;
+}

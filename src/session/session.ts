@@ -2,14 +2,24 @@ import { OpsError } from '../core/errors.js';
 import type { CacheBackend } from '../core/cache.js';
 import type { MetricsBackend } from '../core/metrics.js';
 import type { TxBackend } from '../core/transactions.js';
-import type { Adapter, ConfigBackend, LockBackend, RegistryBackend } from '../core/subsystems.js';
+import type { ConfigBackend } from '../core/config-center.js';
+import type { RegistryBackend } from '../core/registry.js';
+import type { Adapter, LockBackend } from '../core/subsystems.js';
 import { ADAPTERS } from '../adapters/index.js';
 import { OptionError, type OptionPath } from '../adapters/kit/options.js';
-import type { BackendSpec, Profile } from './profile-types.js';
+import { backendName, entryPath, type BackendSpec, type ListSubsystem, type Profile } from './profile-types.js';
 import { resolveSecrets } from './secrets.js';
-import { namedLockBackend } from './named-lock-backend.js';
+import { namedConfigBackend, namedLockBackend, namedRegistryBackend } from './named-backends.js';
 
 type Subsystem = 'registry' | 'config' | 'locks' | 'metrics' | 'cache' | 'tx';
+
+/** One backend of a list subsystem, not connected until `open` is called. */
+export interface BackendHandle<B> {
+  /** The entry's name, or its type: the backend column, what --backend selects. */
+  name: string;
+  type: string;
+  open(): Promise<B>;
+}
 
 /**
  * One profile's open backends. Adapters connect lazily on first use and are shared when two
@@ -26,18 +36,6 @@ export class Session {
     /** Where dataDir came from (see data-dir.ts), for `profile show`. */
     readonly dataDirFrom = 'default',
   ) {}
-
-  async registry(): Promise<RegistryBackend> {
-    const a = await this.adapterFor('registry', this.profile.registry);
-    if (!a.registry) throw unsupported('registry', this.profile.registry!.type);
-    return a.registry;
-  }
-
-  async config(): Promise<ConfigBackend> {
-    const a = await this.adapterFor('config', this.profile.config);
-    if (!a.config) throw unsupported('config', this.profile.config!.type);
-    return a.config;
-  }
 
   async metrics(): Promise<MetricsBackend> {
     const a = await this.adapterFor('metrics', this.profile.metrics);
@@ -58,34 +56,67 @@ export class Session {
   }
 
   /**
-   * The profile's lock backends in profile order, each connected only when it is opened, so a
+   * The profile's registries in profile order, each connected only when it is opened, so a
    * command touches just the backends it asks for and one that is down fails only its own part.
    */
-  lockBackends(): Array<{ name: string; open(): Promise<LockBackend> }> {
-    return this.profile.locks.map((spec) => ({
-      name: lockBackendName(spec),
-      open: async () => {
-        const a = await this.adapterFor('locks', spec);
-        if (!a.locks) throw unsupported('locks', spec.type);
-        return namedLockBackend(a.locks, lockBackendName(spec));
-      },
-    }));
+  registryBackends(): Array<BackendHandle<RegistryBackend>> {
+    return this.handles('registry', (a) => a.registry, namedRegistryBackend);
+  }
+
+  /** One registry, connected on first use: the one named, else the profile's only one. No other is touched. */
+  registryBackend(name?: string): Promise<RegistryBackend> {
+    return this.pick('registry', this.registryBackends(), name);
+  }
+
+  configBackends(): Array<BackendHandle<ConfigBackend>> {
+    return this.handles('config', (a) => a.config, namedConfigBackend);
+  }
+
+  configBackend(name?: string): Promise<ConfigBackend> {
+    return this.pick('config', this.configBackends(), name);
+  }
+
+  lockBackends(): Array<BackendHandle<LockBackend>> {
+    return this.handles('locks', (a) => a.locks, namedLockBackend);
   }
 
   /** One lock backend, connected on first use: the one named, else the profile's first. No other is touched. */
-  async lockBackend(name?: string): Promise<LockBackend> {
-    const all = this.lockBackends();
-    if (all.length === 0) throw notConfigured(this.profile, 'locks');
+  lockBackend(name?: string): Promise<LockBackend> {
+    return this.pick('locks', this.lockBackends(), name, true);
+  }
+
+  /**
+   * The backends of a list subsystem by name. A registry must be named when the profile has
+   * several (which one holds a service is the caller's question); locks default to the first.
+   */
+  private async pick<B>(subsystem: ListSubsystem, all: Array<BackendHandle<B>>, name: string | undefined, firstByDefault = false): Promise<B> {
+    if (all.length === 0) throw notConfigured(this.profile, subsystem);
+    const noun = subsystem === 'locks' ? 'lock' : subsystem;
+    if (name === undefined && all.length > 1 && !firstByDefault) {
+      throw new OpsError('usage', `profile ${this.profile.name} has ${all.length} ${noun} backends (${all.map((b) => b.name).join(', ')})`, 'pick one with --backend NAME');
+    }
     const found = name === undefined ? all[0] : all.find((b) => b.name === name);
-    if (!found) throw new OpsError('usage', `profile ${this.profile.name} has no lock backend named ${name}`, `use one of: ${all.map((b) => b.name).join(', ')}`);
+    if (!found) throw new OpsError('usage', `profile ${this.profile.name} has no ${noun} backend named ${name}`, `use one of: ${all.map((b) => b.name).join(', ')}`);
     return found.open();
+  }
+
+  private handles<B extends { readonly name: string }>(subsystem: ListSubsystem, part: (a: Adapter) => B | undefined, rename: (b: B, name: string) => B): Array<BackendHandle<B>> {
+    return this.profile[subsystem].map((spec) => ({
+      name: backendName(spec),
+      type: spec.type,
+      open: async () => {
+        const b = part(await this.adapterFor(subsystem, spec));
+        if (!b) throw unsupported(subsystem, spec.type);
+        return rename(b, backendName(spec));
+      },
+    }));
   }
 
   /** Each configured backend with the subsystem it serves, for `status`. */
   backends(): Array<{ subsystem: Subsystem; spec: BackendSpec }> {
     const out: Array<{ subsystem: Subsystem; spec: BackendSpec }> = [];
-    if (this.profile.registry) out.push({ subsystem: 'registry', spec: this.profile.registry });
-    if (this.profile.config) out.push({ subsystem: 'config', spec: this.profile.config });
+    for (const spec of this.profile.registry) out.push({ subsystem: 'registry', spec });
+    for (const spec of this.profile.config) out.push({ subsystem: 'config', spec });
     for (const spec of this.profile.locks) out.push({ subsystem: 'locks', spec });
     if (this.profile.metrics) out.push({ subsystem: 'metrics', spec: this.profile.metrics });
     if (this.profile.cache) out.push({ subsystem: 'cache', spec: this.profile.cache });
@@ -119,7 +150,7 @@ export class Session {
     if (!pending) {
       const entry = ADAPTERS[type];
       if (!entry) throw new OpsError('config', `profile ${this.profile.name}: unknown backend type "${type}"`, 'see README "Profiles" for the supported types');
-      const label = `profile ${this.profile.name}: ${subsystem === 'locks' ? `locks[${this.profile.locks.indexOf(spec)}]` : subsystem}`;
+      const label = `profile ${this.profile.name}: ${labelOf(this.profile, subsystem, spec)}`;
       pending = (async () => {
         const resolved = resolveSecrets(options, this.env, label);
         const connect = await entry.connect();
@@ -155,7 +186,11 @@ function unsupported(subsystem: string, type: string): OpsError {
   return new OpsError('config', `backend type ${type} does not provide ${subsystem}`, `point "${subsystem}:" in the profile at a backend type that does, or pick another profile with --profile`);
 }
 
-/** How a lock entry is named: its `name`, else its type. */
-export function lockBackendName(spec: BackendSpec): string {
-  return spec.name ?? spec.type;
+/** `locks[1]`, `registry` (one mapping in the file), `registry[0]` (a list), `metrics`. */
+function labelOf(profile: Profile, subsystem: Subsystem, spec: BackendSpec): string {
+  if (subsystem !== 'registry' && subsystem !== 'config' && subsystem !== 'locks') return subsystem;
+  const list = profile[subsystem];
+  return entryPath(subsystem, list, list.indexOf(spec))
+    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+    .join('');
 }

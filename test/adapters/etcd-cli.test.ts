@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../src/session/session.js';
 import type { Profile } from '../../src/session/profile-types.js';
-import { levelOf } from '../../src/frontends/tui/pane-levels.js';
+import { levelOf, rowsOf } from '../../src/frontends/tui/pane-levels.js';
 import { LiveCache } from '../../src/frontends/tui/live-cache.js';
 import { opsdeck, sandbox } from '../helpers/cli.js';
 import { freePort } from '../servers/redis-server.js';
@@ -118,6 +118,8 @@ describe('console locks pane and completion with a backend down', () => {
     name: 'mixed',
     readOnly: false,
     production: false,
+    registry: [],
+    config: [],
     locks: [
       { type: 'embedded', dataDir },
       { type: 'etcd', url: deadUrl, name: 'etcd-dead', timeoutMs: 1000 },
@@ -134,7 +136,7 @@ describe('console locks pane and completion with a backend down', () => {
       await local!.tryAcquire!('jobs/local', { owner: 'alice', ttlMs: 60_000, waitMs: 0 });
       await live!.tryAcquire!('jobs/etcd', { owner: 'bob', ttlMs: 60_000, waitMs: 0 });
 
-      const rows = await levelOf('locks', { level: 'top' }).load(session, Date.now());
+      const rows = rowsOf(await levelOf('locks', { level: 'top' }).load(session, Date.now()));
       const byBackend = rows.map((r) => `${r.cells[0]}:${r.cells[1]}:${r.tone}`);
       expect(byBackend).toContain('embedded:jobs/local:plain');
       expect(byBackend).toContain('etcd-live:jobs/etcd:plain');

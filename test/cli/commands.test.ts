@@ -20,68 +20,83 @@ describe('services and instances, one-shot', () => {
 
     const list = run('services', 'list', '-o', 'json');
     expect(list.code).toBe(0);
-    expect(list.json()).toEqual([
-      { namespace: 'public', group: 'DEFAULT_GROUP', name: 'orders', instances: 2, healthy: 2 },
-      { namespace: 'staging', group: 'DEFAULT_GROUP', name: 'orders', instances: 1, healthy: 1 },
-    ]);
-    expect(run('services', 'list', '--namespace', 'staging').json()).toHaveLength(1);
-    expect(run('services', 'list', '--filter', 'nomatch').json()).toEqual([]);
+    expect(list.json()).toEqual({
+      complete: true,
+      stoppedBy: 'done',
+      backends: [{ backend: 'embedded', complete: true, stoppedBy: 'done', error: null }],
+      services: [
+        { backend: 'embedded', namespace: 'public', group: 'DEFAULT_GROUP', name: 'orders', instances: 2, healthy: 2, disabled: 0 },
+        { backend: 'embedded', namespace: 'staging', group: 'DEFAULT_GROUP', name: 'orders', instances: 1, healthy: 1, disabled: 0 },
+      ],
+    });
+    expect(run('services', 'list', '--namespace', 'staging').json().services).toHaveLength(1);
+    expect(run('services', 'list', '--filter', 'nomatch').json().services).toEqual([]);
 
     const show = run('services', 'show', 'orders').json();
-    expect(show).toMatchObject({ namespace: 'public', group: 'DEFAULT_GROUP', name: 'orders' });
-    expect(show.instances[0]).toEqual({ id: '10.0.0.5:8080', ip: '10.0.0.5', port: 8080, weight: 2, healthy: true, enabled: true, ephemeral: false, metadata: { zone: 'eu-1', version: '2.1' } });
-    expect(show.instances[1]).toMatchObject({ ephemeral: true, healthy: true });
+    expect(show).toMatchObject({ backend: 'embedded', namespace: 'public', group: 'DEFAULT_GROUP', name: 'orders' });
+    expect(show.instances[0]).toEqual({
+      id: '10.0.0.5:8080', ip: '10.0.0.5', port: 8080, health: 'passing', traffic: 'enabled', status: null, weight: 2, ephemeral: false, cluster: null,
+      metadata: { zone: 'eu-1', version: '2.1' }, tags: [], lastHeartbeat: null, lease: null, healthy: true, enabled: true,
+    });
+    expect(show.instances[1]).toMatchObject({ ephemeral: true, health: 'passing', healthy: true, lease: { durationMs: 40_000 } });
+    expect(Date.parse(show.instances[1].lastHeartbeat)).toBeGreaterThan(0);
 
-    expect(run('instances', 'drain', 'orders', '10.0.0.5:8080').json().instances[0].enabled).toBe(false);
-    expect(run('instances', 'undrain', 'orders', '10.0.0.5:8080').json().instances[0].enabled).toBe(true);
+    expect(run('instances', 'drain', 'orders', '10.0.0.5:8080').json().instances[0]).toMatchObject({ traffic: 'disabled', enabled: false });
+    expect(run('services', 'list').json().services[0]).toMatchObject({ disabled: 1 });
+    expect(run('instances', 'undrain', 'orders', '10.0.0.5:8080').json().instances[0]).toMatchObject({ traffic: 'enabled', enabled: true });
 
     const refused = run('instances', 'deregister', 'orders', '10.0.0.5:8080');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--yes/);
     expect(run('services', 'show', 'orders').json().instances).toHaveLength(2);
-    expect(run('instances', 'deregister', 'orders', '10.0.0.5:8080', '--yes').code).toBe(0);
+    expect(run('instances', 'deregister', 'orders', '10.0.0.5:8080', '--yes').json()).toEqual({ backend: 'embedded', namespace: 'public', group: 'DEFAULT_GROUP', service: 'orders', id: '10.0.0.5:8080', deregistered: true });
     expect(run('services', 'show', 'orders').json().instances.map((i: { id: string }) => i.id)).toEqual(['10.0.0.6:8080']);
   });
 
   it('renders a readable table with -o table', () => {
     run('instances', 'register', 'payments', '10.0.0.7:8443');
     const t = run('services', 'list', '-o', 'table');
-    expect(t.stdout).toMatch(/SERVICE\s+INSTANCES\s+HEALTHY/);
-    expect(t.stdout).toMatch(/payments\s+1\s+1\/1/);
+    expect(t.stdout).toMatch(/NAMESPACE\s+GROUP\s+SERVICE\s+INSTANCES\s+HEALTHY\s+DRAINED/);
+    expect(t.stdout).toMatch(/payments\s+1\s+1\/1\s+0/);
+    expect(t.stdout).not.toMatch(/BACKEND/);
     expect(t.stdout).not.toMatch(/\x1b\[/);
+    expect(run('services', 'show', 'payments', '-o', 'table').stdout).toMatch(/INSTANCE\s+WEIGHT\s+HEALTH\s+TRAFFIC\s+EPHEMERAL\s+METADATA\n10\.0\.0\.7:8443\s+1\s+passing\s+enabled\s+no/);
   });
 });
 
 describe('config, one-shot', () => {
   it('set, get, list, history, diff, rollback and delete', () => {
     const v1 = run('config', 'set', 'orders.yaml', '--value', 'pool: 10\n').json();
-    expect(v1).toMatchObject({ namespace: 'public', group: 'DEFAULT_GROUP', dataId: 'orders.yaml', content: 'pool: 10\n', type: 'yaml', version: 1 });
+    expect(v1).toMatchObject({ backend: 'embedded', namespace: 'public', group: 'DEFAULT_GROUP', dataId: 'orders.yaml', content: 'pool: 10\n', type: 'yaml', version: 1 });
     expect(v1.md5).toMatch(/^[0-9a-f]{32}$/);
+    expect(v1.token).toBe(v1.md5);
     const file = join(box.dir, 'orders.yaml');
     writeFileSync(file, 'pool: 20\ntimeout: 3\n');
     const v2 = run('config', 'set', 'orders.yaml', '--file', file, '--if-md5', v1.md5).json();
     expect(v2.version).toBe(2);
 
-    const stale = run('config', 'set', 'orders.yaml', '--value', 'pool: 30\n', '--if-md5', v1.md5);
+    const stale = run('config', 'set', 'orders.yaml', '--value', 'pool: 30\n', '--if-match', v1.token);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(/changed/);
+    expect(stale.stderr).toMatch(/--if-match/);
     expect(run('config', 'get', 'orders.yaml').json()).toEqual({ ...v2, content: 'pool: 20\ntimeout: 3\n' });
 
     const history = run('config', 'history', 'orders.yaml').json();
-    expect(history.map((h: { version: number; op: string }) => [h.version, h.op])).toEqual([[2, 'update'], [1, 'create']]);
-    expect(Object.keys(history[0]).sort()).toEqual(['md5', 'op', 'updatedAt', 'version']);
+    expect(history.map((h: { id: string; op: string; contentIs: string }) => [h.id, h.op, h.contentIs])).toEqual([['2', 'update', 'after'], ['1', 'create', 'after']]);
+    expect(Object.keys(history[0]).sort()).toEqual(['at', 'by', 'contentIs', 'from', 'id', 'md5', 'op', 'version']);
 
     const diff = run('config', 'diff', 'orders.yaml').json();
-    expect(diff).toMatchObject({ from: 1, to: 2, identical: false });
+    expect(diff).toMatchObject({ backend: 'embedded', from: '1', to: '2', file: null, identical: false });
     expect(diff.diff).toEqual(['@@ -1,1 +1,2 @@', '-pool: 10', '+pool: 20', '+timeout: 3']);
 
-    expect(run('config', 'rollback', 'orders.yaml', '--to', '1').json()).toMatchObject({ content: 'pool: 10\n', version: 3 });
-    expect(run('config', 'list').json()).toEqual([expect.objectContaining({ dataId: 'orders.yaml', version: 3, type: 'yaml' })]);
+    expect(run('config', 'rollback', 'orders.yaml', '--to', '1').json()).toMatchObject({ content: 'pool: 10\n', version: 3, restored: '1' });
+    expect(run('config', 'list').json().configs).toEqual([expect.objectContaining({ backend: 'embedded', dataId: 'orders.yaml', version: 3, type: 'yaml' })]);
 
     expect(run('config', 'delete', 'orders.yaml').code).toBe(2);
-    expect(run('config', 'delete', 'orders.yaml', '--yes').code).toBe(0);
+    const deleted = run('config', 'delete', 'orders.yaml', '--yes').json();
+    expect(deleted).toMatchObject({ backend: 'embedded', dataId: 'orders.yaml', deleted: true, version: 3, md5: v1.md5, token: v1.md5 });
     expect(run('config', 'get', 'orders.yaml').code).toBe(1);
-    expect(run('config', 'history', 'orders.yaml').json()[0]).toMatchObject({ version: 4, op: 'delete' });
+    expect(run('config', 'history', 'orders.yaml').json()[0]).toMatchObject({ id: '4', version: 4, op: 'delete', md5: null });
   });
 
   it('refuses to publish JSON or YAML that does not parse, unless it is declared text', () => {
@@ -225,7 +240,7 @@ describe('profile, status, version, help, demo', () => {
     const d = run('demo').json();
     expect(d.namespaces).toBeGreaterThanOrEqual(2);
     expect(d.instances).toBeGreaterThanOrEqual(20);
-    const services = run('services', 'list').json();
+    const services = run('services', 'list').json().services;
     expect(services.length).toBeGreaterThanOrEqual(5);
     expect(services.reduce((n: number, s: { instances: number }) => n + s.instances, 0)).toBeGreaterThanOrEqual(20);
     expect(run('locks', 'list').json().locks.length).toBeGreaterThanOrEqual(3);
@@ -252,7 +267,7 @@ describe('profile, status, version, help, demo', () => {
   });
 
   it('profile list and show use the built-in local profile without a config file', () => {
-    expect(run('profile', 'list').json()).toEqual([expect.objectContaining({ name: 'local', active: true, registry: 'embedded' })]);
+    expect(run('profile', 'list').json()).toEqual([expect.objectContaining({ name: 'local', active: true, registry: ['embedded'], config: ['embedded'] })]);
     expect(run('profile', 'show').json()).toMatchObject({ name: 'local', readOnly: false, dataDir: box.env.OPSDECK_DATA_DIR });
   });
 });

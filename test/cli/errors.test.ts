@@ -41,7 +41,17 @@ describe('bad input gets one clear line and the right exit code', () => {
     [['locks', 'acquire', 'x', '--ttl', '2147483647d'], 2, /^opsdeck: --ttl must be at most 24d, not "2147483647d"/],
     [['locks', 'acquire', ''], 2, /the lock name is empty/],
     [['locks', 'acquire', 'x', '--owner', ''], 2, /--owner is empty/],
-    [['config', 'diff', 'a', '--from', '9223372036854775808'], 2, /--from must be at most 9007199254740991, not "9223372036854775808"/],
+    [['config', 'watch', 'a', '--count', '9223372036854775808'], 2, /--count must be at most 9007199254740991, not "9223372036854775808"/],
+    [['instances', 'weight', 'a', '1.2.3.4:80', '10001'], 2, /weight must be a number from 0 to 10000, not "10001"/],
+    [['instances', 'meta', 'a', '1.2.3.4:80'], 2, /instances meta needs --set k=v or --remove KEY/],
+    [['instances', 'meta', 'a', '1.2.3.4:80', '--set', 'k=v', '--remove', 'k'], 2, /k is both set and removed/],
+    [['config', 'set', 'a', '--value', 'x', '--if-md5', 'abc'], 2, /--if-md5 must be an md5 of 32 hex digits/],
+    [['config', 'set', 'a', '--value', 'x', '--beta-ips', '1.2.3.4,,5.6.7.8'], 2, /--beta-ips takes addresses separated by commas/],
+    [['config', 'rollback', 'a'], 2, /config rollback needs --to ID/],
+    [['instances', 'drain', 'orders', ''], 2, /^opsdeck: the instance is empty \(hint: give one, for example 10\.0\.1\.11:8080\)$/],
+    [['services', 'show', ' '], 2, /the service is empty/],
+    [['config', 'get', ''], 2, /the dataId is empty/],
+    [['config', 'diff', 'a', '--file', 'x', '--to', '3'], 2, /--file and --to both name what to diff to/],
     [['cache', 'keys', 'x*', '--limit', '5e225'], 2, /--limit must be a whole number from 1 to 1000000, not "5e225"/],
     [['services', 'list', '-o', 'xml'], 2, /Allowed choices are table, json, yaml/],
     [['instances', 'register', 'a', '1.2.3.4:99999'], 2, /invalid instance address/],
@@ -104,7 +114,12 @@ describe('profiles', () => {
     run('instances', 'register', 'orders', '10.0.0.1:80');
     for (const args of [
       ['instances', 'drain', 'orders', '10.0.0.1:80'],
+      ['instances', 'weight', 'orders', '10.0.0.1:80', '3'],
+      ['instances', 'meta', 'orders', '10.0.0.1:80', '--set', 'a=b'],
+      ['instances', 'heartbeat', 'orders', '10.0.0.1:80'],
       ['instances', 'deregister', 'orders', '10.0.0.1:80', '--yes'],
+      ['config', 'rollback', 'a', '--to', '1'],
+      ['config', 'beta-stop', 'a', '--yes'],
       ['config', 'set', 'a', '--value', 'b'],
       ['locks', 'acquire', 'x'],
       ['demo'],
@@ -113,7 +128,7 @@ describe('profiles', () => {
       expect(r.code).toBe(1);
       expectOneLineError(r, /read-only/);
     }
-    expect(run('--profile', 'ro', 'services', 'list').json()).toHaveLength(1);
+    expect(run('--profile', 'ro', 'services', 'list').json().services).toHaveLength(1);
   });
 
   it('secrets come from ${ENV} and are never printed; unset ones are a config error', () => {
@@ -145,7 +160,7 @@ describe('profiles', () => {
     const env = { ...box.env };
     delete env.OPSDECK_DATA_DIR;
     expect(opsdeck(env, ['--config', path, '--profile', 'other', 'instances', 'register', 's', '1.1.1.1:1']).code).toBe(0);
-    expect(opsdeck(env, ['--config', path, '--profile', 'other', 'services', 'list']).json()).toHaveLength(1);
+    expect(opsdeck(env, ['--config', path, '--profile', 'other', 'services', 'list']).json().services).toHaveLength(1);
     expect(opsdeck(env, ['--config', path, '--profile', 'other', 'profile', 'show']).json().dataDir).toBe(other);
     const noLocks = opsdeck(env, ['--config', path, '--profile', 'other', 'locks', 'list']);
     expect(noLocks.code).toBe(2);

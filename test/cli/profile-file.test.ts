@@ -41,7 +41,7 @@ describe('typos in the profile file are errors, never a fallback to the built-in
     const r = opsdeck(box.env, ['--config', path, 'config', 'set', 'app.yaml', '--value', 'a: 1']);
     expect(r.code).toBe(2);
     expect(oneLine(r)).toMatch(/f\.yaml:1:1: unknown key "defaultprofile" \(hint: did you mean defaultProfile\?/);
-    expect(opsdeck(box.env, ['config', 'list']).json()).toEqual([]);
+    expect(opsdeck(box.env, ['config', 'list']).json().configs).toEqual([]);
   });
 
   it('"profiels:" names the key it resembles instead of "no profile named dev"', () => {
@@ -92,7 +92,7 @@ describe('YAML anchors, aliases and merge keys', () => {
     );
     const shown = opsdeck(box.env, ['--config', path, '--profile', 'ro', 'profile', 'show']);
     expect(shown.code).toBe(0);
-    expect(shown.json()).toMatchObject({ name: 'ro', readOnly: true, registry: { type: 'embedded' }, locks: [{ type: 'embedded' }] });
+    expect(shown.json()).toMatchObject({ name: 'ro', readOnly: true, registry: [{ type: 'embedded' }], locks: [{ type: 'embedded' }] });
     expect(opsdeck(box.env, ['--config', path, '--profile', 'base', 'instances', 'register', 'svc', '10.0.0.1:80']).code).toBe(0);
     const refused = opsdeck(box.env, ['--config', path, '--profile', 'ro', 'instances', 'register', 'svc', '10.0.0.2:80']);
     expect(refused.code).toBe(1);
@@ -110,13 +110,13 @@ describe('the data dir: --data-dir, then OPSDECK_DATA_DIR, then the profile, and
     delete env.OPSDECK_DATA_DIR;
     const show = (e: NodeJS.ProcessEnv, ...extra: string[]) => opsdeck(e, ['--config', path, '--profile', 'p', ...extra, 'profile', 'show']).json();
     expect(show(env)).toMatchObject({ dataDir: fromProfile, dataDirFrom: 'profile (registry.dataDir)' });
-    expect(show({ ...env, OPSDECK_DATA_DIR: fromEnv })).toMatchObject({ dataDir: fromEnv, dataDirFrom: 'OPSDECK_DATA_DIR', registry: { dataDir: fromProfile } });
+    expect(show({ ...env, OPSDECK_DATA_DIR: fromEnv })).toMatchObject({ dataDir: fromEnv, dataDirFrom: 'OPSDECK_DATA_DIR', registry: [{ dataDir: fromProfile }] });
     expect(show({ ...env, OPSDECK_DATA_DIR: fromEnv }, '--data-dir', fromFlag)).toMatchObject({ dataDir: fromFlag, dataDirFrom: '--data-dir' });
     const builtIn = opsdeck({ ...env, XDG_DATA_HOME: join(box.dir, 'xdg') }, ['profile', 'show']).json();
     expect(builtIn).toMatchObject({ dataDir: join(box.dir, 'xdg', 'opsdeck'), dataDirFrom: 'default' });
     // And the store really is the one shown.
     expect(opsdeck(env, ['--config', path, '--profile', 'p', 'instances', 'register', 'svc', '10.0.0.1:80']).code).toBe(0);
-    expect(opsdeck({ ...env, OPSDECK_DATA_DIR: fromProfile }, ['services', 'list']).json()).toHaveLength(1);
+    expect(opsdeck({ ...env, OPSDECK_DATA_DIR: fromProfile }, ['services', 'list']).json().services).toHaveLength(1);
   });
 
   it('a dataDir from a reference is resolved like any secret reference', () => {

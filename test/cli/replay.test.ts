@@ -51,9 +51,9 @@ describe('replay', () => {
 
   it('runs the same script from stdin and from -c, with the same results', () => {
     expect(opsdeck(box.env, ['instances', 'register', 'a', '10.0.0.1:1']).code).toBe(0);
-    const viaStdin = opsdeck(box.env, [], 'services list\nexpect json [0].name == "a"\n');
+    const viaStdin = opsdeck(box.env, [], 'services list\nexpect json services[0].name == "a"\n');
     expect(viaStdin.code).toBe(0);
-    const viaC = opsdeck(box.env, ['-c', 'services list', '-c', 'expect json [0].instances == 1']);
+    const viaC = opsdeck(box.env, ['-c', 'services list', '-c', 'expect json services[0].instances == 1']);
     expect(viaC.code).toBe(0);
     expect(JSON.parse(viaC.stdout)).toEqual(JSON.parse(viaStdin.stdout));
   });
@@ -61,15 +61,15 @@ describe('replay', () => {
   it('a command in argv runs one-shot even when stdin has lines', () => {
     const r = opsdeck(box.env, ['version'], 'instances register a 10.0.0.1:1\n');
     expect(r.code).toBe(0);
-    expect(opsdeck(box.env, ['services', 'list']).json()).toEqual([]);
+    expect(opsdeck(box.env, ['services', 'list']).json().services).toEqual([]);
   });
 
   it('stops at the first failure, reports file:line and exits 4', () => {
-    const path = script('fail.ops', 'services list\nexpect json length == 1\ninstances register never 10.0.0.1:1\n');
+    const path = script('fail.ops', 'services list\nexpect json services.length == 1\ninstances register never 10.0.0.1:1\n');
     const r = opsdeck(box.env, ['replay', path]);
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain(`${path}:2: expected json length == 1, got 0`);
-    expect(opsdeck(box.env, ['services', 'list']).json()).toEqual([]);
+    expect(r.stderr).toContain(`${path}:2: expected json services.length == 1, got 0`);
+    expect(opsdeck(box.env, ['services', 'list']).json().services).toEqual([]);
   });
 
   it('an unexpected non-zero exit fails the script at the command line', () => {
@@ -80,12 +80,12 @@ describe('replay', () => {
   });
 
   it('--continue-on-error runs everything and still exits 4', () => {
-    const path = script('many.ops', 'config get a\ninstances register kept 10.0.0.1:1\nexpect exit 0\nservices list\nexpect json length == 5\n');
+    const path = script('many.ops', 'config get a\ninstances register kept 10.0.0.1:1\nexpect exit 0\nservices list\nexpect json services.length == 5\n');
     const r = opsdeck(box.env, ['replay', path, '--continue-on-error']);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`${path}:1:`);
     expect(r.stderr).toContain(`${path}:5:`);
-    expect(opsdeck(box.env, ['services', 'list']).json()).toHaveLength(1);
+    expect(opsdeck(box.env, ['services', 'list']).json().services).toHaveLength(1);
   });
 
   it('--echo prints each command to stderr before it runs', () => {
@@ -101,7 +101,7 @@ describe('replay', () => {
     const b = opsdeck(box.env, ['replay', script('b.ops', 'instances register a 10.0.0.1:1\nservices show ${NOPE}\n')]);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/b\.ops:2: variable NOPE is not set/);
-    expect(opsdeck(box.env, ['services', 'list']).json()).toEqual([]);
+    expect(opsdeck(box.env, ['services', 'list']).json().services).toEqual([]);
   });
 
   it('a recording with ${SECRET_1} refuses to run, and runs nothing, until the variable is given', () => {
@@ -157,7 +157,7 @@ describe('replay', () => {
     expect(refused.code).toBe(0);
     expect(opsdeck(box.env, ['-c', 'instances deregister a 10.0.0.1:1 --yes']).code).toBe(0);
     expect(opsdeck(box.env, ['--yes', '-c', 'instances deregister a 10.0.0.2:1']).code).toBe(0);
-    expect(opsdeck(box.env, ['services', 'list']).json()).toEqual([]);
+    expect(opsdeck(box.env, ['services', 'list']).json().services).toEqual([]);
   });
 
   it("a script's own runaway regex is stopped: the line fails with exit 4 and a reason, and nothing after it runs", () => {

@@ -107,6 +107,20 @@ describe('__complete', () => {
     expect(flags).toContain('--backend\t');
   });
 
+  it('offers the instances of the namespace on the line, as ids described by their address', () => {
+    const complete = (line: string) => execFileSync(process.execPath, [BIN, '__complete', '--shell', 'bash', '--', line], { env, encoding: 'utf8' }).trimEnd().split('\n').slice(1);
+    // The demo has orders in public (10.0.1.x) and in staging (10.1.1.x).
+    const staging = complete('opsdeck instances drain --namespace staging orders ');
+    expect(staging.sort()).toEqual(['10.1.1.11:8080\t10.1.1.11:8080', '10.1.1.12:8080\t10.1.1.12:8080']);
+    expect(complete('opsdeck instances drain orders 10.')).not.toContain('10.1.1.11:8080\t10.1.1.11:8080');
+    expect(complete('opsdeck instances drain orders 10.')).toContain('10.0.1.11:8080\t10.0.1.11:8080');
+  });
+
+  it('completes namespaces from the registry', () => {
+    const out = execFileSync(process.execPath, [BIN, '__complete', '--shell', 'bash', '--', 'opsdeck services list --namespace st'], { env, encoding: 'utf8' });
+    expect(out.trimEnd().split('\n').slice(1)).toEqual(['staging\tnamespace']);
+  });
+
   it('says nothing, and exits 0, for a broken profile file', () => {
     const config = join(box.dir, 'broken.yaml');
     writeFileSync(config, 'profiles: [\n');

@@ -87,12 +87,12 @@ describe('a read-only command never changes a file', () => {
     const torn = filesOf();
     const list = run('config', 'list', '-o', 'json');
     expect(list.code, list.stderr).toBe(0);
-    expect(list.json<unknown[]>()).toHaveLength(12);
+    expect(list.json().configs).toHaveLength(12);
     expect(run('config', 'get', 'app12.yaml', '-o', 'json').json().content).toBe('port: 8012\nreplicas: 12');
     expect(filesOf()).toEqual(torn);
     expect(run('config', 'set', 'app13.yaml', '--value', 'x').code).toBe(0);
     expect(readFileSync(file('wal.log'), 'utf8')).not.toContain('cfg/pub\n');
-    expect(run('config', 'list', '-o', 'json').json<unknown[]>()).toHaveLength(13);
+    expect(run('config', 'list', '-o', 'json').json().configs).toHaveLength(13);
   });
 
   it('a first-format data dir is read unchanged, and upgraded by the first write', () => {
@@ -100,15 +100,15 @@ describe('a read-only command never changes a file', () => {
     const before = filesOf();
     const list = run('config', 'list', '-o', 'json');
     expect(list.code, list.stderr).toBe(0);
-    expect(list.json<Array<{ dataId: string }>>().map((r) => r.dataId)).toEqual(['app1.yaml', 'app2.yaml', 'app3.yaml', 'app4.yaml', 'app5.yaml', 'app7.yaml']);
+    expect(list.json<{ configs: Array<{ dataId: string }> }>().configs.map((r) => r.dataId)).toEqual(['app1.yaml', 'app2.yaml', 'app3.yaml', 'app4.yaml', 'app5.yaml', 'app7.yaml']);
     expect(run('locks', 'show', 'deploy/orders', '-o', 'json').json().locks[0]).toMatchObject({ holder: 'alice', token: 1 });
-    expect(run('services', 'list', '-o', 'json').json()).toHaveLength(1);
+    expect(run('services', 'list', '-o', 'json').json().services).toHaveLength(1);
     expect(filesOf()).toEqual(before);
 
     expect(run('config', 'set', 'app8.yaml', '--value', 'y').code).toBe(0);
     expect(Object.keys(filesOf())).toEqual(['snapshot.json', 'wal.head', 'wal.log']);
     expect(readFileSync(file('snapshot.json'), 'utf8')).toMatch(/^\{"format":2,/);
     expect(run('config', 'get', 'app1.yaml', '-o', 'json').json()).toMatchObject({ content: 'port: 8001\nname: svc-1 v2', version: 2 });
-    expect(run('config', 'list', '-o', 'json').json()).toHaveLength(7);
+    expect(run('config', 'list', '-o', 'json').json().configs).toHaveLength(7);
   });
 });

@@ -3,14 +3,26 @@ import { Controller, type ControllerDeps } from '../../src/frontends/tui/control
 import type { KeyEvent } from '../../src/frontends/tui/keys.js';
 import { currentView, initialState, type ConsoleState, type PaneRow } from '../../src/frontends/tui/state.js';
 import { Store } from '../../src/frontends/tui/store.js';
-import type { InstanceView, ServiceSummary } from '../../src/core/types.js';
+import type { InstanceView } from '../../src/core/registry.js';
+import { levelData } from '../../src/frontends/tui/level-id.js';
+import type { ServiceRow } from '../../src/frontends/tui/registry-levels.js';
 
 const key = (name: string, mods: Partial<{ ctrl: boolean; meta: boolean; shift: boolean }> = {}): KeyEvent => ({ kind: 'key', name, ctrl: false, meta: false, shift: false, ...mods }) as KeyEvent;
 const chars = (text: string): KeyEvent[] => [...text].map((c) => ({ kind: 'char', text: c }));
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
-const svc = (name: string): PaneRow => ({ key: `public/DEFAULT_GROUP/${name}`, cells: ['public', 'DEFAULT_GROUP', name, '1', '1/1'], tone: 'ok', data: { namespace: 'public', group: 'DEFAULT_GROUP', name, instances: 1, healthy: 1 } satisfies ServiceSummary });
-const inst = (ip: string): PaneRow => ({ key: `${ip}:80`, cells: [`${ip}:80`], tone: 'ok', data: { id: `${ip}:80`, ip, port: 80, weight: 1, healthy: true, enabled: true, ephemeral: false, metadata: {} } satisfies InstanceView });
+const svc = (name: string, caps = ['setTraffic', 'deregister']): PaneRow => ({
+  key: `embedded/public/DEFAULT_GROUP/${name}`,
+  cells: ['public', 'DEFAULT_GROUP', name, '1', '1/1', '0'],
+  tone: 'ok',
+  data: { kind: 'service', service: { backend: 'embedded', namespace: 'public', group: 'DEFAULT_GROUP', name, instances: 1, healthy: 1, disabled: 0 }, address: [], caps } satisfies ServiceRow,
+});
+const inst = (ip: string): PaneRow => ({
+  key: `${ip}:80`,
+  cells: [`${ip}:80`],
+  tone: 'ok',
+  data: { id: `${ip}:80`, ip, port: 80, health: 'passing', traffic: 'enabled', status: null, weight: 1, ephemeral: false, cluster: null, metadata: {}, tags: [], lastHeartbeat: null, lease: null, healthy: true, enabled: true } satisfies InstanceView,
+});
 
 function setup(opts: { readOnly?: boolean; production?: boolean; loadFails?: boolean; history?: string[] } = {}) {
   const store = new Store<ConsoleState>(initialState(100, 30, { name: 'dev', production: opts.production ?? false, readOnly: opts.readOnly ?? false }, opts.history ?? ['services list'], false));
@@ -24,7 +36,7 @@ function setup(opts: { readOnly?: boolean; production?: boolean; loadFails?: boo
   let loadFails = opts.loadFails ?? false;
   const deps: ControllerDeps = {
     store,
-    completion: { services: () => ['orders', 'payments'], instances: () => ['10.0.0.1:80'], configIds: () => ['orders.yaml'], locks: () => [], profiles: () => ['dev'], namespaces: () => ['public'], groups: () => ['DEFAULT_GROUP'] },
+    completion: { services: () => ['orders', 'payments'], instances: () => [{ id: '10.0.0.1:80', address: '10.0.0.1:80' }], configIds: () => ['orders.yaml'], locks: () => [], profiles: () => ['dev'], namespaces: () => ['public'], groups: () => ['DEFAULT_GROUP'] },
     runLine: async (line, signal) => {
       ran.push(line);
       lastSignal = signal;
@@ -130,7 +142,9 @@ describe('console controller', () => {
     expect(currentView(t.store.get()).filter).toBe('pay');
     t.press(key('enter'));
     await tick();
-    expect(currentView(t.store.get()).level).toBe('instances:public\u0000DEFAULT_GROUP\u0000payments');
+    const level = currentView(t.store.get()).level;
+    expect(level.startsWith('instances:')).toBe(true);
+    expect(levelData(level)).toEqual({ backend: 'embedded', scope: { namespace: 'public', group: 'DEFAULT_GROUP' }, service: 'payments', address: [], caps: ['setTraffic', 'deregister'] });
     t.press(...chars('j'), ...chars('d'));
     await tick();
     expect(t.store.get().dialog?.message).toMatch(/Drain 10\.0\.0\.2:80 of payments/);

@@ -45,7 +45,7 @@ describe('console --record with secrets, in a real terminal', () => {
       expect(refused.stderr).toMatch(/variable SECRET_1 is not set \(pass --var SECRET_1=/);
       expect(configContent(fresh.env, 'pw3.txt')).toBe('token: before');
       expect(configContent(fresh.env, 'db.properties')).toBeNull();
-      expect(opsdeck(fresh.env, ['services', 'list']).json()).toEqual([]);
+      expect(opsdeck(fresh.env, ['services', 'list']).json().services).toEqual([]);
 
       // With them: the session as it was.
       const replayed = opsdeck(fresh.env, ['replay', file, '--var', 'SECRET_1=X9-secret-token', '--var', 'SECRET_2=pg-s3cret']);
@@ -53,7 +53,7 @@ describe('console --record with secrets, in a real terminal', () => {
       expect(replayed.code).toBe(0);
       expect(configContent(fresh.env, 'pw3.txt')).toBe('token: X9-secret-token');
       expect(configContent(fresh.env, 'db.properties')).toBe('url=postgres://app:pg-s3cret@db:5432/x');
-      expect(opsdeck(fresh.env, ['services', 'list']).json()).toEqual([expect.objectContaining({ name: 'orders', instances: 1 })]);
+      expect(opsdeck(fresh.env, ['services', 'list']).json().services).toEqual([expect.objectContaining({ name: 'orders', instances: 1 })]);
     } finally {
       fresh.cleanup();
     }

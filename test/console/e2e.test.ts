@@ -56,7 +56,7 @@ describe('console end to end, in a real terminal', () => {
 
     // Drill into the service and drain the first instance, confirming the dialog.
     term.keys('Enter');
-    await term.waitFor(/payments \(public\)/);
+    await term.waitFor(/payments \(namespace public, group DEFAULT_GROUP\)/);
     term.type('d');
     await term.waitFor(/Drain 10\.0\.2\.11:8443/);
     term.type('y');
@@ -123,9 +123,9 @@ describe('console end to end, in a real terminal', () => {
     const fresh = sandbox();
     try {
       const replayed = opsdeck(fresh.env, ['replay', file]);
-      expect(replayed.stderr).toBe('opsdeck: config missing not found in namespace public, group DEFAULT_GROUP (hint: run "opsdeck config list" to see the data ids, or pass --group/--namespace)\n');
+      expect(replayed.stderr).toBe('opsdeck: config missing not found in namespace public, group DEFAULT_GROUP (hint: run "opsdeck config list" to see the data ids, or pass --namespace/--group for another scope)\n');
       expect(replayed.code).toBe(0);
-      expect(opsdeck(fresh.env, ['services', 'list']).json()).toEqual([expect.objectContaining({ name: 'orders', instances: 1 })]);
+      expect(opsdeck(fresh.env, ['services', 'list']).json().services).toEqual([expect.objectContaining({ name: 'orders', instances: 1 })]);
     } finally {
       fresh.cleanup();
     }
@@ -149,7 +149,7 @@ describe('console end to end, in a real terminal', () => {
     expect(review).toMatch(/-\s+pool: 40/);
     expect(review).toMatch(/\+\s+pool: 55/);
     term.type('y');
-    await term.waitFor(new RegExp(`config set orders\\.yaml --file \\S+ --if-md5 ${before.md5}`));
+    await term.waitFor(new RegExp(`config set orders\\.yaml --file \\S+ --if-match ${before.token}`));
     const after = opsdeck(box.env, ['config', 'get', 'orders.yaml']).json();
     expect(after.version).toBe(before.version + 1);
     expect(after.content).toBe(before.content.replace('pool: 40', 'pool: 55'));
@@ -173,7 +173,7 @@ describe('console end to end, in a real terminal', () => {
     await term.waitFor(/EXITED:0/);
     // Nothing was written where the console would otherwise keep its data ($XDG_DATA_HOME/opsdeck).
     delete env.OPSDECK_DATA_DIR;
-    expect(opsdeck(env, ['services', 'list']).json()).toEqual([]);
+    expect(opsdeck(env, ['services', 'list']).json().services).toEqual([]);
   }, E2E_TIMEOUT);
 
   it('metrics: watch opens live charts from a real Prometheus, queries are added and removed, a service opens its queries', async () => {

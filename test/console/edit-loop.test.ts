@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkContent } from '../../src/commands/config/content-check.js';
-import type { ConfigItem, ConfigType } from '../../src/core/types.js';
+import type { ConfigItem } from '../../src/core/config-center.js';
+import type { ConfigType } from '../../src/core/types.js';
 import { editLoop, withNote, withoutNote } from '../../src/frontends/tui/edit-loop.js';
 
-const item = (content: string, version: number, type: ConfigType = 'yaml'): ConfigItem => ({ namespace: 'public', group: 'DEFAULT_GROUP', dataId: `orders.${type}`, content, md5: `md5-of-v${version}`, type, version });
+const item = (content: string, version: number, type: ConfigType = 'yaml'): ConfigItem => ({ backend: 'embedded', namespace: 'public', group: 'DEFAULT_GROUP', dataId: `orders.${type}`, content, type, token: `md5-of-v${version}`, md5: `md5-of-v${version}`, version, updatedAt: null });
 
 type Edit = (text: string) => string | { fail: string; text?: string };
 

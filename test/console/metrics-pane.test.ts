@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { COMMANDS } from '../../src/commands/table.js';
 import type { RangeQuery } from '../../src/core/metrics.js';
-import type { ServiceSummary } from '../../src/core/types.js';
+import type { ServiceRow } from '../../src/frontends/tui/registry-levels.js';
 import { parseArgs } from '../../src/frontends/cli/build-program.js';
 import { consoleActionFor } from '../../src/frontends/tui/console-actions.js';
 import { Controller, type ControllerDeps } from '../../src/frontends/tui/controller.js';
@@ -20,7 +20,7 @@ const key = (name: string, mods: Partial<{ ctrl: boolean; meta: boolean; shift: 
 const chars = (text: string): KeyEvent[] => [...text].map((c) => ({ kind: 'char', text: c }));
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-const svc = (name: string): PaneRow => ({ key: `public/DEFAULT_GROUP/${name}`, cells: ['public', 'DEFAULT_GROUP', name, '1', '1/1'], tone: 'ok', data: { namespace: 'public', group: 'DEFAULT_GROUP', name, instances: 1, healthy: 1 } satisfies ServiceSummary });
+const svc = (name: string): PaneRow => ({ key: `embedded/public/DEFAULT_GROUP/${name}`, cells: ['public', 'DEFAULT_GROUP', name, '1', '1/1', '0'], tone: 'ok', data: { kind: 'service', service: { backend: 'embedded', namespace: 'public', group: 'DEFAULT_GROUP', name, instances: 1, healthy: 1, disabled: 0 }, address: [], caps: [] } satisfies ServiceRow });
 
 interface Call {
   q: RangeQuery;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { levelOf } from '../../src/frontends/tui/pane-levels.js';
+import { levelOf, rowsOf } from '../../src/frontends/tui/pane-levels.js';
 import { Session } from '../../src/session/session.js';
 import { createSeataDb, seataDdl, type SeataDb } from '../servers/seata-schema.js';
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
     ['jdbc:mysql://orders/orders^^^t_order^^^42', '10.0.0.1:8091:3', '3', 7001, 'jdbc:mysql://orders/orders', 't_order', '42', 0, new Date(now - 39 * MIN), null],
   );
   dir = mkdtempSync(join(tmpdir(), 'opsdeck-tx-pane-'));
-  session = new Session({ name: 't', readOnly: false, production: false, locks: [], tx: { type: 'seata-db', url: db.url }, source: 'test' }, dir, 'test');
+  session = new Session({ name: 't', readOnly: false, production: false, registry: [], config: [], locks: [], tx: { type: 'seata-db', url: db.url }, source: 'test' }, dir, 'test');
 });
 
 afterAll(async () => {
@@ -48,7 +48,7 @@ afterAll(async () => {
 
 describe('transactions pane', () => {
   it('lists flagged transactions first and paints them as bad', async () => {
-    const rows = await levelOf('tx', { level: 'top' }).load(session, now);
+    const rows = rowsOf(await levelOf('tx', { level: 'top' }).load(session, now));
     expect(rows.map((r) => r.key)).toEqual(['10.0.0.1:8091:3', '10.0.0.1:8091:2', '10.0.0.1:8091:1']);
     expect(rows.map((r) => r.tone)).toEqual(['bad', 'bad', 'plain']);
     expect(rows[0]!.cells[1]).toBe('RollbackRetrying');
@@ -58,7 +58,7 @@ describe('transactions pane', () => {
 
   it('shows branches and row locks one key away', async () => {
     const level = levelOf('tx', { level: 'top' });
-    const rows = await level.load(session, now);
+    const rows = rowsOf(await level.load(session, now));
     const plan = level.enter!(rows[0]!);
     expect(plan?.kind).toBe('detail');
     const lines = await (plan as { load(s: Session): Promise<string[]> }).load(session);
@@ -70,7 +70,7 @@ describe('transactions pane', () => {
   });
 
   it('says what is missing when the profile has no transactions backend', async () => {
-    const bare = new Session({ name: 'bare', readOnly: false, production: false, locks: [], source: 'test' }, dir, 'test');
+    const bare = new Session({ name: 'bare', readOnly: false, production: false, registry: [], config: [], locks: [], source: 'test' }, dir, 'test');
     const err = await levelOf('tx', { level: 'top' }).load(bare, now).catch((e: unknown) => e);
     expect(String((err as Error).message)).toContain('has no tx backend');
     await bare.dispose();

@@ -72,13 +72,13 @@ describe('loadProfiles: valid files', () => {
       name: 'staging',
       readOnly: true,
       production: false,
-      registry: { type: 'embedded' },
-      config: { type: 'embedded', name: 'cfg' },
+      registry: [{ type: 'embedded' }],
+      config: [{ type: 'embedded', name: 'cfg' }],
       locks: [{ type: 'embedded' }, { type: 'embedded', name: 'second' }],
       metrics: { type: 'prometheus', url: 'http://m:9090' },
       source: path,
     });
-    expect(set.profiles.get('prod')).toEqual({ name: 'prod', readOnly: false, production: true, locks: [], source: path });
+    expect(set.profiles.get('prod')).toEqual({ name: 'prod', readOnly: false, production: true, registry: [], config: [], locks: [], source: path });
   });
 
   it('defaults to the built-in local profile when defaultProfile is absent', async () => {
@@ -90,7 +90,7 @@ describe('loadProfiles: valid files', () => {
   it('lets a file redefine the local profile', async () => {
     const path = file('profiles:\n  local:\n    readOnly: true\n');
     const set = await loadProfiles(path, true, KNOWN);
-    expect(set.profiles.get('local')).toEqual({ name: 'local', readOnly: true, production: false, locks: [], source: path });
+    expect(set.profiles.get('local')).toEqual({ name: 'local', readOnly: true, production: false, registry: [], config: [], locks: [], source: path });
   });
 
   it('treats an empty default file as only the built-in profile', async () => {
@@ -178,7 +178,33 @@ describe('loadProfiles: errors with positions', () => {
   it('accepts the same backend type when it is known', async () => {
     const path = file('profiles:\n  a:\n    registry: {type: consul}\n');
     const set = await loadProfiles(path, true, WITH_CONSUL);
-    expect(set.profiles.get('a')?.registry).toEqual({ type: 'consul' });
+    expect(set.profiles.get('a')?.registry).toEqual([{ type: 'consul' }]);
+  });
+
+  it('takes registry and config as one backend or a list, each entry named for its backend column', async () => {
+    const path = file(
+      [
+        'profiles:',
+        '  migrating:',
+        '    registry:',
+        '      - {type: embedded, name: old}',
+        '      - {type: consul, name: new}',
+        '    config: [{type: embedded}]',
+        '',
+      ].join('\n'),
+    );
+    const set = await loadProfiles(path, true, WITH_CONSUL);
+    expect(set.profiles.get('migrating')).toMatchObject({ registry: [{ type: 'embedded', name: 'old' }, { type: 'consul', name: 'new' }], config: [{ type: 'embedded' }] });
+  });
+
+  it('refuses two registry entries with the same name (an unnamed entry is named by its type), at the second one', async () => {
+    const path = file(['profiles:', '  p:', '    registry:', '      - {type: embedded}', '      - {type: consul, name: embedded}', ''].join('\n'));
+    const e = (await loadProfiles(path, true, WITH_CONSUL).catch((x: unknown) => x)) as OpsError;
+    expect(e.kind).toBe('config');
+    expect(e.message).toBe(`${path}:5:30: profile p: registry[1] is named embedded, as registry[0] is`);
+    expect(e.hint).toMatch(/give each registry entry its own "name"/);
+    const unnamed = file(['profiles:', '  p:', '    config:', '      - {type: consul}', '      - {type: consul}', ''].join('\n'));
+    expect(((await loadProfiles(unnamed, true, WITH_CONSUL).catch((x: unknown) => x)) as OpsError).message).toBe(`${unnamed}:5:9: profile p: config[1] is named consul, as config[0] is`);
   });
 
   it('rejects a backend without a type', async () => {
@@ -342,6 +368,12 @@ describe('loadProfiles: backend options are checked when the file loads (probe 8
     const e = await configError(path);
     expect(e.message).toBe(`${path}:4:39: profile p: locks[0] names dataDir /b, but registry names /a`);
   });
+
+  it('names an embedded entry in a registry list by its index when its dataDir disagrees', async () => {
+    const path = file('profiles:\n  p:\n    registry: [{type: embedded, name: a, dataDir: /a}, {type: embedded, name: b, dataDir: /b}]\n');
+    const e = await configError(path);
+    expect(e.message).toBe(`${path}:3:91: profile p: registry[1] names dataDir /b, but registry[0] names /a`);
+  });
 });
 
 describe('loadProfiles: anchors, aliases and merge keys (probe 12)', () => {
@@ -365,8 +397,8 @@ describe('loadProfiles: anchors, aliases and merge keys (probe 12)', () => {
     );
     const set = await loadProfiles(path, true, KNOWN);
     const redis = { type: 'redis', url: 'redis://cache:6379', db: 2 };
-    expect(set.profiles.get('prod')).toMatchObject({ production: true, readOnly: false, registry: { type: 'embedded' }, locks: [redis, { type: 'embedded' }] });
-    expect(set.profiles.get('staging')).toMatchObject({ production: false, readOnly: true, registry: { type: 'embedded' }, config: { type: 'embedded' }, locks: [redis, { type: 'embedded' }], cache: redis });
+    expect(set.profiles.get('prod')).toMatchObject({ production: true, readOnly: false, registry: [{ type: 'embedded' }], locks: [redis, { type: 'embedded' }] });
+    expect(set.profiles.get('staging')).toMatchObject({ production: false, readOnly: true, registry: [{ type: 'embedded' }], config: [{ type: 'embedded' }], locks: [redis, { type: 'embedded' }], cache: redis });
   });
 
   it('a mistake inside an anchored block is reported where the block is written', async () => {

@@ -1,15 +1,20 @@
 import { requireCapability } from '../capability.js';
 import { defineCommand } from '../define-command.js';
-import { CONFIG_OPTIONS, DATAID_ARG, configRef } from './ref.js';
+import { CONFIG_OPTIONS, DATAID_ARG, findConfig } from './target.js';
 
 export const configHistory = defineCommand({
   path: ['config', 'history'],
-  summary: "List a config's versions, newest first",
+  summary: "List a config's history, newest first, saying whether each entry holds the content after its change or before it",
   args: DATAID_ARG,
   options: CONFIG_OPTIONS,
-  examples: ['opsdeck config history orders.yaml'],
+  examples: ['opsdeck config history orders.yaml', 'opsdeck config history orders.yaml -o json'],
   mutates: false,
-  async run(ctx, input) {
-    return requireCapability(await ctx.session.config(), 'history', 'show config history').history(configRef(input));
+  async run(ctx, { args, opts }) {
+    // The history, not the config, is looked up: it outlives a delete.
+    const t = await findConfig(ctx, args.dataId, opts, {
+      need: (c) => requireCapability(c, 'history', 'show config history'),
+      lookup: (c, ref) => requireCapability(c, 'history', 'show config history').history(ref),
+    });
+    return t.found!;
   },
 });

@@ -1,10 +1,10 @@
+import type { ConfigEvent, ConfigRef } from '../../core/config-center.js';
 import { OpsError } from '../../core/errors.js';
-import type { ConfigEvent } from '../../core/types.js';
 import { requireCapability } from '../capability.js';
 import { defineCommand } from '../define-command.js';
 import { durationOpt, intOpt } from '../option-types.js';
 import type { Stream } from '../types.js';
-import { CONFIG_OPTIONS, DATAID_ARG, configRef } from './ref.js';
+import { CONFIG_OPTIONS, DATAID_ARG, findConfig } from './target.js';
 
 export const configWatch = defineCommand({
   path: ['config', 'watch'],
@@ -17,17 +17,17 @@ export const configWatch = defineCommand({
   },
   examples: ['opsdeck config watch orders.yaml', 'opsdeck config watch orders.yaml --count 1 --timeout 60s -o json'],
   mutates: false,
-  async run(ctx, input): Promise<Stream<ConfigEvent>> {
-    const ref = configRef(input);
-    const { count, timeout: timeoutMs } = input.opts;
-    const config = requireCapability(await ctx.session.config(), 'watch', 'watch config');
-    return { stream: limited(config.watch.bind(config), ref, ctx.signal, count, timeoutMs) };
+  async run(ctx, { args, opts }): Promise<Stream<ConfigEvent>> {
+    // A config not created yet can be watched (its first publish is a change), so absent is fine.
+    const t = await findConfig(ctx, args.dataId, opts, { creating: true, need: (c) => requireCapability(c, 'watch', 'watch config') });
+    const config = requireCapability(t.backend, 'watch', 'watch config');
+    return { stream: limited(config.watch.bind(config), t.ref, ctx.signal, opts.count, opts.timeout) };
   },
 });
 
 async function* limited(
-  watch: (ref: ReturnType<typeof configRef>, signal: AbortSignal) => AsyncIterable<ConfigEvent>,
-  ref: ReturnType<typeof configRef>,
+  watch: (ref: ConfigRef, signal: AbortSignal) => AsyncIterable<ConfigEvent>,
+  ref: ConfigRef,
   outer: AbortSignal,
   count: number | undefined,
   timeoutMs: number | undefined,

@@ -1,6 +1,6 @@
-import { requireCapability } from '../capability.js';
+import { describeScope } from '../../core/scope.js';
 import { defineCommand } from '../define-command.js';
-import { INSTANCE_ARGS, INSTANCE_OPTIONS, instanceTarget } from './ref.js';
+import { INSTANCE_ARGS, INSTANCE_OPTIONS, findInstance } from './ref.js';
 
 export const instancesDeregister = defineCommand({
   path: ['instances', 'deregister'],
@@ -11,10 +11,11 @@ export const instancesDeregister = defineCommand({
   mutates: true,
   destructive: true,
   async run(ctx, input) {
-    const { ref, ip, port } = instanceTarget(input);
-    const registry = requireCapability(await ctx.session.registry(), 'deregister', 'deregister instances');
-    await ctx.confirm({ message: `Deregister ${ip}:${port} from ${ref.service} (namespace ${ref.namespace}, profile ${ctx.session.profile.name})?` });
-    await registry.deregister(ref, ip, port);
-    return { namespace: ref.namespace, group: ref.group, service: ref.service, id: `${ip}:${port}`, deregistered: true };
+    const t = await findInstance(ctx, input, 'deregister', 'deregister instances');
+    const where = [t.registry.name, describeScope(t.scope)].filter(Boolean).join(', ');
+    const address = `${t.instance.ip}:${t.instance.port}`;
+    await ctx.confirm({ message: `Deregister ${t.instance.id}${address === t.instance.id ? '' : ` (${address})`} from ${t.ref.name} (${where}, profile ${ctx.session.profile.name})?` });
+    await t.registry.deregister(t.ref, t.instance.id);
+    return { backend: t.registry.name, ...t.scope, service: t.ref.name, id: t.instance.id, deregistered: true };
   },
 });

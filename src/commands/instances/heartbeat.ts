@@ -1,6 +1,5 @@
-import { requireCapability } from '../capability.js';
 import { defineCommand } from '../define-command.js';
-import { INSTANCE_ARGS, INSTANCE_OPTIONS, instanceTarget } from './ref.js';
+import { INSTANCE_ARGS, INSTANCE_OPTIONS, findInstance } from './ref.js';
 
 export const instancesHeartbeat = defineCommand({
   path: ['instances', 'heartbeat'],
@@ -10,9 +9,8 @@ export const instancesHeartbeat = defineCommand({
   examples: ['opsdeck instances heartbeat cart 10.0.0.9:9000'],
   mutates: true,
   async run(ctx, input) {
-    const { ref, ip, port } = instanceTarget(input);
-    const registry = requireCapability(await ctx.session.registry(), 'heartbeat', 'renew heartbeats');
-    await registry.heartbeat(ref, ip, port);
-    return { namespace: ref.namespace, group: ref.group, service: ref.service, id: `${ip}:${port}`, heartbeat: new Date(ctx.now()).toISOString() };
+    const t = await findInstance(ctx, input, 'heartbeat', 'renew heartbeats');
+    await t.registry.heartbeat(t.ref, t.instance.id);
+    return { backend: t.registry.name, ...t.scope, service: t.ref.name, id: t.instance.id, heartbeat: new Date(ctx.now()).toISOString() };
   },
 });

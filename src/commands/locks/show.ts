@@ -1,6 +1,6 @@
 import { notFound } from '../../core/errors.js';
 import { defineCommand } from '../define-command.js';
-import { askEach, listingExitCode, lockListing, warnFailed } from './list.js';
+import { askEach, coverageOf, listingExitCode, warnFailed } from '../listing.js';
 import { BACKEND_OPTION, LOCK_NAME } from './lock-options.js';
 
 export const locksShow = defineCommand({
@@ -23,8 +23,8 @@ export const locksShow = defineCommand({
     const failed = answers.filter((a) => a.error !== null);
     // One backend asked, or none answered: its error is the answer, as for a single backend.
     if (failed.length === answers.length) throw failed[0]!.error!;
-    warnFailed(ctx.warn, answers, 'asked');
-    const listing = lockListing(answers, answers.flatMap((a) => a.views));
+    warnFailed(ctx.warn, answers, 'lock backend', 'asked');
+    const listing = { ...coverageOf(answers), locks: answers.flatMap((a) => a.items) };
     // "Not held" would be a guess while a backend could not answer; its error is the truthful result.
     if (listing.locks.length === 0 && failed.length > 0) throw failed[0]!.error!;
     if (listing.locks.length === 0) throw notFound(`lock ${name} is not held`, '"opsdeck locks list" shows the held locks');

@@ -1,8 +1,12 @@
 import type { ConfigType } from '../../core/types.js';
 
 /** The demo data set: believable names, a few versions per config, and locks held by workers. */
+/**
+ * Namespaces are named only where they are not the backend's default one: the demo fills the
+ * default namespace of whatever registry it is given (the embedded one's is `public`).
+ */
 export interface DemoInstance {
-  namespace: string;
+  namespace?: string;
   service: string;
   ip: string;
   port: number;
@@ -14,31 +18,31 @@ export interface DemoInstance {
 
 const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 
-function fleet(namespace: string, service: string, subnet: number, count: number, port: number, version: string, ephemeral = false): DemoInstance[] {
+function fleet(namespace: string | undefined, service: string, subnet: number, count: number, port: number, version: string, ephemeral = false): DemoInstance[] {
   return Array.from({ length: count }, (_, i) => ({
-    namespace,
+    ...(namespace === undefined ? {} : { namespace }),
     service,
-    ip: `10.${namespace === 'public' ? 0 : 1}.${subnet}.${11 + i}`,
+    ip: `10.${namespace === undefined ? 0 : 1}.${subnet}.${11 + i}`,
     port,
     weight: i === 0 ? 2 : 1,
-    metadata: { version, zone: ZONES[i % ZONES.length]!, env: namespace === 'public' ? 'prod' : 'staging' },
+    metadata: { version, zone: ZONES[i % ZONES.length]!, env: namespace === undefined ? 'prod' : namespace },
     ephemeral,
   }));
 }
 
 export const DEMO_INSTANCES: DemoInstance[] = [
-  ...fleet('public', 'orders', 1, 5, 8080, '2.14.1'),
-  ...fleet('public', 'payments', 2, 4, 8443, '5.3.0'),
-  ...fleet('public', 'inventory', 3, 4, 8081, '1.9.7'),
-  ...fleet('public', 'gateway', 4, 3, 9000, '0.31.2', true),
-  ...fleet('public', 'notifications', 5, 2, 8090, '3.0.4'),
+  ...fleet(undefined, 'orders', 1, 5, 8080, '2.14.1'),
+  ...fleet(undefined, 'payments', 2, 4, 8443, '5.3.0'),
+  ...fleet(undefined, 'inventory', 3, 4, 8081, '1.9.7'),
+  ...fleet(undefined, 'gateway', 4, 3, 9000, '0.31.2', true),
+  ...fleet(undefined, 'notifications', 5, 2, 8090, '3.0.4'),
   ...fleet('staging', 'orders', 1, 2, 8080, '2.15.0-rc.2'),
   ...fleet('staging', 'payments', 2, 2, 8443, '5.4.0-rc.1'),
   ...fleet('staging', 'search', 6, 3, 9200, '8.11.3'),
 ].map((inst) => (inst.service === 'inventory' && inst.ip.endsWith('.14') ? { ...inst, drained: true } : inst));
 
 export interface DemoConfig {
-  namespace: string;
+  namespace?: string;
   dataId: string;
   type: ConfigType;
   versions: string[];
@@ -46,7 +50,6 @@ export interface DemoConfig {
 
 export const DEMO_CONFIGS: DemoConfig[] = [
   {
-    namespace: 'public',
     dataId: 'orders.yaml',
     type: 'yaml',
     versions: [
@@ -56,13 +59,11 @@ export const DEMO_CONFIGS: DemoConfig[] = [
     ],
   },
   {
-    namespace: 'public',
     dataId: 'payments.properties',
     type: 'properties',
     versions: ['psp.primary=adyen\npsp.timeout.ms=4000\n', 'psp.primary=adyen\npsp.fallback=stripe\npsp.timeout.ms=2500\n'],
   },
   {
-    namespace: 'public',
     dataId: 'gateway-routes.json',
     type: 'json',
     versions: [
@@ -71,7 +72,6 @@ export const DEMO_CONFIGS: DemoConfig[] = [
     ],
   },
   {
-    namespace: 'public',
     dataId: 'feature-flags.properties',
     type: 'properties',
     versions: ['checkout.v2=false\n', 'checkout.v2=true\nsearch.semantic=false\n', 'checkout.v2=false\nsearch.semantic=false\n', 'checkout.v2=true\nsearch.semantic=true\n'],

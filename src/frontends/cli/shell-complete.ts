@@ -1,5 +1,8 @@
 import { COMMANDS } from '../../commands/table.js';
 import { listEachLockBackend } from '../../commands/locks/list.js';
+import { configParts } from '../../commands/config/list.js';
+import { instanceChoices, scopeKindsOf, scopeValues } from '../../commands/live-lists.js';
+import { serviceParts } from '../../commands/services/list.js';
 import { analyzeLine } from '../../shell/completion/analyze-line.js';
 import { complete } from '../../shell/completion/complete.js';
 import { scanLine } from '../../shell/completion/scan-line.js';
@@ -32,7 +35,7 @@ export async function shellComplete(args: string[], pool: SessionPool, env: Node
   const ctx = analyzeLine(COMMANDS, line, cursor);
   const word = line.slice(ctx.from, cursor);
   const timeout = Number(env.OPSDECK_COMPLETE_TIMEOUT_MS) > 0 ? Number(env.OPSDECK_COMPLETE_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
-  const data = ctx.target.kind === 'value' ? await liveData(line, ctx.target, pool, timeout) : EMPTY;
+  const data = ctx.target.kind === 'value' || ctx.target.kind === 'flag' ? await liveData(line, ctx.target, pool, timeout) : EMPTY;
   const result = complete(COMMANDS, line, cursor, data, LIMIT);
   const items = result.items.filter((c) => c.value.startsWith(ctx.partial));
   return [word, ...items.map((c) => `${oneLine(c.value)}\t${oneLine(c.description)}`)].join('\n') + '\n';
@@ -48,11 +51,11 @@ const EMPTY: CompletionData = {
   groups: () => [],
 };
 
-type ValueTarget = Extract<ReturnType<typeof analyzeLine>['target'], { kind: 'value' }>;
+type ValueTarget = Extract<ReturnType<typeof analyzeLine>['target'], { kind: 'value' | 'flag' }>;
 
-/** Loads only the list this value needs, from the session the line's global flags pick. */
+/** Loads only the list this value (or, for a flag, the scope kinds) needs, from the session the line's global flags pick. */
 async function liveData(line: string, target: ValueTarget, pool: SessionPool, timeoutMs: number): Promise<CompletionData> {
-  if (typeof target.source !== 'string') return EMPTY;
+  if (target.kind === 'flag' ? !target.spec?.options.some((o) => o.scope !== undefined) : typeof target.source !== 'string') return EMPTY;
   const load = async (): Promise<CompletionData> => {
     const { session, profiles } = await pool.get(readGlobals(globalsOf(line)));
     return { ...EMPTY, ...(await listFor(target, session, profiles)) };
@@ -67,33 +70,38 @@ async function liveData(line: string, target: ValueTarget, pool: SessionPool, ti
 }
 
 async function listFor(target: ValueTarget, session: Session, profiles: ProfileSet): Promise<Partial<CompletionData>> {
+  if (target.kind === 'flag') {
+    // Scope flags are offered only where a backend of the profile has their kind.
+    const kinds = await scopeKindsOf(session);
+    return { scopeKinds: () => kinds };
+  }
   switch (target.source) {
     case 'profile':
       return { profiles: () => [...profiles.profiles.keys()] };
-    case 'service':
+    case 'service': {
+      const names = [...new Set((await serviceParts(session, {})).flatMap((p) => p.items.map((s) => s.name)))];
+      return { services: () => names };
+    }
     case 'namespace':
     case 'group': {
-      const services = await (await session.registry()).listServices({});
-      return {
-        services: () => [...new Set(services.map((s) => s.name))],
-        namespaces: () => [...new Set(services.map((s) => s.namespace))],
-        groups: () => [...new Set(services.map((s) => s.group))],
-      };
+      const kind = target.source;
+      const [listed, services, configs] = await Promise.all([scopeValues(session, kind), serviceParts(session, {}).catch(() => []), configParts(session, {}).catch(() => [])]);
+      const seen = [...services, ...configs].flatMap((p) => p.items.flatMap((r) => (r[kind] === undefined ? [] : [r[kind]!])));
+      const values = [...new Set([...listed, ...seen])];
+      return kind === 'namespace' ? { namespaces: () => values } : { groups: () => values };
     }
     case 'instance': {
-      const registry = await session.registry();
-      const matching = (await registry.listServices({ text: target.service })).filter((s) => s.name === target.service);
-      const details = await Promise.all(matching.map((s) => registry.getService({ namespace: s.namespace, group: s.group, service: s.name })));
-      const ids = [...new Set(details.flatMap((d) => d.instances.map((i) => i.id)))];
-      return { instances: () => ids };
+      const q = { service: target.service ?? '', scope: target.scope ?? {}, ...(target.backend === undefined ? {} : { backend: target.backend }) };
+      const choices = await instanceChoices(session, q);
+      return { instances: () => choices };
     }
     case 'config': {
-      const configs = await (await session.config()).list({});
-      return { configIds: () => [...new Set(configs.map((c) => c.dataId))] };
+      const ids = [...new Set((await configParts(session, {})).flatMap((p) => p.items.map((c) => c.dataId)))];
+      return { configIds: () => ids };
     }
     case 'lock': {
       const listings = await listEachLockBackend(session, '');
-      const names = [...new Set(listings.flatMap((l) => l.views.map((v) => v.name)))];
+      const names = [...new Set(listings.flatMap((l) => l.items.map((v) => v.name)))];
       return { locks: () => names };
     }
     default:

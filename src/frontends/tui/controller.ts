@@ -24,8 +24,8 @@ export interface ControllerDeps {
   runLine(line: string, signal: AbortSignal): Promise<number>;
   /** Runs a pasted multi-line block as a script. */
   runScript(text: string, signal: AbortSignal): Promise<number>;
-  /** Loads rows for a view; throws on backend errors. */
-  loadView(view: PaneView): Promise<PaneView['rows']>;
+  /** Loads rows for a view (and its columns, where they depend on the backends); throws on backend errors. */
+  loadView(view: PaneView): Promise<PaneView['rows'] | { rows: PaneView['rows']; columns: string[] }>;
   /** How long a view's data stays good enough for an automatic reload to skip it. */
   minRefreshMs?(view: PaneView): number;
   loadDetail(plan: Extract<Plan, { kind: 'detail' }>): Promise<string[]>;
@@ -178,11 +178,12 @@ export class Controller {
     const view = currentView(this.s);
     this.setView(pane, view.level, (v) => ({ ...v, loading: true }));
     try {
-      const rows = await this.d.loadView(view);
+      const loaded = await this.d.loadView(view);
+      const { rows, columns } = Array.isArray(loaded) ? { rows: loaded, columns: view.columns } : loaded;
       this.setView(pane, view.level, (v) => {
         // Keep the cursor on the same row (by key) when rows are added or reordered.
         const selectedKey = visibleRows(v)[v.selected]?.key;
-        const next = { ...v, rows, fetchedAt: this.d.now(), error: null, loading: false };
+        const next = { ...v, rows, columns, fetchedAt: this.d.now(), error: null, loading: false };
         const shown = visibleRows(next);
         const same = selectedKey === undefined ? -1 : shown.findIndex((r) => r.key === selectedKey);
         return { ...next, selected: same >= 0 ? same : clamp(v.selected, shown.length) };
@@ -375,6 +376,8 @@ export class Controller {
     const action = ch ? level.actions.find((a) => a.key === ch) : undefined;
     if (action && row) {
       if (action.mutates && s.profile.readOnly) return this.notice(`profile ${s.profile.name} is read-only: "${action.label}" is disabled`);
+      const why = action.unavailable?.(row);
+      if (why) return this.notice(why);
       void this.runPlan(action.plan(row, this.d.owner));
     }
   }

@@ -1,8 +1,5 @@
 import type { Session } from '../../session/session.js';
 
-const NS = 'public';
-const GROUP = 'DEFAULT_GROUP';
-
 /**
  * Keeps the demo fleet alive in-process: gateways heartbeat (one of them flaps), a feature flag
  * flips now and then, and workers take and release job locks, so every pane moves on its own.
@@ -28,19 +25,20 @@ export class DemoAnimator {
 
   private async step(): Promise<void> {
     const t = ++this.tick;
-    const registry = await this.session.registry();
-    const gateway = { namespace: NS, group: GROUP, service: 'gateway' };
+    // The demo's profile has one registry and one config backend; the fleet lives in their default scope.
+    const registry = await this.session.registryBackend();
+    const gateway = { scope: {}, name: 'gateway' };
     const detail = await registry.getService(gateway).catch(() => null);
     for (const [i, inst] of (detail?.instances ?? []).entries()) {
       // The last gateway misses its heartbeats for 8 s of every 20 s: it goes unhealthy, then recovers.
       const flapping = i === (detail?.instances.length ?? 0) - 1 && t % 20 >= 12;
       if (flapping) continue;
-      await registry.register?.(gateway, inst.ip, inst.port, { weight: inst.weight, metadata: inst.metadata, ephemeral: true, ttlMs: 4000 });
+      await registry.register?.(gateway, { ip: inst.ip, port: inst.port, weight: inst.weight ?? 1, metadata: inst.metadata, ephemeral: true, ttlMs: 4000 });
     }
     if (t % 7 === 0) {
-      const config = await this.session.config();
+      const config = await this.session.configBackend();
       const on = t % 14 === 0;
-      await config.set?.({ namespace: NS, group: GROUP, dataId: 'feature-flags.properties' }, `checkout.v2=${on}\nsearch.semantic=${!on}\n`, 'properties');
+      await config.set?.({ scope: {}, dataId: 'feature-flags.properties' }, `checkout.v2=${on}\nsearch.semantic=${!on}\n`, 'properties', {});
     }
     const locks = await this.session.lockBackend();
     if (!locks?.tryAcquire || !locks.release) return;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { checkContent } from '../../commands/config/content-check.js';
-import type { ConfigItem } from '../../core/types.js';
+import type { ConfigItem } from '../../core/config-center.js';
 import type { Session } from '../../session/session.js';
 import { commandLine } from '../../shell/quote-word.js';
 import { editLoop, type EditLoopDeps, type EditOutcome } from './edit-loop.js';
@@ -27,17 +27,12 @@ export interface EditConfigWorld {
 
 /** The real editor, backend and temp files for the edit loop (edit-loop.ts). */
 export function editConfig(plan: Extract<Plan, { kind: 'edit-config' }>, w: EditConfigWorld): Promise<EditOutcome> {
-  const ref = { namespace: plan.namespace, group: plan.group, dataId: plan.dataId };
-  const setLine = (path: string, base: ConfigItem): string => {
-    const words = ['config', 'set', plan.dataId, '--file', path, '--if-md5', base.md5, '--type', base.type];
-    if (plan.namespace !== 'public') words.push('--namespace', plan.namespace);
-    if (plan.group !== 'DEFAULT_GROUP') words.push('--group', plan.group);
-    return commandLine(words);
-  };
+  const ref = { scope: plan.scope, dataId: plan.dataId };
+  const setLine = (path: string, base: ConfigItem): string => commandLine(['config', 'set', plan.dataId, '--file', path, '--if-match', base.token, '--type', base.type, ...plan.address]);
   const editor = w.env.VISUAL || w.env.EDITOR || 'vi';
   const deps: EditLoopDeps = {
     dataId: plan.dataId,
-    load: async () => (await w.session.config()).get(ref),
+    load: async () => (await w.session.configBackend(plan.backend)).get(ref),
     openEditor: async (file) => {
       // The file goes as "$1", never spliced into the command text (git does the same): a path
       // with $ or backticks must not run anything.

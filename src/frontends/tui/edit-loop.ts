@@ -1,4 +1,5 @@
-import type { ConfigItem, ConfigType } from '../../core/types.js';
+import type { ConfigItem } from '../../core/config-center.js';
+import type { ConfigType } from '../../core/types.js';
 import { diffLines, unifiedDiff } from '../../core/line-diff.js';
 
 /** The outside world of one edit; start-console wires the real editor, backend and dialogs. */
@@ -15,7 +16,7 @@ export interface EditLoopDeps {
   ask(message: string): Promise<boolean>;
   /** The `config set` line that publishes the text in `path` with compare-and-set on `base`. */
   setLine(path: string, base: ConfigItem): string;
-  /** Publishes `content` (also written in `file`) with compare-and-set on `base`'s md5. */
+  /** Publishes `content` (also written in `file`) with compare-and-set on `base`'s token. */
   publish(file: string, content: string, base: ConfigItem): Promise<{ exitCode: number; stderr: string }>;
   /** One line for the user: the outcome, and where the text is kept when it was not published. */
   notice(text: string): void;
@@ -101,7 +102,7 @@ export async function editLoop(d: EditLoopDeps): Promise<EditOutcome> {
     text = edited;
     if (text === base.content) {
       d.files.remove(file);
-      d.notice(`${d.dataId} already has this content (version ${base.version}); nothing to publish`);
+      d.notice(`${d.dataId} already has this content (${versionOf(base)}); nothing to publish`);
       return 'unchanged';
     }
     try {
@@ -120,8 +121,8 @@ export async function editLoop(d: EditLoopDeps): Promise<EditOutcome> {
       ]);
       continue;
     }
-    d.review(`review: ${d.dataId} version ${base.version} → new`, unifiedDiff(diffLines(base.content, text)));
-    const ok = await d.ask(`Publish the edited ${d.dataId}? It is compare-and-set: it fails if someone changed it since version ${base.version}.`);
+    d.review(`review: ${d.dataId} ${versionOf(base)} → new`, unifiedDiff(diffLines(base.content, text)));
+    const ok = await d.ask(`Publish the edited ${d.dataId}? It is compare-and-set: it fails if someone changed it since ${versionOf(base)}.`);
     d.review(null, []);
     if (!ok) return keep('not published');
     d.files.write(file, text);
@@ -137,20 +138,25 @@ export async function editLoop(d: EditLoopDeps): Promise<EditOutcome> {
     } catch {
       // The backend is down (or the config is gone): the failure line says which.
     }
-    if (now && now.md5 !== base.md5) {
+    if (now && now.token !== base.token) {
       const from = base;
       base = now;
       reopenWith([
-        `not published: ${d.dataId} changed on the server since you started (version ${from.version} → ${now.version}).`,
-        `What changed there, from version ${from.version} to ${now.version}:`,
+        `not published: ${d.dataId} changed on the server since you started (${versionOf(from)} → ${versionOf(now).replace(/^version /, '')}).`,
+        `What changed there, from ${versionOf(from)} to ${versionOf(now).replace(/^version /, '')}:`,
         ...unifiedDiff(diffLines(from.content, now.content)),
-        `Merge it into your text below and save: the publish is then compared against version ${now.version}.`,
+        `Merge it into your text below and save: the publish is then compared against ${versionOf(now)}.`,
         'To publish your text as it is, delete these note lines and save; quit without saving to give up.',
       ]);
       continue;
     }
     reopenWith([`not published: ${failure}`, 'Save to try again; quit without saving to give up (your text is kept).']);
   }
+}
+
+/** "version 3", or the md5's first digits where the backend keeps no version counter. */
+function versionOf(item: ConfigItem): string {
+  return item.version === null ? `md5 ${item.md5.slice(0, 8)}` : `version ${item.version}`;
 }
 
 /**

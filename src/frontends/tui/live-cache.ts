@@ -1,23 +1,30 @@
+import { configParts } from '../../commands/config/list.js';
+import { instanceChoices, scopeKindsOf, scopeValues } from '../../commands/live-lists.js';
+import { listEachLockBackend } from '../../commands/locks/list.js';
+import { serviceParts } from '../../commands/services/list.js';
+import type { ScopeKind } from '../../core/scope.js';
 import { prepareCompletion } from '../../shell/completion/prepare-completion.js';
 import { PromqlCache } from '../../shell/completion/promql-cache.js';
-import type { CompletionData } from '../../shell/completion/types.js';
+import type { CompletionData, InstanceChoice, InstanceQuery } from '../../shell/completion/types.js';
 import type { Session } from '../../session/session.js';
 import type { ProfileSet } from '../../session/profile-types.js';
-import { listEachLockBackend } from '../../commands/locks/list.js';
 
 /**
  * Live data for completion, loaded in the background and read synchronously. A keystroke never
  * waits for the network: it sees what is cached, and a stale entry only triggers a reload.
+ * Namespaces and groups come from the backends (their lists, their defaults, and what the
+ * listings hold), never from a default written here.
  */
 export class LiveCache implements CompletionData {
   private data = {
     services: [] as string[],
-    namespaces: ['public'] as string[],
-    groups: ['DEFAULT_GROUP'] as string[],
+    namespaces: [] as string[],
+    groups: [] as string[],
     configIds: [] as string[],
     locks: [] as string[],
   };
-  private readonly instanceMap = new Map<string, { at: number; list: string[] | null }>();
+  private kinds: ReadonlySet<ScopeKind> | undefined;
+  private readonly instanceMap = new Map<string, { at: number; list: InstanceChoice[] | null }>();
   private loadedAt = 0;
   private loading = false;
   private profileNames: string[] | null = null;
@@ -37,34 +44,26 @@ export class LiveCache implements CompletionData {
   configIds = () => this.touch().configIds;
   locks = () => this.touch().locks;
   profiles = () => (this.profileNames ??= [...this.profileSet.profiles.keys()]);
+  scopeKinds = () => (this.touch(), this.kinds);
 
-  instances(service: string): readonly string[] | undefined {
-    const hit = this.instanceMap.get(service);
-    if (hit && this.now() - hit.at > this.freshMs) this.want({ kind: 'instances', service });
+  instances(q: InstanceQuery): readonly InstanceChoice[] | undefined {
+    const hit = this.instanceMap.get(keyOf(q));
+    if (hit && this.now() - hit.at > this.freshMs) this.want({ kind: 'instances', ...q });
     // null while the first load runs: "loading" must not look like "no instances".
     return hit?.list ?? undefined;
   }
 
-  want(what: { kind: 'instances'; service: string }): void {
-    const key = what.service;
+  want(what: { kind: 'instances' } & InstanceQuery): void {
+    const { kind: _, ...q } = what;
+    const key = keyOf(q);
     const hit = this.instanceMap.get(key);
     if (hit && this.now() - hit.at <= this.freshMs) return;
     // Mark as loading so repeated keystrokes do not fire repeated requests.
     this.instanceMap.set(key, { at: this.now(), list: hit?.list ?? null });
-    void (async () => {
-      try {
-        const registry = await this.session.registry();
-        const all = await registry.listServices({ text: key });
-        const list: string[] = [];
-        for (const s of all.filter((x) => x.name === key)) {
-          const d = await registry.getService({ namespace: s.namespace, group: s.group, service: s.name });
-          list.push(...d.instances.map((i) => i.id));
-        }
-        this.instanceMap.set(key, { at: this.now(), list: [...new Set(list)] });
-      } catch {
-        this.instanceMap.delete(key);
-      }
-    })();
+    void instanceChoices(this.session, q).then(
+      (list) => this.instanceMap.set(key, { at: this.now(), list }),
+      () => this.instanceMap.delete(key),
+    );
   }
 
   /** Starts a background reload when the data is older than the freshness bound. */
@@ -73,32 +72,33 @@ export class LiveCache implements CompletionData {
     this.loading = true;
     return (async () => {
       const settle = async <T>(p: () => Promise<T>): Promise<T | null> => p().catch(() => null);
-      const [services, configs, locks] = await Promise.all([
-        settle(async () => (await this.session.registry()).listServices({})),
-        settle(async () => (await this.session.config()).list({})),
-        // Per backend: one lock backend that is down must not empty the names of the others.
+      const [services, configs, locks, namespaces, groups, kinds] = await Promise.all([
+        // Per backend, as the panes list: one backend that is down must not empty the names of the others.
+        settle(() => serviceParts(this.session, {})),
+        settle(() => configParts(this.session, {})),
         settle(() => listEachLockBackend(this.session, '')),
+        settle(() => scopeValues(this.session, 'namespace')),
+        settle(() => scopeValues(this.session, 'group')),
+        settle(() => scopeKindsOf(this.session)),
       ]);
       const next = { ...this.data };
       // An unchanged list keeps its identity: completion indexes are keyed by it, and rebuilding
       // the index of 100k names costs a visible pause.
       const keep = (old: string[], fresh: string[]) => (old.length === fresh.length && old.every((v, i) => v === fresh[i]) ? old : fresh);
-      if (services) {
-        next.services = keep(next.services, [...new Set(services.map((s) => s.name))]);
-        next.namespaces = keep(next.namespaces, [...new Set(['public', ...services.map((s) => s.namespace)])]);
-        next.groups = keep(next.groups, [...new Set(['DEFAULT_GROUP', ...services.map((s) => s.group)])]);
-      }
-      if (configs) {
-        next.configIds = keep(next.configIds, [...new Set(configs.map((c) => c.dataId))]);
-        next.groups = keep(next.groups, [...new Set([...next.groups, ...configs.map((c) => c.group)])]);
-      }
+      const rows = [...(services ?? []).flatMap((p) => p.items), ...(configs ?? []).flatMap((p) => p.items)];
+      if (services) next.services = keep(next.services, [...new Set(services.flatMap((p) => p.items.map((s) => s.name)))]);
+      if (configs) next.configIds = keep(next.configIds, [...new Set(configs.flatMap((p) => p.items.map((c) => c.dataId)))]);
+      const values = (listed: string[] | null, kind: ScopeKind) => [...new Set([...(listed ?? []), ...rows.flatMap((r) => (r[kind] === undefined ? [] : [r[kind]!]))])];
+      next.namespaces = keep(next.namespaces, values(namespaces, 'namespace'));
+      next.groups = keep(next.groups, values(groups, 'group'));
       if (locks) {
-        const fresh = locks.flatMap((l) => l.views.map((v) => v.name));
+        const fresh = locks.flatMap((l) => l.items.map((v) => v.name));
         // While a backend is down its names stay as last seen, so completion does not flicker with it.
         const partial = locks.some((l) => l.error !== null);
         next.locks = keep(next.locks, [...new Set([...(partial ? next.locks : []), ...fresh])]);
       }
       this.data = next;
+      if (kinds) this.kinds = kinds;
       this.loadedAt = this.now();
       // Index new lists now, between keystrokes, instead of on the next keystroke that needs them.
       setImmediate(() => prepareCompletion(this));
@@ -111,4 +111,8 @@ export class LiveCache implements CompletionData {
     if (this.now() - this.loadedAt > this.freshMs) void this.refresh();
     return this.data;
   }
+}
+
+function keyOf(q: InstanceQuery): string {
+  return JSON.stringify([q.service, q.backend ?? null, Object.entries(q.scope).sort()]);
 }

@@ -1,9 +1,13 @@
 import { formatDuration } from '../../core/duration.js';
-import type { ConfigSummary, ConfigVersion, InstanceView, LockView, ServiceSummary } from '../../core/types.js';
+import type { Scope } from '../../core/scope.js';
+import type { LockView } from '../../core/types.js';
 import { cell } from '../../render/generic.js';
 import type { Session } from '../../session/session.js';
 import { listEachLockBackend } from '../../commands/locks/list.js';
 import { commandLine } from '../../shell/quote-word.js';
+import { configTop, historyLevel } from './config-levels.js';
+import { instancesLevel, servicesTop } from './registry-levels.js';
+import { errorDetail, errorRows, isErrorRow } from './scoped-rows.js';
 import { txTop } from './tx-level.js';
 import type { PaneId, PaneRow, PaneView } from './state.js';
 
@@ -16,7 +20,8 @@ export type Plan =
   | { kind: 'command'; line: string; confirm: string | null }
   | { kind: 'drill'; level: string; title: string; columns: string[] }
   | { kind: 'detail'; title: string; load(session: Session): Promise<string[]> }
-  | { kind: 'edit-config'; namespace: string; group: string; dataId: string }
+  /** The config pane's `e`: `address` are the words that name the config on the `config set` line. */
+  | { kind: 'edit-config'; backend: string; scope: Scope; dataId: string; address: string[] }
   /** The services → metrics cross-view: the metrics pane with the service's standard queries. */
   | { kind: 'metrics'; service: string };
 
@@ -24,173 +29,21 @@ export interface PaneAction {
   key: string;
   label: string;
   mutates: boolean;
+  /** Why the key does nothing on this row (its backend lacks the capability), or null: the footer hides it then. */
+  unavailable?(row: PaneRow): string | null;
   plan(row: PaneRow, me: string): Plan | null;
 }
 
+/** Rows, and the columns for them where they depend on the backends (scope kinds, a backend column). */
+export type LoadedView = PaneRow[] | { rows: PaneRow[]; columns: string[] };
+
 export interface Level {
-  load(session: Session, now: number): Promise<PaneRow[]>;
+  load(session: Session, now: number): Promise<LoadedView>;
   /** The least time between automatic reloads; listings that SCAN a shared server ask for more. */
   minRefreshMs?(session: Session): number;
   enter?(row: PaneRow): Plan | null;
   actions: PaneAction[];
 }
-
-const DEFAULT_NS = 'public';
-const DEFAULT_GROUP = 'DEFAULT_GROUP';
-
-/** --namespace/--group words, omitted when they are the defaults so lines stay short. */
-function scope(namespace: string, group: string): string[] {
-  return [...(namespace !== DEFAULT_NS ? ['--namespace', namespace] : []), ...(group !== DEFAULT_GROUP ? ['--group', group] : [])];
-}
-
-function splitLevel(level: string): string[] {
-  return level.slice(level.indexOf(':') + 1).split('\u0000');
-}
-
-export function levelId(kind: string, ...parts: string[]): string {
-  return `${kind}:${parts.join('\u0000')}`;
-}
-
-const servicesTop: Level = {
-  async load(session) {
-    const rows = await (await session.registry()).listServices({});
-    return rows.map((s: ServiceSummary) => ({
-      key: `${s.namespace}/${s.group}/${s.name}`,
-      cells: [s.namespace, s.group, s.name, String(s.instances), `${s.healthy}/${s.instances}`],
-      tone: s.healthy === s.instances ? 'ok' : s.healthy === 0 ? 'bad' : 'warn',
-      data: s,
-    }));
-  },
-  enter(row) {
-    const s = row.data as ServiceSummary;
-    return { kind: 'drill', level: levelId('instances', s.namespace, s.group, s.name), title: `${s.name} (${s.namespace})`, columns: ['INSTANCE', 'WEIGHT', 'HEALTHY', 'TRAFFIC', 'EPHEMERAL', 'METADATA'] };
-  },
-  actions: [{ key: 'm', label: 'metrics', mutates: false, plan: (row) => ({ kind: 'metrics', service: (row.data as ServiceSummary).name }) }],
-};
-
-function instancesLevel(namespace: string, group: string, service: string): Level {
-  const act = (verb: string, label: string, confirm: (i: InstanceView) => string | null): PaneAction => ({
-    key: verb === 'drain' ? 'd' : verb === 'undrain' ? 'u' : 'x',
-    label,
-    mutates: true,
-    plan: (row) => {
-      const i = row.data as InstanceView;
-      return { kind: 'command', line: commandLine(['instances', verb, service, `${i.ip}:${i.port}`, ...scope(namespace, group)]), confirm: confirm(i) };
-    },
-  });
-  return {
-    async load(session) {
-      const d = await (await session.registry()).getService({ namespace, group, service });
-      return d.instances.map((i) => ({
-        key: i.id,
-        cells: [i.id, String(i.weight), i.healthy ? 'yes' : 'no', i.enabled ? 'enabled' : 'drained', i.ephemeral ? 'yes' : 'no', cell(i.metadata)],
-        tone: !i.healthy ? 'bad' : !i.enabled ? 'warn' : 'ok',
-        data: i,
-      }));
-    },
-    enter(row) {
-      const i = row.data as InstanceView;
-      return { kind: 'detail', title: `${service} ${i.id}`, load: async () => Object.entries({ ...i, metadata: cell(i.metadata) }).map(([k, v]) => `${k.padEnd(10)} ${String(v)}`) };
-    },
-    actions: [
-      { key: 'm', label: 'metrics', mutates: false, plan: () => ({ kind: 'metrics', service }) },
-      act('drain', 'drain', (i) => `Drain ${i.id} of ${service}? It stops receiving traffic but stays registered.`),
-      act('undrain', 'undrain', (i) => `Undrain ${i.id} of ${service}? It starts receiving traffic again.`),
-      // Deregistering is destructive: the command itself asks (with the profile name on production).
-      act('deregister', 'deregister', () => null),
-    ],
-  };
-}
-
-const configTop: Level = {
-  async load(session) {
-    const rows = await (await session.config()).list({});
-    return rows.map((c: ConfigSummary) => ({
-      key: `${c.namespace}/${c.group}/${c.dataId}`,
-      cells: [c.namespace, c.group, c.dataId, c.type, String(c.version), c.md5.slice(0, 12)],
-      tone: 'plain',
-      data: c,
-    }));
-  },
-  enter(row) {
-    const c = row.data as ConfigSummary;
-    return {
-      kind: 'detail',
-      title: `${c.dataId} (${c.group}, ${c.namespace})`,
-      load: async (session) => {
-        const item = await (await session.config()).get({ namespace: c.namespace, group: c.group, dataId: c.dataId });
-        return [`version ${item.version} · ${item.type} · md5 ${item.md5}`, '', ...item.content.replace(/\n$/, '').split('\n')];
-      },
-    };
-  },
-  actions: [
-    {
-      key: 'e',
-      label: 'edit',
-      mutates: true,
-      plan: (row) => {
-        const c = row.data as ConfigSummary;
-        return { kind: 'edit-config', namespace: c.namespace, group: c.group, dataId: c.dataId };
-      },
-    },
-    {
-      key: 'h',
-      label: 'history',
-      mutates: false,
-      plan: (row) => {
-        const c = row.data as ConfigSummary;
-        return { kind: 'drill', level: levelId('history', c.namespace, c.group, c.dataId), title: `history of ${c.dataId}`, columns: ['VERSION', 'OP', 'MD5', 'UPDATED'] };
-      },
-    },
-  ],
-};
-
-function historyLevel(namespace: string, group: string, dataId: string): Level {
-  const ref = { namespace, group, dataId };
-  return {
-    async load(session, now) {
-      const backend = await session.config();
-      if (!backend.history) throw new Error('this config backend keeps no history');
-      const rows = await backend.history(ref);
-      return rows.map((v: ConfigVersion) => ({
-        key: String(v.version),
-        cells: [String(v.version), v.op, v.md5.slice(0, 12), `${formatDuration(now - Date.parse(v.updatedAt))} ago`],
-        tone: v.op === 'delete' ? 'bad' : v.op === 'rollback' ? 'warn' : 'plain',
-        data: v,
-      }));
-    },
-    enter(row) {
-      const v = row.data as ConfigVersion;
-      return {
-        kind: 'detail',
-        title: `${dataId} version ${v.version}`,
-        load: async (session) => {
-          const backend = await session.config();
-          const item = backend.getVersion ? await backend.getVersion(ref, v.version) : null;
-          return item ? [`version ${v.version} · ${v.op} · ${v.updatedAt}`, '', ...item.content.replace(/\n$/, '').split('\n')] : ['(content not available)'];
-        },
-      };
-    },
-    actions: [
-      {
-        key: 'r',
-        label: 'roll back to this',
-        mutates: true,
-        plan: (row) => {
-          const v = row.data as ConfigVersion;
-          return { kind: 'command', line: commandLine(['config', 'rollback', dataId, '--to', String(v.version), ...scope(namespace, group)]), confirm: `Roll ${dataId} back to version ${v.version}? Listeners receive that content as a new version.` };
-        },
-      },
-    ],
-  };
-}
-
-/** The row a lock backend that could not be listed gets in the locks pane. */
-interface BackendError {
-  backend: string;
-  error: { message: string; hint?: string | undefined };
-}
-const isBackendError = (row: PaneRow): boolean => typeof row.data === 'object' && row.data !== null && 'error' in row.data;
 
 const locksTop: Level = {
   // Listing Redis locks is a SCAN of the keyspace: every 2 s on a production server is load the
@@ -199,21 +52,18 @@ const locksTop: Level = {
   async load(session, now) {
     // Each backend on its own: one that is down becomes a red row naming it, the others still show.
     const listings = await listEachLockBackend(session, '');
-    return listings.flatMap(({ backend, views, error }): PaneRow[] => [
-      ...views.map((l: LockView): PaneRow => ({
+    return listings.flatMap((part): PaneRow[] => [
+      ...part.items.map((l: LockView): PaneRow => ({
         key: `${l.backend}/${l.name}`,
         cells: [l.backend, l.name, l.holder ?? '(free)', cell(l.token), l.expiresAt ? formatDuration(Date.parse(l.expiresAt) - now) : '-', l.waiters === null ? '?' : String(l.waiters.length)],
         tone: l.holder === null ? 'dim' : (l.waiters?.length ?? 0) > 0 ? 'warn' : 'plain',
         data: l,
       })),
-      ...(error ? [{ key: `${backend}/\u0000error`, cells: [backend, '(not listed)', error.message, '-', '-', '-'], tone: 'bad' as const, data: { backend, error } satisfies BackendError }] : []),
+      ...errorRows([part], (b) => [b], 3),
     ]);
   },
   enter(row) {
-    if (isBackendError(row)) {
-      const { backend, error } = row.data as BackendError;
-      return { kind: 'detail', title: `lock backend ${backend}`, load: async () => [`backend    ${backend}`, `error      ${error.message}`, ...(error.hint ? [`next step  ${error.hint}`] : [])] };
-    }
+    if (isErrorRow(row)) return errorDetail(row, 'lock backend');
     const l = row.data as LockView;
     return {
       kind: 'detail',
@@ -232,7 +82,7 @@ const locksTop: Level = {
       label: 'release (mine)',
       mutates: true,
       plan: (row, me) => {
-        if (isBackendError(row)) return null;
+        if (isErrorRow(row)) return null;
         const l = row.data as LockView;
         return { kind: 'command', line: commandLine(['locks', 'release', l.name, '--owner', me, '--backend', l.backend]), confirm: null };
       },
@@ -242,7 +92,7 @@ const locksTop: Level = {
       label: 'force release',
       mutates: true,
       plan: (row) => {
-        if (isBackendError(row)) return null;
+        if (isErrorRow(row)) return null;
         const l = row.data as LockView;
         if (l.holder === null) return null;
         return {
@@ -264,13 +114,12 @@ const metricsTop: Level = {
 
 /** The loader and actions of the view a pane is showing. */
 export function levelOf(pane: PaneId, view: Pick<PaneView, 'level'>): Level {
-  if (view.level.startsWith('instances:')) {
-    const [ns, group, name] = splitLevel(view.level) as [string, string, string];
-    return instancesLevel(ns, group, name);
-  }
-  if (view.level.startsWith('history:')) {
-    const [ns, group, dataId] = splitLevel(view.level) as [string, string, string];
-    return historyLevel(ns, group, dataId);
-  }
+  if (view.level.startsWith('instances:')) return instancesLevel(view.level);
+  if (view.level.startsWith('history:')) return historyLevel(view.level);
   return { services: servicesTop, config: configTop, locks: locksTop, metrics: metricsTop, tx: txTop }[pane];
+}
+
+/** The rows of a loaded view, whether it came with its columns or not. */
+export function rowsOf(loaded: LoadedView): PaneRow[] {
+  return Array.isArray(loaded) ? loaded : loaded.rows;
 }

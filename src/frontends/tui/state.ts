@@ -19,7 +19,7 @@ export interface PaneRow {
 /** One view of a pane: the top list, or a drill-down such as one service's instances. */
 export interface PaneView {
   pane: PaneId;
-  /** Identifies the drill-down level, e.g. "instances:public/DEFAULT_GROUP/orders". */
+  /** Identifies the drill-down level: "top", or a kind and what it shows, e.g. 'instances:{"backend":…}'. */
   level: string;
   title: string;
   columns: string[];
@@ -97,8 +97,9 @@ export function initialState(cols: number, rows: number, profile: ConsoleState['
     running: null,
     pane: 'services',
     views: {
-      services: top('services', 'services', ['NAMESPACE', 'GROUP', 'SERVICE', 'INSTANCES', 'HEALTHY']),
-      config: top('config', 'config', ['NAMESPACE', 'GROUP', 'DATA ID', 'TYPE', 'VER', 'MD5']),
+      // Scope columns come from the backends' own kinds once the first load answers.
+      services: top('services', 'services', ['SERVICE', 'INSTANCES', 'HEALTHY', 'DRAINED']),
+      config: top('config', 'config', ['DATA ID', 'TYPE', 'VER', 'MD5']),
       locks: top('locks', 'locks', ['BACKEND', 'LOCK', 'HOLDER', 'TOKEN', 'LEASE LEFT', 'WAITERS']),
       metrics: top('metrics', 'metrics', ['']),
       tx: top('tx', 'transactions', ['XID', 'STATUS', 'APP', 'NAME', 'AGE', 'TIMEOUT', 'BRANCHES', 'FLAGS']),

@@ -1,4 +1,5 @@
 import type { ArgSpec, CommandSpec, CompletionSource, OptionSpec } from '../../commands/types.js';
+import type { Scope } from '../../core/scope.js';
 import { GLOBAL_OPTION_SPECS as GLOBAL_OPTIONS } from '../../commands/global-options.js';
 import { readWord, scanLine, type Word } from './scan-line.js';
 
@@ -11,7 +12,7 @@ export type Target =
   /** A flag of `spec` (null before the command is known: only global flags) not already in `present`. */
   | { kind: 'flag'; spec: CommandSpec | null; present: ReadonlySet<string> }
   /** A value from `source`: an option's value or a positional argument. */
-  | { kind: 'value'; source: CompletionSource; label: string; service?: string };
+  | { kind: 'value'; source: CompletionSource; label: string; service?: string; scope?: Scope; backend?: string };
 
 export interface LineContext {
   target: Target;
@@ -90,9 +91,30 @@ export function analyzeLine(commands: readonly CommandSpec[], line: string, curs
     const serviceIndex = spec.args.findIndex((a) => a.name === 'service');
     const service = serviceIndex >= 0 ? positionals[serviceIndex] : undefined;
     if (service === undefined) return none;
-    return { ...none, target: { kind: 'value', source: 'instance', label: `instance of ${service}`, service } };
+    // The instances of the scope the command will address: the scope flags anywhere on the line.
+    const { scope, backend } = addressOnLine(words, current, spec);
+    return { ...none, target: { kind: 'value', source: 'instance', label: `instance of ${service}`, service, scope, ...(backend === undefined ? {} : { backend }) } };
   }
   return { ...none, target: { kind: 'value', source: arg.complete, label: argLabel(arg) } };
+}
+
+/** The scope options (`--namespace X`, `--group=X`) and `--backend` given anywhere on the line, except in the word being completed. */
+function addressOnLine(words: readonly Word[], current: Word | undefined, spec: CommandSpec): { scope: Scope; backend?: string } {
+  const scope: Scope = {};
+  let backend: string | undefined;
+  const options = spec.options;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === current || !w.text.startsWith('--')) continue;
+    const found = findFlag(w.text, options);
+    if (!found || (found.option.scope === undefined && found.option.name !== 'backend')) continue;
+    const next = words[i + 1];
+    const value = found.inline ? w.text.slice(w.text.indexOf('=') + 1) : next && next !== current ? next.text : undefined;
+    if (value === undefined) continue;
+    if (found.option.scope !== undefined) scope[found.option.scope] = value;
+    else backend = value;
+  }
+  return backend === undefined ? { scope } : { scope, backend };
 }
 
 /** A word being a flag: "-x" or "--name…", but not "-" (stdin by convention) or a negative number. */

@@ -1,9 +1,10 @@
-import type { CommandSpec, CompletionSource } from '../../commands/types.js';
+import type { CommandSpec } from '../../commands/types.js';
 import { analyzeLine, optionsOf, type LineContext, type Target } from './analyze-line.js';
 import { fuzzyIndexOf } from './fuzzy-index.js';
 import { completePromql } from './promql-complete.js';
 import { rank } from './rank.js';
-import type { Candidate, CompletionData, CompletionResult } from './types.js';
+import type { ScopeKind } from '../../core/scope.js';
+import type { Candidate, CompletionData, CompletionResult, InstanceChoice, InstanceQuery } from './types.js';
 
 /**
  * Completes the word under the cursor of a console line: command words, flags, flag values and
@@ -25,9 +26,9 @@ function candidates(commands: readonly CommandSpec[], target: Target, partial: s
     case 'command':
       return commandWords(commands, target.words, partial, limit);
     case 'flag':
-      return flags(target.spec, target.present, partial, limit);
+      return flags(target.spec, target.present, partial, limit, data.scopeKinds?.());
     case 'value':
-      return values(target.source, target.label, target.service, partial, data, limit);
+      return values(target, partial, data, limit);
   }
 }
 
@@ -53,8 +54,9 @@ function commandWords(commands: readonly CommandSpec[], words: readonly string[]
  * Dashes are not part of the match ("--ty" looks for "ty"), or every flag would match "--". With
  * nothing typed, the command's own flags come before the global ones: they are the likelier want.
  */
-function flags(spec: CommandSpec | null, present: ReadonlySet<string>, partial: string, limit: number): Candidate[] {
-  const offered = optionsOf(spec).filter((o) => o.repeatable || !present.has(o.name));
+function flags(spec: CommandSpec | null, present: ReadonlySet<string>, partial: string, limit: number, kinds: ReadonlySet<ScopeKind> | undefined): Candidate[] {
+  // A scope flag no backend of the profile has (--namespace with only Eureka) is not offered.
+  const offered = optionsOf(spec).filter((o) => (o.repeatable || !present.has(o.name)) && (o.scope === undefined || kinds === undefined || kinds.has(o.scope)));
   const byName = new Map(offered.map((o) => [o.name, o]));
   const query = partial.replace(/^-+/, '');
   let names: string[];
@@ -69,7 +71,8 @@ function flags(spec: CommandSpec | null, present: ReadonlySet<string>, partial: 
   return names.map((name) => ({ value: `--${name}`, description: byName.get(name)!.summary, kind: 'flag' }));
 }
 
-function values(source: CompletionSource, label: string, service: string | undefined, partial: string, data: CompletionData, limit: number): Candidate[] {
+function values(target: Extract<Target, { kind: 'value' }>, partial: string, data: CompletionData, limit: number): Candidate[] {
+  const { source, label } = target;
   let list: readonly string[];
   if (typeof source !== 'string') {
     // Choices are a handful of words: rank them directly.
@@ -95,14 +98,18 @@ function values(source: CompletionSource, label: string, service: string | undef
       list = data.groups();
       break;
     case 'instance': {
-      if (service === undefined) return [];
-      const instances = data.instances(service);
+      if (target.service === undefined) return [];
+      const q: InstanceQuery = { service: target.service, scope: target.scope ?? {}, ...(target.backend === undefined ? {} : { backend: target.backend }) };
+      const instances = data.instances(q);
       if (instances === undefined) {
-        data.want?.({ kind: 'instances', service });
+        data.want?.({ kind: 'instances', ...q });
         return [];
       }
-      list = instances;
-      break;
+      // Ids are inserted; the address says which instance each is (for the embedded store they are the same).
+      const { ids, address } = instanceIndex(instances);
+      return fuzzyIndexOf(ids)
+        .search(partial, limit)
+        .map((value) => ({ value, description: address.get(value) ?? label, kind: 'value' }));
     }
     case 'command':
     case 'promql':
@@ -112,6 +119,15 @@ function values(source: CompletionSource, label: string, service: string | undef
   return fuzzyIndexOf(list)
     .search(partial, limit)
     .map((value) => ({ value, description: label, kind: 'value' }));
+}
+
+const instanceIndexes = new WeakMap<readonly InstanceChoice[], { ids: string[]; address: Map<string, string> }>();
+
+/** The ids of a list of instances and their addresses, kept per list so its fuzzy index is built once. */
+function instanceIndex(instances: readonly InstanceChoice[]): { ids: string[]; address: Map<string, string> } {
+  let hit = instanceIndexes.get(instances);
+  if (!hit) instanceIndexes.set(instances, (hit = { ids: instances.map((i) => i.id), address: new Map(instances.map((i) => [i.id, i.address])) }));
+  return hit;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { Scope, ScopeKind } from '../../core/scope.js';
+
 /** One thing the console can offer at the cursor. */
 export interface Candidate {
   value: string;
@@ -19,19 +21,39 @@ export interface CompletionResult {
   problem?: string;
 }
 
+/** The instances completion wants: those of `service` in the scope and registry the line names. */
+export interface InstanceQuery {
+  service: string;
+  /** The scope kinds given on the line (`--namespace staging`); the registry's defaults fill the rest, as the command does. */
+  scope: Scope;
+  /** `--backend` on the line. */
+  backend?: string;
+}
+
+/** One instance candidate: the registry's id (what is inserted) and its address (its description). */
+export interface InstanceChoice {
+  id: string;
+  address: string;
+}
+
 /** A synchronous snapshot of live data the console cached in the background. Never blocks. */
 export interface CompletionData {
   /** Service names (deduplicated across namespaces). */
   services(): readonly string[];
-  /** "IP:PORT" addresses; undefined means not loaded yet. */
-  instances(service: string): readonly string[] | undefined;
+  /** The instances a query names; undefined means not loaded yet. */
+  instances(q: InstanceQuery): readonly InstanceChoice[] | undefined;
   configIds(): readonly string[];
   locks(): readonly string[];
   profiles(): readonly string[];
   namespaces(): readonly string[];
   groups(): readonly string[];
   /** Called when completion wanted data that is not cached (e.g. instances of a service); the cache loads it in the background. */
-  want?(what: { kind: 'instances'; service: string }): void;
+  want?(what: { kind: 'instances' } & InstanceQuery): void;
+  /**
+   * The scope kinds the profile's registries and config backends have; undefined until known.
+   * A scope flag (`--namespace`) is offered only where some backend has its kind.
+   */
+  scopeKinds?(): ReadonlySet<ScopeKind> | undefined;
   /** PromQL names and values from the metrics backend; absent when there is none. */
   promql?: PromqlCompletionData;
 }

@@ -16,7 +16,7 @@ const summaryOf = (path: string) => COMMANDS.find((c) => c.path.join(' ') === pa
 describe('complete: command words', () => {
   it('lists every first word alphabetically on an empty line', () => {
     const r = at('');
-    expect(r.items.map((i) => i.value)).toEqual(['cache', 'completion', 'config', 'demo', 'help', 'instances', 'locks', 'metrics', 'profile', 'services', 'status', 'tx', 'version']);
+    expect(r.items.map((i) => i.value)).toEqual(['cache', 'completion', 'config', 'demo', 'help', 'instances', 'locks', 'metrics', 'namespaces', 'profile', 'services', 'status', 'tx', 'version']);
     expect(r.items.every((i) => i.kind === 'command')).toBe(true);
     expect(r).toMatchObject({ from: 0, to: 0, hint: '' });
   });
@@ -82,13 +82,24 @@ describe('complete: positional arguments from live data', () => {
     const r = at('instances drain orders-api 10.0.0');
     // Prefix matches first; 10.0.1.7:9090 still has the letters of "10.0.0" in order.
     expect(r.items.map((i) => i.value)).toEqual(['10.0.0.5:8080', '10.0.0.6:8080', '10.0.1.7:9090']);
-    expect(r.items[0]!.description).toBe('instance of orders-api');
+    expect(r.items[0]!.description).toBe('10.0.0.5:8080');
   });
 
-  it('asks the cache for instances it does not have, and offers none this time', () => {
+  it('offers the instances of the scope on the line, wherever its flags are, as ids described by their address', () => {
+    const staging = [{ value: '10.2.0.9#8080#DEFAULT#DEFAULT_GROUP@@orders-api', description: '10.2.0.9:8080', kind: 'value' }];
+    expect(at('instances drain orders-api | --namespace staging').items).toEqual(staging);
+    expect(at('instances drain --namespace=staging orders-api ').items).toEqual(staging);
+    // Without --namespace the command addresses the registry's default scope: not staging's instances.
+    expect(values('instances drain orders-api ')).not.toContain(staging[0]!.value);
+  });
+
+  it('asks the cache for instances it does not have, with the scope and backend on the line, and offers none this time', () => {
     want.mockClear();
     expect(values('instances deregister payments-gateway ')).toEqual([]);
-    expect(want).toHaveBeenCalledExactlyOnceWith({ kind: 'instances', service: 'payments-gateway' });
+    expect(want).toHaveBeenCalledExactlyOnceWith({ kind: 'instances', service: 'payments-gateway', scope: {} });
+    want.mockClear();
+    expect(values('instances deregister --backend nacos payments-gateway --group G ')).toEqual([]);
+    expect(want).toHaveBeenCalledExactlyOnceWith({ kind: 'instances', service: 'payments-gateway', scope: { group: 'G' }, backend: 'nacos' });
   });
 
   it('does not ask for instances that are cached', () => {
@@ -117,9 +128,21 @@ describe('complete: positional arguments from live data', () => {
 describe('complete: flags', () => {
   it("lists the command's own flags first, then the global ones, after --", () => {
     expect(values('config set a --')).toEqual([
-      '--file', '--group', '--if-md5', '--namespace', '--type', '--value',
+      '--backend', '--beta-ips', '--file', '--group', '--if-match', '--if-md5', '--namespace', '--type', '--value',
       '--config', '--data-dir', '--debug', '--no-color', '--output', '--profile', '--yes',
     ]);
+  });
+
+  it('offers a scope flag only where a backend of the profile has its kind', () => {
+    const flat = { ...data, scopeKinds: () => new Set<never>() };
+    const grouped = { ...data, scopeKinds: () => new Set(['group' as const]) };
+    const flags = (d: typeof data, line: string) => complete(COMMANDS, line, line.length, d).items.map((i) => i.value);
+    expect(flags(flat, 'services show orders --')).not.toContain('--namespace');
+    expect(flags(flat, 'services show orders --')).not.toContain('--group');
+    expect(flags(grouped, 'services show orders --')).toContain('--group');
+    expect(flags(grouped, 'services show orders --')).not.toContain('--namespace');
+    // Unknown yet (nothing loaded): every flag is offered.
+    expect(flags(data, 'services show orders --')).toContain('--namespace');
   });
 
   it('matches flag names without their dashes, with the hint completing the word', () => {

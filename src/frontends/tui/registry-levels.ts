@@ -1,0 +1,104 @@
+import { serviceParts } from '../../commands/services/list.js';
+import type { InstanceView, RegistryBackend, ServiceSummary } from '../../core/registry.js';
+import { describeScope, SCOPE_KINDS, type Scope } from '../../core/scope.js';
+import { cell } from '../../render/generic.js';
+import { commandLine } from '../../shell/quote-word.js';
+import { levelData, levelId } from './level-id.js';
+import type { Level, LoadedView, PaneAction } from './pane-levels.js';
+import { errorDetail, isErrorRow, scopedRows } from './scoped-rows.js';
+import type { PaneRow, Tone } from './state.js';
+
+/** A services row: the summary, and how a command line addresses it and what its registry can do. */
+export interface ServiceRow {
+  kind: 'service';
+  service: ServiceSummary;
+  /** `--backend`/`--namespace`/`--group` words where they are needed. */
+  address: string[];
+  caps: string[];
+}
+
+/** What an instances level shows, encoded in its id. */
+interface InstancesOf {
+  backend: string;
+  scope: Scope;
+  service: string;
+  address: string[];
+  caps: string[];
+}
+
+const REGISTRY_ACTIONS = ['setTraffic', 'deregister', 'setWeight', 'updateMetadata'];
+
+export const servicesTop: Level = {
+  load: async (session) =>
+    scopedRows(session.registryBackends(), await serviceParts(session, {}), {
+      columns: ['SERVICE', 'INSTANCES', 'HEALTHY', 'DRAINED'],
+      methods: REGISTRY_ACTIONS,
+      name: (s) => s.name,
+      row: (s, at) => ({
+        cells: [s.name, String(s.instances), `${s.healthy}/${s.instances}`, String(s.disabled)],
+        tone: s.healthy === s.instances ? 'ok' : s.healthy === 0 ? 'bad' : 'warn',
+        data: { kind: 'service', service: s, address: at.address, caps: at.caps } satisfies ServiceRow,
+      }),
+    }),
+  enter(row) {
+    if (isErrorRow(row)) return errorDetail(row, 'registry');
+    const { service: s, address, caps } = row.data as ServiceRow;
+    const scope: Scope = {};
+    for (const k of SCOPE_KINDS) if (s[k] !== undefined) scope[k] = s[k];
+    // The backend is named only where the profile has several (then the line carries --backend).
+    const where = [address.includes('--backend') ? s.backend : '', describeScope(scope)].filter(Boolean).join(', ');
+    return { kind: 'drill', level: levelId('instances', { backend: s.backend, scope, service: s.name, address, caps } satisfies InstancesOf), title: `${s.name} (${where})`, columns: ['INSTANCE'] };
+  },
+  actions: [{ key: 'm', label: 'metrics', mutates: false, plan: (row) => (isErrorRow(row) ? null : { kind: 'metrics', service: (row.data as ServiceRow).service.name }) }],
+};
+
+export function instancesLevel(level: string): Level {
+  const at = levelData<InstancesOf>(level);
+  const act = (key: string, verb: string, method: string, confirm: (i: InstanceView) => string | null): PaneAction => ({
+    key,
+    label: verb,
+    mutates: true,
+    unavailable: () => (at.caps.includes(method) ? null : `registry ${at.backend} cannot ${verb} instances`),
+    plan: (row) => {
+      const i = row.data as InstanceView;
+      return { kind: 'command', line: commandLine(['instances', verb, at.service, i.id, ...at.address]), confirm: confirm(i) };
+    },
+  });
+  return {
+    async load(session): Promise<LoadedView> {
+      const registry: RegistryBackend = await session.registryBackend(at.backend);
+      const d = await registry.getService({ scope: at.scope, name: at.service });
+      const some = (f: (i: InstanceView) => boolean) => d.instances.some(f);
+      const address = some((i) => i.id !== `${i.ip}:${i.port}`);
+      const cluster = some((i) => i.cluster !== null);
+      const columns = ['INSTANCE', ...(address ? ['ADDRESS'] : []), 'WEIGHT', 'HEALTH', 'TRAFFIC', ...(cluster ? ['CLUSTER'] : []), 'EPHEMERAL', 'METADATA'];
+      const rows = d.instances.map((i): PaneRow => ({
+        key: i.id,
+        cells: [i.id, ...(address ? [`${i.ip}:${i.port}`] : []), cell(i.weight), i.health, i.traffic === 'enabled' ? 'enabled' : 'drained', ...(cluster ? [cell(i.cluster)] : []), i.ephemeral === null ? '-' : i.ephemeral ? 'yes' : 'no', cell(i.metadata)],
+        tone: toneOf(i),
+        data: i,
+      }));
+      return { rows, columns };
+    },
+    enter(row) {
+      const i = row.data as InstanceView;
+      return { kind: 'detail', title: `${at.service} ${i.id}`, load: async () => Object.entries({ ...i, metadata: cell(i.metadata), tags: cell(i.tags), lease: cell(i.lease) }).map(([k, v]) => `${k.padEnd(13)} ${cell(v)}`) };
+    },
+    actions: [
+      { key: 'm', label: 'metrics', mutates: false, plan: () => ({ kind: 'metrics', service: at.service }) },
+      act('d', 'drain', 'setTraffic', (i) => `Drain ${i.id} of ${at.service}? It stops receiving traffic but stays registered.`),
+      act('u', 'undrain', 'setTraffic', (i) => `Undrain ${i.id} of ${at.service}? It starts receiving traffic again.`),
+      // Deregistering is destructive: the command itself asks (with the profile name on production).
+      act('x', 'deregister', 'deregister', () => null),
+    ],
+  };
+}
+
+/** A critical instance is red; a drained one is dimmed, since it takes no traffic whatever its health. */
+function toneOf(i: InstanceView): Tone {
+  if (i.health === 'critical') return 'bad';
+  if (i.traffic === 'disabled') return 'dim';
+  if (i.health === 'warning') return 'warn';
+  return i.health === 'passing' ? 'ok' : 'plain';
+}
+

@@ -1,0 +1,44 @@
+import { describeScope, type Scope } from '../core/scope.js';
+import type { InstanceView, ServiceDetail, ServiceListing, ServiceSummary } from '../core/registry.js';
+import { formatDuration } from '../core/duration.js';
+import { cell } from './generic.js';
+import { backendColumn, coverageLines, scopeColumns } from './scope-columns.js';
+import type { Style } from './style.js';
+import { textTable, type Column } from './text-table.js';
+
+/** `services list`: one row per service, scope columns from the registries' own kinds. */
+export function servicesView(d: ServiceListing, style: Style): string {
+  return (
+    textTable<ServiceSummary>(d.services, [
+      ...backendColumn(d),
+      ...scopeColumns(d.services),
+      { header: 'SERVICE', get: (r) => r.name, paint: (c, _r, s) => s.cyan(c) },
+      { header: 'INSTANCES', get: (r) => String(r.instances), align: 'right' },
+      { header: 'HEALTHY', get: (r) => `${r.healthy}/${r.instances}`, align: 'right', paint: (c, r, s) => (r.healthy === r.instances ? s.green(c) : r.healthy === 0 ? s.red(c) : s.yellow(c)) },
+      { header: 'DRAINED', get: (r) => String(r.disabled), align: 'right', paint: (c, r, s) => (r.disabled > 0 ? s.yellow(c) : s.dim(c)) },
+    ], style) + coverageLines(d, style)
+  );
+}
+
+/** `services show` and every command that returns a service: its instances. */
+export function serviceView(d: ServiceDetail, style: Style, now: number): string {
+  const where = [d.backend, describeScope(d as Scope)].filter(Boolean).join(' · ');
+  return `${style.bold(d.name)} ${style.dim(`${where} · ${d.instances.length} instances`)}\n` + textTable(d.instances, instanceColumns(d.instances, now), style);
+}
+
+/** The columns an instance table needs: the address only where ids are not addresses, status and cluster where the registry has them. */
+export function instanceColumns(rows: readonly InstanceView[], now: number): Array<Column<InstanceView>> {
+  const some = (f: (i: InstanceView) => boolean) => rows.some(f);
+  return [
+    { header: 'INSTANCE', get: (r) => r.id },
+    ...(some((i) => i.id !== `${i.ip}:${i.port}`) ? [{ header: 'ADDRESS', get: (r: InstanceView) => `${r.ip}:${r.port}` }] : []),
+    { header: 'WEIGHT', get: (r) => cell(r.weight), align: 'right' },
+    { header: 'HEALTH', get: (r) => r.health, paint: (c, r, s) => (r.health === 'passing' ? s.green(c) : r.health === 'critical' ? s.red(c) : s.yellow(c)) },
+    { header: 'TRAFFIC', get: (r) => (r.traffic === 'enabled' ? 'enabled' : 'drained'), paint: (c, r, s) => (r.traffic === 'enabled' ? c : s.yellow(c)) },
+    ...(some((i) => i.status !== null) ? [{ header: 'STATUS', get: (r: InstanceView) => cell(r.status) }] : []),
+    ...(some((i) => i.cluster !== null) ? [{ header: 'CLUSTER', get: (r: InstanceView) => cell(r.cluster) }] : []),
+    { header: 'EPHEMERAL', get: (r) => (r.ephemeral === null ? '-' : r.ephemeral ? 'yes' : 'no') },
+    ...(some((i) => i.lease?.expiresAt != null) ? [{ header: 'LEASE LEFT', get: (r: InstanceView) => (r.lease?.expiresAt ? formatDuration(Date.parse(r.lease.expiresAt) - now) : '-'), align: 'right' as const }] : []),
+    { header: 'METADATA', get: (r) => cell(r.metadata) },
+  ];
+}
