@@ -168,7 +168,7 @@ function verify(env: NodeJS.ProcessEnv, acked: Map<string, string>, sent: Map<st
   const { results, rest } = completeResults(check.stdout);
   // The listing comes first, so a lost write is reported by name even if a later get failed.
   expect(results.length, `the store did not open after a kill: ${check.stderr}`).toBeGreaterThan(0);
-  const rows = results[0] as Array<{ dataId: string; md5: string; version: number }>;
+  const rows = (results[0] as { configs: Array<{ dataId: string; md5: string; version: number }> }).configs;
   const listed = new Map(rows.map((r) => [r.dataId, r]));
   const lost = [...acked].filter(([k]) => !listed.has(k)).map(([k]) => k);
   expect(lost, 'acknowledged writes missing after SIGKILL').toEqual([]);

@@ -55,8 +55,11 @@ function result(code: number | null, stdout: string, stderr: string): RunResult 
 
 /** Runs opsdeck synchronously with stdin closed (not a TTY). */
 export function opsdeck(env: NodeJS.ProcessEnv, args: string[], input = ''): RunResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env, input, encoding: 'utf8', timeout: 60_000 });
-  return result(r.status, r.stdout, r.stderr);
+  // maxBuffer: spawnSync kills a child past 1 MiB of output by default, which big replays reach.
+  const r = spawnSync(process.execPath, [BIN, ...args], { env, input, encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
+  // A child the harness stopped (timeout, too much output) says so, instead of a bare exit -1.
+  const why = r.error ? `\n[test harness: ${r.error.message}]` : r.signal ? `\n[test harness: ended by ${r.signal}]` : '';
+  return result(r.status, r.stdout, r.stderr + why);
 }
 
 /** Runs opsdeck without blocking the test's event loop (for races between processes). */
