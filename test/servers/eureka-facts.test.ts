@@ -303,9 +303,9 @@ describe('Eureka server in self-preservation', () => {
     const app = eurekaAppName('kept');
     await register(sp, app, 'k1', { leaseInfo: { renewalIntervalInSecs: 1, durationInSecs: 1 } });
     const reg = await instance(sp, app, 'k1');
-    // Wait until the lease has clearly run out and the eviction task (every second) has run several times.
+    // Wait until the lease has clearly run out and the eviction task (every second) has run a few times.
     const expiry = reg.leaseInfo.lastRenewalTimestamp + reg.leaseInfo.durationInSecs * 1000;
-    await new Promise((r) => setTimeout(r, Math.max(0, expiry + 5 * sp.evictionIntervalMs - Date.now())));
+    await new Promise((r) => setTimeout(r, Math.max(0, expiry + 3 * sp.evictionIntervalMs - Date.now())));
     const still = await instance(sp, app, 'k1');
     expect(still.status).toBe('UP');
     expect(still.leaseInfo.lastRenewalTimestamp + still.leaseInfo.durationInSecs * 1000).toBeLessThan(Date.now());
@@ -320,15 +320,21 @@ describe('Eureka server in self-preservation', () => {
 
 describe('a Spring Cloud Eureka client application', () => {
   let client: EurekaClientApp;
+  // A second application, only to be stopped gracefully at the end; started alongside the first.
+  let second: EurekaClientApp;
   const app = eurekaAppName('orders');
   const id = `${app.toLowerCase()}-a1`;
+  const app2 = eurekaAppName('stopper');
 
   beforeAll(async () => {
-    client = await startEurekaClientApp(s, { app: app.toLowerCase(), instanceId: id, metadata: { zone: 'z1', version: '1.2.3' }, leaseDurationSeconds: 3 });
+    [client, second] = await Promise.all([
+      startEurekaClientApp(s, { app: app.toLowerCase(), instanceId: id, metadata: { zone: 'z1', version: '1.2.3' }, leaseDurationSeconds: 3 }),
+      startEurekaClientApp(s, { app: app2.toLowerCase(), instanceId: 'graceful' }),
+    ]);
   }, 20 * 60_000);
 
   afterAll(async () => {
-    await client?.stop();
+    await Promise.all([client?.stop(), second?.stop()]);
   });
 
   it('registers itself with its instanceId, metadata, 127.0.0.1 and a 1 s / 3 s lease, and sees itself UP', async () => {
@@ -389,8 +395,7 @@ describe('a Spring Cloud Eureka client application', () => {
   });
 
   it('stays listed after a crash until its lease runs out, then is evicted; a graceful stop deregisters at once', { timeout: 120_000 }, async () => {
-    const app2 = eurekaAppName('stopper');
-    const second = await startEurekaClientApp(s, { app: app2.toLowerCase(), instanceId: 'graceful', leaseDurationSeconds: 3 });
+    expect((await call('GET', `${s.url}/apps/${app2}/graceful`, { headers: JSON_ACCEPT })).status).toBe(200);
     await second.stop();
     expect((await call('GET', `${s.url}/apps/${app2}/graceful`, { headers: JSON_ACCEPT })).status).toBe(404);
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { buildJar } from '../interop/support.js';
 import { httpStatus } from './detached.js';
 import { startJavaApp } from './java-app.js';
-import { sharedServer, withMavenLock } from './shared-server.js';
+import { buildJarLocked, sharedServer } from './shared-server.js';
 
 /**
  * A real Eureka server (Spring Cloud Netflix 4.3 on Spring Boot 3.5, from the Maven module
@@ -113,7 +113,7 @@ export async function startEureka(opts: EurekaStartOptions = {}): Promise<Eureka
 export function sharedEureka(opts: { selfPreservation?: boolean } = {}): Promise<EurekaEndpoint> {
   const sp = opts.selfPreservation ?? false;
   return sharedServer(sp ? 'eureka-self-preservation' : 'eureka', sp ? 'Eureka (self-preservation)' : 'Eureka', async ({ dir, ownerPid }) => {
-    const buildSeconds = await withMavenLock(buildEureka);
+    const buildSeconds = await buildJarLocked(MODULE, JAR, 'eureka-server');
     const { stop: _stop, ...endpoint } = await startEureka({ selfPreservation: sp, dir, ownerPid, build: false });
     return { ...endpoint, buildSeconds };
   });

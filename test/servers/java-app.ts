@@ -37,10 +37,13 @@ export interface JavaApp extends DetachedProcess {
 export const JVM_OPTS = ['-Xms64m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
 
 export async function startJavaApp(o: JavaAppOptions): Promise<JavaApp> {
-  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'opsdeck-java-'));
   const timeoutMs = o.timeoutMs ?? 180_000;
+  let dir = o.dir;
   for (let attempt = 1; ; attempt++) {
     const port = await freePortBlock(o.ports ?? 1);
+    // Made right before the launch, with no await in between: a worker killed earlier leaves no
+    // directory without a watchdog behind.
+    dir ??= mkdtempSync(join(tmpdir(), 'opsdeck-java-'));
     // The marker names this directory, so the stop script signals only this JVM.
     const args = [...JVM_OPTS, `-Dopsdeck.test.dir=${dir}`, ...(o.jvm ?? []), '-jar', o.jar, ...o.args(port)];
     const proc = launchDetached({ label: o.label, dir, cmd: 'java', args, env: o.env, marker: `-Dopsdeck.test.dir=${dir} `, ownerPid: o.ownerPid });
