@@ -44,8 +44,10 @@ export async function startJavaApp(o: JavaAppOptions): Promise<JavaApp> {
     // Made right before the launch, with no await in between: a worker killed earlier leaves no
     // directory without a watchdog behind.
     dir ??= mkdtempSync(join(tmpdir(), 'opsdeck-java-'));
-    // The marker names this directory, so the stop script signals only this JVM.
-    const args = [...JVM_OPTS, `-Dopsdeck.test.dir=${dir}`, ...(o.jvm ?? []), '-jar', o.jar, ...o.args(port)];
+    // The marker names this directory, so the stop script signals only this JVM. It is also the
+    // JVM's home: what libraries cache under ~ (Dubbo's ~/.dubbo files and their locks) stays in this
+    // run and goes with the directory.
+    const args = [...JVM_OPTS, `-Dopsdeck.test.dir=${dir}`, `-Duser.home=${dir}`, ...(o.jvm ?? []), '-jar', o.jar, ...o.args(port)];
     const proc = launchDetached({ label: o.label, dir, cmd: 'java', args, env: o.env, marker: `-Dopsdeck.test.dir=${dir} `, ownerPid: o.ownerPid });
     const t0 = Date.now();
     const ready = await pollUntil(timeoutMs, proc.exited, () => o.ready(port));
