@@ -1,10 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildJar } from '../interop/support.js';
+import { canBind, httpStatus, launchDetached, lostPortRace, pollUntil, shq, startWatchdog, stopDir, writeStopScript } from './detached.js';
 
 /**
  * Real Nacos servers for the tests, standalone with embedded Derby, HTTP on 127.0.0.1, each in its
@@ -19,9 +19,8 @@ import { buildJar } from '../interop/support.js';
  * but `sharedNacos` (nacos-shared.ts), which starts each version once per vitest run.
  *
  * Every server directory holds an executable `stop` script, the one way to stop that server: the
- * `stop()` below, the run's teardown and a watchdog all call it. The watchdog is a detached shell
- * that runs it once the owner process (by default this one; for shared servers vitest's main
- * process) has gone, so a run that is killed does not leave JVMs behind.
+ * `stop()` below, the run's teardown and a watchdog all call it (detached.ts), so a run that is
+ * killed does not leave JVMs behind.
  */
 export type NacosVersion = '2.3.2' | '2.5.1' | '3.0.3';
 
@@ -48,7 +47,7 @@ export interface NacosEndpoint {
   /** Seconds spent making sure the server jar is built (about 1 s when cached). */
   buildSeconds: number;
   pid: number;
-  /** The server's directory: data (`home/`), log (`nacos.log`) and the `stop` script. */
+  /** The server's directory: data (`home/`), log (`process.log`; 2.5.1 and 3.x: `nacos.log`) and the `stop` script. */
   dir: string;
 }
 
@@ -124,33 +123,14 @@ export async function startNacos(version: NacosVersion, opts: NacosStartOptions)
 }
 
 /** Runs the server directory's `stop` script (if the start got that far) and removes the directory. */
-export async function stopNacosDir(dir: string): Promise<void> {
-  const script = join(dir, 'stop');
-  if (existsSync(script)) {
-    try {
-      await run(script, [], 60_000);
-    } catch (e) {
-      process.stderr.write(`nacos: stopping the server in ${dir} failed: ${(e as Error).message}\n`);
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-}
-
-/** The server's resident memory in MB (Linux), or null when it is not running. */
-export function nacosRssMb(pid: number): number | null {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : null;
-  } catch {
-    return null;
-  }
+export function stopNacosDir(dir: string): Promise<void> {
+  return stopDir(dir, 'nacos');
 }
 
 type Started = Omit<NacosEndpoint, 'buildSeconds'>;
 
 async function start232(dir: string, auth: boolean, ownerPid: number): Promise<Started> {
   const home = join(dir, 'home');
-  const log = join(dir, 'nacos.log');
   // Throwaway secrets per start: the token signing key (Base64 of 32 random bytes) and the identity
   // pair that 2.x requires with auth on.
   const secret = randomBytesBase64(32);
@@ -177,42 +157,25 @@ async function start232(dir: string, auth: boolean, ownerPid: number): Promise<S
       '--nacos.core.auth.server.identity.key=opsdeck-test',
       `--nacos.core.auth.server.identity.value=${identity}`,
     ];
-    const out = openSync(log, 'w');
-    // Detached: the server outlives this process when it is shared across vitest workers; the
-    // working directory is `dir`, where Derby's derby.log, Tomcat's work/ and logs/ land.
-    const child = spawn('java', args, { cwd: dir, detached: true, stdio: ['ignore', out, out] });
-    closeSync(out);
-    child.unref();
-    const pid = child.pid!;
-    writeStopScript(dir, [
-      `pid=${pid}`,
-      // Only the server started for this directory: a reused pid belongs to some other process.
-      `ours() { kill -0 "$pid" 2>/dev/null && tr '\\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- ${shq(`-Dnacos.home=${home} `)}; }`,
-      'ours || exit 0',
-      'kill -TERM "$pid" 2>/dev/null',
-      'i=0; while ours && [ $i -lt 60 ]; do sleep 0.5; i=$((i + 1)); done',
-      'ours && kill -KILL "$pid" 2>/dev/null',
-      'exit 0',
-    ]);
-    if (attempt === 1) startWatchdog(dir, ownerPid);
-    let exited = false;
-    child.once('exit', () => (exited = true));
+    // The working directory is `dir`, where Derby's derby.log, Tomcat's work/ and logs/ land. The
+    // marker is the home property: only the server started for this directory has it.
+    const proc = launchDetached({ label: 'Nacos 2.3.2', dir, cmd: 'java', args, marker: `-Dnacos.home=${home} `, ownerPid });
     const t0 = Date.now();
     const url = `http://127.0.0.1:${port}/nacos`;
-    const ready = await pollUntil(START_TIMEOUT_MS, () => exited, async () => (await httpStatus(`${url}/v1/console/health/readiness`)) === 200);
+    const ready = await pollUntil(START_TIMEOUT_MS, proc.exited, async () => (await httpStatus(`${url}/v1/console/health/readiness`)) === 200);
     if (!ready) {
-      const tail = fileTail(log);
-      if (exited && /Address already in use|BindException|already in use/.test(tail) && attempt < 3) continue;
-      throw new Error(`Nacos 2.3.2 ${exited ? 'exited' : `was not ready within ${START_TIMEOUT_MS / 1000} s`}; the end of its log:\n${tail}`);
+      const tail = proc.logTail();
+      if (proc.exited() && lostPortRace(tail) && attempt < 3) continue;
+      throw new Error(`Nacos 2.3.2 ${proc.exited() ? 'exited' : `was not ready within ${START_TIMEOUT_MS / 1000} s`}; the end of its log:\n${tail}`);
     }
     const readySeconds = (Date.now() - t0) / 1000;
     // The built-in admin of 2.3.2 (2.4 and later have none until one is created).
     const username = 'nacos';
     const password = 'nacos';
     const t1 = Date.now();
-    const loggedIn = await pollUntil(LOGIN_TIMEOUT_MS, () => exited, async () => (await tryLogin(url, username, password)) !== null);
-    if (!loggedIn) throw new Error(`Nacos 2.3.2 at ${url}: the admin could not log in within ${LOGIN_TIMEOUT_MS / 1000} s; the end of its log:\n${fileTail(log)}`);
-    return { version: '2.3.2', url, consoleUrl: url, port, grpcPort: port + 1000, auth, username, password, readySeconds, loginSeconds: (Date.now() - t1) / 1000, pid, dir };
+    const loggedIn = await pollUntil(LOGIN_TIMEOUT_MS, proc.exited, async () => (await tryLogin(url, username, password)) !== null);
+    if (!loggedIn) throw new Error(`Nacos 2.3.2 at ${url}: the admin could not log in within ${LOGIN_TIMEOUT_MS / 1000} s; the end of its log:\n${proc.logTail()}`);
+    return { version: '2.3.2', url, consoleUrl: url, port, grpcPort: port + 1000, auth, username, password, readySeconds, loginSeconds: (Date.now() - t1) / 1000, pid: proc.pid, dir };
   }
 }
 
@@ -223,7 +186,7 @@ async function startPeer(version: NacosVersion, dir: string, auth: boolean, owne
   const args = ['start', version, dir, auth ? '--auth' : '--admin'];
   // --admin on the auth-off server too: 3.x wants a token for its admin and console APIs anyway.
   await run(peer, args, 400_000, { NACOS_ADMIN_PASSWORD: password }, (starter) => {
-    writeStopScript(dir, [
+    writeStopScript(dir, `Nacos ${version}`, [
       // A `nacos-peer start` still waiting (its caller died) would poll on until its own timeouts.
       `starter=${starter}`,
       `if kill -0 "$starter" 2>/dev/null && tr '\\0' ' ' < "/proc/$starter/cmdline" 2>/dev/null | grep -qF -- ${shq(`${peer} ${args.join(' ')}`)}; then kill -TERM "$starter"; fi`,
@@ -266,21 +229,6 @@ function parseEnvFile(file: string): Record<string, string> {
   return out;
 }
 
-function writeStopScript(dir: string, body: string[]): void {
-  const file = join(dir, 'stop');
-  writeFileSync(file, ['#!/bin/sh', '# Stops the Nacos server of this directory (written by test/servers/nacos-server.ts).', ...body, ''].join('\n'));
-  chmodSync(file, 0o755);
-}
-
-/**
- * A detached shell that waits for the owner process to end, then stops the server and removes its
- * directory. It ends by itself once the directory is gone (the server was stopped normally).
- */
-function startWatchdog(dir: string, ownerPid: number): void {
-  const script = 'while kill -0 "$1" 2>/dev/null && [ -d "$2" ]; do sleep 2; done; [ -d "$2" ] || exit 0; "$2/stop"; rm -rf "$2"';
-  spawn('sh', ['-c', script, 'nacos-watchdog', String(ownerPid), dir], { detached: true, stdio: 'ignore' }).unref();
-}
-
 /**
  * A server port P in 21000-29999 (below Linux's ephemeral range, so no kernel-chosen port takes it
  * meanwhile) with P-1000 (JRaft), P+1000 and P+1001 (gRPC) free too, checked on all interfaces as
@@ -289,37 +237,9 @@ function startWatchdog(dir: string, ownerPid: number): void {
 async function freeNacosPort(): Promise<number> {
   for (let i = 0; i < 200; i++) {
     const p = 21000 + Math.floor(Math.random() * 9000);
-    if ((await Promise.all([p - 1000, p, p + 1000, p + 1001].map(canBind))).every(Boolean)) return p;
+    if ((await Promise.all([p - 1000, p, p + 1000, p + 1001].map((q) => canBind(q)))).every(Boolean)) return p;
   }
   throw new Error('no free ports for Nacos (P-1000, P, P+1000, P+1001) in 21000-29999');
-}
-
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen({ port, host: '0.0.0.0', exclusive: true }, () => s.close(() => resolve(true)));
-  });
-}
-
-/** Polls `check` every 500 ms until it is true (→ true), `gaveUp` is true or the time is up (→ false). */
-async function pollUntil(ms: number, gaveUp: () => boolean, check: () => Promise<boolean>): Promise<boolean> {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (gaveUp() || Date.now() > until) return false;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-async function httpStatus(url: string): Promise<number> {
-  try {
-    const r = await fetch(url, { signal: AbortSignal.timeout(5000) });
-    await r.arrayBuffer();
-    return r.status;
-  } catch {
-    return 0;
-  }
 }
 
 /** POST /v1/auth/login (every version here has it); the access token, or null. */
@@ -345,18 +265,6 @@ function run(cmd: string, args: string[], timeout: number, env: Record<string, s
   });
 }
 
-function fileTail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-60).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
 function randomBytesBase64(n: number): string {
   return randomBytes(n).toString('base64');
-}
-
-function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }

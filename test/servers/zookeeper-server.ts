@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import zookeeper, { type Client } from 'node-zookeeper-client';
 import { freePort } from './redis-server.js';
 
 /**
@@ -53,15 +54,25 @@ export async function startZooKeeper(opts: { fourLetterWords?: string } = {}): P
       `4lw.commands.whitelist=${opts.fourLetterWords ?? '*'}`,
       `minSessionTimeout=${minSessionMs}`,
       'maxSessionTimeout=120000',
-      // Empty container znodes (Curator's lock parents) are reaped quickly, as in production but sooner.
-      'znode.container.checkIntervalMs=1000',
       '',
     ].join('\n'),
   );
   const log = join(dir, 'server.log');
   const child = spawn(
     'java',
-    ['-Xmx256m', `-Dorg.slf4j.simpleLogger.logFile=${log}`, '-Dzookeeper.jmx.log4j.disable=true', '-cp', CLASSPATH.join(':'), 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(dir, 'zoo.cfg')],
+    [
+      '-Xmx256m',
+      `-Dorg.slf4j.simpleLogger.logFile=${log}`,
+      '-Dzookeeper.jmx.log4j.disable=true',
+      // Empty container znodes (Curator's lock and service parents) are reaped every second, as in
+      // production (every 60 s) but sooner. A system property: in zoo.cfg the server would read it
+      // as zookeeper.znode.container.checkIntervalMs and ignore it.
+      '-Dznode.container.checkIntervalMs=1000',
+      '-cp',
+      CLASSPATH.join(':'),
+      'org.apache.zookeeper.server.quorum.QuorumPeerMain',
+      join(dir, 'zoo.cfg'),
+    ],
     { stdio: ['ignore', 'ignore', 'ignore'] },
   );
   try {
@@ -114,4 +125,14 @@ function tail(file: string): string {
   } catch {
     return '(no log)';
   }
+}
+
+/** A connected node-zookeeper-client session for a test's own reads and writes (close it when done). */
+export async function rawZkClient(connect: string, sessionTimeout = 30_000): Promise<Client> {
+  const client = zookeeper.createClient(connect, { sessionTimeout });
+  await new Promise<void>((resolve) => {
+    client.once('connected', () => resolve());
+    client.connect();
+  });
+  return client;
 }
