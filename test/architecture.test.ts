@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +118,18 @@ describe('documentation', () => {
     const firstScreen = readme.split('\n').slice(0, 15).join('\n');
     expect(firstScreen).toContain('npm ci');
     expect(firstScreen).toContain('npm test');
+  });
+
+  it('no tracked text file holds a merge conflict marker', () => {
+    const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((f) => /\.(ts|tsx|mjs|js|md|json|ya?ml|xml|sh|py)$/.test(f));
+    const marked = tracked.filter((f) => {
+      try {
+        return /^(<{7} |>{7} |={7}$)/m.test(readFileSync(join(ROOT, f), 'utf8'));
+      } catch {
+        return false;
+      }
+    });
+    expect(marked).toEqual([]);
   });
 
   it('every relative link in README.md, ARCHITECTURE.md and docs/ points at a file that exists, and at a heading in it', () => {
