@@ -242,6 +242,11 @@ describe('Spring Cloud Consul 4.3.0 (Spring Cloud 2025.0.0, Boot 3.5.7)', () => 
     // Each ask is a fresh discovery call; under load the app may need a few to see the change.
     const instances = async () => (await app.request('instances orders', 'INSTANCES')).instances as any[];
     const poll = { timeout: 30_000, interval: 250 };
+    // orders-1's TTL check (15 s) was passed when it registered; the Spring app may have taken longer
+    // than that to start on a loaded machine, so heartbeat it now, as its owner would.
+    const beat = consul();
+    await beat.agent.check.pass({ id: 'service:orders-1', note: 'ok' });
+    beat.destroy();
     await expect.poll(async () => (await instances()).map((i) => [i.instanceId, i.host, i.port, i.metadata.owner]), poll).toEqual([['orders-1', '127.0.0.1', 7001, 'payments']]);
     const mark = fake.requests.length;
     const c = consul();
