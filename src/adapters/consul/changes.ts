@@ -1,3 +1,4 @@
+import { mergeFeeds } from '../../core/merge-feeds.js';
 import type { Scope } from '../../core/scope.js';
 import { readCatalogServices } from './answers.js';
 import { blockingLoop } from './blocking.js';
@@ -60,47 +61,13 @@ async function indexOf(ctx: ConsulContext, path: string, query: Record<string, s
   return consulIndex(reply);
 }
 
-/**
- * Runs the feeds `start` makes and yields once for any of their yields, until the signal aborts;
- * the first feed that fails ends the whole (the console then polls again).
- */
+/** Starts the feeds `start` makes and merges them; aborting the signal (or the first failure) stops them all. */
 async function* merged(signal: AbortSignal, start: (signal: AbortSignal) => Promise<Array<AsyncIterable<void>>>): AsyncIterable<void> {
   const inner = new AbortController();
   const stop = () => inner.abort();
   signal.addEventListener('abort', stop, { once: true });
-  const waiting: { wake: (() => void) | null } = { wake: null };
-  inner.signal.addEventListener('abort', () => waiting.wake?.(), { once: true });
-  let pending = 0;
-  let failure: unknown = null;
-  let ended = 0;
   try {
-    const feeds = await start(inner.signal);
-    for (const feed of feeds) {
-      void (async () => {
-        try {
-          for await (const _ of feed) {
-            pending++;
-            waiting.wake?.();
-          }
-        } catch (e) {
-          failure ??= e;
-        } finally {
-          ended++;
-          waiting.wake?.();
-        }
-      })();
-    }
-    while (!inner.signal.aborted) {
-      if (failure !== null) throw failure;
-      if (pending > 0) {
-        pending = 0;
-        yield;
-        continue;
-      }
-      if (ended === feeds.length) return;
-      await new Promise<void>((r) => (waiting.wake = r));
-      waiting.wake = null;
-    }
+    yield* mergeFeeds(await start(inner.signal), inner.signal);
   } finally {
     signal.removeEventListener('abort', stop);
     inner.abort();
