@@ -5,7 +5,7 @@ import type { ConfigEvent, ConfigRef } from '../../src/core/config-center.js';
 import { exitCodeOf } from '../../src/core/errors.js';
 import type { ConsulFake } from '../servers/consul-fake.js';
 import { seedConsulScenario, type ConsulScenario } from '../servers/consul-fake/scenario.js';
-import { adapterOn, failure, OPERATOR, READER, requestsSince, startAclFake } from './consul-support.js';
+import { adapterOn, failure, OPERATOR, READER, requestsSince, startAclFake, waitUntil } from './consul-support.js';
 
 /**
  * Consul KV as a config centre against the Consul FAKE (test/servers/consul-fake.ts; no Consul
@@ -168,7 +168,7 @@ describe('watch with blocking queries', () => {
         if (until(seen)) ac.abort();
       }
     })();
-    await waitFor(() => fake.parked() > 0);
+    await waitUntil(() => fake.parked() > 0);
     await act();
     const timer = setTimeout(() => ac.abort(), 10_000);
     await done;
@@ -180,10 +180,10 @@ describe('watch with blocking queries', () => {
     const from = fake.requests.length;
     const seen = await collect(key('config/web/timeout'), (s) => s.length >= 2, async () => {
       await fetch(`${fake.url}/v1/kv/config/web/timeout`, { method: 'PUT', headers: { 'X-Consul-Token': OPERATOR }, body: '50s' });
-      await waitFor(() => fake.parked() > 0);
+      await waitUntil(() => fake.parked() > 0);
       // A write elsewhere wakes nothing for this key.
       await fetch(`${fake.url}/v1/kv/config/web/other`, { method: 'PUT', headers: { 'X-Consul-Token': OPERATOR }, body: '1' });
-      await waitFor(() => fake.parked() > 0);
+      await waitUntil(() => fake.parked() > 0);
       await fetch(`${fake.url}/v1/kv/config/web/timeout`, { method: 'DELETE', headers: { 'X-Consul-Token': OPERATOR } });
     });
     expect(seen.map((e) => [e.op, e.content, e.datacenter])).toEqual([
@@ -201,7 +201,7 @@ describe('watch with blocking queries', () => {
     const from = fake.requests.length;
     const seen = await collect(key('config/web/timeout'), (s) => s.length >= 2, async () => {
       fake.restore(snap);
-      await waitFor(() => requestsSince(fake, from, 'GET', '/v1/kv/config/web/timeout').length >= 3 && fake.parked() > 0);
+      await waitUntil(() => requestsSince(fake, from, 'GET', '/v1/kv/config/web/timeout').length >= 3 && fake.parked() > 0);
       await fetch(`${fake.url}/v1/kv/config/web/timeout`, { method: 'PUT', headers: { 'X-Consul-Token': OPERATOR }, body: '80s' });
     });
     expect(seen.map((e) => [e.op, e.content])).toEqual([
@@ -214,11 +214,3 @@ describe('watch with blocking queries', () => {
     expect(plain).toBeGreaterThan(0);
   });
 });
-
-async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

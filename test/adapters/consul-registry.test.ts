@@ -6,7 +6,7 @@ import { resolveScope } from '../../src/core/scope.js';
 import type { ConsulFake } from '../servers/consul-fake.js';
 import { serfHealth } from '../servers/consul-fake/agent.js';
 import { seedConsulScenario, type ConsulScenario } from '../servers/consul-fake/scenario.js';
-import { adapterOn, catalogInstance, failure, OPERATOR, READER, requestsSince, startAclFake } from './consul-support.js';
+import { adapterOn, catalogInstance, failure, OPERATOR, READER, requestsSince, startAclFake, waitUntil } from './consul-support.js';
 
 /**
  * The Consul registry backend against the Consul FAKE (test/servers/consul-fake.ts): no Consul
@@ -247,7 +247,7 @@ describe('changes: blocking queries for the live panes', () => {
     const it = a.registry.changes!({ scope: { datacenter: 'dc1' }, service: 'web' }, ac.signal)[Symbol.asyncIterator]();
     const next = it.next();
     // Parked on the health index before anything changes.
-    await until(() => fake.parked() > 0);
+    await waitUntil(() => fake.parked() > 0);
     let woke = false;
     void next.then(() => (woke = true));
     await new Promise((r) => setTimeout(r, 150));
@@ -262,17 +262,9 @@ describe('changes: blocking queries for the live panes', () => {
     const ac = new AbortController();
     const it = a.registry.changes!({ scope: { datacenter: 'dc1' } }, ac.signal)[Symbol.asyncIterator]();
     const next = it.next();
-    await until(() => fake.parked() >= 2);
+    await waitUntil(() => fake.parked() >= 2);
     await fetch(`${fake.agents[0]!.url}/v1/agent/check/fail/service:api-1?note=down`, { method: 'PUT', headers: { 'X-Consul-Token': OPERATOR } });
     expect((await next).done).toBe(false);
     ac.abort();
   });
 });
-
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

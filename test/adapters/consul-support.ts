@@ -62,3 +62,12 @@ function allInstances(fake: ConsulFake, dc: string) {
   for (const byId of d.services.values()) for (const s of byId.values()) names.add(s.Service);
   return [...names].flatMap((n) => d.instances(n));
 }
+
+/** Polls a condition on the fake's state (a query parked, a request seen) every 10 ms, up to `ms`. */
+export async function waitUntil(check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${check.toString()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OPERATOR, requestsSince, startAclFake } from '../adapters/consul-support.js';
+import { OPERATOR, requestsSince, startAclFake, waitUntil } from '../adapters/consul-support.js';
 import { opsdeckAsync, sandbox, writeProfileFile } from '../helpers/cli.js';
 import { expectOneLineError } from '../helpers/one-line-error.js';
 import type { ConsulFake } from '../servers/consul-fake.js';
@@ -162,7 +162,7 @@ describe('config: KV with cas on ModifyIndex', () => {
   it('config watch prints a change as NDJSON, from blocking queries', async () => {
     const from = fake.requests.length;
     const watching = run('config', 'watch', 'config/web/timeout', '--count', '1', '--timeout', '20s', '-o', 'json');
-    await waitFor(() => requestsSince(fake, from, 'GET', '/v1/kv/config/web/timeout').some((r) => r.query.index !== undefined) && fake.parked() > 0);
+    await waitUntil(() => requestsSince(fake, from, 'GET', '/v1/kv/config/web/timeout').some((r) => r.query.index !== undefined) && fake.parked() > 0);
     await fetch(`${fake.url}/v1/kv/config/web/timeout`, { method: 'PUT', headers: { 'X-Consul-Token': OPERATOR }, body: '90s' });
     const r = await watching;
     expect(r.code, r.stderr).toBe(0);
@@ -175,10 +175,10 @@ describe('config: KV with cas on ModifyIndex', () => {
     const from = fake.requests.length;
     const watching = run('config', 'watch', 'config/web/timeout', '--count', '2', '--timeout', '20s', '-o', 'json');
     const parkedRead = () => requestsSince(fake, from, 'GET', '/v1/kv/config/web/timeout').filter((r) => r.query.index !== undefined).length;
-    await waitFor(() => parkedRead() >= 1 && fake.parked() > 0);
+    await waitUntil(() => parkedRead() >= 1 && fake.parked() > 0);
     fake.restore(snap);
     const before = parkedRead();
-    await waitFor(() => parkedRead() > before && fake.parked() > 0);
+    await waitUntil(() => parkedRead() > before && fake.parked() > 0);
     await fetch(`${fake.url}/v1/kv/config/web/timeout`, { method: 'PUT', headers: { 'X-Consul-Token': OPERATOR }, body: '80s' });
     const r = await watching;
     expect(r.code, r.stderr).toBe(0);
@@ -205,11 +205,3 @@ describe('ACL tokens', () => {
     expect(fake.requests.slice(from).every((q) => q.tokenVia === 'x-consul-token' && !('token' in q.query))).toBe(true);
   });
 });
-
-async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -8,7 +8,7 @@ import { currentView, initialState, type ConsoleState, type PaneRow, type PaneVi
 import { Store } from '../../src/frontends/tui/store.js';
 import type { Profile } from '../../src/session/profile-types.js';
 import { Session } from '../../src/session/session.js';
-import { OPERATOR, startAclFake } from '../adapters/consul-support.js';
+import { OPERATOR, startAclFake, waitUntil } from '../adapters/consul-support.js';
 import type { ConsulFake } from '../servers/consul-fake.js';
 import { seedConsulScenario, type ConsulScenario } from '../servers/consul-fake/scenario.js';
 
@@ -55,7 +55,7 @@ describe('levels: push where every backend has it', () => {
     for (const level of [top, levelOf('services', { level: drill.level })]) {
       const ac = new AbortController();
       const next = level.changes!(session, ac.signal)[Symbol.asyncIterator]().next();
-      await until(() => fake.parked() > 0);
+      await waitUntil(() => fake.parked() > 0);
       await fetch(`${fake.agents[1]!.url}/v1/agent/service/maintenance/web-2?enable=${level === top ? 'true' : 'false'}`, { method: 'PUT', headers: { 'X-Consul-Token': OPERATOR } });
       expect((await next).done).toBe(false);
       ac.abort();
@@ -66,7 +66,7 @@ describe('levels: push where every backend has it', () => {
     const session = open({ registry: [], config: [{ ...consul(), prefix: 'config/' }] });
     const ac = new AbortController();
     const next = levelOf('config', { level: 'top' }).changes!(session, ac.signal)[Symbol.asyncIterator]().next();
-    await until(() => fake.parked() > 0);
+    await waitUntil(() => fake.parked() > 0);
     await fetch(`${fake.url}/v1/kv/config/web/timeout`, { method: 'DELETE', headers: { 'X-Consul-Token': OPERATOR } });
     expect((await next).done).toBe(false);
     ac.abort();
@@ -123,30 +123,22 @@ describe('controller: a live view', () => {
     const t = setup();
     await t.c.refreshPane();
     expect(t.loads()).toBe(1);
-    await until(() => currentView(t.store.get()).live === true);
+    await waitUntil(() => currentView(t.store.get()).live === true);
     // The polling tick leaves a live view alone (until the safety interval).
     t.advance(5000);
     await t.c.tick();
     expect(t.loads()).toBe(1);
     t.push();
-    await until(() => t.loads() === 2);
+    await waitUntil(() => t.loads() === 2);
     expect(currentView(t.store.get()).rows.map((r) => r.key)).toEqual(['load-2']);
     t.advance(61_000);
     await t.c.tick();
     expect(t.loads()).toBe(3);
     t.end();
-    await until(() => currentView(t.store.get()).live === false);
+    await waitUntil(() => currentView(t.store.get()).live === false);
     t.advance(100);
     await t.c.tick();
     expect(t.loads()).toBe(4);
     t.c.dispose();
   });
 });
-
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
