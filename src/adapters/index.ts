@@ -53,6 +53,10 @@ export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = Object.freeze({
     options: async () => (await import('./nacos/options.js')).NACOS_OPTIONS,
     connect: async () => (await import('./nacos/index.js')).connect,
   },
+  consul: {
+    options: async () => (await import('./consul/options.js')).CONSUL_OPTIONS,
+    connect: async () => (await import('./consul/index.js')).connect,
+  },
   'seata-console': {
     options: async () => (await import('./seata-console/options.js')).SEATA_CONSOLE_OPTIONS,
     connect: async () => (await import('./seata-console/index.js')).connect,

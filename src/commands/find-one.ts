@@ -1,5 +1,5 @@
 import { isOpsError, notFound, OpsError, usage } from '../core/errors.js';
-import { describeScope, kindPlural, unknownKinds, withDefaults, type Scope, type ScopeModel } from '../core/scope.js';
+import { describeScope, kindPlural, resolveScope, unknownKinds, type Scope, type ScopeModel } from '../core/scope.js';
 import type { BackendHandle } from '../session/session.js';
 import { scopeFlags } from './input.js';
 
@@ -115,8 +115,10 @@ async function ask<B extends ScopedBackend, T>(h: { name: string; open(): Promis
   const name = backend.name;
   if (unknownKinds(backend.scope, o.given).length > 0) return { kind: 'lacks', name, backend };
   if (alone) o.need?.(backend);
-  const scope = withDefaults(backend.scope, o.given);
+  let scope: Scope = o.given;
   try {
+    // A default only the server knows (Consul's datacenter) is asked for here, as part of the lookup.
+    scope = await resolveScope(backend.scope, o.given);
     return { kind: 'found', name, backend, scope, value: await o.lookup(backend, scope) };
   } catch (e) {
     const error = asOpsError(e);

@@ -16,12 +16,14 @@ function scoped(kind: ScopeKind, o: OptionDef<string | undefined>): OptionDef<st
 export const SCOPE_OPTIONS = {
   namespace: scoped('namespace', stringOpt({ value: 'ns', summary: "namespace (default: the backend's)", complete: 'namespace' })),
   group: scoped('group', stringOpt({ value: 'group', summary: "group (default: the backend's)", complete: 'group' })),
+  datacenter: scoped('datacenter', stringOpt({ value: 'dc', summary: "datacenter (default: the backend's, e.g. the Consul agent's own)", complete: 'datacenter' })),
 };
 
 /** --namespace and --group of a listing: they narrow it; absent, it covers all. */
 export const SCOPE_FILTERS = {
   namespace: scoped('namespace', stringOpt({ value: 'ns', summary: 'only this namespace (default: all)', complete: 'namespace' })),
   group: scoped('group', stringOpt({ value: 'group', summary: 'only this group (default: all)', complete: 'group' })),
+  datacenter: scoped('datacenter', stringOpt({ value: 'dc', summary: 'only this datacenter (default: all)', complete: 'datacenter' })),
 };
 
 export const REGISTRY_BACKEND = stringOpt({ value: 'name', summary: 'which registry of the profile (default: the one that has the service)' });
@@ -33,16 +35,22 @@ export interface ListFilter {
   backend?: string | undefined;
   namespace?: string | undefined;
   group?: string | undefined;
+  datacenter?: string | undefined;
   filter?: string | undefined;
 }
 
 /** The scope kinds given on the line, and only those. */
-export function givenScope(opts: { namespace?: string | undefined; group?: string | undefined }): Scope {
+export function givenScope(opts: ScopeOpts): Scope {
   const out: Scope = {};
-  if (opts.namespace !== undefined) out.namespace = opts.namespace;
-  if (opts.group !== undefined) out.group = opts.group;
+  for (const k of Object.keys(SCOPE_OPTIONS) as Array<keyof ScopeOpts>) {
+    const v = opts[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out;
 }
+
+/** The scope options as a command reads them. */
+export type ScopeOpts = { [K in keyof typeof SCOPE_OPTIONS]?: string | undefined };
 
 /** The flags of the scope kinds a backend has, for hints ("--namespace/--group"). */
 export function scopeFlags(kinds: readonly ScopeKind[]): string {

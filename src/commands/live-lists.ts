@@ -1,4 +1,4 @@
-import { unknownKinds, withDefaults, type Scope, type ScopeKind } from '../core/scope.js';
+import { resolveScope, unknownKinds, type Scope, type ScopeKind } from '../core/scope.js';
 import type { Session } from '../session/session.js';
 
 /**
@@ -15,7 +15,7 @@ export async function instanceChoices(session: Session, q: { service: string; sc
     pool.map(async (h) => {
       const r = await h.open();
       if (unknownKinds(r.scope, q.scope).length > 0) return [];
-      const d = await r.getService({ scope: withDefaults(r.scope, q.scope), name: q.service });
+      const d = await r.getService({ scope: await resolveScope(r.scope, q.scope), name: q.service });
       return d.instances.map((i) => ({ id: i.id, address: `${i.ip}:${i.port}` }));
     }),
   );

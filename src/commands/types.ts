@@ -3,7 +3,7 @@ import type { Session } from '../session/session.js';
 import type { ProfileSet } from '../session/profile-types.js';
 
 /** Where a completion value comes from; the console resolves these against live backend data. */
-export type CompletionSource = 'service' | 'instance' | 'config' | 'lock' | 'profile' | 'namespace' | 'group' | 'command' | 'promql' | readonly string[];
+export type CompletionSource = 'service' | 'instance' | 'config' | 'lock' | 'profile' | 'namespace' | 'group' | 'datacenter' | 'command' | 'promql' | readonly string[];
 
 /** What the parser collected for one argument or option: text, texts (repeatable or variadic), or true for a flag. */
 export type RawValue = string | string[] | boolean | undefined;

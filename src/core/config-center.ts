@@ -123,6 +123,8 @@ export interface ConfigBackend {
   publishBeta?(ref: ConfigRef, content: string, type: ConfigType, ips: string[]): Promise<void>;
   getBeta?(ref: ConfigRef): Promise<BetaRelease | null>;
   stopBeta?(ref: ConfigRef): Promise<void>;
+  /** Yields whenever what `list` answers for the scope may have changed (push, as for `RegistryBackend.changes`). */
+  changes?(filter: { scope: Scope }, signal: AbortSignal): AsyncIterable<void>;
 }
 
 /**

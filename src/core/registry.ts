@@ -62,11 +62,23 @@ export interface InstanceView {
   enabled: boolean;
 }
 
-export type ServiceDetail = Scope & {
-  backend: string;
-  name: string;
-  instances: InstanceView[];
-};
+export type ServiceDetail = Scope &
+  WriteNote & {
+    backend: string;
+    name: string;
+    instances: InstanceView[];
+  };
+
+/**
+ * What a write tells besides the state it leaves: where it went and what the user should know.
+ * Commands keep both in their JSON and print each warning on stderr.
+ */
+export interface WriteNote {
+  /** Where the write was sent when that is not the registry's own address (Consul: the agent that owns the instance). */
+  sentTo?: string;
+  /** Caveats of what was done (an instance whose process registers itself comes back after a deregister). */
+  warnings?: string[];
+}
 
 /** What `services list` returns: every registry backend asked on its own, as `locks list` does. */
 export interface ServiceListing extends Coverage {
@@ -112,11 +124,17 @@ export interface RegistryBackend {
   listScope?(kind: ScopeKind): Promise<ScopeEntry[]>;
   /** Registers, or updates an instance with the same address; the detail of the service afterwards. */
   register?(ref: ServiceRef, req: RegisterRequest): Promise<ServiceDetail>;
-  deregister?(ref: ServiceRef, instanceId: string): Promise<void>;
+  deregister?(ref: ServiceRef, instanceId: string): Promise<void | WriteNote>;
   heartbeat?(ref: ServiceRef, instanceId: string): Promise<void>;
   setTraffic?(ref: ServiceRef, instanceId: string, traffic: Traffic): Promise<ServiceDetail>;
   setWeight?(ref: ServiceRef, instanceId: string, weight: number): Promise<ServiceDetail>;
   updateMetadata?(ref: ServiceRef, instanceId: string, change: MetadataChange): Promise<ServiceDetail>;
+  /**
+   * Yields whenever what `listServices` (no `service`) or `getService` (a service) answers may
+   * have changed, until the signal aborts: a backend with push (Consul's blocking queries) has it,
+   * so the console reloads a pane on change instead of polling. A yield is no proof of change.
+   */
+  changes?(target: { scope: Scope; service?: string }, signal: AbortSignal): AsyncIterable<void>;
 }
 
 /** The instance a user named: its id, else an `IP:PORT` alias that names exactly one instance. */

@@ -17,6 +17,12 @@ export interface ScopeModel {
   readonly kinds: readonly ScopeKind[];
   /** What a command addressing one service or config uses for a kind it was not given. */
   readonly defaults: Scope;
+  /**
+   * Defaults only the server knows (Consul: the datacenter of the agent opsdeck talks to, read
+   * from its /v1/agent/self). Asked by `resolveScope` when a kind was neither given nor has a
+   * default in `defaults`; the backend caches the answer.
+   */
+  serverDefaults?(): Promise<Scope>;
 }
 
 /**
@@ -30,6 +36,16 @@ export function withDefaults(model: ScopeModel, given: Scope): Scope {
     if (v !== undefined) out[k] = v;
   }
   return out;
+}
+
+/**
+ * `withDefaults`, then the server's defaults for the kinds still missing (asked only then), so a
+ * command's answer names the datacenter it read even when the user gave none.
+ */
+export async function resolveScope(model: ScopeModel, given: Scope): Promise<Scope> {
+  const scope = withDefaults(model, given);
+  if (!model.serverDefaults || model.kinds.every((k) => scope[k] !== undefined)) return scope;
+  return withDefaults(model, { ...(await model.serverDefaults()), ...scope });
 }
 
 /** The kinds in `given` that the backend does not have (a `--namespace` aimed at Eureka). */

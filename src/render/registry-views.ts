@@ -23,7 +23,9 @@ export function servicesView(d: ServiceListing, style: Style): string {
 /** `services show` and every command that returns a service: its instances. */
 export function serviceView(d: ServiceDetail, style: Style, now: number): string {
   const where = [d.backend, describeScope(d as Scope)].filter(Boolean).join(' · ');
-  return `${style.bold(d.name)} ${style.dim(`${where} · ${d.instances.length} instances`)}\n` + textTable(d.instances, instanceColumns(d.instances, now), style);
+  // A write that went somewhere other than the registry's own address (a Consul agent) says where.
+  const sent = d.sentTo === undefined ? '' : `\n${style.dim(`sent to ${d.sentTo}`)}`;
+  return `${style.bold(d.name)} ${style.dim(`${where} · ${d.instances.length} instances`)}\n` + textTable(d.instances, instanceColumns(d.instances, now), style) + sent;
 }
 
 /** The columns an instance table needs: the address only where ids are not addresses, status and cluster where the registry has them. */

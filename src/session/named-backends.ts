@@ -37,7 +37,7 @@ export function namedRegistryBackend(backend: RegistryBackend, name: string): Re
     const f = renamed(backend, m, name);
     if (f) named[m] = f as never;
   }
-  copy(backend, named, ['listScope', 'deregister', 'heartbeat']);
+  copy(backend, named, ['listScope', 'deregister', 'heartbeat', 'changes']);
   return named;
 }
 
@@ -58,7 +58,7 @@ export function namedConfigBackend(backend: ConfigBackend, name: string): Config
       for await (const e of watch(ref, signal)) yield { ...e, backend: name };
     };
   }
-  copy(backend, named, ['delete', 'history', 'versionContent', 'listeners', 'publishBeta', 'getBeta', 'stopBeta']);
+  copy(backend, named, ['delete', 'history', 'versionContent', 'listeners', 'publishBeta', 'getBeta', 'stopBeta', 'changes']);
   return named;
 }
 

@@ -45,6 +45,8 @@ export interface HttpRequest {
   json?: unknown;
   /** A form body (sent as application/x-www-form-urlencoded). */
   form?: Params;
+  /** A raw body sent as it is (a Consul KV value), as text/plain unless `headers` name another type. */
+  body?: string | Buffer;
   headers?: Record<string, string>;
   /** The caller walking away (Ctrl-C, a pane closing) aborts the exchange at once. */
   signal?: AbortSignal;
@@ -109,9 +111,9 @@ export class HttpClient {
     let body: { destroy(): void } | undefined;
     try {
       const res = await request(this.urlOf(req), {
-        method: req.method ?? (req.json !== undefined || req.form !== undefined ? 'POST' : 'GET'),
+        method: req.method ?? (req.json !== undefined || req.form !== undefined || req.body !== undefined ? 'POST' : 'GET'),
         headers: this.headersOf(req),
-        body: req.json !== undefined ? JSON.stringify(req.json) : req.form !== undefined ? new URLSearchParams(entries(req.form)).toString() : undefined,
+        body: req.json !== undefined ? JSON.stringify(req.json) : req.form !== undefined ? new URLSearchParams(entries(req.form)).toString() : req.body,
         signal: stop.signal,
         dispatcher: this.agent,
         // The deadline above covers headers and body together; undici's own per-phase timers are off.
@@ -165,6 +167,7 @@ export class HttpClient {
       accept: 'application/json',
       ...(req.json !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(req.form !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      ...(req.body !== undefined ? { 'content-type': 'text/plain; charset=utf-8' } : {}),
       ...this.o.headers,
       ...(auth && 'basic' in auth ? { authorization: `Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}` } : {}),
       ...(auth && 'bearer' in auth ? { authorization: `Bearer ${auth.bearer}` } : {}),

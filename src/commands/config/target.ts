@@ -2,14 +2,14 @@ import type { ConfigBackend, ConfigItem, ConfigRef } from '../../core/config-cen
 import type { Scope } from '../../core/scope.js';
 import { nameArg } from '../arg-types.js';
 import { findOne, poolOf, type Found } from '../find-one.js';
-import { CONFIG_BACKEND, givenScope, SCOPE_OPTIONS } from '../input.js';
+import { CONFIG_BACKEND, givenScope, SCOPE_OPTIONS, type ScopeOpts } from '../input.js';
 import type { Ctx } from '../types.js';
 
 export const DATAID_ARG = { dataId: nameArg({ summary: 'config data id', complete: 'config', example: 'orders.yaml' }) };
 /** What addresses one config: its backend (when the profile has several) and its scope. */
 export const CONFIG_OPTIONS = { backend: CONFIG_BACKEND, ...SCOPE_OPTIONS };
 
-export type ConfigOpts = { backend?: string | undefined; namespace?: string | undefined; group?: string | undefined };
+export type ConfigOpts = ScopeOpts & { backend?: string | undefined };
 
 export interface ConfigTarget<T> extends Found<ConfigBackend, T> {
   ref: ConfigRef;

@@ -1,6 +1,7 @@
+import type { WriteNote } from '../../core/registry.js';
 import { describeScope } from '../../core/scope.js';
 import { defineCommand } from '../define-command.js';
-import { INSTANCE_ARGS, INSTANCE_OPTIONS, findInstance } from './ref.js';
+import { INSTANCE_ARGS, INSTANCE_OPTIONS, findInstance, noted } from './ref.js';
 
 export const instancesDeregister = defineCommand({
   path: ['instances', 'deregister'],
@@ -15,7 +16,8 @@ export const instancesDeregister = defineCommand({
     const where = [t.registry.name, describeScope(t.scope)].filter(Boolean).join(', ');
     const address = `${t.instance.ip}:${t.instance.port}`;
     await ctx.confirm({ message: `Deregister ${t.instance.id}${address === t.instance.id ? '' : ` (${address})`} from ${t.ref.name} (${where}, profile ${ctx.session.profile.name})?` });
-    await t.registry.deregister(t.ref, t.instance.id);
-    return { backend: t.registry.name, ...t.scope, service: t.ref.name, id: t.instance.id, deregistered: true };
+    const note: WriteNote = (await t.registry.deregister(t.ref, t.instance.id)) ?? {};
+    const result = { backend: t.registry.name, ...t.scope, service: t.ref.name, id: t.instance.id, deregistered: true, ...note };
+    return noted(ctx, result);
   },
 });

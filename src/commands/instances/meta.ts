@@ -1,7 +1,7 @@
 import { usage } from '../../core/errors.js';
 import { defineCommand } from '../define-command.js';
 import { keyValueOpt, listOpt } from '../option-types.js';
-import { INSTANCE_ARGS, INSTANCE_OPTIONS, findInstance } from './ref.js';
+import { INSTANCE_ARGS, INSTANCE_OPTIONS, findInstance, noted } from './ref.js';
 
 export const instancesMeta = defineCommand({
   path: ['instances', 'meta'],
@@ -20,6 +20,6 @@ export const instancesMeta = defineCommand({
     const both = remove.filter((k) => Object.hasOwn(set, k));
     if (both.length > 0) throw usage(`${both.join(', ')} is both set and removed`, 'give each key once');
     const t = await findInstance(ctx, input, 'updateMetadata', 'edit metadata');
-    return t.registry.updateMetadata(t.ref, t.instance.id, { set, remove });
+    return noted(ctx, await t.registry.updateMetadata(t.ref, t.instance.id, { set, remove }));
   },
 });

@@ -1,6 +1,6 @@
 import { notFound, usage } from '../../core/errors.js';
 import { describeScope } from '../../core/scope.js';
-import { matchInstance, type InstanceView, type RegistryBackend } from '../../core/registry.js';
+import { matchInstance, type InstanceView, type RegistryBackend, type WriteNote } from '../../core/registry.js';
 import { nameArg } from '../arg-types.js';
 import { requireCapability } from '../capability.js';
 import { SERVICE_ARG, SERVICE_OPTIONS, findService, type ServiceTarget } from '../services/target.js';
@@ -16,6 +16,12 @@ export const INSTANCE_OPTIONS = SERVICE_OPTIONS;
 export interface InstanceTarget<K extends keyof RegistryBackend> extends ServiceTarget {
   registry: RegistryBackend & Required<Pick<RegistryBackend, K>>;
   instance: InstanceView;
+}
+
+/** A write's result as the command returns it, each of its warnings printed on stderr as well. */
+export function noted<T extends WriteNote>(ctx: Pick<Ctx, 'warn'>, result: T): T {
+  for (const w of result.warnings ?? []) ctx.warn(w);
+  return result;
 }
 
 /**

@@ -5,7 +5,7 @@ import { requireCapability } from '../capability.js';
 import { defineCommand } from '../define-command.js';
 import { durationOpt, flagOpt, keyValueOpt, stringOpt } from '../option-types.js';
 import { SERVICE_ARG, findService } from '../services/target.js';
-import { INSTANCE_OPTIONS } from './ref.js';
+import { INSTANCE_OPTIONS, noted } from './ref.js';
 import { WEIGHT_OPT } from './weight.js';
 
 export const instancesRegister = defineCommand({
@@ -29,6 +29,6 @@ export const instancesRegister = defineCommand({
     const req: RegisterRequest = { ...args.address, weight: opts.weight, metadata: opts.meta, ephemeral: opts.ephemeral };
     if (opts.ephemeral) req.ttlMs = opts.ttl;
     if (opts.cluster !== undefined) req.cluster = opts.cluster;
-    return registry.register(t.ref, req);
+    return noted(ctx, await registry.register(t.ref, req));
   },
 });

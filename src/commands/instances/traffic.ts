@@ -1,6 +1,6 @@
 import type { Traffic } from '../../core/registry.js';
 import { defineCommand } from '../define-command.js';
-import { INSTANCE_ARGS, INSTANCE_OPTIONS, findInstance } from './ref.js';
+import { INSTANCE_ARGS, INSTANCE_OPTIONS, findInstance, noted } from './ref.js';
 
 /** drain and undrain differ only in the traffic state they set, so both come from this factory. */
 function trafficCommand(verb: 'drain' | 'undrain', traffic: Traffic, summary: string) {
@@ -13,7 +13,7 @@ function trafficCommand(verb: 'drain' | 'undrain', traffic: Traffic, summary: st
     mutates: true,
     async run(ctx, input) {
       const t = await findInstance(ctx, input, 'setTraffic', `${verb} instances`);
-      return t.registry.setTraffic(t.ref, t.instance.id, traffic);
+      return noted(ctx, await t.registry.setTraffic(t.ref, t.instance.id, traffic));
     },
   });
 }

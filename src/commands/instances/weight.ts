@@ -1,7 +1,7 @@
 import { numberArg } from '../arg-types.js';
 import { defineCommand } from '../define-command.js';
 import { numberOpt } from '../option-types.js';
-import { INSTANCE_ARGS, INSTANCE_OPTIONS, findInstance } from './ref.js';
+import { INSTANCE_ARGS, INSTANCE_OPTIONS, findInstance, noted } from './ref.js';
 
 // Nacos refuses weights outside 0–10000; the same bound everywhere keeps a profile switch safe.
 const WEIGHT_BOUNDS = { min: 0, max: 10_000 };
@@ -16,6 +16,6 @@ export const instancesWeight = defineCommand({
   mutates: true,
   async run(ctx, input) {
     const t = await findInstance(ctx, input, 'setWeight', 'set weights');
-    return t.registry.setWeight(t.ref, t.instance.id, input.args.weight);
+    return noted(ctx, await t.registry.setWeight(t.ref, t.instance.id, input.args.weight));
   },
 });

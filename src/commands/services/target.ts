@@ -1,7 +1,7 @@
 import type { RegistryBackend, ServiceDetail, ServiceRef } from '../../core/registry.js';
 import { nameArg } from '../arg-types.js';
 import { findOne, poolOf, type Found } from '../find-one.js';
-import { givenScope, REGISTRY_BACKEND, SCOPE_OPTIONS } from '../input.js';
+import { givenScope, REGISTRY_BACKEND, SCOPE_OPTIONS, type ScopeOpts } from '../input.js';
 import type { Ctx } from '../types.js';
 
 export const SERVICE_ARG = { service: nameArg({ summary: 'service name', complete: 'service', example: 'orders' }) };
@@ -19,7 +19,7 @@ export interface ServiceTarget extends Found<RegistryBackend, ServiceDetail> {
 export async function findService(
   ctx: Pick<Ctx, 'session'> & Partial<Pick<Ctx, 'signal'>>,
   service: string,
-  opts: { backend?: string | undefined; namespace?: string | undefined; group?: string | undefined },
+  opts: ScopeOpts & { backend?: string | undefined },
   how: { need?: (r: RegistryBackend) => void; creating?: boolean } = {},
 ): Promise<ServiceTarget> {
   const session = ctx.session;

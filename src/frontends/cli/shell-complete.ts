@@ -83,12 +83,13 @@ async function listFor(target: ValueTarget, session: Session, profiles: ProfileS
       return { services: () => names };
     }
     case 'namespace':
-    case 'group': {
+    case 'group':
+    case 'datacenter': {
       const kind = target.source;
       const [listed, services, configs] = await Promise.all([scopeValues(session, kind), serviceParts(session, {}).catch(() => []), configParts(session, {}).catch(() => [])]);
       const seen = [...services, ...configs].flatMap((p) => p.items.flatMap((r) => (r[kind] === undefined ? [] : [r[kind]!])));
       const values = [...new Set([...listed, ...seen])];
-      return kind === 'namespace' ? { namespaces: () => values } : { groups: () => values };
+      return kind === 'namespace' ? { namespaces: () => values } : kind === 'group' ? { groups: () => values } : { datacenters: () => values };
     }
     case 'instance': {
       const q = { service: target.service ?? '', scope: target.scope ?? {}, ...(target.backend === undefined ? {} : { backend: target.backend }) };

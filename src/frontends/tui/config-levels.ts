@@ -8,6 +8,7 @@ import { configFacts } from '../../render/config-views.js';
 import { commandLine } from '../../shell/quote-word.js';
 import { levelData, levelId } from './level-id.js';
 import type { Level, PaneAction } from './pane-levels.js';
+import { pushOf } from './push-feeds.js';
 import { errorDetail, isErrorRow, scopedRows } from './scoped-rows.js';
 
 /** A config row: the summary, the words that address it on a command line, and what its backend can do. */
@@ -52,6 +53,7 @@ export const configTop: Level = {
         data: { kind: 'config', config: c, ...at } satisfies ConfigRow,
       }),
     }),
+  changes: (session, signal) => pushOf(session.configBackends(), (c, s) => c.changes?.({ scope: {} }, s), signal),
   enter(row) {
     if (isErrorRow(row)) return errorDetail(row, 'config backend');
     const { config: c, scope, address } = row.data as ConfigRow;

@@ -8,6 +8,7 @@ import { withoutYes } from '../../shell/without-yes.js';
 import type { KeyEvent } from './keys.js';
 import { MetricsRunner, type FetchRange } from './metrics-runner.js';
 import { commitEdit, exprsOf, INTERVALS_MS, RANGES_MS, removeQuery, showQueries, startEdit, stepChoice, type MetricsPaneState } from './metrics-state.js';
+import { LiveFeed } from './live-feed.js';
 import { levelOf, type Plan } from './pane-levels.js';
 import type { LoadedQueries, SavedQueries } from './saved-queries.js';
 import { currentView, PANES, visibleRows, type ConsoleState, type LogEntry, type PaneId, type PaneView } from './state.js';
@@ -28,6 +29,8 @@ export interface ControllerDeps {
   loadView(view: PaneView): Promise<PaneView['rows'] | { rows: PaneView['rows']; columns: string[] }>;
   /** How long a view's data stays good enough for an automatic reload to skip it. */
   minRefreshMs?(view: PaneView): number;
+  /** The view's push feed (see `Level.changes`); without it every view is polled. */
+  liveChanges?(view: PaneView, signal: AbortSignal): AsyncIterable<void>;
   loadDetail(plan: Extract<Plan, { kind: 'detail' }>): Promise<string[]>;
   editConfig(plan: Extract<Plan, { kind: 'edit-config' }>): Promise<void>;
   saveHistory(entries: readonly string[]): void;
@@ -52,6 +55,8 @@ export interface MetricsDeps {
 }
 
 const LOG_CAP = 400;
+/** A view followed by a push feed is still reloaded this often, in case a change slipped past the feed. */
+const LIVE_SAFETY_MS = 60_000;
 
 /**
  * The console's behaviour, free of widgets: key events in, state transitions and effects out.
@@ -64,6 +69,7 @@ export class Controller {
   private refreshing = false;
   private refreshAgain = false;
   private readonly metricsRunner: MetricsRunner | null;
+  private readonly live = new LiveFeed();
   /** False when a bad saved-query file could not be moved aside: writing would destroy it. */
   private savedWritable = true;
 
@@ -74,6 +80,7 @@ export class Controller {
   /** Stops background work (the metrics pane's requests); the console calls it on exit. */
   dispose(): void {
     this.metricsRunner?.stop();
+    this.live.stop();
   }
 
   private get s(): ConsoleState {
@@ -146,7 +153,7 @@ export class Controller {
     // The metrics pane keeps its own clock (its interval is set in the pane).
     if (this.s.pane === 'metrics') return Promise.resolve();
     const view = currentView(this.s);
-    const min = this.d.minRefreshMs?.(view) ?? 0;
+    const min = this.live.covers(liveKey(view)) ? LIVE_SAFETY_MS : (this.d.minRefreshMs?.(view) ?? 0);
     if (view.fetchedAt !== null && this.d.now() - view.fetchedAt < min) return Promise.resolve();
     return this.refreshPane();
   }
@@ -189,11 +196,27 @@ export class Controller {
         return { ...next, selected: same >= 0 ? same : clamp(v.selected, shown.length) };
       });
       this.set((s) => ({ ...s, lastRefresh: this.d.now(), health: upsertHealth(s.health, pane, null) }));
+      this.followLive(view);
     } catch (e) {
       const message = (e as Error).message;
       this.setView(pane, view.level, (v) => ({ ...v, error: message, loading: false }));
       this.set((s) => ({ ...s, health: upsertHealth(s.health, pane, message) }));
     }
+  }
+
+  /** Follows the view just loaded with its push feed, when it is still the one on screen. */
+  private followLive(view: PaneView): void {
+    const live = this.d.liveChanges;
+    const key = liveKey(view);
+    if (!live || liveKey(currentView(this.s)) !== key) return;
+    this.live.follow(
+      key,
+      (signal) => live(view, signal),
+      () => {
+        if (liveKey(currentView(this.s)) === key) void this.refreshPane();
+      },
+      (on) => this.setView(view.pane, view.level, (v) => ({ ...v, live: on })),
+    );
   }
 
   // ----- prompt -----
@@ -435,6 +458,7 @@ export class Controller {
     // Leaving the metrics pane aborts its requests; nobody is looking at those charts.
     if (from === 'metrics' && pane !== 'metrics') this.metricsRunner?.stop();
     if (pane === 'metrics') {
+      this.live.stop();
       this.loadSavedQueries();
       void this.metricsRunner?.start();
       return;
@@ -655,4 +679,9 @@ function editActionFor(ev: Extract<KeyEvent, { kind: 'key' }>): EditAction | nul
   const plain: Partial<Record<string, EditAction['type']>> = { backspace: 'backspace', delete: 'delete', left: 'left', right: 'right', home: 'home', end: 'end' };
   const t = plain[name];
   return t ? ({ type: t } as EditAction) : null;
+}
+
+/** What a push feed follows: one view of one pane. */
+function liveKey(view: Pick<PaneView, 'pane' | 'level'>): string {
+  return `${view.pane} ${view.level}`;
 }

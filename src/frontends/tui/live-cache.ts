@@ -12,7 +12,7 @@ import type { ProfileSet } from '../../session/profile-types.js';
 /**
  * Live data for completion, loaded in the background and read synchronously. A keystroke never
  * waits for the network: it sees what is cached, and a stale entry only triggers a reload.
- * Namespaces and groups come from the backends (their lists, their defaults, and what the
+ * Namespaces, groups and datacenters come from the backends (their lists, their defaults, and what the
  * listings hold), never from a default written here.
  */
 export class LiveCache implements CompletionData {
@@ -20,6 +20,7 @@ export class LiveCache implements CompletionData {
     services: [] as string[],
     namespaces: [] as string[],
     groups: [] as string[],
+    datacenters: [] as string[],
     configIds: [] as string[],
     locks: [] as string[],
   };
@@ -41,6 +42,7 @@ export class LiveCache implements CompletionData {
   services = () => this.touch().services;
   namespaces = () => this.touch().namespaces;
   groups = () => this.touch().groups;
+  datacenters = () => this.touch().datacenters;
   configIds = () => this.touch().configIds;
   locks = () => this.touch().locks;
   profiles = () => (this.profileNames ??= [...this.profileSet.profiles.keys()]);
@@ -72,13 +74,14 @@ export class LiveCache implements CompletionData {
     this.loading = true;
     return (async () => {
       const settle = async <T>(p: () => Promise<T>): Promise<T | null> => p().catch(() => null);
-      const [services, configs, locks, namespaces, groups, kinds] = await Promise.all([
+      const [services, configs, locks, namespaces, groups, datacenters, kinds] = await Promise.all([
         // Per backend, as the panes list: one backend that is down must not empty the names of the others.
         settle(() => serviceParts(this.session, {})),
         settle(() => configParts(this.session, {})),
         settle(() => listEachLockBackend(this.session, '')),
         settle(() => scopeValues(this.session, 'namespace')),
         settle(() => scopeValues(this.session, 'group')),
+        settle(() => scopeValues(this.session, 'datacenter')),
         settle(() => scopeKindsOf(this.session)),
       ]);
       const next = { ...this.data };
@@ -91,6 +94,7 @@ export class LiveCache implements CompletionData {
       const values = (listed: string[] | null, kind: ScopeKind) => [...new Set([...(listed ?? []), ...rows.flatMap((r) => (r[kind] === undefined ? [] : [r[kind]!]))])];
       next.namespaces = keep(next.namespaces, values(namespaces, 'namespace'));
       next.groups = keep(next.groups, values(groups, 'group'));
+      next.datacenters = keep(next.datacenters, values(datacenters, 'datacenter'));
       if (locks) {
         const fresh = locks.flatMap((l) => l.items.map((v) => v.name));
         // While a backend is down its names stay as last seen, so completion does not flicker with it.

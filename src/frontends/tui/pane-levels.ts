@@ -41,6 +41,11 @@ export interface Level {
   load(session: Session, now: number): Promise<LoadedView>;
   /** The least time between automatic reloads; listings that SCAN a shared server ask for more. */
   minRefreshMs?(session: Session): number;
+  /**
+   * Yields when the data may have changed, where every backend the view reads pushes (Consul's
+   * blocking queries); ends at once where one does not, and the view is polled.
+   */
+  changes?(session: Session, signal: AbortSignal): AsyncIterable<void>;
   enter?(row: PaneRow): Plan | null;
   actions: PaneAction[];
 }

@@ -5,6 +5,7 @@ import { cell } from '../../render/generic.js';
 import { commandLine } from '../../shell/quote-word.js';
 import { levelData, levelId } from './level-id.js';
 import type { Level, LoadedView, PaneAction } from './pane-levels.js';
+import { pushOf } from './push-feeds.js';
 import { errorDetail, isErrorRow, scopedRows } from './scoped-rows.js';
 import type { PaneRow, Tone } from './state.js';
 
@@ -40,6 +41,7 @@ export const servicesTop: Level = {
         data: { kind: 'service', service: s, address: at.address, caps: at.caps } satisfies ServiceRow,
       }),
     }),
+  changes: (session, signal) => pushOf(session.registryBackends(), (r, s) => r.changes?.({ scope: {} }, s), signal),
   enter(row) {
     if (isErrorRow(row)) return errorDetail(row, 'registry');
     const { service: s, address, caps } = row.data as ServiceRow;
@@ -80,6 +82,7 @@ export function instancesLevel(level: string): Level {
       }));
       return { rows, columns };
     },
+    changes: (session, signal) => pushOf([{ open: () => session.registryBackend(at.backend) }], (r, s) => r.changes?.({ scope: at.scope, service: at.service }, s), signal),
     enter(row) {
       const i = row.data as InstanceView;
       return { kind: 'detail', title: `${at.service} ${i.id}`, load: async () => Object.entries({ ...i, metadata: cell(i.metadata), tags: cell(i.tags), lease: cell(i.lease) }).map(([k, v]) => `${k.padEnd(13)} ${cell(v)}`) };

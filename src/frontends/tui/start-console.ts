@@ -109,6 +109,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     },
     loadView: (view) => levelOf(view.pane, view).load(session, Date.now()),
     minRefreshMs: (view) => levelOf(view.pane, view).minRefreshMs?.(session) ?? 0,
+    liveChanges: (view, signal) => levelOf(view.pane, view).changes?.(session, signal) ?? (async function* () {})(),
     loadDetail: (plan) => plan.load(session),
     editConfig: async (plan) => {
       await editConfig(plan, {

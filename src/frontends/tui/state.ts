@@ -25,6 +25,8 @@ export interface PaneView {
   columns: string[];
   rows: PaneRow[];
   fetchedAt: number | null;
+  /** A push feed (Consul's blocking queries) reloads this view on change, instead of the polling tick. */
+  live?: boolean;
   error: string | null;
   loading: boolean;
   selected: number;

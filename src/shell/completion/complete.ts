@@ -97,6 +97,9 @@ function values(target: Extract<Target, { kind: 'value' }>, partial: string, dat
     case 'group':
       list = data.groups();
       break;
+    case 'datacenter':
+      list = data.datacenters?.() ?? [];
+      break;
     case 'instance': {
       if (target.service === undefined) return [];
       const q: InstanceQuery = { service: target.service, scope: target.scope ?? {}, ...(target.backend === undefined ? {} : { backend: target.backend }) };

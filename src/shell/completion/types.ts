@@ -47,6 +47,8 @@ export interface CompletionData {
   profiles(): readonly string[];
   namespaces(): readonly string[];
   groups(): readonly string[];
+  /** Datacenters (Consul), where some backend has them; absent in data sources that predate them. */
+  datacenters?(): readonly string[];
   /** Called when completion wanted data that is not cached (e.g. instances of a service); the cache loads it in the background. */
   want?(what: { kind: 'instances' } & InstanceQuery): void;
   /**

@@ -145,6 +145,8 @@ export class Datacenter {
       mine.clear();
       for (const [k, v] of theirs) mine.set(k, v);
     }
+    // structuredClone turns a Buffer into a plain Uint8Array; stored values are Buffers again.
+    for (const [k, e] of this.kv) this.kv.set(k, { ...e, Value: e.Value === null ? null : Buffer.from(e.Value) });
     Object.assign(this.tables, copy.tables);
     for (const w of [...this.waiters]) w.wake(true);
   }

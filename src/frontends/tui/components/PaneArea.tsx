@@ -33,7 +33,7 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
     `${view.title}`,
     `${rows.length === 0 ? 0 : view.selected + 1}/${rows.length}${rows.length !== view.rows.length ? ` of ${view.rows.length}` : ''}`,
     view.filter !== '' || s.focus === 'filter' ? `filter: ${view.filter}${s.focus === 'filter' ? '▏' : ''}` : '',
-    view.loading && view.fetchedAt === null ? 'loading…' : `data ${age(view.fetchedAt, now)}`,
+    view.loading && view.fetchedAt === null ? 'loading…' : `data ${age(view.fetchedAt, now)}${view.live ? ' (live)' : ''}`,
   ].filter(Boolean).join('  ·  ');
   return (
     <Box flexDirection="column" height={height}>
