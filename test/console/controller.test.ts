@@ -21,7 +21,7 @@ const inst = (ip: string): PaneRow => ({
   key: `${ip}:80`,
   cells: [`${ip}:80`],
   tone: 'ok',
-  data: { id: `${ip}:80`, ip, port: 80, health: 'passing', traffic: 'enabled', status: null, weight: 1, ephemeral: false, cluster: null, metadata: {}, tags: [], lastHeartbeat: null, lease: null, healthy: true, enabled: true } satisfies InstanceView,
+  data: { id: `${ip}:80`, ip, port: 80, health: 'passing', traffic: 'enabled', status: null, statusOverride: null, weight: 1, ephemeral: false, cluster: null, metadata: {}, tags: [], urls: {}, lastHeartbeat: null, lease: null, healthy: true, enabled: true } satisfies InstanceView,
 });
 
 function setup(opts: { readOnly?: boolean; production?: boolean; loadFails?: boolean; history?: string[] } = {}) {
