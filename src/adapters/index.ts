@@ -53,6 +53,10 @@ export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = Object.freeze({
     options: async () => (await import('./nacos/options.js')).NACOS_OPTIONS,
     connect: async () => (await import('./nacos/index.js')).connect,
   },
+  eureka: {
+    options: async () => (await import('./eureka/options.js')).EUREKA_OPTIONS,
+    connect: async () => (await import('./eureka/index.js')).connect,
+  },
   'seata-console': {
     options: async () => (await import('./seata-console/options.js')).SEATA_CONSOLE_OPTIONS,
     connect: async () => (await import('./seata-console/index.js')).connect,
