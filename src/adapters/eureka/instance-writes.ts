@@ -4,7 +4,7 @@ import type { InstanceView, MetadataChange, RegisterRequest, ServiceDetail, Serv
 import type { HttpReply } from '../kit/http.js';
 import type { EurekaApplication, EurekaInstance } from './answers.js';
 import { leaseTimes, overrideOf } from './instance-view.js';
-import { appPath, detailOf, instancePath, readApp, readOne, type EurekaContext } from './reads.js';
+import { appPath, freshDetail, instancePath, readApp, readOne, type EurekaContext } from './reads.js';
 
 /**
  * Eureka's writes (docs/dev/eureka-facts.md §3–4), each read back from `GET /apps/{APP}/{ID}`,
@@ -61,7 +61,7 @@ async function settled(ctx: EurekaContext, app: EurekaApplication, inst: EurekaI
   const r = await readBack(ctx, app.name, inst.id, (i) => i === null || done(i));
   if (r.inst === null) throw gone(ctx, app.name, inst.id);
   if (!r.settled) throw new OpsError('failed', `${ctx.http.where} accepted ${what}, but does not show it after ${ctx.o.settleTimeoutMs} ms`, `check with "opsdeck services show ${app.name}"`);
-  return detailOf(ctx, app, [r.inst]);
+  return freshDetail(ctx, app, [r.inst]);
 }
 
 export async function setTraffic(ctx: EurekaContext, ref: ServiceRef, instanceId: string, traffic: Traffic): Promise<ServiceDetail> {
@@ -69,12 +69,12 @@ export async function setTraffic(ctx: EurekaContext, ref: ServiceRef, instanceId
   const override = overrideOf(inst);
   const path = `${instancePath(app.name, inst.id)}/status`;
   if (traffic === 'disabled') {
-    if (override === 'OUT_OF_SERVICE') return detailOf(ctx, app, [inst]);
+    if (override === 'OUT_OF_SERVICE') return freshDetail(ctx, app, [inst]);
     // The value must be upper case: Eureka answers 500 to anything else and changes nothing.
     expectOk(ctx, await ctx.http.send({ method: 'PUT', path, query: { value: 'OUT_OF_SERVICE' } }), app.name, inst.id, `drain ${inst.id}`);
     return settled(ctx, app, inst, (i) => i.status === 'OUT_OF_SERVICE', `the drain of ${inst.id}`);
   }
-  if (inst.status !== 'OUT_OF_SERVICE') return detailOf(ctx, app, [inst]);
+  if (inst.status !== 'OUT_OF_SERVICE') return freshDetail(ctx, app, [inst]);
   if (override === null) {
     throw new OpsError('failed', `instance ${inst.id} of ${app.name} reports OUT_OF_SERVICE itself; there is no override to remove`, 'its application sets its own status (for Spring, the service-registry actuator endpoint); change it there');
   }
@@ -187,5 +187,5 @@ export async function register(ctx: EurekaContext, ref: ServiceRef, req: Registe
   if (reply.status !== 204 && reply.status !== 200) throw ctx.http.refused(`register ${id} in ${name}`, reply);
   const r = await readBack(ctx, name, id, (i) => i !== null && Object.entries(instance.metadata).every(([k, v]) => i.metadata[k] === v));
   if (!r.settled || r.inst === null) throw new OpsError('failed', `${ctx.http.where} accepted the registration of ${id} in ${name}, but does not show it after ${ctx.o.settleTimeoutMs} ms`, `check with "opsdeck services show ${name}"`);
-  return detailOf(ctx, existing, [r.inst]);
+  return freshDetail(ctx, existing, [r.inst]);
 }

@@ -22,6 +22,12 @@ export const EUREKA_OPTIONS = defineOptions(
     renewalPercentThreshold: num({ min: 0, max: 1, default: 0.85, hint: "the server's eureka.server.renewal-percent-threshold (0.85 unless changed)" }),
     /** The server's `eureka.server.expected-client-renewal-interval-seconds`, for the same estimate. */
     expectedClientRenewalIntervalSeconds: int({ min: 1, max: 3600, default: 30, hint: "the server's eureka.server.expected-client-renewal-interval-seconds (30 unless changed)" }),
+    /**
+     * At most this many instances read one by one per command: Eureka's listings are cached and
+     * their lease times can be minutes old, so services show reads each instance, and services
+     * list reads those whose listed lease looks expired.
+     */
+    maxInstanceReads: int({ default: 500 }),
     /** How long a write waits for the server to show its effect, and a deregistration watches for the instance coming back. */
     settleTimeoutMs: duration({ bareMs: true, default: 5000 }),
   },

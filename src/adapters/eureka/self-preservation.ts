@@ -12,9 +12,10 @@ import { leaseTimes } from './instance-view.js';
  * Spring's server starts expecting one client even when empty and adds one per registration, so
  * the expected count is taken as the instances listed plus one (Eureka's 15-minute recount sets it
  * to the instances listed in a larger registry: the threshold here is then about 1.7 too high, so
- * a registry right at the edge may be called in self-preservation a little early). The renewals are
- * estimated from each lease: an instance that renewed within two of its intervals is taken to
- * renew at its interval, one that renewed within the last minute counts once, others not at all.
+ * a registry right at the edge may be called in self-preservation a little early). The renewals
+ * are estimated from the leases: an instance whose lease has not run out is taken to renew at its
+ * own interval, one whose lease ran out not at all. The lease times must be the registry's own
+ * (`GET /apps/{APP}/{ID}`), not those of Eureka's cached listing, which renewals do not refresh.
  */
 
 export interface SelfPreservationSettings {
@@ -45,13 +46,8 @@ export interface RegistryAssessment {
 
 /** The renewals an instance sends in a minute, as far as its lease shows. */
 function renewsPerMin(i: EurekaInstance, now: number): number {
-  if (i.lease === null) return 0;
-  const { lastBeat } = leaseTimes(i.lease);
-  const renewed = i.lease.lastRenewalTimestamp > i.lease.registrationTimestamp;
-  const intervalMs = Math.max(1, i.lease.renewalIntervalInSecs) * 1000;
-  const since = now - lastBeat;
-  if (renewed && since <= 2 * intervalMs + 1000) return 60_000 / intervalMs;
-  return renewed && since <= 60_000 ? 1 : 0;
+  if (i.lease === null || leaseTimes(i.lease).expiresAt < now) return 0;
+  return 60 / Math.max(1, i.lease.renewalIntervalInSecs);
 }
 
 /** Instances whose lease ran out, longest expired first. */
