@@ -66,17 +66,24 @@ async function settled(ctx: EurekaContext, app: EurekaApplication, inst: EurekaI
 
 export async function setTraffic(ctx: EurekaContext, ref: ServiceRef, instanceId: string, traffic: Traffic): Promise<ServiceDetail> {
   const { app, inst } = await locate(ctx, ref, instanceId);
-  const override = overrideOf(inst);
   const path = `${instancePath(app.name, inst.id)}/status`;
   if (traffic === 'disabled') {
-    if (override === 'OUT_OF_SERVICE') return freshDetail(ctx, app, [inst]);
+    // Already out of traffic. Eureka ignores a status PUT equal to the current status, so an
+    // instance that reports OUT_OF_SERVICE itself cannot be given the override as well.
+    if (inst.status === 'OUT_OF_SERVICE') return freshDetail(ctx, app, [inst]);
     // The value must be upper case: Eureka answers 500 to anything else and changes nothing.
     expectOk(ctx, await ctx.http.send({ method: 'PUT', path, query: { value: 'OUT_OF_SERVICE' } }), app.name, inst.id, `drain ${inst.id}`);
     return settled(ctx, app, inst, (i) => i.status === 'OUT_OF_SERVICE', `the drain of ${inst.id}`);
   }
   if (inst.status !== 'OUT_OF_SERVICE') return freshDetail(ctx, app, [inst]);
-  if (override === null) {
-    throw new OpsError('failed', `instance ${inst.id} of ${app.name} reports OUT_OF_SERVICE itself; there is no override to remove`, 'its application sets its own status (for Spring, the service-registry actuator endpoint); change it there');
+  if (overrideOf(inst) === null) {
+    // Eureka gives its own copy's UP or OUT_OF_SERVICE precedence over what a registration says, so
+    // the instance keeps this status until it registers anew after its lease ends (facts §4).
+    throw new OpsError(
+      'failed',
+      `instance ${inst.id} of ${app.name} reports OUT_OF_SERVICE itself: there is no override to remove, and Eureka keeps that status even when the instance registers again as UP`,
+      'restart the application (deregistered first, it registers anew with its own status); opsdeck does not force UP over what the instance said',
+    );
   }
   expectOk(ctx, await ctx.http.send({ method: 'DELETE', path, query: { value: 'UP' } }), app.name, inst.id, `undrain ${inst.id}`);
   return settled(ctx, app, inst, (i) => overrideOf(i) === null, `the undrain of ${inst.id}`);

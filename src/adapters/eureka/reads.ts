@@ -35,7 +35,8 @@ export async function assertApi(ctx: EurekaContext, signal?: AbortSignal): Promi
 
 function noApi(ctx: EurekaContext, path: string, reply: HttpReply): OpsError {
   if (reply.status === 404) {
-    return new OpsError('bad-answer', `${ctx.http.where} has no Eureka REST API: ${path} answered HTTP 404`, 'the url must be Eureka\'s REST root, as in eureka.client.service-url (usually ending in /eureka)');
+    // A url that is not Eureka's REST root is the profile's mistake (exit 2), as Nacos' missing context path is.
+    return new OpsError('config', `${ctx.http.where} has no Eureka REST API: ${path} answered HTTP 404`, 'the url must be Eureka\'s REST root, as in eureka.client.service-url (usually ending in /eureka)');
   }
   return ctx.http.refused(`answer ${path}`, reply);
 }
