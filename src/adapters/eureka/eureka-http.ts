@@ -57,15 +57,24 @@ export class EurekaHttp {
     if (/xml/i.test(type) || /^\s*<\?xml\b|^\s*<(applications|application|instance)\b/.test(reply.text)) {
       throw new OpsError('bad-answer', `${this.where} answered ${path.split('?')[0]} with XML, not JSON: ${snippetOf(reply.text)}`, 'something between opsdeck and Eureka drops the "Accept: application/json" header (a proxy?); point the url at Eureka itself');
     }
-    if (/text\/html/i.test(type) || /^\s*<(!doctype|html|head|body)\b/i.test(reply.text)) {
-      throw new OpsError('bad-answer', `${this.where} answered HTTP ${reply.status} with an HTML page: ${snippetOf(reply.text)}`, 'check that the url points at Eureka\'s REST root (usually ending in /eureka), not a proxy page or the dashboard');
-    }
+    const html = this.htmlPage(reply);
+    if (html) throw html;
     return this.http.json(reply);
   }
 
-  /** A write or read Eureka refused, with its own words (exit 1: the server is there and said no). */
+  /**
+   * A write or read Eureka refused, with its own words (exit 1: the server is there and said no);
+   * an HTML page (a proxy's 502) is no refusal of Eureka's but a bad answer (exit 3).
+   */
   refused(what: string, reply: HttpReply): OpsError {
-    return new OpsError('backend', `${this.where} refused to ${what} (HTTP ${reply.status}): ${serverText(reply)}`, 'the message above is Eureka\'s own; see the Eureka server log for more');
+    return this.htmlPage(reply) ?? new OpsError('backend', `${this.where} refused to ${what} (HTTP ${reply.status}): ${serverText(reply)}`, 'the message above is Eureka\'s own; see the Eureka server log for more');
+  }
+
+  /** An HTML page (a proxy's error page, the dashboard) is never Eureka's REST API answering. */
+  private htmlPage(reply: HttpReply): OpsError | null {
+    const type = String(reply.headers['content-type'] ?? '');
+    if (!/text\/html/i.test(type) && !/^\s*<(!doctype|html|head|body)\b/i.test(reply.text)) return null;
+    return new OpsError('bad-answer', `${this.where} answered HTTP ${reply.status} with an HTML page: ${snippetOf(reply.text)}`, 'check that the url points at Eureka\'s REST root (usually ending in /eureka), not a proxy page or the dashboard');
   }
 }
 
