@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS } from '../../src/adapters/index.js';
-import { connect, type EurekaAdapter } from '../../src/adapters/eureka/index.js';
 import { EUREKA_OPTIONS } from '../../src/adapters/eureka/options.js';
 import { exitCodeOf, OpsError } from '../../src/core/errors.js';
 import { loadProfiles } from '../../src/session/load-profiles.js';
 import { opsdeckAsync, sandbox, writeProfileFile } from '../helpers/cli.js';
 import { startHostile, type HostileServer } from '../servers/hostile-http.js';
+import { closeEurekaAdapters, eurekaAdapterFor, failure } from './eureka-support.js';
 
 /**
  * The Eureka adapter against answers no Eureka gives when asked for JSON: XML (what Eureka sends
@@ -19,29 +19,13 @@ import { startHostile, type HostileServer } from '../servers/hostile-http.js';
  */
 
 let hostile: HostileServer;
-const open: EurekaAdapter[] = [];
 beforeAll(async () => {
   hostile = await startHostile();
 });
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((a) => a.dispose()));
-});
+afterEach(() => closeEurekaAdapters());
 afterAll(() => hostile?.stop());
 
-async function adapter(o: Record<string, unknown> = {}): Promise<EurekaAdapter> {
-  const a = await connect({ url: `${hostile.url}/eureka`, ...o }, { dataDir: '/nonexistent', version: 'test', name: 'eureka' });
-  open.push(a);
-  return a;
-}
-
-async function failure(p: Promise<unknown>): Promise<OpsError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(OpsError);
-  return e as OpsError;
-}
+const adapter = (o: Record<string, unknown> = {}) => eurekaAdapterFor(`${hostile.url}/eureka`, o);
 
 const XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><applications><versions__delta>1</versions__delta><apps__hashcode>UP_1_</apps__hashcode><application><name>SHOP</name></application></applications>';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type EurekaAdapter } from '../../src/adapters/eureka/index.js';
-import { exitCodeOf, OpsError } from '../../src/core/errors.js';
+import { exitCodeOf } from '../../src/core/errors.js';
 import type { ServiceRef } from '../../src/core/registry.js';
 import { eurekaAppName, sharedEureka, type EurekaEndpoint } from '../servers/eureka-server.js';
+import { closeEurekaAdapters, eurekaAdapterFor, failure } from './eureka-support.js';
 
 /**
  * The Eureka registry backend against the real server, on instances registered over REST the way
@@ -12,29 +12,13 @@ import { eurekaAppName, sharedEureka, type EurekaEndpoint } from '../servers/eur
  */
 
 let server: EurekaEndpoint;
-const open: EurekaAdapter[] = [];
 
 beforeAll(async () => {
   server = await sharedEureka();
 }, 240_000);
-afterAll(async () => {
-  await Promise.all(open.map((a) => a.dispose()));
-});
+afterAll(() => closeEurekaAdapters());
 
-async function adapter(extra: Record<string, unknown> = {}): Promise<EurekaAdapter> {
-  const a = await connect({ url: server.url, selfPreservation: false, ...extra }, { dataDir: '/nonexistent', version: 'test', name: 'eureka-test' });
-  open.push(a);
-  return a;
-}
-
-async function failure(p: Promise<unknown>): Promise<OpsError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(OpsError);
-  return e as OpsError;
-}
+const adapter = (extra: Record<string, unknown> = {}) => eurekaAdapterFor(server.url, { selfPreservation: false, ...extra });
 
 /** Registers over REST, as a non-Java client does; `instance` overrides the defaults. */
 async function post(app: string, instance: Record<string, unknown>): Promise<void> {
