@@ -13,8 +13,8 @@ import { appPath, freshDetail, instancePath, readApp, readOne, type EurekaContex
  *
  * - drain: the OUT_OF_SERVICE status override, which clients and heartbeats do not lift;
  * - undrain: `DELETE …/status?value=UP`, and only where an override exists (without `value` an
- *   override turns into UNKNOWN and every heartbeat is refused; with no override the DELETE would
- *   make a DOWN instance UP);
+ *   override turns into UNKNOWN and every heartbeat is refused; without an override the DELETE
+ *   changes nothing, and an instance's own OUT_OF_SERVICE is not opsdeck's to lift);
  * - metadata: `PUT …/metadata` merges keys; removing keys is a re-registration of the instance as
  *   Eureka holds it, less those keys (a metadata PUT is a re-registration too, facts §4). Either
  *   lasts until the instance's own client registers again;
