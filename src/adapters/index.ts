@@ -57,6 +57,10 @@ export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = Object.freeze({
     options: async () => (await import('./consul/options.js')).CONSUL_OPTIONS,
     connect: async () => (await import('./consul/index.js')).connect,
   },
+  eureka: {
+    options: async () => (await import('./eureka/options.js')).EUREKA_OPTIONS,
+    connect: async () => (await import('./eureka/index.js')).connect,
+  },
   'seata-console': {
     options: async () => (await import('./seata-console/options.js')).SEATA_CONSOLE_OPTIONS,
     connect: async () => (await import('./seata-console/index.js')).connect,

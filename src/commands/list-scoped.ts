@@ -14,7 +14,7 @@ export interface ListScoped<B extends ScopedBackend, T> {
   given: Scope;
   /** The flag that narrows the next try, for the message of a cancelled listing. */
   narrower: string;
-  list(backend: B, stopped: (why: Exclude<ListStop, 'done'>) => void, name: string): Promise<T[]>;
+  list(backend: B, stopped: (why: Exclude<ListStop, 'done'>) => void, name: string, warn: (message: string) => void): Promise<T[]>;
 }
 
 /**
@@ -26,12 +26,12 @@ export interface ListScoped<B extends ScopedBackend, T> {
  */
 export async function askScoped<B extends ScopedBackend, T>(o: Omit<ListScoped<B, T>, 'narrower'>): Promise<Array<BackendPart<T>>> {
   const lacking: B[] = [];
-  const parts = await askEach(o.pool, async (backend, name, stopped) => {
+  const parts = await askEach(o.pool, async (backend, name, stopped, warn) => {
     if (unknownKinds(backend.scope, o.given).length > 0) {
       lacking.push(backend);
       return [];
     }
-    return o.list(backend, stopped, name);
+    return o.list(backend, stopped, name, warn);
   });
   if (lacking.length > 0 && lacking.length === parts.length) throw lacksKinds(o.noun, lacking, o.given);
   return parts;

@@ -16,24 +16,31 @@ export interface BackendPart<T> {
   error: OpsError | null;
   complete: boolean;
   stoppedBy: ListStop;
+  /** What the backend said about its own state while listing (Eureka's self-preservation). */
+  warnings: string[];
 }
 
 /** Asks each backend on its own; a failure becomes that backend's incomplete part, never the whole answer's. */
 export function askEach<B, T>(
   backends: ReadonlyArray<{ name: string; open(): Promise<B> }>,
-  ask: (backend: B, name: string, stopped: (why: Exclude<ListStop, 'done'>) => void) => Promise<T[]>,
+  ask: (backend: B, name: string, stopped: (why: Exclude<ListStop, 'done'>) => void, warn: (message: string) => void) => Promise<T[]>,
 ): Promise<Array<BackendPart<T>>> {
   return Promise.all(
     backends.map(async ({ name, open }): Promise<BackendPart<T>> => {
       let stop: ListStop = 'done';
+      const warnings: string[] = [];
+      const stopped = (why: Exclude<ListStop, 'done'>) => {
+        if (stop === 'done') stop = why;
+      };
+      const warn = (message: string) => {
+        if (!warnings.includes(message)) warnings.push(message);
+      };
       try {
-        const items = await ask(await open(), name, (why) => {
-          if (stop === 'done') stop = why;
-        });
-        return { backend: name, items, error: null, complete: stop === 'done', stoppedBy: stop };
+        const items = await ask(await open(), name, stopped, warn);
+        return { backend: name, items, error: null, complete: stop === 'done', stoppedBy: stop, warnings };
       } catch (e) {
         const error = isOpsError(e) ? e : new OpsError('failed', String((e as Error)?.message ?? e));
-        return { backend: name, items: [], error, complete: false, stoppedBy: stopOf(error.kind) };
+        return { backend: name, items: [], error, complete: false, stoppedBy: stopOf(error.kind), warnings };
       }
     }),
   );
@@ -55,14 +62,18 @@ export function listProgress(ctx: Pick<Ctx, 'signal' | 'warn' | 'progress'>, nar
   });
 }
 
-/** `ListOptions` for one backend that also tell its part when a bound or a piece of it stopped the listing. */
-export function noting(given: ListOptions, stopped: (why: Exclude<ListStop, 'done'>) => void): ListOptions {
+/**
+ * `ListOptions` for one backend that also tell its part when a bound or a piece of it stopped the
+ * listing, and (given `warn`) keep the backend's warnings with its part.
+ */
+export function noting(given: ListOptions, stopped: (why: Exclude<ListStop, 'done'>) => void, warn?: (message: string) => void): ListOptions {
   return {
     ...given,
     onIncomplete: (why, stoppedBy) => {
       stopped(stoppedBy);
       given.onIncomplete?.(why, stoppedBy);
     },
+    ...(warn ? { onWarning: warn } : {}),
   };
 }
 
@@ -78,7 +89,8 @@ export function coverageOf(parts: ReadonlyArray<BackendPart<unknown>>): Coverage
   return {
     complete: first === undefined,
     stoppedBy: first?.stoppedBy ?? 'done',
-    backends: parts.map((p) => ({ backend: p.backend, complete: p.complete, stoppedBy: p.stoppedBy, error: p.error?.message ?? null })),
+    // warnings appear only where a backend gave some, so listings of backends that never warn keep their shape.
+    backends: parts.map((p) => ({ backend: p.backend, complete: p.complete, stoppedBy: p.stoppedBy, error: p.error?.message ?? null, ...(p.warnings.length > 0 ? { warnings: p.warnings } : {}) })),
   };
 }
 
@@ -117,5 +129,6 @@ export function settleListing<T>(ctx: Pick<Ctx, 'signal' | 'warn'>, parts: Array
   if (ctx.signal.aborted && failed.length > 0) throw new OpsError('failed', 'the listing was cancelled; nothing was changed', `run it again, narrower with ${narrower}`);
   if (failed.length > 0 && failed.length === parts.length) throw failed[0]!.error!;
   warnFailed(ctx.warn, parts, noun, 'listed');
+  for (const p of parts) for (const w of p.warnings) ctx.warn(`${p.backend}: ${w}`);
   return { coverage: coverageOf(parts), items: parts.flatMap((p) => p.items) };
 }

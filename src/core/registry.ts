@@ -46,6 +46,12 @@ export interface InstanceView {
   traffic: Traffic;
   /** The backend's own status word where it has one (Eureka UP, DOWN, OUT_OF_SERVICE, STARTING, UNKNOWN). */
   status: string | null;
+  /**
+   * A status an operator set over the one the instance reports (Eureka's overriddenStatus, which a
+   * drain sets to OUT_OF_SERVICE); null where there is none or the backend has no overrides. While
+   * it is set, `status` is the override, not what the instance says about itself.
+   */
+  statusOverride: string | null;
   weight: number | null;
   /** Ephemeral (goes with its client's heartbeats or session) or persistent; null where the backend does not say. */
   ephemeral: boolean | null;
@@ -53,6 +59,8 @@ export interface InstanceView {
   cluster: string | null;
   metadata: Record<string, string>;
   tags: string[];
+  /** Addresses the registry keeps for the instance besides ip:port, by name (Eureka's home, status and health pages); {} where none. */
+  urls: Record<string, string>;
   lastHeartbeat: string | null;
   /** The lease the registry holds the instance by, where it has one (Eureka, etcd, the embedded store). */
   lease: { durationMs: number | null; expiresAt: string | null } | null;
@@ -70,13 +78,14 @@ export type ServiceDetail = Scope &
   };
 
 /**
- * What a write tells besides the state it leaves: where it went and what the user should know.
- * Commands keep both in their JSON and print each warning on stderr.
+ * What an answer or a write tells besides the state it shows: where a write went, and sentences the
+ * user should know (a caveat of the write, or how to read the registry's state: Eureka keeping
+ * instances whose leases ran out). Commands keep both in their JSON and print each warning on stderr.
  */
 export interface WriteNote {
   /** Where the write was sent when that is not the registry's own address (Consul: the agent that owns the instance). */
   sentTo?: string;
-  /** Caveats of what was done (an instance whose process registers itself comes back after a deregister). */
+  /** One sentence each; absent or empty when there is nothing to say. */
   warnings?: string[];
 }
 
@@ -125,6 +134,11 @@ export interface RegistryBackend {
   /** Registers, or updates an instance with the same address; the detail of the service afterwards. */
   register?(ref: ServiceRef, req: RegisterRequest): Promise<ServiceDetail>;
   deregister?(ref: ServiceRef, instanceId: string): Promise<void | WriteNote>;
+  /**
+   * What a deregistration cannot promise for this instance, for the confirmation (Eureka: a client
+   * that registers itself registers again at its next heartbeat); null when nothing.
+   */
+  deregisterWarning?(instance: InstanceView): string | null;
   heartbeat?(ref: ServiceRef, instanceId: string): Promise<void>;
   setTraffic?(ref: ServiceRef, instanceId: string, traffic: Traffic): Promise<ServiceDetail>;
   setWeight?(ref: ServiceRef, instanceId: string, weight: number): Promise<ServiceDetail>;

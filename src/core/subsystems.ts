@@ -33,6 +33,11 @@ export interface ListOptions {
    * pages, 'time'), or a part of the backend (a Redlock node, a server's lock table) did not answer.
    */
   onIncomplete?(why: string, stoppedBy: Exclude<ListStop, 'done'>): void;
+  /**
+   * Called with a condition of the backend that the rows alone do not show, one sentence (Eureka in
+   * self-preservation, keeping instances whose leases ran out); the listing is complete all the same.
+   */
+  onWarning?(message: string): void;
 }
 
 export interface LockBackend {

@@ -40,6 +40,8 @@ export interface BackendCoverage {
   stoppedBy: ListStop;
   /** Why the backend gave nothing at all, when it failed; a listing cut short by a bound has none. */
   error: string | null;
+  /** What the backend said about its own state while listing (`ListOptions.onWarning`); absent when nothing. */
+  warnings?: string[];
 }
 export type LockBackendCoverage = BackendCoverage;
 

@@ -186,11 +186,13 @@ function viewOf(doc: InstanceDoc, now: number): InstanceView {
     health: healthy ? 'passing' : 'critical',
     traffic: doc.enabled ? 'enabled' : 'disabled',
     status: null,
+    statusOverride: null,
     weight: doc.weight,
     ephemeral: doc.ephemeral,
     cluster: doc.cluster ?? null,
     metadata: { ...doc.metadata },
     tags: [],
+    urls: {},
     // A persistent instance's health does not depend on heartbeats, so it has none to show.
     lastHeartbeat: doc.ephemeral ? iso(doc.lastBeat) : null,
     // The store removes a silent ephemeral instance after twice its TTL: that is its lease.

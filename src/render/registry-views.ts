@@ -24,8 +24,21 @@ export function servicesView(d: ServiceListing, style: Style): string {
 export function serviceView(d: ServiceDetail, style: Style, now: number): string {
   const where = [d.backend, describeScope(d as Scope)].filter(Boolean).join(' · ');
   // A write that went somewhere other than the registry's own address (a Consul agent) says where.
+  // Warnings are not repeated here: commands print them on stderr (and keep them in the JSON).
   const sent = d.sentTo === undefined ? '' : `\n${style.dim(`sent to ${d.sentTo}`)}`;
   return `${style.bold(d.name)} ${style.dim(`${where} · ${d.instances.length} instances`)}\n` + textTable(d.instances, instanceColumns(d.instances, now), style) + sent;
+}
+
+/** The status word, and whether an operator's override set it (Eureka's OUT_OF_SERVICE after a drain). */
+export function statusCell(i: Pick<InstanceView, 'status' | 'statusOverride'>): string {
+  return i.statusOverride === null ? cell(i.status) : `${cell(i.status)} (override)`;
+}
+
+/** Time left on the lease, or how long ago it ran out (an instance the registry still lists after that is suspect). */
+export function leaseCell(i: Pick<InstanceView, 'lease'>, now: number): string {
+  if (!i.lease?.expiresAt) return '-';
+  const left = Date.parse(i.lease.expiresAt) - now;
+  return left >= 0 ? formatDuration(left) : `expired ${formatDuration(-left)} ago`;
 }
 
 /** The columns an instance table needs: the address only where ids are not addresses, status and cluster where the registry has them. */
@@ -34,13 +47,14 @@ export function instanceColumns(rows: readonly InstanceView[], now: number): Arr
   return [
     { header: 'INSTANCE', get: (r) => r.id },
     ...(some((i) => i.id !== `${i.ip}:${i.port}`) ? [{ header: 'ADDRESS', get: (r: InstanceView) => `${r.ip}:${r.port}` }] : []),
-    { header: 'WEIGHT', get: (r) => cell(r.weight), align: 'right' },
+    // A registry without weights (Eureka) has none to show.
+    ...(some((i) => i.weight !== null) ? [{ header: 'WEIGHT', get: (r: InstanceView) => cell(r.weight), align: 'right' as const }] : []),
     { header: 'HEALTH', get: (r) => r.health, paint: (c, r, s) => (r.health === 'passing' ? s.green(c) : r.health === 'critical' ? s.red(c) : s.yellow(c)) },
     { header: 'TRAFFIC', get: (r) => (r.traffic === 'enabled' ? 'enabled' : 'drained'), paint: (c, r, s) => (r.traffic === 'enabled' ? c : s.yellow(c)) },
-    ...(some((i) => i.status !== null) ? [{ header: 'STATUS', get: (r: InstanceView) => cell(r.status) }] : []),
+    ...(some((i) => i.status !== null) ? [{ header: 'STATUS', get: (r: InstanceView) => statusCell(r), paint: (c: string, r: InstanceView, s: Style) => (r.statusOverride !== null ? s.yellow(c) : c) }] : []),
     ...(some((i) => i.cluster !== null) ? [{ header: 'CLUSTER', get: (r: InstanceView) => cell(r.cluster) }] : []),
     { header: 'EPHEMERAL', get: (r) => (r.ephemeral === null ? '-' : r.ephemeral ? 'yes' : 'no') },
-    ...(some((i) => i.lease?.expiresAt != null) ? [{ header: 'LEASE LEFT', get: (r: InstanceView) => (r.lease?.expiresAt ? formatDuration(Date.parse(r.lease.expiresAt) - now) : '-'), align: 'right' as const }] : []),
+    ...(some((i) => i.lease?.expiresAt != null) ? [{ header: 'LEASE LEFT', get: (r: InstanceView) => leaseCell(r, now), align: 'right' as const, paint: (c: string, r: InstanceView, s: Style) => (r.lease?.expiresAt && Date.parse(r.lease.expiresAt) < now ? s.red(c) : c) }] : []),
     { header: 'METADATA', get: (r) => cell(r.metadata) },
   ];
 }

@@ -18,10 +18,14 @@ export function backendColumn<T extends { backend: string }>(listing: Coverage):
   return listing.backends.length > 1 ? [{ header: 'BACKEND', get: (r: T) => r.backend }] : [];
 }
 
-/** One line per backend whose part is missing or cut short, so a table never passes for the whole answer. */
+/**
+ * One line per backend whose part is missing or cut short, so a table never passes for the whole
+ * answer, and one per warning a backend gave about its state (Eureka's self-preservation).
+ */
 export function coverageLines(d: Coverage, style: Style): string {
-  const lines = d.backends
-    .filter((b) => !b.complete)
-    .map((b) => style.yellow(b.error === null ? `${b.backend}: listing incomplete (stopped by ${b.stoppedBy})` : `${b.backend}: left out (${b.stoppedBy}): ${b.error}`));
+  const lines = [
+    ...d.backends.filter((b) => !b.complete).map((b) => style.yellow(b.error === null ? `${b.backend}: listing incomplete (stopped by ${b.stoppedBy})` : `${b.backend}: left out (${b.stoppedBy}): ${b.error}`)),
+    ...d.backends.flatMap((b) => (b.warnings ?? []).map((w) => style.yellow(`${b.backend}: ${w}`))),
+  ];
   return lines.length > 0 ? `\n${lines.join('\n')}` : '';
 }

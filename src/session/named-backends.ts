@@ -37,7 +37,7 @@ export function namedRegistryBackend(backend: RegistryBackend, name: string): Re
     const f = renamed(backend, m, name);
     if (f) named[m] = f as never;
   }
-  copy(backend, named, ['listScope', 'deregister', 'heartbeat', 'changes']);
+  copy(backend, named, ['listScope', 'deregister', 'deregisterWarning', 'heartbeat', 'changes']);
   return named;
 }
 

@@ -35,8 +35,8 @@ describe('services and instances, one-shot', () => {
     const show = run('services', 'show', 'orders').json();
     expect(show).toMatchObject({ backend: 'embedded', namespace: 'public', group: 'DEFAULT_GROUP', name: 'orders' });
     expect(show.instances[0]).toEqual({
-      id: '10.0.0.5:8080', ip: '10.0.0.5', port: 8080, health: 'passing', traffic: 'enabled', status: null, weight: 2, ephemeral: false, cluster: null,
-      metadata: { zone: 'eu-1', version: '2.1' }, tags: [], lastHeartbeat: null, lease: null, healthy: true, enabled: true,
+      id: '10.0.0.5:8080', ip: '10.0.0.5', port: 8080, health: 'passing', traffic: 'enabled', status: null, statusOverride: null, weight: 2, ephemeral: false, cluster: null,
+      metadata: { zone: 'eu-1', version: '2.1' }, tags: [], urls: {}, lastHeartbeat: null, lease: null, healthy: true, enabled: true,
     });
     expect(show.instances[1]).toMatchObject({ ephemeral: true, health: 'passing', healthy: true, lease: { durationMs: 40_000 } });
     expect(Date.parse(show.instances[1].lastHeartbeat)).toBeGreaterThan(0);

@@ -52,6 +52,21 @@ describe('console components (ink-testing-library)', () => {
     unmount();
   });
 
+  it("shows a backend's warning about its state above the rows, and ⚠ for its pane in the status bar", () => {
+    const warning = 'eureka: self-preservation is most likely on: about 0 lease renewals a minute against a threshold of 3';
+    const store = storeWith((s) => ({
+      ...s,
+      views: { ...s.views, services: [{ ...s.views.services[0]!, rows: [row(3)], loading: false, fetchedAt: Date.now(), warnings: [warning] }] },
+      health: [{ subsystem: 'services', ok: true, error: null, warning }],
+    }));
+    const { lastFrame, unmount } = render(<App store={store} />);
+    const frame = lastFrame()!;
+    expect(frame).toMatch(/services ⚠/);
+    expect(frame).toContain('⚠ eureka: self-preservation is most likely on');
+    expect(frame).toContain('svc-3');
+    unmount();
+  });
+
   it('renders the completion menu with descriptions and the selected item', () => {
     const items = ['list', 'show'].map((v) => ({ value: v, description: `${v} services`, kind: 'command' as const }));
     const store = storeWith((s) => ({ ...s, line: lineOf('services '), completion: { result: { from: 9, to: 9, items, hint: '' }, selected: 1, open: true } }));

@@ -21,10 +21,10 @@ const inst = (ip: string): PaneRow => ({
   key: `${ip}:80`,
   cells: [`${ip}:80`],
   tone: 'ok',
-  data: { id: `${ip}:80`, ip, port: 80, health: 'passing', traffic: 'enabled', status: null, weight: 1, ephemeral: false, cluster: null, metadata: {}, tags: [], lastHeartbeat: null, lease: null, healthy: true, enabled: true } satisfies InstanceView,
+  data: { id: `${ip}:80`, ip, port: 80, health: 'passing', traffic: 'enabled', status: null, statusOverride: null, weight: 1, ephemeral: false, cluster: null, metadata: {}, tags: [], urls: {}, lastHeartbeat: null, lease: null, healthy: true, enabled: true } satisfies InstanceView,
 });
 
-function setup(opts: { readOnly?: boolean; production?: boolean; loadFails?: boolean; history?: string[] } = {}) {
+function setup(opts: { readOnly?: boolean; production?: boolean; loadFails?: boolean; history?: string[]; loadWarnings?: string[] } = {}) {
   const store = new Store<ConsoleState>(initialState(100, 30, { name: 'dev', production: opts.production ?? false, readOnly: opts.readOnly ?? false }, opts.history ?? ['services list'], false));
   const asked: boolean[] = [];
   const ran: string[] = [];
@@ -55,6 +55,7 @@ function setup(opts: { readOnly?: boolean; production?: boolean; loadFails?: boo
     },
     loadView: async (view) => {
       if (loadFails) throw new Error('backend down');
+      if (view.level === 'top' && opts.loadWarnings) return { rows: [svc('orders')], columns: view.columns, warnings: opts.loadWarnings };
       return view.level === 'top' ? [svc('orders'), svc('payments')] : [inst('10.0.0.1'), inst('10.0.0.2')];
     },
     loadDetail: async () => ['detail line'],
@@ -276,5 +277,16 @@ describe('periodic refresh', () => {
     now += 10_001;
     await c.tick();
     expect(loads).toBe(3);
+  });
+
+  it("a load's warnings land on its view, and its pane's health carries the first one; a load without them has none", async () => {
+    const t = setup({ loadWarnings: ['eureka: self-preservation is most likely on'] });
+    await t.c.refreshPane();
+    expect(currentView(t.store.get()).warnings).toEqual(['eureka: self-preservation is most likely on']);
+    expect(t.store.get().health).toEqual([{ subsystem: 'services', ok: true, error: null, warning: 'eureka: self-preservation is most likely on' }]);
+    const quiet = setup();
+    await quiet.c.refreshPane();
+    expect(currentView(quiet.store.get()).warnings).toEqual([]);
+    expect(quiet.store.get().health).toEqual([{ subsystem: 'services', ok: true, error: null }]);
   });
 });

@@ -26,8 +26,8 @@ describe('embedded registry', () => {
     expect((await r.listServices({ scope: {}, text: 'CAR' })).map((s) => s.name)).toEqual(['cart']);
     const detail = await r.getService(orders);
     expect(detail.instances[0]).toEqual({
-      id: '10.0.0.1:8080', ip: '10.0.0.1', port: 8080, health: 'passing', traffic: 'enabled', status: null, weight: 2, ephemeral: false, cluster: null,
-      metadata: { zone: 'a' }, tags: [], lastHeartbeat: null, lease: null, healthy: true, enabled: true,
+      id: '10.0.0.1:8080', ip: '10.0.0.1', port: 8080, health: 'passing', traffic: 'enabled', status: null, statusOverride: null, weight: 2, ephemeral: false, cluster: null,
+      metadata: { zone: 'a' }, tags: [], urls: {}, lastHeartbeat: null, lease: null, healthy: true, enabled: true,
     });
   });
 

@@ -3,7 +3,7 @@ import { requireCapability } from '../../src/commands/capability.js';
 import { ifMatchOf } from '../../src/commands/config/cas.js';
 import { findOne, type ScopedBackend } from '../../src/commands/find-one.js';
 import { askScoped } from '../../src/commands/list-scoped.js';
-import { coverageOf, listingExitCode } from '../../src/commands/listing.js';
+import { coverageOf, listingExitCode, settleListing } from '../../src/commands/listing.js';
 import type { ConfigBackend } from '../../src/core/config-center.js';
 import { notFound, OpsError } from '../../src/core/errors.js';
 import type { Scope, ScopeModel } from '../../src/core/scope.js';
@@ -82,6 +82,33 @@ describe('listings over several backends', () => {
     });
     expect(parts.flatMap((p) => p.items)).toEqual(['orders']);
     expect(listingExitCode(coverage)).toBe(3);
+  });
+
+  it("a backend's warning about its state stays with its part, in the coverage and as one warning line per backend, without making the listing incomplete", async () => {
+    const parts = await askScoped({
+      noun: 'registry',
+      pool: pool(backend('eureka', FLAT, ['ORDERS']), backend('local', NACOS, ['orders'])),
+      given: {},
+      list: async (b, _stopped, _name, warn) => {
+        if (b.name === 'eureka') {
+          warn('self-preservation is most likely on');
+          warn('self-preservation is most likely on');
+        }
+        return b.holds as string[];
+      },
+    });
+    const warned: string[] = [];
+    const settled = settleListing({ signal: new AbortController().signal, warn: (m) => warned.push(m) }, parts, 'registry backend', '--filter');
+    expect(settled.coverage).toEqual({
+      complete: true,
+      stoppedBy: 'done',
+      backends: [
+        { backend: 'eureka', complete: true, stoppedBy: 'done', error: null, warnings: ['self-preservation is most likely on'] },
+        { backend: 'local', complete: true, stoppedBy: 'done', error: null },
+      ],
+    });
+    expect(warned).toEqual(['eureka: self-preservation is most likely on']);
+    expect(listingExitCode(settled.coverage)).toBe(0);
   });
 
   it('a scope kind no backend has is a usage error; one that only some lack leaves those out', async () => {

@@ -30,7 +30,7 @@ describe('contentAfter: what a config held right after a change, whatever a hist
   });
 });
 
-const inst = (id: string, ip: string, port: number): InstanceView => ({ id, ip, port, health: 'passing', traffic: 'enabled', status: null, weight: 1, ephemeral: true, cluster: null, metadata: {}, tags: [], lastHeartbeat: null, lease: null, healthy: true, enabled: true });
+const inst = (id: string, ip: string, port: number): InstanceView => ({ id, ip, port, health: 'passing', traffic: 'enabled', status: null, statusOverride: null, weight: 1, ephemeral: true, cluster: null, metadata: {}, tags: [], urls: {}, lastHeartbeat: null, lease: null, healthy: true, enabled: true });
 
 describe('matchInstance: the backend id, or an IP:PORT alias that names one instance', () => {
   const detail = { instances: [inst('10.0.0.1#80#a#G@@s', '10.0.0.1', 80), inst('10.0.0.1#80#b#G@@s', '10.0.0.1', 80), inst('10.0.0.2#80#a#G@@s', '10.0.0.2', 80)] };

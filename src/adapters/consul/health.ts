@@ -12,7 +12,8 @@ import type { CheckFacts, HealthEntry } from './answers.js';
  *   makes its instances critical. Maintenance is left out of it, so a drained instance still says
  *   how it is doing, as on every other registry. An instance without checks is passing.
  * - `status` is what Consul itself makes of all checks, maintenance included (`passing`,
- *   `warning`, `critical`), or `maintenance` while it is in maintenance.
+ *   `warning`, `critical`), or `maintenance` while it is in maintenance; `statusOverride` is
+ *   `maintenance` then too: an operator's override, as Eureka's OUT_OF_SERVICE is.
  * - `weight` is `Weights.Passing`, the weight Consul's DNS gives the instance while it passes
  *   (`Weights.Warning` applies while it warns; a critical one gets none). Null where Consul sends no weights.
  * - `ephemeral` is true for an instance with a TTL check (it lives by heartbeats); otherwise null,
@@ -32,6 +33,7 @@ export function instanceOf(e: HealthEntry): InstanceView {
     health,
     traffic: maintenance.length > 0 ? 'disabled' : 'enabled',
     status: maintenance.length > 0 ? 'maintenance' : consul,
+    statusOverride: maintenance.length > 0 ? 'maintenance' : null,
     weight: e.service.weights?.passing ?? null,
     ephemeral: ttl ? true : null,
     cluster: null,
@@ -39,6 +41,8 @@ export function instanceOf(e: HealthEntry): InstanceView {
     tags: e.service.tags,
     lastHeartbeat: null,
     lease: null,
+    // Consul keeps no pages for an instance; its checks' URLs are checks, not the instance's pages.
+    urls: {},
     healthy: health === 'passing',
     enabled: maintenance.length === 0,
   };

@@ -507,6 +507,20 @@ export function urlWithAuth(spec: UrlSpec & { required: string }): Reader<UrlWit
   );
 }
 
+/**
+ * The username and password of an entry with a `urlWithAuth` url and `username`/`password` keys:
+ * the keys win, credentials written into the url count when the keys are absent, and one without
+ * the other is refused (naming the key that is missing). `none` says when neither is needed.
+ */
+export function credentialsOf(o: { url: UrlWithAuth; username?: string | undefined; password?: string | undefined }, x: Across, words: { none: string; secret: string }): { username: string | undefined; password: string | undefined } {
+  const username = o.username ?? o.url.username;
+  const password = o.password ?? (o.username === undefined ? o.url.password : undefined);
+  if ((username === undefined) !== (password === undefined)) {
+    x.fail(username === undefined ? 'password' : 'username', `give both username and password, or neither (${words.none})`, `the password may come from \${${words.secret}} or \${file:...}`);
+  }
+  return { username, password };
+}
+
 /** One adapter type's options: the readers, and how to read a profile entry with them. */
 export interface OptionSchema<T> {
   readonly keys: readonly string[];

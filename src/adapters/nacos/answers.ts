@@ -60,11 +60,13 @@ export function readInstance(s: AnswerShape, v: unknown, path: string, group: st
     health: healthy ? 'passing' : 'critical',
     traffic: enabled ? 'enabled' : 'disabled',
     status: null,
+    statusOverride: null,
     weight: optNum(s, o, 'weight', path) ?? null,
     ephemeral: s.optBool(o, 'ephemeral', path) ?? null,
     cluster: clusterName,
     metadata: readMetadata(s, o.metadata, at(path, 'metadata')),
     tags: [],
+    urls: {},
     // Nacos' HTTP APIs do not say when an instance last beat, nor hold a lease per instance.
     lastHeartbeat: null,
     lease: null,

@@ -1,4 +1,4 @@
-import { defineOptions, duration, int, oneOf, str, urlWithAuth } from '../kit/options.js';
+import { credentialsOf, defineOptions, duration, int, oneOf, str, urlWithAuth } from '../kit/options.js';
 
 /** The API families opsdeck speaks to Nacos: `auto` probes the server once per adapter. */
 export const NACOS_API_VERSIONS = ['auto', 'v1', 'v2', 'v3'] as const;
@@ -33,15 +33,7 @@ export const NACOS_OPTIONS = defineOptions(
     /** md5 polling interval of `config watch` on Nacos 3.x (which has no long-poll listener of its own). */
     pollIntervalMs: duration({ bareMs: true, min: 100, default: 2000 }),
   },
-  (o, x) => {
-    // Credentials written into the url count as username and password unless the keys are given.
-    const username = o.username ?? o.url.username;
-    const password = o.password ?? (o.username === undefined ? o.url.password : undefined);
-    if ((username === undefined) !== (password === undefined)) {
-      x.fail(username === undefined ? 'password' : 'username', 'give both username and password, or neither (a server with auth off needs neither)', 'the password may come from ${NACOS_PASSWORD} or ${file:...}');
-    }
-    return { ...o, url: o.url.url, username, password };
-  },
+  (o, x) => ({ ...o, url: o.url.url, ...credentialsOf(o, x, { none: 'a server with auth off needs neither', secret: 'NACOS_PASSWORD' }) }),
 );
 
 /** A `{type: nacos}` entry, validated, with the backend column name. */

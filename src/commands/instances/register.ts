@@ -26,7 +26,8 @@ export const instancesRegister = defineCommand({
     if (given.has('ttl') && !opts.ephemeral) throw usage('--ttl applies only with --ephemeral', 'add --ephemeral, or drop --ttl');
     const t = await findService(ctx, args.service, opts, { creating: true, need: (r) => requireCapability(r, 'register', 'register instances') });
     const registry = requireCapability(t.backend, 'register', 'register instances');
-    const req: RegisterRequest = { ...args.address, weight: opts.weight, metadata: opts.meta, ephemeral: opts.ephemeral };
+    // A weight is sent only when given: a registry without weights (Eureka) refuses one, and the others default to 1.
+    const req: RegisterRequest = { ...args.address, ...(given.has('weight') ? { weight: opts.weight } : {}), metadata: opts.meta, ephemeral: opts.ephemeral };
     if (opts.ephemeral) req.ttlMs = opts.ttl;
     if (opts.cluster !== undefined) req.cluster = opts.cluster;
     return noted(ctx, await registry.register(t.ref, req));

@@ -20,7 +20,7 @@ export async function serviceParts(session: Session, f: ListFilter, opts: (backe
     noun: 'registry',
     pool: await poolOf(session.registryBackends(), f.backend, (name) => session.registryBackend(name)),
     given: scope,
-    list: (r, stopped, name) => r.listServices({ scope, ...(f.filter === undefined ? {} : { text: f.filter }) }, noting(opts(name), stopped)),
+    list: (r, stopped, name, warn) => r.listServices({ scope, ...(f.filter === undefined ? {} : { text: f.filter }) }, noting(opts(name), stopped, warn)),
   });
 }
 

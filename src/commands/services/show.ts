@@ -1,4 +1,5 @@
 import { defineCommand } from '../define-command.js';
+import { noted } from '../instances/ref.js';
 import { SERVICE_ARG, SERVICE_OPTIONS, findService } from './target.js';
 
 export const servicesShow = defineCommand({
@@ -9,6 +10,7 @@ export const servicesShow = defineCommand({
   examples: ['opsdeck services show orders', 'opsdeck services show orders --namespace staging -o json'],
   mutates: false,
   async run(ctx, { args, opts }) {
-    return (await findService(ctx, args.service, opts)).found!;
+    // What the registry's state means for this answer (Eureka's self-preservation) goes to stderr too.
+    return noted(ctx, (await findService(ctx, args.service, opts)).found!);
   },
 });

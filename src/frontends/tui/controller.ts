@@ -9,9 +9,9 @@ import type { KeyEvent } from './keys.js';
 import { MetricsRunner, type FetchRange } from './metrics-runner.js';
 import { commitEdit, exprsOf, INTERVALS_MS, RANGES_MS, removeQuery, showQueries, startEdit, stepChoice, type MetricsPaneState } from './metrics-state.js';
 import { LiveFeed } from './live-feed.js';
-import { levelOf, type Plan } from './pane-levels.js';
+import { levelOf, type LoadedView, type Plan } from './pane-levels.js';
 import type { LoadedQueries, SavedQueries } from './saved-queries.js';
-import { currentView, PANES, visibleRows, type ConsoleState, type LogEntry, type PaneId, type PaneView } from './state.js';
+import { currentView, PANES, visibleRows, type ConsoleState, type LogEntry, type PaneId, type PaneRow, type PaneView } from './state.js';
 import type { Store } from './store.js';
 
 /** What the controller needs from the outside world; start-console wires the real ones. */
@@ -186,16 +186,16 @@ export class Controller {
     this.setView(pane, view.level, (v) => ({ ...v, loading: true }));
     try {
       const loaded = await this.d.loadView(view);
-      const { rows, columns } = Array.isArray(loaded) ? { rows: loaded, columns: view.columns } : loaded;
+      const { rows, columns, warnings = [] }: Exclude<LoadedView, PaneRow[]> = Array.isArray(loaded) ? { rows: loaded, columns: view.columns } : loaded;
       this.setView(pane, view.level, (v) => {
         // Keep the cursor on the same row (by key) when rows are added or reordered.
         const selectedKey = visibleRows(v)[v.selected]?.key;
-        const next = { ...v, rows, columns, fetchedAt: this.d.now(), error: null, loading: false };
+        const next = { ...v, rows, columns, warnings, fetchedAt: this.d.now(), error: null, loading: false };
         const shown = visibleRows(next);
         const same = selectedKey === undefined ? -1 : shown.findIndex((r) => r.key === selectedKey);
         return { ...next, selected: same >= 0 ? same : clamp(v.selected, shown.length) };
       });
-      this.set((s) => ({ ...s, lastRefresh: this.d.now(), health: upsertHealth(s.health, pane, null) }));
+      this.set((s) => ({ ...s, lastRefresh: this.d.now(), health: upsertHealth(s.health, pane, null, warnings[0] ?? null) }));
       this.followLive(view);
     } catch (e) {
       const message = (e as Error).message;
@@ -651,8 +651,8 @@ function clamp(i: number, count: number): number {
   return count === 0 ? 0 : Math.max(0, Math.min(count - 1, i));
 }
 
-function upsertHealth(health: ConsoleState['health'], subsystem: string, error: string | null): ConsoleState['health'] {
-  return [...health.filter((h) => h.subsystem !== subsystem), { subsystem, ok: error === null, error }];
+function upsertHealth(health: ConsoleState['health'], subsystem: string, error: string | null, warning: string | null = null): ConsoleState['health'] {
+  return [...health.filter((h) => h.subsystem !== subsystem), { subsystem, ok: error === null, error, ...(warning === null ? {} : { warning }) }];
 }
 
 function isKey(ev: KeyEvent, name: string, mods: { ctrl?: boolean; meta?: boolean }): boolean {

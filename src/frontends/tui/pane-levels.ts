@@ -35,7 +35,8 @@ export interface PaneAction {
 }
 
 /** Rows, and the columns for them where they depend on the backends (scope kinds, a backend column). */
-export type LoadedView = PaneRow[] | { rows: PaneRow[]; columns: string[] };
+/** Rows, or rows with their columns and what the backends warned about their state (Eureka's self-preservation). */
+export type LoadedView = PaneRow[] | { rows: PaneRow[]; columns: string[]; warnings?: string[] };
 
 export interface Level {
   load(session: Session, now: number): Promise<LoadedView>;

@@ -2,6 +2,7 @@ import { serviceParts } from '../../commands/services/list.js';
 import type { InstanceView, RegistryBackend, ServiceSummary } from '../../core/registry.js';
 import { describeScope, SCOPE_KINDS, type Scope } from '../../core/scope.js';
 import { cell } from '../../render/generic.js';
+import { leaseCell, statusCell } from '../../render/registry-views.js';
 import { commandLine } from '../../shell/quote-word.js';
 import { levelData, levelId } from './level-id.js';
 import type { Level, LoadedView, PaneAction } from './pane-levels.js';
@@ -67,20 +68,36 @@ export function instancesLevel(level: string): Level {
     },
   });
   return {
-    async load(session): Promise<LoadedView> {
+    async load(session, now): Promise<LoadedView> {
       const registry: RegistryBackend = await session.registryBackend(at.backend);
       const d = await registry.getService({ scope: at.scope, name: at.service });
       const some = (f: (i: InstanceView) => boolean) => d.instances.some(f);
       const address = some((i) => i.id !== `${i.ip}:${i.port}`);
       const cluster = some((i) => i.cluster !== null);
-      const columns = ['INSTANCE', ...(address ? ['ADDRESS'] : []), 'WEIGHT', 'HEALTH', 'TRAFFIC', ...(cluster ? ['CLUSTER'] : []), 'EPHEMERAL', 'METADATA'];
+      // Only the facts some instance has: no WEIGHT on Eureka, STATUS and LEASE LEFT where the registry keeps them.
+      const weight = some((i) => i.weight !== null);
+      const status = some((i) => i.status !== null);
+      const lease = some((i) => i.lease?.expiresAt != null);
+      const columns = ['INSTANCE', ...(address ? ['ADDRESS'] : []), ...(weight ? ['WEIGHT'] : []), 'HEALTH', 'TRAFFIC', ...(status ? ['STATUS'] : []), ...(cluster ? ['CLUSTER'] : []), 'EPHEMERAL', ...(lease ? ['LEASE LEFT'] : []), 'METADATA'];
       const rows = d.instances.map((i): PaneRow => ({
         key: i.id,
-        cells: [i.id, ...(address ? [`${i.ip}:${i.port}`] : []), cell(i.weight), i.health, i.traffic === 'enabled' ? 'enabled' : 'drained', ...(cluster ? [cell(i.cluster)] : []), i.ephemeral === null ? '-' : i.ephemeral ? 'yes' : 'no', cell(i.metadata)],
+        cells: [
+          i.id,
+          ...(address ? [`${i.ip}:${i.port}`] : []),
+          ...(weight ? [cell(i.weight)] : []),
+          i.health,
+          i.traffic === 'enabled' ? 'enabled' : 'drained',
+          ...(status ? [statusCell(i)] : []),
+          ...(cluster ? [cell(i.cluster)] : []),
+          i.ephemeral === null ? '-' : i.ephemeral ? 'yes' : 'no',
+          ...(lease ? [leaseCell(i, now)] : []),
+          cell(i.metadata),
+        ],
         tone: toneOf(i),
         data: i,
       }));
-      return { rows, columns };
+      const warnings = (d.warnings ?? []).map((w) => `${at.backend}: ${w}`);
+      return { rows, columns, ...(warnings.length > 0 ? { warnings } : {}) };
     },
     changes: (session, signal) => pushOf([{ open: () => session.registryBackend(at.backend) }], (r, s) => r.changes?.({ scope: at.scope, service: at.service }, s), signal),
     enter(row) {

@@ -78,5 +78,6 @@ export async function scopedRows<B extends { scope: ScopeModel }, T extends Scop
     });
   });
   const columns = [...(several ? ['BACKEND'] : []), ...kinds.map((k) => k.toUpperCase()), ...o.columns];
-  return { rows: [...rows, ...errorRows(parts, (b) => [...lead(b), ...kinds.map(() => '-')], o.columns.length - 2)], columns };
+  const warnings = parts.flatMap((p) => p.warnings.map((w) => `${p.backend}: ${w}`));
+  return { rows: [...rows, ...errorRows(parts, (b) => [...lead(b), ...kinds.map(() => '-')], o.columns.length - 2)], columns, ...(warnings.length > 0 ? { warnings } : {}) };
 }

@@ -31,6 +31,8 @@ export interface PaneView {
   loading: boolean;
   selected: number;
   filter: string;
+  /** What the backends said about their state at the last load (Eureka's self-preservation); shown above the rows. */
+  warnings?: string[];
 }
 
 export interface LogEntry {
@@ -75,7 +77,8 @@ export interface ConsoleState {
   detail: Detail | null;
   dialog: Dialog | null;
   profile: { name: string; production: boolean; readOnly: boolean };
-  health: Array<{ subsystem: string; ok: boolean; error: string | null }>;
+  /** Per pane: whether its last load worked, and the first warning a backend gave about its state. */
+  health: Array<{ subsystem: string; ok: boolean; error: string | null; warning?: string | null }>;
   lastRefresh: number | null;
   notice: string | null;
   demo: boolean;

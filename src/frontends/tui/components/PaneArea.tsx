@@ -25,7 +25,8 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
   if (s.pane === 'metrics') return <MetricsPane s={s} height={height} now={now} />;
   const view = currentView(s);
   const rows = visibleRows(view);
-  const bodyRows = Math.max(1, height - 2);
+  const warnings = view.warnings ?? [];
+  const bodyRows = Math.max(1, height - 2 - (warnings.length > 0 ? 1 : 0));
   const offset = view.selected < bodyRows ? 0 : view.selected - bodyRows + 1;
   const window = rows.slice(offset, offset + bodyRows);
   const widths = columnWidths(view.columns, window, s.cols);
@@ -41,6 +42,7 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
         <Text bold>{fit(status, s.cols)}</Text>
         {view.error ? <Text color="red">{fit(`  ✗ ${view.error}`, Math.max(0, s.cols - status.length))}</Text> : null}
       </Text>
+      {warnings.length > 0 ? <Text color="yellow" wrap="truncate">{fit(`⚠ ${warnings.join('  ·  ')}`, s.cols)}</Text> : null}
       <Text bold dimColor wrap="truncate">{fit(view.columns.map((c, i) => pad(c, widths[i]!)).join('  '), s.cols)}</Text>
       {window.map((r, i) => (
         <Row key={r.key} row={r} widths={widths} cols={s.cols} selected={offset + i === view.selected} focused={s.focus === 'pane'} />
