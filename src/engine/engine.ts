@@ -15,7 +15,8 @@ export class Engine {
     this.locks = new LockEngine(store, now);
   }
 
-  static open(dataDir: string, now: () => number = Date.now): Engine {
+  // Read through Date each time (not a captured Date.now), so a test that moves the clock moves the store.
+  static open(dataDir: string, now: () => number = () => Date.now()): Engine {
     return new Engine(KvStore.open(dataDir), now);
   }
 

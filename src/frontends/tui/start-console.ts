@@ -12,7 +12,7 @@ import { DEFAULT_OWNER, execute, type FrontendIo } from '../execute.js';
 import type { SessionPool } from '../session-pool.js';
 import { startBootPainter } from './boot-painter.js';
 import { Controller } from './controller.js';
-import { DemoAnimator } from './demo-animator.js';
+import { DemoAnimator, demoSpeed } from './demo-animator.js';
 import { KeyParser } from './keys.js';
 import { LiveCache } from './live-cache.js';
 import { levelOf } from './pane-levels.js';
@@ -187,7 +187,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   const refreshMs = top.refreshMs;
   const refresher = new Refresher(refreshMs, () => controller.tick());
   refresher.start();
-  const animator = top.demo ? new DemoAnimator(session) : null;
+  const animator = top.demo ? new DemoAnimator(session, demoSpeed()) : null;
   animator?.start();
   if (top.demo) controller.log({ line: null, text: 'demo: the fleet is animated in a throwaway data dir; try "services show gateway" or press Esc for the panes', exitCode: null });
 
