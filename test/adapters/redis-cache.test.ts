@@ -316,7 +316,7 @@ describe('cache commands through the real binary', () => {
     expect(r.code).toBe(3);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^opsdeck: redis redis:\/\/127\.0\.0\.1:\d+ is unreachable: .*\(hint: .+\)$/);
+    expect(lines[0]).toMatch(/^opsdeck: redis redis:\/\/127\.0\.0\.1:\d+ is unreachable \(connection refused\) \(hint: .+\)$/);
     expect(r.stdout).toBe('');
   });
 });

@@ -76,9 +76,26 @@ export function mapRedisError(e: unknown, url: string, client?: RedisClient): Op
   }
   if (/timeout|timed out/i.test(msg)) return new OpsError('timeout', `redis ${where} did not answer in time: ${msg}`, 'check the server, or raise commandTimeoutMs in the profile');
   if (isConnectionLoss(e) || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|enableOfflineQueue|connect ETIMEDOUT/i.test(msg)) {
-    return new OpsError('unreachable', `redis ${where} is unreachable: ${msg}`, 'check that the server is up and the URL is right; opsdeck keeps reconnecting');
+    return new OpsError('unreachable', `redis ${where} is unreachable (${connectionCause(msg)})`, 'check that the server is up and the URL is right; opsdeck keeps reconnecting');
   }
   return new OpsError('backend', `redis ${where}: ${msg}`, 'see the server log');
+}
+
+/**
+ * The driver's words for a lost or refused connection, said the way an on-call engineer reads them
+ * ("Stream isn't writeable and enableOfflineQueue options is false" means: not connected).
+ */
+export function connectionCause(msg: string): string {
+  const known: Array<[RegExp, string]> = [
+    [/ECONNREFUSED/i, 'connection refused'],
+    [/ENOTFOUND|EAI_AGAIN/i, 'host not found'],
+    [/EHOSTUNREACH|ENETUNREACH/i, 'no route to host'],
+    [/ETIMEDOUT/i, 'connect timed out'],
+    [/ECONNRESET|EPIPE/i, 'connection reset'],
+    [/Reached the max retries/i, 'gave up after retries'],
+    [/Stream isn't writeable|enableOfflineQueue|Connection is closed/i, 'not connected'],
+  ];
+  return known.find(([re]) => re.test(msg))?.[1] ?? msg.slice(0, 80);
 }
 
 /** A reply the parser refused: ioredis' "Protocol error, got …" or a parser crash caught by the connector. */

@@ -58,6 +58,10 @@ const locksTop: Level = {
   async load(session, now) {
     // Each backend on its own: one that is down becomes a red row naming it, the others still show.
     const listings = await listEachLockBackend(session, '');
+    // Nothing answered: throw, so the pane keeps its last good rows, marked stale, with the error
+    // in its header; a red row is for one backend among others that did answer.
+    const failed = listings.filter((p) => p.error !== null);
+    if (failed.length > 0 && failed.length === listings.length) throw failed[0]!.error!;
     return listings.flatMap((part): PaneRow[] => [
       ...part.items.map((l: LockView): PaneRow => ({
         key: `${l.backend}/${l.name}`,

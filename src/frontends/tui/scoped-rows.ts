@@ -32,10 +32,16 @@ export function kindsOf(models: Iterable<{ scope: ScopeModel }>): ScopeKind[] {
   return SCOPE_KINDS.filter((k) => all.has(k));
 }
 
-/** A red row for each backend that failed, in the pane's columns: backend, '-' for the scope, then the error. */
+/**
+ * A red row for each backend that failed. Its cells (backend, '-' for the scope, then the error)
+ * serve filters and tests; it is drawn as one line across the columns (`span`), so the message
+ * never becomes a data column's width. Enter shows the whole message and the next step.
+ */
 export function errorRows(parts: ReadonlyArray<{ backend: string; error: { message: string; hint?: string | undefined } | null }>, lead: (backend: string) => string[], rest: number): PaneRow[] {
   return parts.flatMap(({ backend, error }) =>
-    error ? [{ key: `${backend}/\u0000error`, cells: [...lead(backend), '(not listed)', error.message, ...Array<string>(rest).fill('-')], tone: 'bad' as const, data: { kind: 'error', backend, error } satisfies BackendErrorRow }] : [],
+    error
+      ? [{ key: `${backend}/\u0000error`, cells: [...lead(backend), '(not listed)', error.message, ...Array<string>(rest).fill('-')], span: `${backend}  ✗ not listed: ${error.message}`, tone: 'bad' as const, data: { kind: 'error', backend, error } satisfies BackendErrorRow }]
+      : [],
   );
 }
 

@@ -14,6 +14,11 @@ export interface PaneRow {
   cells: string[];
   tone: Tone;
   data: unknown;
+  /**
+   * Drawn instead of the cells, across the row, and left out of the column widths: a backend's
+   * error would otherwise sit in a data column (HOLDER, say) and widen it for every row.
+   */
+  span?: string;
 }
 
 /** One view of a pane: the top list, or a drill-down such as one service's instances. */

@@ -34,7 +34,7 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
     `${view.title}`,
     `${rows.length === 0 ? 0 : view.selected + 1}/${rows.length}${rows.length !== view.rows.length ? ` of ${view.rows.length}` : ''}`,
     view.filter !== '' || s.focus === 'filter' ? `filter: ${view.filter}${s.focus === 'filter' ? '▏' : ''}` : '',
-    view.loading && view.fetchedAt === null ? 'loading…' : `data ${age(view.fetchedAt, now)}${view.live ? ' (live)' : ''}`,
+    view.loading && view.fetchedAt === null ? 'loading…' : `data ${age(view.fetchedAt, now)}${view.error && view.fetchedAt !== null ? ' (stale)' : view.live ? ' (live)' : ''}`,
   ].filter(Boolean).join('  ·  ');
   return (
     <Box flexDirection="column" height={height}>
@@ -43,7 +43,8 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
         {view.error ? <Text color="red">{fit(`  ✗ ${view.error}`, Math.max(0, s.cols - status.length))}</Text> : null}
       </Text>
       {warnings.length > 0 ? <Text color="yellow" wrap="truncate">{fit(`⚠ ${warnings.join('  ·  ')}`, s.cols)}</Text> : null}
-      <Text bold dimColor wrap="truncate">{fit(view.columns.map((c, i) => pad(c, widths[i]!)).join('  '), s.cols)}</Text>
+      {/* Two columns in, where the rows start after their selection mark. */}
+      <Text bold dimColor wrap="truncate">{fit(`  ${view.columns.map((c, i) => pad(c, widths[i]!)).join('  ')}`, s.cols)}</Text>
       {window.map((r, i) => (
         <Row key={r.key} row={r} widths={widths} cols={s.cols} selected={offset + i === view.selected} focused={s.focus === 'pane'} />
       ))}
@@ -53,7 +54,7 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
 }
 
 const Row = memo(function Row({ row, widths, cols, selected, focused }: { row: PaneRow; widths: number[]; cols: number; selected: boolean; focused: boolean }) {
-  const text = fit(row.cells.map((c, i) => pad(c, widths[i] ?? c.length)).join('  '), cols - 2);
+  const text = fit(row.span ?? row.cells.map((c, i) => pad(c, widths[i] ?? c.length)).join('  '), cols - 2);
   return (
     <Text wrap="truncate" inverse={selected && focused} bold={selected && !focused} color={TONE[row.tone]}>
       {selected ? '▶ ' : '  '}
@@ -63,7 +64,8 @@ const Row = memo(function Row({ row, widths, cols, selected, focused }: { row: P
 });
 
 function columnWidths(columns: string[], rows: PaneRow[], cols: number): number[] {
-  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => [...(r.cells[i] ?? '')].length)));
+  const sized = rows.filter((r) => r.span === undefined);
+  const widths = columns.map((c, i) => Math.max(c.length, ...sized.map((r) => [...(r.cells[i] ?? '')].length)));
   // Shrink the widest columns first until the row fits the terminal.
   const budget = Math.max(10, cols - 2 - 2 * (columns.length - 1));
   let total = widths.reduce((a, b) => a + b, 0);
