@@ -3,6 +3,7 @@ import { check, type LastResult } from './expectation.js';
 import { parseScriptLine, type ScriptStep } from './parse-script-line.js';
 import { precheckScript, type CommandCheck, type ScriptSource } from './replay-precheck.js';
 import { logicalLines, type ScriptLine } from './script-lines.js';
+import { TokenizeError, UnsetVariableError } from './tokenize.js';
 
 export { scriptLines, type ScriptLine } from './script-lines.js';
 export type { ScriptSource } from './replay-precheck.js';
@@ -115,6 +116,14 @@ export async function runReplay(input: ScriptSource[] | AsyncIterable<ScriptLine
       try {
         step = parseScriptLine(line.text, lookup);
       } catch (e) {
+        // A line that does not tokenize (an unclosed quote) is a usage error of the script, exit
+        // 2 as the pre-check gives a whole file, not a failure of a command that never ran. An unset
+        // variable stays a failure (4): in a stream it may be one an earlier capture failed to set.
+        if (e instanceof TokenizeError && !(e instanceof UnsetVariableError) && !settle()) {
+          failures.push(`${where}: ${e.message}`);
+          opts.report(`opsdeck: ${where}: ${e.message} (hint: close the quote, or quote the whole word with '...')\n`);
+          return { commands, failures, exitCode: 2 };
+        }
         if (fail(where, (e as Error).message)) break run;
         continue;
       }

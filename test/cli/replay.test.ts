@@ -122,6 +122,15 @@ describe('replay', () => {
     expect(opsdeck(box.env, ['config', 'get', 'a.txt']).code).toBe(0);
   });
 
+  it('an unclosed quote on stdin is a usage error (exit 2) at that line; the lines before it ran', () => {
+    const r = opsdeck(box.env, [], 'config set q.txt --value first\nmetrics query up{handler="\\"/metrics\\"}\nconfig set never.txt --value x\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^opsdeck: <stdin>:2: unclosed " quote \(hint: .+\)$/m);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(opsdeck(box.env, ['config', 'get', 'q.txt']).code).toBe(0);
+    expect(opsdeck(box.env, ['config', 'get', 'never.txt']).code).toBe(1);
+  });
+
   it('-c lines are checked before the first one runs', () => {
     const r = opsdeck(box.env, ['-c', 'config set c.txt --value x', '-c', 'config set d.txt --valeu y']);
     expect(r.code).toBe(2);

@@ -28,7 +28,7 @@ describe('console components (ink-testing-library)', () => {
     expect(frame).toMatch(/1 services\s+2 config\s+3 locks\s+4 metrics/);
     expect(frame).toMatch(/▶ public\s+DEFAULT_GROUP\s+svc-1/);
     expect(frame).toContain('svc-2');
-    expect(frame).toMatch(/local› services sh ow/);
+    expect(frame).toMatch(/local› services show$/m);
     expect(frame).toContain('Tab complete');
     unmount();
   });

@@ -24,7 +24,7 @@ const inst = (ip: string): PaneRow => ({
   data: { id: `${ip}:80`, ip, port: 80, health: 'passing', traffic: 'enabled', status: null, statusOverride: null, weight: 1, ephemeral: false, cluster: null, metadata: {}, tags: [], urls: {}, lastHeartbeat: null, lease: null, healthy: true, enabled: true } satisfies InstanceView,
 });
 
-function setup(opts: { readOnly?: boolean; production?: boolean; loadFails?: boolean; history?: string[]; loadWarnings?: string[] } = {}) {
+function setup(opts: { readOnly?: boolean; production?: boolean; loadFails?: boolean; history?: string[]; loadWarnings?: string[]; completion?: Partial<ControllerDeps['completion']> } = {}) {
   const store = new Store<ConsoleState>(initialState(100, 30, { name: 'dev', production: opts.production ?? false, readOnly: opts.readOnly ?? false }, opts.history ?? ['services list'], false));
   const asked: boolean[] = [];
   const ran: string[] = [];
@@ -36,7 +36,7 @@ function setup(opts: { readOnly?: boolean; production?: boolean; loadFails?: boo
   let loadFails = opts.loadFails ?? false;
   const deps: ControllerDeps = {
     store,
-    completion: { services: () => ['orders', 'payments'], instances: () => [{ id: '10.0.0.1:80', address: '10.0.0.1:80' }], configIds: () => ['orders.yaml'], locks: () => [], profiles: () => ['dev'], namespaces: () => ['public'], groups: () => ['DEFAULT_GROUP'] },
+    completion: { services: () => ['orders', 'payments'], instances: () => [{ id: '10.0.0.1:80', address: '10.0.0.1:80' }], configIds: () => ['orders.yaml'], locks: () => [], profiles: () => ['dev'], namespaces: () => ['public'], groups: () => ['DEFAULT_GROUP'], ...opts.completion },
     runLine: async (line, signal) => {
       ran.push(line);
       lastSignal = signal;
@@ -95,6 +95,25 @@ describe('console controller', () => {
     expect(t.saved.at(-1)).toEqual(['services list', 'services show orders']);
     t.press(key('up'));
     expect(t.store.get().line.text).toBe('services show orders');
+  });
+
+  it('Tab while live names are still loading shows loading… and inserts nothing; the menu fills when they arrive', async () => {
+    let ready = false;
+    const t = setup({ completion: { ready: () => ready, services: () => (ready ? ['orders', 'payments'] : []) } });
+    t.press(...chars('services show o'), key('tab'));
+    expect(t.store.get().line.text).toBe('services show o');
+    expect(t.store.get().completion).toMatchObject({ open: true, result: { loading: true, items: [] } });
+    // A second Tab while still loading must not insert a guess either.
+    t.press(key('tab'));
+    expect(t.store.get().line.text).toBe('services show o');
+    ready = true;
+    await new Promise((r) => setTimeout(r, 400));
+    const c = t.store.get().completion!;
+    expect(c.open).toBe(true);
+    expect(c.result.loading).toBeUndefined();
+    expect(c.result.items.map((i) => i.value)).toContain('orders');
+    expect(t.store.get().line.text).toBe('services show o');
+    t.c.dispose();
   });
 
   it('Ctrl-C cancels the running command, then clears the line; Ctrl-D exits only on an empty line', async () => {

@@ -81,6 +81,7 @@ export class Controller {
   dispose(): void {
     this.metricsRunner?.stop();
     this.live.stop();
+    if (this.loadingTimer) clearTimeout(this.loadingTimer);
   }
 
   private get s(): ConsoleState {
@@ -262,12 +263,17 @@ export class Controller {
   private updateHint(open: boolean): void {
     const { text, cursor } = this.s.line;
     const result = text.trim() === '' ? null : complete(COMMANDS, text, cursor, this.d.completion, 50);
-    this.set((s) => ({ ...s, completion: result ? { result, selected: 0, open: open && result.items.length > 0 } : null }));
+    this.set((s) => ({ ...s, completion: result ? { result, selected: 0, open: open && (result.items.length > 0 || result.loading === true) } : null }));
   }
 
   private openMenu(): void {
     const { text, cursor } = this.s.line;
     const result = complete(COMMANDS, text, cursor, this.d.completion, 50);
+    if (result.loading) {
+      // Names still arriving: show `loading…` and fill the menu when they come, never insert.
+      this.set((s) => ({ ...s, completion: { result, selected: 0, open: true } }));
+      return this.whileLoading(text, cursor);
+    }
     if (result.items.length === 1) {
       const applied = applyCandidate(text, result, result.items[0]!);
       this.set((s) => ({ ...s, line: lineOf(applied.text, applied.cursor) }));
@@ -276,10 +282,28 @@ export class Controller {
     this.set((s) => ({ ...s, completion: { result, selected: 0, open: result.items.length > 0 } }));
   }
 
+  private loadingTimer: NodeJS.Timeout | null = null;
+
+  /** Re-asks completion while the open menu waits for names, until they arrive or the line changes. */
+  private whileLoading(text: string, cursor: number): void {
+    if (this.loadingTimer) return;
+    const poll = () => {
+      this.loadingTimer = null;
+      const c = this.s.completion;
+      if (!c?.open || !c.result.loading || this.s.line.text !== text || this.s.line.cursor !== cursor) return;
+      const result = complete(COMMANDS, text, cursor, this.d.completion, 50);
+      this.set((s) => ({ ...s, completion: { result, selected: 0, open: true } }));
+      if (result.loading) this.loadingTimer = setTimeout(poll, 150);
+    };
+    this.loadingTimer = setTimeout(poll, 150);
+    this.loadingTimer.unref?.();
+  }
+
   private moveMenu(delta: number): void {
     this.set((s) => {
       if (!s.completion) return s;
       const n = s.completion.result.items.length;
+      if (n === 0) return s;
       return { ...s, completion: { ...s.completion, selected: (s.completion.selected + delta + n) % n } };
     });
   }

@@ -19,6 +19,19 @@ export function fit(text: string, width: number): string {
   return chars.length <= width ? text : chars.slice(0, Math.max(0, width - 1)).join('') + '…';
 }
 
+/**
+ * Cuts a name to a width in its middle, keeping both ends: `http_request_duration_seconds_bucket`
+ * and `…_count` differ at the end, which `fit` would cut away.
+ */
+export function fitMiddle(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  if (width <= 1) return chars.slice(0, width).join('');
+  const tail = Math.ceil((width - 1) / 2);
+  const head = width - 1 - tail;
+  return chars.slice(0, head).join('') + '…' + chars.slice(chars.length - tail).join('');
+}
+
 export function pad(text: string, width: number): string {
   const chars = [...text];
   return chars.length >= width ? fit(text, width) : text + ' '.repeat(width - chars.length);

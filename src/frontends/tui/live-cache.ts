@@ -47,6 +47,7 @@ export class LiveCache implements CompletionData {
   locks = () => this.touch().locks;
   profiles = () => (this.profileNames ??= [...this.profileSet.profiles.keys()]);
   scopeKinds = () => (this.touch(), this.kinds);
+  ready = () => (this.touch(), this.loadedAt > 0);
 
   instances(q: InstanceQuery): readonly InstanceChoice[] | undefined {
     const hit = this.instanceMap.get(keyOf(q));

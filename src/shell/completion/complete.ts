@@ -16,7 +16,26 @@ export function complete(commands: readonly CommandSpec[], line: string, cursor:
   const ctx = analyzeLine(commands, line, cursor);
   if (ctx.target.kind === 'value' && ctx.target.source === 'promql') return completePromql(line, cursor, data, limit);
   const items = limit > 0 ? candidates(commands, ctx.target, ctx.partial, data, limit) : [];
-  return { from: ctx.from, to: ctx.to, items, hint: hintFor(ctx, cursor, items[0]) };
+  const loading = items.length === 0 && isLoading(ctx.target, data);
+  return { from: ctx.from, to: ctx.to, items, hint: hintFor(ctx, cursor, items[0]), ...(loading ? { loading } : {}) };
+}
+
+/** Whether the live names this target completes from have not arrived yet (so "no match" would be a guess). */
+function isLoading(target: Target, data: CompletionData): boolean {
+  if (target.kind !== 'value' || typeof target.source !== 'string') return false;
+  switch (target.source) {
+    case 'instance':
+      return target.service !== undefined && data.instances({ service: target.service, scope: target.scope ?? {}, ...(target.backend === undefined ? {} : { backend: target.backend }) }) === undefined;
+    case 'service':
+    case 'config':
+    case 'lock':
+    case 'namespace':
+    case 'group':
+    case 'datacenter':
+      return data.ready?.() === false;
+    default:
+      return false;
+  }
 }
 
 function candidates(commands: readonly CommandSpec[], target: Target, partial: string, data: CompletionData, limit: number): Candidate[] {

@@ -45,6 +45,11 @@ export class PromqlCache implements PromqlCompletionData {
     private readonly now: () => number = Date.now,
   ) {}
 
+  pending(): boolean {
+    const first = (slot: Slot<unknown>) => slot.loading && slot.value === undefined;
+    return first(this.names) || first(this.labels) || [...this.perMetric.values()].some(first) || [...this.perLabel.values()].some(first);
+  }
+
   metricNames(): readonly string[] {
     this.names = this.ensure(this.names, async (b) => {
       const fresh = cap((await b.labels('__name__')).data, PROMQL_CACHE_LIMITS.metricNames);

@@ -27,8 +27,10 @@ export function completePromql(line: string, cursor: number, data: CompletionDat
   const at = Math.max(0, Math.min(cursor, line.length));
   const empty: CompletionResult = { from: at, to: at, items: [], hint: '' };
   const engine = promqlEngineNow();
-  if (!engine) return empty;
+  // The parser loads in the background on first use: until it has, the menu says so.
+  if (!engine) return { ...empty, loading: true };
   const current = scanLine(line).words.find((w) => w.start < at && at <= w.end);
+  if (current && isBareExpression(line.slice(current.start, current.end))) return completeBare(engine, line, current, at, data, limit);
   const word = current ? shellWord(line, current.start, current.end) : shellWord(line, at, at);
   const textCursor = textOffset(word, at);
   const ctx = engine.promqlContext(word.text, textCursor);
@@ -48,7 +50,50 @@ export function completePromql(line: string, cursor: number, data: CompletionDat
   if (best && ctx.partial !== '' && at === span.to && best.text.startsWith(ctx.partial) && best.cursor >= best.text.length) {
     hint = encodeFor(span.quote, best.text.slice(ctx.partial.length));
   }
-  return { from: span.from, to: span.to, items, hint, ...problem };
+  return { from: span.from, to: span.to, items, hint, ...problem, ...loadingOf(items, data) };
+}
+
+/** No offer yet while a PromQL list is still on its first fetch: loading, not "nothing matches". */
+function loadingOf(items: readonly Candidate[], data: CompletionData): { loading?: true } {
+  return items.length === 0 && data.promql?.pending?.() === true ? { loading: true } : {};
+}
+
+/**
+ * A word typed without shell quoting or escapes: its quotes are PromQL's (`up{handler="/x"}`), not
+ * the shell's, whatever the tokenizer would make of them. Reading it that way, and quoting the
+ * whole word for the shell when a completion needs it, gives a line that runs as the user meant;
+ * escaping each inserted quote instead left `handler="\"/metrics\"` with a shell quote open.
+ */
+function isBareExpression(raw: string): boolean {
+  return raw !== '' && !/^['"]/.test(raw) && !raw.includes('\\');
+}
+
+/** The word as the shell should see it: itself where nothing needs quoting, else single-quoted whole. */
+function forShell(text: string, cursor: number): { text: string; cursor: number } {
+  if (encodeFor('', text) === text) return { text, cursor };
+  return { text: `'${encodeFor("'", text)}'`, cursor: 1 + encodeFor("'", text.slice(0, cursor)).length };
+}
+
+function completeBare(engine: NonNullable<ReturnType<typeof promqlEngineNow>>, line: string, word: { start: number; end: number }, at: number, data: CompletionData, limit: number): CompletionResult {
+  const raw = line.slice(word.start, word.end);
+  const textCursor = at - word.start;
+  const ctx = engine.promqlContext(raw, textCursor);
+  const problem = problemOf(engine, raw, textCursor);
+  const offers = limit > 0 ? offersFor(ctx, data.promql ?? NO_DATA, limit) : [];
+  const items: Candidate[] = offers.map((o) => {
+    const text = raw.slice(0, ctx.from) + o.text + raw.slice(ctx.to);
+    // A cursor past the offer steps over what follows the span (a label value's closing quote).
+    const cursor = ctx.from + Math.min(o.cursor, o.text.length) + (o.cursor > o.text.length && ctx.to < raw.length ? 1 : 0);
+    return { value: o.value, description: o.description, kind: 'value', insert: forShell(text, cursor) };
+  });
+  let hint = '';
+  const best = offers[0];
+  // A hint is typed-ahead text at the cursor: only where the word needs no quoting once completed.
+  if (best && ctx.partial !== '' && at === word.end && textCursor === ctx.to && best.text.startsWith(ctx.partial) && best.cursor >= best.text.length) {
+    const done = raw.slice(0, ctx.from) + best.text;
+    if (encodeFor('', done) === done) hint = best.text.slice(ctx.partial.length);
+  }
+  return { from: word.start, to: word.end, items, hint, ...problem, ...loadingOf(items, data) };
 }
 
 /**

@@ -19,6 +19,11 @@ export interface CompletionResult {
   hint: string;
   /** A syntax problem in the argument being typed (PromQL), one line, for display near the prompt. */
   problem?: string;
+  /**
+   * The names this position needs are still being fetched: the menu says `loading…` and nothing
+   * is inserted on its own (a lone early match is not the answer the user is waiting for).
+   */
+  loading?: boolean;
 }
 
 /** The instances completion wants: those of `service` in the scope and registry the line names. */
@@ -56,6 +61,8 @@ export interface CompletionData {
    * A scope flag (`--namespace`) is offered only where some backend has its kind.
    */
   scopeKinds?(): ReadonlySet<ScopeKind> | undefined;
+  /** False until the live lists (services, configs, locks, scopes) have loaded once; absent means loaded. */
+  ready?(): boolean;
   /** PromQL names and values from the metrics backend; absent when there is none. */
   promql?: PromqlCompletionData;
 }
@@ -72,4 +79,6 @@ export interface PromqlCompletionData {
   labelNames(metric?: string): readonly string[];
   /** Values of `label`, among `metric`'s series when given; undefined until loaded. */
   labelValues(label: string, metric?: string): readonly string[] | undefined;
+  /** True while a list asked for has never loaded yet (the first fetch is running). */
+  pending?(): boolean;
 }

@@ -307,3 +307,17 @@ describe('complete: hint and limit', () => {
     expect(complete(COMMANDS, 'services show a', 15, d).items.map((i) => i.value)).toEqual(['alpha-api', 'alpha-worker']);
   });
 });
+
+describe('completion while live names load', () => {
+  it('is "loading" for a live list that has not arrived, and for instances not fetched yet; never for fixed words', async () => {
+    const { COMMANDS } = await import('../../../src/commands/table.js');
+    const { complete } = await import('../../../src/shell/completion/complete.js');
+    const base = { services: () => [], instances: () => undefined, configIds: () => [], locks: () => [], profiles: () => ['dev'], namespaces: () => [], groups: () => [] };
+    const at = (line: string, ready: boolean) => complete(COMMANDS, line, line.length, { ...base, ready: () => ready }, 50);
+    expect(at('services show o', false).loading).toBe(true);
+    expect(at('services show o', true).loading).toBeUndefined();
+    expect(at('instances drain orders ', true).loading).toBe(true);
+    expect(at('serv', false).loading).toBeUndefined();
+    expect(at('services list --', false).loading).toBeUndefined();
+  });
+});

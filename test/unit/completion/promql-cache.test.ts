@@ -66,6 +66,24 @@ describe('PromqlCache: never waits on the network', () => {
   });
 });
 
+describe('PromqlCache: says when it is still loading', () => {
+  it('a position with no offer while its list is on its first fetch is "loading"; once it lands, it is not', async () => {
+    const { backend, find } = pendingBackend();
+    const cache = new PromqlCache(async () => backend);
+    const data = console_(cache);
+    const result = (line: string) => complete(COMMANDS, line, line.length, data, 50);
+    expect(result("metrics query 'http_req").loading).toBe(true);
+    expect(cache.pending()).toBe(true);
+    await settle();
+    find('labels', '__name__')!.resolve(['http_requests_total']);
+    await settle();
+    expect(result("metrics query 'http_req").loading).toBeUndefined();
+    expect(result("metrics query 'http_req").items.map((i) => i.value)).toContain('http_requests_total');
+    // Loaded and nothing matches: that is an answer, not loading.
+    expect(result("metrics query 'zzzq_nothing").loading).toBeUndefined();
+  });
+});
+
 describe('PromqlCache: shows what is cached', () => {
   it('metric names with type and help once loaded; a _total series gets its family’s metadata', async () => {
     const { backend, find } = pendingBackend();

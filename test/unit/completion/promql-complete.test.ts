@@ -154,8 +154,10 @@ describe('PromQL completion: applying inside shell quoting', () => {
     expect(choose("metrics query 'up{route=\"/it", "/it's")).toBe(`metrics query 'up{route="/it'\\''s"|`);
     // Double quotes: \" and \\ escapes; the PromQL string needs its own escape for the quote.
     expect(choose('metrics query "up{route=\\"/q', '/q"uote')).toBe('metrics query "up{route=\\"/q\\\\\\"uote\\"|');
-    // A bare word: backslash escapes.
-    expect(choose('metrics query up{route=', '/orders')).toBe('metrics query up{route=\\"/orders\\"|');
+    // A bare word: its quotes are PromQL's; once it needs quoting, the whole word is single-quoted.
+    expect(choose('metrics query up{route=', '/orders')).toBe(`metrics query 'up{route="/orders"|'`);
+    // A PromQL quote typed without shell quoting is read as PromQL's, not as an open shell quote.
+    expect(choose('metrics query up{route="/or', '/orders')).toBe(`metrics query 'up{route="/orders"|'`);
   });
 
   it('the applied text reads back as the intended PromQL', async () => {
@@ -164,6 +166,7 @@ describe('PromQL completion: applying inside shell quoting', () => {
       ["metrics query 'up{route=\"/it", "/it's", `up{route="/it's"`],
       ['metrics query "up{route=\\"/q', '/q"uote', 'up{route="/q\\"uote"'],
       ['metrics query up{route=', '/orders', 'up{route="/orders"'],
+      ['metrics query up{route="/or', '/orders', 'up{route="/orders"'],
     ];
     for (const [marked, value, expr] of cases) {
       const applied = choose(marked, value).replace('|', '');

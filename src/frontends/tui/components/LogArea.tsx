@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { MENU_ROWS, fit } from '../layout.js';
+import { MENU_ROWS, fit, fitMiddle } from '../layout.js';
 import type { ConsoleState } from '../state.js';
 
 /**
@@ -31,6 +31,13 @@ export function LogArea({ s, height }: { s: ConsoleState; height: number }) {
     );
   }
   const c = s.completion;
+  if (c?.open && c.result.loading && c.result.items.length === 0) {
+    return (
+      <Box flexDirection="column" height={height}>
+        <Text dimColor>{'  loading…  (names are being fetched; Tab again once they are here)'}</Text>
+      </Box>
+    );
+  }
   if (c?.open && c.result.items.length > 0) {
     const rows = Math.min(height, MENU_ROWS, c.result.items.length);
     const start = Math.max(0, Math.min(c.selected - rows + 1, c.result.items.length - rows));
@@ -40,7 +47,7 @@ export function LogArea({ s, height }: { s: ConsoleState; height: number }) {
       <Box flexDirection="column" height={height}>
         {items.map((it, i) => (
           <Text key={it.kind + it.value} wrap="truncate" inverse={start + i === c.selected}>
-            {`  ${fit(it.value, w).padEnd(w)}  `}
+            {`  ${fitMiddle(it.value, w).padEnd(w)}  `}
             <Text dimColor>{fit(it.description, Math.max(0, s.cols - w - 6))}</Text>
           </Text>
         ))}

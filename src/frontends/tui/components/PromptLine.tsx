@@ -17,9 +17,12 @@ export function PromptLine({ s }: { s: ConsoleState }) {
   const { text, cursor } = s.line;
   const active = s.focus === 'prompt' && !s.dialog;
   const before = text.slice(0, cursor);
-  const at = text.slice(cursor, cursor + 1) || ' ';
-  const after = text.slice(cursor + 1);
   const hint = active && cursor === text.length ? (s.completion?.result.hint ?? '') : '';
+  // At the end of the line with a hint, the cursor sits on the hint's first letter: a blank cursor
+  // cell between the typed part and the hint would split the word ("ser vices").
+  const at = text.slice(cursor, cursor + 1) || hint.slice(0, 1) || ' ';
+  const after = text.slice(cursor + 1);
+  const hintRest = text.length > cursor ? hint : hint.slice(1);
   // A PromQL syntax problem of the argument being typed, where a hint would be.
   const problem = active && !hint ? s.completion?.result.problem : undefined;
   const label = `${s.profile.name}${s.profile.readOnly ? ':ro' : ''}› `;
@@ -27,9 +30,9 @@ export function PromptLine({ s }: { s: ConsoleState }) {
     <Text wrap="truncate">
       <Text color={s.profile.production ? 'red' : 'cyan'} bold>{label}</Text>
       <Text>{before}</Text>
-      {active ? <Text inverse>{at}</Text> : <Text>{at}</Text>}
+      {active ? <Text inverse dimColor={cursor === text.length && hint !== ''}>{at}</Text> : <Text>{at}</Text>}
       <Text>{after}</Text>
-      {hint ? <Text dimColor>{hint}</Text> : null}
+      {hintRest ? <Text dimColor>{hintRest}</Text> : null}
       {problem ? <Text color="yellow">{`  ✗ ${problem}`}</Text> : null}
     </Text>
   );
