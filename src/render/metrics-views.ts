@@ -1,4 +1,5 @@
 import { cell } from './generic.js';
+import { readableNumber } from './readable-number.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
 
@@ -14,21 +15,21 @@ export function seriesName(metric: Labels): string {
 export function renderQuery(data: { resultType: string; result: unknown }, style: Style): string {
   if (data.resultType === 'scalar' || data.resultType === 'string') {
     const [, v] = data.result as [number, string];
-    return v;
+    return data.resultType === 'scalar' ? readableNumber(v) : v;
   }
   if (data.resultType === 'vector') {
     // Native histograms come as `histogram` instead of `value`; the table names them rather than crash.
     const rows = data.result as Array<{ metric: Labels; value?: [number, string]; histogram?: unknown }>;
     return textTable(rows, [
       { header: 'SERIES', get: (r) => seriesName(r.metric) },
-      { header: 'VALUE', get: (r) => r.value?.[1] ?? (r.histogram ? '(native histogram)' : '-'), align: 'right' },
+      { header: 'VALUE', get: (r) => (r.value ? readableNumber(r.value[1]) : r.histogram ? '(native histogram)' : '-'), align: 'right' },
     ], style, 120);
   }
   const rows = data.result as Array<{ metric: Labels; values?: Array<[number, string]>; histograms?: unknown[] }>;
   return textTable(rows, [
     { header: 'SERIES', get: (r) => seriesName(r.metric) },
     { header: 'POINTS', get: (r) => String((r.values ?? r.histograms ?? []).length), align: 'right' },
-    { header: 'LAST', get: (r) => r.values?.[r.values.length - 1]?.[1] ?? (r.histograms ? '(native histogram)' : '-'), align: 'right' },
+    { header: 'LAST', get: (r) => { const last = r.values?.[r.values.length - 1]?.[1]; return last !== undefined ? readableNumber(last) : r.histograms ? '(native histogram)' : '-'; }, align: 'right' },
   ], style, 120);
 }
 
@@ -47,7 +48,7 @@ export function renderAlerts(data: { alerts?: Array<Record<string, any>> }, styl
     { header: 'ALERT', get: (a) => String(a.labels?.alertname ?? '') },
     { header: 'STATE', get: (a) => String(a.state), paint: (c, a, s) => (a.state === 'firing' ? s.red(c) : s.yellow(c)) },
     { header: 'SINCE', get: (a) => String(a.activeAt ?? '-') },
-    { header: 'VALUE', get: (a) => String(a.value ?? '-'), align: 'right' },
+    { header: 'VALUE', get: (a) => (a.value == null ? '-' : readableNumber(String(a.value))), align: 'right' },
     { header: 'LABELS', get: (a) => cell(Object.fromEntries(Object.entries(a.labels ?? {}).filter(([k]) => k !== 'alertname'))) },
   ], style);
 }

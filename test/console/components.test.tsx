@@ -87,3 +87,29 @@ describe('console components (ink-testing-library)', () => {
     unmount();
   });
 });
+
+describe('status bar badges', () => {
+  it('shows ● REC while --record is on, and a data dir that is not the default with what chose it', () => {
+    const store = storeWith((s) => ({ ...s, recording: '/tmp/s.ops', dataDir: { dir: '/srv/opsdeck', from: 'OPSDECK_DATA_DIR' } }), 24);
+    const { lastFrame, unmount } = render(<App store={store} />);
+    const top = lastFrame()!.split('\n')[0]!;
+    expect(top).toMatch(/● REC/);
+    expect(top).toMatch(/data \/srv\/opsdeck \(OPSDECK_DATA_DIR\)/);
+    unmount();
+    const plain = render(<App store={storeWith((s) => s, 24)} />);
+    expect(plain.lastFrame()!.split('\n')[0]).not.toMatch(/REC|data \//);
+    plain.unmount();
+  });
+});
+
+describe('edit review diff', () => {
+  it('colours added lines green, removed red and hunks cyan; the file headers and context stay plain', async () => {
+    const { diffColor } = await import('../../src/frontends/tui/components/PaneArea.js');
+    expect(diffColor('+  pool: 55')).toBe('green');
+    expect(diffColor('-  pool: 40')).toBe('red');
+    expect(diffColor('@@ -1,3 +1,3 @@')).toBe('cyan');
+    expect(diffColor('   port: 8080')).toBeUndefined();
+    expect(diffColor('--- a/orders.yaml')).toBeUndefined();
+    expect(diffColor('+++ b/orders.yaml')).toBeUndefined();
+  });
+});

@@ -69,6 +69,12 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   const cache = new LiveCache(session, profiles);
   void cache.refresh();
   const recorder = top.record ? new Recorder(top.record, session.profile.name, new Date()) : null;
+  const usesEmbedded = [...session.profile.registry, ...session.profile.config, ...session.profile.locks].some((b) => b.type === 'embedded');
+  store.set((s) => ({
+    ...s,
+    recording: top.record ?? null,
+    dataDir: usesEmbedded && !top.demo && session.dataDirFrom !== 'default' ? { dir: session.dataDir, from: session.dataDirFrom } : null,
+  }));
   const terminal = enterConsoleMode(process.stdin, process.stdout);
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
@@ -117,7 +123,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
         env,
         suspend: (fn) => terminal.suspend(fn),
         redraw: () => redraw(),
-        review: (title, lines) => store.set((s) => ({ ...s, detail: title === null ? null : { title, lines, scroll: 0 } })),
+        review: (title, lines) => store.set((s) => ({ ...s, detail: title === null ? null : { title, lines, scroll: 0, diff: true } })),
         ask: (message) => controller.ask(message),
         run: async (line) => {
           let result = { exitCode: 4, stderr: '' };

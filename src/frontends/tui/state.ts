@@ -60,6 +60,8 @@ export interface Detail {
   title: string;
   lines: string[];
   scroll: number;
+  /** The lines are a unified diff: + lines green, - lines red, @@ hunks cyan. */
+  diff?: boolean;
 }
 
 /** `query` is the metrics pane's inline query editor. */
@@ -87,6 +89,13 @@ export interface ConsoleState {
   lastRefresh: number | null;
   notice: string | null;
   demo: boolean;
+  /** The file `--record` writes to, while it is on: the status bar shows a badge. */
+  recording?: string | null;
+  /**
+   * The embedded store's directory when it was not the default, and what chose it
+   * (`--data-dir`, `OPSDECK_DATA_DIR`, the profile's dataDir): an override is never silent.
+   */
+  dataDir?: { dir: string; from: string } | null;
   /** The metrics pane: live queries and their charts (not a row list like the other panes). */
   metrics: MetricsPaneState;
 }

@@ -17,7 +17,7 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
       <Box flexDirection="column" height={height}>
         <Text bold wrap="truncate">{fit(`${s.detail.title}  (Esc closes, j/k scroll)`, s.cols)}</Text>
         {lines.map((l, i) => (
-          <Text key={i} wrap="truncate">{fit(l, s.cols)}</Text>
+          <Text key={i} wrap="truncate" color={s.detail!.diff ? diffColor(l) : undefined}>{fit(l, s.cols)}</Text>
         ))}
       </Box>
     );
@@ -51,6 +51,15 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
       {rows.length === 0 && !view.loading ? <Text dimColor>{view.filter ? '(nothing matches the filter)' : '(empty)'}</Text> : null}
     </Box>
   );
+}
+
+/** A unified diff's colours; NO_COLOR and dumb terminals are handled by Ink's colour level. */
+export function diffColor(line: string): string | undefined {
+  if (line.startsWith('+++') || line.startsWith('---')) return undefined;
+  if (line.startsWith('+')) return 'green';
+  if (line.startsWith('-')) return 'red';
+  if (line.startsWith('@@')) return 'cyan';
+  return undefined;
 }
 
 const Row = memo(function Row({ row, widths, cols, selected, focused }: { row: PaneRow; widths: number[]; cols: number; selected: boolean; focused: boolean }) {
