@@ -30,14 +30,14 @@ interface Call {
 }
 
 /** A controller with a fake metrics backend whose answers the test hands out one by one. */
-function setup(opts: { saved?: LoadedQueries; metricsSpec?: Record<string, unknown>; autoAnswer?: (expr: string) => Array<[number, number]> | Error; saveTo?: string; lint?: boolean } = {}) {
+function setup(opts: { saved?: LoadedQueries; metricsSpec?: Record<string, unknown>; autoAnswer?: (expr: string) => Array<[number, number]> | Error; saveTo?: string; lint?: boolean; promql?: ControllerDeps['completion']['promql'] } = {}) {
   const store = new Store<ConsoleState>(initialState(100, 30, { name: 'dev', production: false, readOnly: false }, [], false));
   const calls: Call[] = [];
   const saves: SavedQueries[] = [];
   let now = 1_000_000;
   const deps: ControllerDeps = {
     store,
-    completion: { services: () => [], instances: () => [], configIds: () => [], locks: () => [], profiles: () => ['dev'], namespaces: () => ['public'], groups: () => ['DEFAULT_GROUP'] },
+    completion: { services: () => [], instances: () => [], configIds: () => [], locks: () => [], profiles: () => ['dev'], namespaces: () => ['public'], groups: () => ['DEFAULT_GROUP'], ...(opts.promql ? { promql: opts.promql } : {}) },
     runLine: async () => 0,
     runScript: async () => 0,
     loadView: async (view) => (view.pane === 'services' && view.level === 'top' ? [svc('orders'), svc('pay"ments')] : []),
@@ -117,6 +117,34 @@ describe('metrics pane: queries', () => {
     expect(t.m().queries).toEqual([]);
     expect(t.saves.at(-1)?.queries).toEqual([]);
     t.c.dispose();
+  });
+
+  it('the query editor completes PromQL with the prompt\'s engine: metric names, then label values, written as plain PromQL', async () => {
+    const { loadPromql } = await import('../../src/shell/promql/load.js');
+    await loadPromql();
+    const promql = {
+      metricNames: () => ['http_requests_total', 'http_request_duration_seconds_bucket', 'up'],
+      metricInfo: () => undefined,
+      labelNames: () => ['handler', 'job'],
+      labelValues: (label: string) => (label === 'handler' ? ['/metrics', '/api'] : []),
+    };
+    const t = setup({ promql });
+    t.press(key('escape'), ...chars('4'), ...chars('a'));
+    expect(t.store.get().focus).toBe('query');
+    t.press(...chars('http_requests_to'), key('tab'));
+    expect(t.m().editing!.line.text).toBe('http_requests_total');
+    t.press(...chars('{handler='), key('tab'));
+    const menu = t.store.get().completion!;
+    expect(menu.open).toBe(true);
+    expect(menu.result.items.map((i) => i.value)).toEqual(expect.arrayContaining(['/metrics', '/api']));
+    const at = menu.result.items.findIndex((i) => i.value === '/metrics');
+    for (let i = 0; i < at; i++) t.press(key('down'));
+    t.press(key('enter'));
+    // Plain PromQL in the editor: no shell quoting, the cursor after the closing quote.
+    expect(t.m().editing!.line.text).toBe('http_requests_total{handler="/metrics"');
+    expect(t.store.get().focus).toBe('query');
+    t.press(...chars('}'), key('enter'));
+    expect(t.m().queries.map((q) => q.expr)).toContain('http_requests_total{handler="/metrics"}');
   });
 
   it('interval, range and chart mode change with keys and are saved; the range sets the query window', async () => {

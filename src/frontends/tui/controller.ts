@@ -1,6 +1,7 @@
 import { COMMANDS } from '../../commands/table.js';
 import { applyCandidate } from '../../shell/completion/apply.js';
 import { complete } from '../../shell/completion/complete.js';
+import { completeExpression } from '../../shell/completion/promql-complete.js';
 import type { CompletionData } from '../../shell/completion/types.js';
 import { previous, next, record, searchBack } from '../../shell/history.js';
 import { edit, lineOf, EMPTY_LINE, type EditAction } from '../../shell/line-editor.js';
@@ -559,6 +560,17 @@ export class Controller {
   private queryEditKey(ev: KeyEvent): void {
     const editing = this.s.metrics.editing;
     if (!editing) return this.set((s) => ({ ...s, focus: 'pane' }));
+    // The prompt's PromQL completion, on the bare expression: same engine, same live names.
+    const menu = this.s.completion?.open ? this.s.completion : null;
+    if (ev.kind === 'key' && menu) {
+      const { name, ctrl, shift } = ev;
+      if (name === 'tab' || name === 'down' || (ctrl && name === 'n')) return this.moveMenu(shift && name === 'tab' ? -1 : 1);
+      if (name === 'up' || (ctrl && name === 'p')) return this.moveMenu(-1);
+      if (name === 'enter') return this.acceptQueryCompletion(menu.result.items[menu.selected]);
+      if (name === 'escape') return this.set((s) => ({ ...s, completion: null }));
+    }
+    if (ev.kind === 'key' && ev.name === 'tab') return this.completeQuery();
+    if (this.s.completion) this.set((s) => ({ ...s, completion: null }));
     let action: EditAction | null = null;
     if (ev.kind === 'char' || ev.kind === 'paste') action = { type: 'insert', text: ev.text.replace(/\s*\n\s*/g, ' ') };
     else if (ev.name === 'enter') {
@@ -573,6 +585,21 @@ export class Controller {
       const a = action;
       this.setMetrics((m) => (m.editing ? { ...m, editing: { ...m.editing, line: edit(m.editing.line, a) } } : m));
     }
+  }
+
+  private completeQuery(): void {
+    const line = this.s.metrics.editing?.line;
+    if (!line) return;
+    const result = completeExpression(line.text, line.cursor, this.d.completion, 50);
+    if (!result.loading && result.items.length === 1) return this.acceptQueryCompletion(result.items[0]);
+    this.set((s) => ({ ...s, completion: { result, selected: 0, open: result.items.length > 0 || result.loading === true } }));
+  }
+
+  private acceptQueryCompletion(candidate: { insert?: { text: string; cursor: number } } | undefined): void {
+    this.set((s) => ({ ...s, completion: null }));
+    if (!candidate?.insert) return;
+    const { text, cursor } = candidate.insert;
+    this.setMetrics((m) => (m.editing ? { ...m, editing: { ...m.editing, line: lineOf(text, cursor) } } : m));
   }
 
   private setMetrics(update: (m: MetricsPaneState) => MetricsPaneState): void {

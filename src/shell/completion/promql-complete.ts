@@ -75,8 +75,29 @@ function forShell(text: string, cursor: number): { text: string; cursor: number 
 }
 
 function completeBare(engine: NonNullable<ReturnType<typeof promqlEngineNow>>, line: string, word: { start: number; end: number }, at: number, data: CompletionData, limit: number): CompletionResult {
-  const raw = line.slice(word.start, word.end);
-  const textCursor = at - word.start;
+  const r = completeText(engine, line.slice(word.start, word.end), at - word.start, data, limit, forShell);
+  return { ...r, from: word.start, to: word.end, hint: at === word.end ? r.hint : '' };
+}
+
+/**
+ * Completes a PromQL expression as plain text (the metrics pane's query editor, where no shell
+ * quoting applies): each candidate's `insert` is the whole new expression and its cursor.
+ */
+export function completeExpression(expr: string, cursor: number, data: CompletionData, limit: number): CompletionResult {
+  const engine = promqlEngineNow();
+  if (!engine) return { from: 0, to: expr.length, items: [], hint: '', loading: true };
+  return completeText(engine, expr, Math.max(0, Math.min(cursor, expr.length)), data, limit, (text, c) => ({ text, cursor: c }));
+}
+
+/** Offers at `textCursor` of the expression `raw`, each written back whole by `write`. */
+function completeText(
+  engine: NonNullable<ReturnType<typeof promqlEngineNow>>,
+  raw: string,
+  textCursor: number,
+  data: CompletionData,
+  limit: number,
+  write: (text: string, cursor: number) => { text: string; cursor: number },
+): CompletionResult {
   const ctx = engine.promqlContext(raw, textCursor);
   const problem = problemOf(engine, raw, textCursor);
   const offers = limit > 0 ? offersFor(ctx, data.promql ?? NO_DATA, limit) : [];
@@ -84,16 +105,16 @@ function completeBare(engine: NonNullable<ReturnType<typeof promqlEngineNow>>, l
     const text = raw.slice(0, ctx.from) + o.text + raw.slice(ctx.to);
     // A cursor past the offer steps over what follows the span (a label value's closing quote).
     const cursor = ctx.from + Math.min(o.cursor, o.text.length) + (o.cursor > o.text.length && ctx.to < raw.length ? 1 : 0);
-    return { value: o.value, description: o.description, kind: 'value', insert: forShell(text, cursor) };
+    return { value: o.value, description: o.description, kind: 'value', insert: write(text, cursor) };
   });
   let hint = '';
   const best = offers[0];
-  // A hint is typed-ahead text at the cursor: only where the word needs no quoting once completed.
-  if (best && ctx.partial !== '' && at === word.end && textCursor === ctx.to && best.text.startsWith(ctx.partial) && best.cursor >= best.text.length) {
+  // A hint is typed-ahead text at the cursor: only where the text needs no rewriting once completed.
+  if (best && ctx.partial !== '' && textCursor === raw.length && textCursor === ctx.to && best.text.startsWith(ctx.partial) && best.cursor >= best.text.length) {
     const done = raw.slice(0, ctx.from) + best.text;
-    if (encodeFor('', done) === done) hint = best.text.slice(ctx.partial.length);
+    if (write(done, done.length).text === done) hint = best.text.slice(ctx.partial.length);
   }
-  return { from: word.start, to: word.end, items, hint, ...problem, ...loadingOf(items, data) };
+  return { from: 0, to: raw.length, items, hint, ...problem, ...loadingOf(items, data) };
 }
 
 /**
