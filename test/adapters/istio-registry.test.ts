@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type IstioAdapter } from '../../src/adapters/istio/index.js';
+import { levelOf, type LoadedView, type Plan } from '../../src/frontends/tui/pane-levels.js';
 import { exitCodeOf, OpsError } from '../../src/core/errors.js';
+import { Session } from '../../src/session/session.js';
 import { startIstioFake, type IstioFake, type IstioFakeOptions, type IstioVersion } from '../servers/istio-fake.js';
 
 /*
@@ -138,7 +143,7 @@ describe('istiod access', () => {
       ['10.244.2.21:9080', 'ratings-v1'],
       ['10.10.0.5:9080', 'legacy-vm-1'],
     ]);
-    expect(d.warnings!.join('\n')).toContain('ratings-v1-6c9b5f7d8-h4n6k.shop (endpoint (never acknowledged))');
+    expect(d.warnings!.join('\n')).toContain('ratings-v1-6c9b5f7d8-h4n6k.shop (endpoint never acknowledged)');
   });
 });
 
@@ -193,5 +198,37 @@ describe('the Kubernetes API path', () => {
     expect(denied.kind).toBe('unauthorized');
     expect(denied.message).toContain('cannot list resource');
     expect(denied.hint).toContain('RBAC');
+  });
+});
+
+describe("the console's panes", () => {
+  const loaded = (v: LoadedView) => (Array.isArray(v) ? { rows: v, columns: [] as string[], warnings: undefined } : v);
+
+  it('list the services and their instances with the stale-proxy warning, and hide drain, undrain and deregister', async () => {
+    const f = await start({ version: '1.24' });
+    const dir = mkdtempSync(join(tmpdir(), 'opsdeck-istio-'));
+    const session = new Session({ name: 'mesh', readOnly: false, production: false, registry: [{ type: 'istio', url: f.debugUrl, namespace: 'shop' }], config: [], locks: [], source: 'test' }, join(dir, 'data'), 'test');
+    try {
+      const top = levelOf('services', { level: 'top' });
+      const list = loaded(await top.load(session, Date.now()));
+      const row = list.rows.find((r) => r.cells.includes('reviews'))!;
+      expect(row.cells).toEqual(['shop', 'reviews', '3', '2/3', '0']);
+      const drill = top.enter!(row) as Extract<Plan, { kind: 'drill' }>;
+      const level = levelOf('services', { level: drill.level });
+      const inst = loaded(await level.load(session, Date.now()));
+      expect(inst.columns).toEqual(['INSTANCE', 'HEALTH', 'TRAFFIC', 'STATUS', 'CLUSTER', 'EPHEMERAL', 'METADATA']);
+      expect(inst.rows.map((r) => [r.cells[0], r.cells[1], r.cells[3], r.tone])).toEqual([
+        ['10.244.1.12:9080', 'passing', 'HEALTHY', 'ok'],
+        ['10.244.2.17:9080', 'passing', 'HEALTHY', 'ok'],
+        ['10.244.1.19:9080', 'critical', 'UNHEALTHY', 'bad'],
+      ]);
+      expect(inst.warnings).toEqual([expect.stringContaining('istio: the sidecar of one instance has not acknowledged')]);
+      const keys = Object.fromEntries(level.actions.map((a) => [a.key, a.unavailable?.(inst.rows[0]!) ?? null]));
+      // A key whose action is unavailable is hidden from the footer and only explains itself when pressed.
+      expect(keys).toEqual({ m: null, d: 'registry istio cannot drain instances', u: 'registry istio cannot undrain instances', x: 'registry istio cannot deregister instances' });
+    } finally {
+      await session.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

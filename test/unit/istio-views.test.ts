@@ -61,7 +61,7 @@ describe('syncz states, as istioctl proxy-status reads them', () => {
     expect(staleProxies([
       { proxy: 'a.ns', cluster: null, proxyType: null, istioVersion: null, types: [t('cluster', 'x', 'x'), t('route', null, null)] },
       { proxy: 'b.ns', cluster: null, proxyType: null, istioVersion: null, types: [t('listener', 'y', 'x', 'NACK: bad filter'), t('endpoint', 'z', null)] },
-    ])).toEqual([{ proxy: 'b.ns', types: ['listener, last error: NACK: bad filter', 'endpoint (never acknowledged)'] }]);
+    ])).toEqual([{ proxy: 'b.ns', types: ['listener, last error: NACK: bad filter', 'endpoint never acknowledged'] }]);
   });
 });
 

@@ -17,7 +17,7 @@ export function syncState(t: Pick<SyncType, 'sent' | 'acked'>): SyncState {
 
 export interface StaleProxy {
   proxy: string;
-  /** The stale types: "endpoint (never acknowledged)", "listener", each with the proxy's last error where istiod kept one. */
+  /** The stale types: "endpoint never acknowledged", "listener", each with the proxy's last error where istiod kept one. */
   types: string[];
 }
 
@@ -26,7 +26,7 @@ export function staleProxies(all: readonly ProxySync[]): StaleProxy[] {
     const types = p.types.flatMap((t) => {
       const state = syncState(t);
       if (!state.startsWith('STALE')) return [];
-      const never = state === 'STALE' ? '' : ' (never acknowledged)';
+      const never = state === 'STALE' ? '' : ' never acknowledged';
       return [`${t.type}${never}${t.lastError ? `, last error: ${t.lastError}` : ''}`];
     });
     return types.length === 0 ? [] : [{ proxy: p.proxy, types }];
@@ -62,5 +62,5 @@ export function serviceSyncWarning(all: readonly ProxySync[], owns: (pod: string
     return owns(pod, namespace);
   }));
   if (stale.length === 0) return [];
-  return [`${stale.length === 1 ? 'the sidecar of one instance has' : `the sidecars of ${stale.length} instances have`} not acknowledged istiod's last push (STALE in istioctl proxy-status), so they may route by older endpoints: ${named(stale)}`];
+  return [`${stale.length === 1 ? 'the sidecar of one instance has' : `the sidecars of ${stale.length} instances have`} not acknowledged istiod's last push (STALE in istioctl proxy-status), so ${stale.length === 1 ? 'it' : 'they'} may route by older endpoints: ${named(stale)}`];
 }
