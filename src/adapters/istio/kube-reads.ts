@@ -69,12 +69,22 @@ async function readNamespace(ctx: IstioContext, ns: string, service: string | un
 
 /** A Kubernetes Service's instances: its EndpointSlices' endpoints, and the WorkloadEntries its selector picks. */
 function serviceInstances(svc: KubeService, data: Namespace): InstanceView[] {
-  const views: InstanceView[] = [];
+  // An endpoint may be listed by two slices for a moment (the controller moving it): one address is one instance, its best-off copy.
+  const byAddress = new Map<string, InstanceView>();
+  const rank = (v: InstanceView) => (v.traffic === 'enabled' ? 0 : 2) + (v.health === 'passing' ? 0 : 1);
   for (const slice of data.slices.filter((s) => s.service === svc.name)) {
     // A slice without ports stands for every port of the Service.
     const ports = slice.ports.length > 0 ? slice.ports : svc.ports.map((p) => ({ name: p.name, port: typeof p.targetPort === 'number' ? p.targetPort : p.port }));
-    for (const p of ports) for (const e of slice.endpoints) if (p.port !== null) views.push(sliceView(e, p.port, p.name));
+    for (const p of ports) {
+      for (const e of slice.endpoints) {
+        if (p.port === null) continue;
+        const v = sliceView(e, p.port, p.name);
+        const had = byAddress.get(v.id);
+        if (!had || rank(v) < rank(had)) byAddress.set(v.id, v);
+      }
+    }
   }
+  const views = [...byAddress.values()];
   for (const w of data.workloads.filter((w) => selects(svc.selector, w.labels))) {
     for (const p of svc.ports) views.push(workloadEntryView(w, entryPort(w, p), p.name));
   }
