@@ -178,6 +178,18 @@ describe('hostile answers in istiod\'s place: exit 3, one line naming the server
     expectOneLineError(r, /\(\/debug\/registryz\) sent an answer of the wrong shape: \[0\]\.hostname is the number 7, expected a string/);
   });
 
+  it("in the Kubernetes API's place, a dashboard's HTML is exit 3 naming the Kubernetes API", async () => {
+    box = sandbox();
+    hostile.answer = () => ({ kind: 'body', status: 200, contentType: 'text/html; charset=utf-8', body: '<html><head><title>Kubernetes Dashboard</title></head></html>' });
+    profile(`{ type: istio, kubeUrl: "${hostile.url}", token: t0k3n }`);
+    const r = await run('services', 'show', 'reviews');
+    expect(r.code).toBe(3);
+    expectOneLineError(r, new RegExp(`Kubernetes API at ${hostile.url} answered HTTP 200 with an HTML page: <html><head><title>Kubernetes Dashboard`));
+    // The token went as a bearer, and only there.
+    expect(hostile.seen.at(-1)!.headers.authorization).toBe('Bearer t0k3n');
+    expect(r.stderr).not.toContain('t0k3n');
+  });
+
   it('a remote istiod without a token: 401 with the port-forward hint', async () => {
     box = sandbox();
     const f = await start({ version: '1.24', remote: true, debugTokens: {} });
