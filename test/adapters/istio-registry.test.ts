@@ -225,7 +225,7 @@ describe("the console's panes", () => {
       expect(inst.warnings).toEqual([expect.stringContaining('istio: the sidecar of one instance has not acknowledged')]);
       const keys = Object.fromEntries(level.actions.map((a) => [a.key, a.unavailable?.(inst.rows[0]!) ?? null]));
       // A key whose action is unavailable is hidden from the footer and only explains itself when pressed.
-      expect(keys).toEqual({ m: null, d: 'registry istio cannot drain instances', u: 'registry istio cannot undrain instances', x: 'registry istio cannot deregister instances' });
+      expect(keys).toEqual({ m: null, d: 'registry istio is read-only: it cannot drain instances', u: 'registry istio is read-only: it cannot undrain instances', x: 'registry istio is read-only: it cannot deregister instances' });
     } finally {
       await session.dispose();
       rmSync(dir, { recursive: true, force: true });

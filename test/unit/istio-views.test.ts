@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ADAPTERS } from '../../src/adapters/index.js';
+import { loadProfiles } from '../../src/session/load-profiles.js';
 import { ISTIO_OPTIONS } from '../../src/adapters/istio/options.js';
 import type { MeshEndpoint } from '../../src/adapters/istio/debug-answers.js';
 import { endpointView, healthScheme, withUniqueIds } from '../../src/adapters/istio/mesh-view.js';
@@ -119,5 +124,34 @@ describe('profile options', () => {
   it('defaults: namespace default, namespaces [namespace], no trailing slash', () => {
     expect(read({ url: 'http://i:15014/' })).toMatchObject({ url: 'http://i:15014', namespace: 'default', namespaces: ['default'], insecure: false, timeoutMs: 10_000 });
     expect(read({ kubeUrl: 'https://k:6443', token: 't', namespace: 'shop', namespaces: ['shop', 'pay'] })).toMatchObject({ namespaces: ['shop', 'pay'] });
+  });
+});
+
+describe('profile files with type: istio', () => {
+  const load = async (entry: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsdeck-istio-profile-'));
+    try {
+      const path = join(dir, 'config.yaml');
+      writeFileSync(path, `profiles:\n  mesh:\n    registry: ${entry}\n`);
+      return await loadProfiles(path, true, ADAPTERS).then(
+        (set) => ({ ok: set.profiles.has('mesh'), error: null as OpsError | null }),
+        (e: unknown) => ({ ok: false, error: e as OpsError }),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('load with either url, a token left as a reference until connect', async () => {
+    expect(await load('{ type: istio, url: "http://127.0.0.1:15014" }')).toEqual({ ok: true, error: null });
+    expect(await load('{ type: istio, kubeUrl: "https://k:6443", token: "${KUBE_TOKEN}", caCert: "${file:/ca.crt}", namespaces: [shop] }')).toEqual({ ok: true, error: null });
+  });
+
+  it('refuse a misspelt key with its position and the key it resembles, and an entry without a server', async () => {
+    const typo = (await load('{ type: istio, url: "http://127.0.0.1:15014", kubeURL: "https://k" }')).error!;
+    expect(typo.kind).toBe('config');
+    expect(`${typo.message} ${typo.hint}`).toMatch(/config\.yaml:3:\d+: .*kubeURL.*did you mean kubeUrl/);
+    const none = (await load('{ type: istio, namespace: shop }')).error!;
+    expect(none.message).toContain('needs url');
   });
 });
