@@ -79,6 +79,8 @@ describe.each(['1.10', '1.14', '1.24'] as IstioVersion[])("istiod's debug endpoi
     if (version === '1.24') expect(rows[2]).toEqual(['10.244.1.19:9080', 'critical', 'UNHEALTHY', 'enabled', 'Kubernetes', 'v3', 'reviews-v3']);
     else expect(rows).toHaveLength(2);
     expect(d.instances[0]!.metadata['istio.serviceAccount']).toBe('spiffe://cluster.local/ns/shop/sa/bookinfo-reviews');
+    // DestinationRule reviews (from /debug/configz) puts each version in its subset.
+    expect(d.instances.map((i) => i.metadata['istio.subset'])).toEqual(version === '1.24' ? ['v1', 'v2', 'v3'] : ['v1', 'v2']);
     expect(d.warnings!.join('\n')).toContain('the sidecar of one instance has not acknowledged');
     expect(d.warnings!.join('\n')).toContain('reviews-v2-5b8d7c9f4-m7q2z.shop (listener');
     expect(d.warnings!.join('\n')).not.toContain('reviews-v1-7d9f8c6b5');

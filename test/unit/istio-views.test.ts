@@ -8,6 +8,7 @@ import { ISTIO_OPTIONS } from '../../src/adapters/istio/options.js';
 import type { MeshEndpoint } from '../../src/adapters/istio/debug-answers.js';
 import { endpointView, healthScheme, withUniqueIds } from '../../src/adapters/istio/mesh-view.js';
 import { sliceState } from '../../src/adapters/istio/kube-view.js';
+import { subsetsOf, withSubsets } from '../../src/adapters/istio/subsets.js';
 import { staleProxies, syncState } from '../../src/adapters/istio/sync-status.js';
 import { requireCapability } from '../../src/commands/capability.js';
 import { OpsError } from '../../src/core/errors.js';
@@ -153,5 +154,23 @@ describe('profile files with type: istio', () => {
     expect(`${typo.message} ${typo.hint}`).toMatch(/config\.yaml:3:\d+: .*kubeURL.*did you mean kubeUrl/);
     const none = (await load('{ type: istio, namespace: shop }')).error!;
     expect(none.message).toContain('needs url');
+  });
+});
+
+describe('DestinationRule subsets', () => {
+  const rule = (namespace: string, host: string) => ({ name: `dr-${namespace}`, namespace, host, subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'all', labels: {} }] });
+  const svc = { name: 'reviews', namespace: 'shop', hostname: 'reviews.shop.svc.cluster.local' };
+
+  it("a short host means the service in the rule's namespace; a full hostname means it anywhere", () => {
+    expect(subsetsOf([rule('shop', 'reviews')], svc).map((x) => x.name)).toEqual(['v1', 'all']);
+    expect(subsetsOf([rule('other', 'reviews')], svc)).toEqual([]);
+    expect(subsetsOf([rule('other', 'reviews.shop.svc.cluster.local')], svc)).toHaveLength(2);
+    expect(subsetsOf([rule('shop', 'reviews.shop')], svc)).toHaveLength(2);
+  });
+
+  it('an instance is in a subset when it carries all of its labels; a subset without labels names nobody', () => {
+    const subsets = subsetsOf([rule('shop', 'reviews')], svc);
+    expect(withSubsets(endpointView(ep({ labels: { version: 'v1', app: 'reviews' } }), 'none'), subsets).metadata['istio.subset']).toBe('v1');
+    expect(withSubsets(endpointView(ep({ labels: { version: 'v2' } }), 'none'), subsets).metadata).not.toHaveProperty('istio.subset');
   });
 });

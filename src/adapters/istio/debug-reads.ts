@@ -5,6 +5,7 @@ import type { ListOptions } from '../../core/subsystems.js';
 import type { IstioContext } from './context.js';
 import { readEndpointz, readRegistryz, readSyncz, type MeshEndpoint, type MeshService, type ProxySync } from './debug-answers.js';
 import { counts, endpointView, healthScheme, UNKNOWN_SCHEME, withUniqueIds } from './mesh-view.js';
+import { readRules, subsetsOf, withSubsets } from './subsets.js';
 import { meshSyncWarning, serviceSyncWarning } from './sync-status.js';
 
 /**
@@ -47,6 +48,16 @@ async function syncz(ctx: IstioContext, namespace: string | undefined, signal?: 
 
 export { syncz as readProxySync };
 
+/** istiod's DestinationRules; a failure loses only the subsets, and says so. */
+async function rules(ctx: IstioContext, signal?: AbortSignal): Promise<{ rules: ReturnType<typeof readRules>; warnings: string[] }> {
+  const path = '/debug/configz';
+  try {
+    return { rules: readRules(ctx.http.shape('debug', path), await ctx.http.get('debug', path, { signal })), warnings: [] };
+  } catch (e) {
+    return { rules: [], warnings: [`the DestinationRule subsets of the instances are not known: ${(e as Error).message}`] };
+  }
+}
+
 const key = (namespace: string, hostname: string) => `${namespace}\u0000${hostname}`;
 
 function inScope(svc: MeshService, scope: Scope): boolean {
@@ -85,10 +96,11 @@ export function describeMeshService(s: MeshService): string[] {
 
 export async function getMesh(ctx: IstioContext, ref: ServiceRef, signal?: AbortSignal): Promise<ServiceDetail> {
   const namespace = ref.scope.namespace!;
-  const [services, eps, sync] = await Promise.all([registryz(ctx, signal), endpointz(ctx, signal), syncz(ctx, namespace, signal)]);
+  const [services, eps, sync, config] = await Promise.all([registryz(ctx, signal), endpointz(ctx, signal), syncz(ctx, namespace, signal), rules(ctx, signal)]);
   const svc = pick(services, ref);
   if (!svc) throw notFound(`service ${ref.name} is not in istiod's registry (namespace ${namespace}) at ${ctx.http.where('debug')}`, 'run "opsdeck services list" to see the services and their namespaces');
-  const instances = eps.views.get(key(svc.namespace, svc.hostname)) ?? [];
+  const subsets = subsetsOf(config.rules, svc);
+  const instances = (eps.views.get(key(svc.namespace, svc.hostname)) ?? []).map((i) => withSubsets(i, subsets));
   // istiod's endpoints name their workload, not their pod: a Deployment's pods are "<workload>-<hash>-<id>".
   const workloads = new Set(instances.map((i) => i.metadata['istio.workload']).filter((w): w is string => !!w));
   const owns = (pod: string, ns: string) => ns === svc.namespace && [...workloads].some((w) => pod === w || pod.startsWith(`${w}-`));
@@ -97,6 +109,6 @@ export async function getMesh(ctx: IstioContext, ref: ServiceRef, signal?: Abort
     namespace: svc.namespace,
     name: svc.name,
     instances,
-    warnings: [...describeMeshService(svc), ...eps.warnings, ...serviceSyncWarning(sync.proxies, owns), ...sync.warnings],
+    warnings: [...describeMeshService(svc), ...eps.warnings, ...serviceSyncWarning(sync.proxies, owns), ...sync.warnings, ...config.warnings],
   };
 }
