@@ -158,7 +158,7 @@ describe('profile files with type: istio', () => {
 });
 
 describe('DestinationRule subsets', () => {
-  const rule = (namespace: string, host: string) => ({ name: `dr-${namespace}`, namespace, host, subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'all', labels: {} }] });
+  const rule = (namespace: string, host: string) => ({ name: `dr-${namespace}`, namespace, host, subsets: [{ name: 'v1', labels: { version: 'v1' } as Record<string, string> }, { name: 'all', labels: {} as Record<string, string> }] });
   const svc = { name: 'reviews', namespace: 'shop', hostname: 'reviews.shop.svc.cluster.local' };
 
   it("a short host means the service in the rule's namespace; a full hostname means it anywhere", () => {
