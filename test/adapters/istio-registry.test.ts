@@ -6,6 +6,8 @@ import { connect, type IstioAdapter } from '../../src/adapters/istio/index.js';
 import { levelOf, type LoadedView, type Plan } from '../../src/frontends/tui/pane-levels.js';
 import { exitCodeOf, OpsError } from '../../src/core/errors.js';
 import { Session } from '../../src/session/session.js';
+import { readFileSync } from 'node:fs';
+import { startHostile } from '../servers/hostile-http.js';
 import { startIstioFake, type IstioFake, type IstioFakeOptions, type IstioVersion } from '../servers/istio-fake.js';
 
 /*
@@ -188,6 +190,29 @@ describe('the Kubernetes API path', () => {
     expect(d.warnings).toEqual([expect.stringContaining('reviews-v2-5b8d7c9f4-m7q2z.shop (listener)')]);
     // istiod's own debug port gets no Kubernetes token.
     expect(f.requests.filter((r) => r.server === 'debug').every((r) => r.authorization === undefined)).toBe(true);
+  });
+
+  it("RBAC that allows Services and EndpointSlices but not Istio's kinds: the Kubernetes services show, with a warning naming what is missing", async () => {
+    const fixture = (f: string) => readFileSync(join(__dirname, '../fixtures/istio/kube', f), 'utf8');
+    const forbidden = (plural: string) => JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `${plural}.networking.istio.io is forbidden: User "system:serviceaccount:ops:opsdeck" cannot list resource "${plural}" in API group "networking.istio.io" in the namespace "shop"`, reason: 'Forbidden', code: 403 });
+    const api = await startHostile((req) => {
+      if (req.url.startsWith('/api/v1/namespaces/shop/services')) return { kind: 'body', body: fixture('services-shop.json') };
+      if (req.url.startsWith('/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices')) return { kind: 'body', body: fixture('endpointslices-shop.json') };
+      const plural = /networking\.istio\.io\/v1\/namespaces\/shop\/(\w+)/.exec(req.url)?.[1] ?? 'x';
+      return { kind: 'body', status: 403, body: forbidden(plural) };
+    });
+    try {
+      const a = await adapter({ kubeUrl: api.url, token: 't', namespace: 'shop' });
+      const warnings: string[] = [];
+      const rows = await a.registry.listServices({ scope: {} }, { onWarning: (w) => warnings.push(w) });
+      // Without WorkloadEntries, ratings has its pod alone; without ServiceEntries, no payments host.
+      expect(rows.map((r) => [r.name, r.instances])).toEqual([['ratings', 1], ['reviews', 3]]);
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toMatch(/^serviceentries of namespace shop are not shown: Kubernetes API at .* refused .* \(HTTP 403: serviceentries\.networking\.istio\.io is forbidden: .*\); give the token's Role get and list on networking\.istio\.io serviceentries to see them$/);
+      expect(warnings[1]).toContain('workloadentries of namespace shop are not shown');
+    } finally {
+      await api.stop();
+    }
   });
 
   it('a bad token is 401 (exit 3) with the token hint; RBAC refusing a namespace is 403 quoting the API server', async () => {

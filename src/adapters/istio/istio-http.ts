@@ -104,7 +104,7 @@ export class IstioHttp {
     if (reply.status === 401) {
       return new OpsError('unauthorized', `${where} did not accept the profile's token for ${at} (HTTP 401${words ? `: ${words}` : ''})`, 'the token may have expired or been revoked: make a new one (kubectl create token NAME -n NAMESPACE) and check the variable or file token is read from');
     }
-    return new OpsError('unauthorized', `${where} refused ${at} (HTTP 403${words ? `: ${words}` : ''})`, "RBAC: give the token's service account a Role with get and list on services, discovery.k8s.io endpointslices and networking.istio.io serviceentries, workloadentries in that namespace (kubectl auth can-i list endpointslices.discovery.k8s.io -n NAMESPACE --as system:serviceaccount:NS:NAME)");
+    return new OpsError('unauthorized', `${where} refused ${at} (HTTP 403${words ? `: ${words}` : ''})`, "RBAC: give the token's service account a Role with get and list on services, discovery.k8s.io endpointslices and networking.istio.io serviceentries, workloadentries in that namespace (kubectl auth can-i list endpointslices.discovery.k8s.io -n NAMESPACE --as system:serviceaccount:NS:NAME)", { httpStatus: 403 });
   }
 
   private failure(server: IstioServer, path: string, reply: HttpReply): OpsError {

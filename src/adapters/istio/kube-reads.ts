@@ -1,4 +1,4 @@
-import { notFound } from '../../core/errors.js';
+import { notFound, OpsError } from '../../core/errors.js';
 import type { InstanceView, ServiceDetail, ServiceRef, ServiceSummary } from '../../core/registry.js';
 import type { Scope } from '../../core/scope.js';
 import type { ListOptions } from '../../core/subsystems.js';
@@ -30,19 +30,30 @@ const ISTIO_VERSIONS = ['v1', 'v1beta1'] as const;
 /** The networking.istio.io version this server serves, found on first use. */
 const servedVersion = new WeakMap<IstioContext, (typeof ISTIO_VERSIONS)[number] | null>();
 
-async function istioList(ctx: IstioContext, ns: string, plural: string, signal?: AbortSignal): Promise<{ body: unknown; path: string } | null> {
+/**
+ * One kind of Istio object in a namespace; null with the reason when the server has none to give:
+ * no Istio CRDs (404 on every version), or RBAC that allows Services and EndpointSlices but not
+ * this kind (403), in which case the Kubernetes services still show, with the warning.
+ */
+async function istioList(ctx: IstioContext, ns: string, plural: string, signal?: AbortSignal): Promise<{ body: unknown; path: string } | { warning: string }> {
   const known = servedVersion.get(ctx);
   const tries = known === undefined ? ISTIO_VERSIONS : known === null ? [] : [known];
   for (const v of tries) {
     const path = `/apis/networking.istio.io/${v}/namespaces/${encodeURIComponent(ns)}/${plural}`;
-    const body = await ctx.http.get('kube', path, { signal, missing: () => undefined });
+    let body: unknown;
+    try {
+      body = await ctx.http.get('kube', path, { signal, missing: () => undefined });
+    } catch (e) {
+      if (e instanceof OpsError && e.kind === 'unauthorized' && e.details?.httpStatus === 403) return { warning: `${plural} of namespace ${ns} are not shown: ${e.message}; give the token's Role get and list on networking.istio.io ${plural} to see them` };
+      throw e;
+    }
     if (body !== undefined) {
       servedVersion.set(ctx, v);
       return { body, path };
     }
   }
   servedVersion.set(ctx, null);
-  return null;
+  return { warning: NO_CRDS };
 }
 
 const NO_CRDS = 'the Kubernetes API serves no networking.istio.io (v1 or v1beta1): Istio\'s CRDs are not installed there, so ServiceEntries and WorkloadEntries are not shown';
@@ -61,9 +72,9 @@ async function readNamespace(ctx: IstioContext, ns: string, service: string | un
   return {
     services: readServices(ctx.http.shape('kube', svcPath), svcBody),
     slices: readEndpointSlices(ctx.http.shape('kube', slicePath), sliceBody),
-    entries: se === null ? [] : readServiceEntries(ctx.http.shape('kube', se.path), se.body),
-    workloads: we === null ? [] : readWorkloadEntries(ctx.http.shape('kube', we.path), we.body),
-    warnings: se === null || we === null ? [NO_CRDS] : [],
+    entries: 'warning' in se ? [] : readServiceEntries(ctx.http.shape('kube', se.path), se.body),
+    workloads: 'warning' in we ? [] : readWorkloadEntries(ctx.http.shape('kube', we.path), we.body),
+    warnings: [...new Set([se, we].flatMap((x) => ('warning' in x ? [x.warning] : [])))],
   };
 }
 
