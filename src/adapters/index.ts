@@ -61,6 +61,10 @@ export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = Object.freeze({
     options: async () => (await import('./eureka/options.js')).EUREKA_OPTIONS,
     connect: async () => (await import('./eureka/index.js')).connect,
   },
+  istio: {
+    options: async () => (await import('./istio/options.js')).ISTIO_OPTIONS,
+    connect: async () => (await import('./istio/index.js')).connect,
+  },
   'seata-console': {
     options: async () => (await import('./seata-console/options.js')).SEATA_CONSOLE_OPTIONS,
     connect: async () => (await import('./seata-console/index.js')).connect,

@@ -6,8 +6,11 @@ import { OpsError } from '../core/errors.js';
  */
 export function requireCapability<T extends object, K extends keyof T>(backend: T, method: K, what: string): T & Required<Pick<T, K>> {
   if (typeof backend[method] !== 'function') {
-    const name = (backend as { name?: unknown }).name;
-    throw new OpsError('config', `${typeof name === 'string' ? `backend ${name}` : 'this backend'} cannot ${what}`, 'use a profile (or --backend) whose backend supports it');
+    const { name, readOnly } = backend as { name?: unknown; readOnly?: unknown };
+    const who = typeof name === 'string' ? `backend ${name}` : 'this backend';
+    // A backend that is read-only by design says so and why, so nobody looks for the missing option.
+    if (typeof readOnly === 'string') throw new OpsError('config', `${who} is read-only and cannot ${what}: ${readOnly}`, 'change the source it reads instead, or use a profile (or --backend) whose backend takes writes');
+    throw new OpsError('config', `${who} cannot ${what}`, 'use a profile (or --backend) whose backend supports it');
   }
   return backend as T & Required<Pick<T, K>>;
 }

@@ -123,6 +123,12 @@ export interface RegistryBackend {
   readonly name: string;
   readonly scope: ScopeModel;
   /**
+   * Set (to the reason, one sentence) on a backend that takes no writes by design: Istio's
+   * registry is fed by Kubernetes and Istio objects, not by clients. Such a backend has none of
+   * the optional write methods; commands name the reason when they refuse one.
+   */
+  readonly readOnly?: string;
+  /**
    * Services whose scope matches the kinds given (absent kinds: all) and whose name contains
    * `text` (case-insensitive). A listing cut short by a bound reports it through `opts.onIncomplete`.
    */

@@ -31,6 +31,12 @@ export interface RegistryHarness {
   otherScope: Scope | null;
   /** For the ephemeral case: the TTL to register with, and how long after the last heartbeat the instance may still be listed. */
   lease: { ttlMs: number; goneWithinMs: number } | null;
+  /**
+   * For a read-only registry (RegistryBackend.readOnly: Istio, fed by Kubernetes, not by clients):
+   * puts the instance where the registry reads it from (the fake's source), since the adapter
+   * cannot register. Cases that need a write the backend lacks are skipped, with the reason.
+   */
+  seed?(ref: ServiceRef, req: RegisterRequest): Promise<void>;
   /** Registers two instances at one address under different ids (two clusters, say), for the ambiguous alias case. */
   twoAtOneAddress?(ref: ServiceRef, ip: string, port: number): Promise<void>;
   /** How long a write may take to show (Nacos answers 404 right after a publish for about a second). */
@@ -43,7 +49,7 @@ export interface RegistryHarness {
   dispose(): Promise<void>;
 }
 
-export type RegistryCase = 'register' | 'scope-isolation' | 'traffic' | 'weight' | 'metadata' | 'deregister' | 'ephemeral' | 'not-found' | 'alias' | 'ambiguous-alias';
+export type RegistryCase = 'read-only' | 'register' | 'scope-isolation' | 'traffic' | 'weight' | 'metadata' | 'deregister' | 'ephemeral' | 'not-found' | 'alias' | 'ambiguous-alias';
 
 /** Each skip must say why: a case is skipped only with a reason, which the test title shows. */
 export type Skips<C extends string> = Partial<Record<C, string>>;
@@ -75,9 +81,10 @@ export function describeRegistryConformance(label: string, setup: () => Promise<
       if (!weighted()) delete r.weight;
       return r;
     };
-    const register = (r: ServiceRef, q: RegisterRequest) => {
-      if (!h.backend.register) throw new Error(`${label} cannot register instances: give the harness a way to seed them`);
-      return h.backend.register(r, q);
+    const register = async (r: ServiceRef, q: RegisterRequest): Promise<void> => {
+      if (h.backend.register) return void (await h.backend.register(r, q));
+      if (!h.seed) throw new Error(`${label} cannot register instances: give the harness a way to seed them`);
+      await h.seed(r, q);
     };
     /** The optional method a case needs; a backend without it must have that case skipped with a reason. */
     const can = <K extends 'setTraffic' | 'setWeight' | 'updateMetadata' | 'deregister' | 'heartbeat'>(m: K): NonNullable<RegistryBackend[K]> => {
@@ -101,6 +108,18 @@ export function describeRegistryConformance(label: string, setup: () => Promise<
       if (skip[name]) it.skip(`${title} (skipped: ${skip[name]})`, fn);
       else it(title, fn, timeout);
     };
+
+    test('read-only', 'a backend is read-only exactly when it has no write, and then says why', async () => {
+      const writes = (['register', 'deregister', 'heartbeat', 'setTraffic', 'setWeight', 'updateMetadata'] as const).filter((m) => typeof h.backend[m] === 'function');
+      if (h.backend.readOnly !== undefined) {
+        expect(writes).toEqual([]);
+        expect(h.backend.readOnly.trim()).not.toBe('');
+        // Its instances can only come from where the registry reads them.
+        expect(typeof h.seed).toBe('function');
+      } else {
+        expect(writes.length).toBeGreaterThan(0);
+      }
+    });
 
     test('register', 'a registered instance is listed and shown with its facts, and the registry holds it', async () => {
       const r = ref();

@@ -158,3 +158,32 @@ describe('Kubernetes API path', () => {
     }
   });
 });
+
+describe('seeded instances keep each version\'s shape', () => {
+  const seed = { namespace: 'conf', service: 'seeded', ip: '10.9.0.1', port: 8080, labels: { zone: 'eu-1' } };
+
+  it('1.10: before the trailing {} of registryz, endpointz and the new ep list', async () => {
+    fake = await startIstioFake({ version: '1.10' });
+    fake.seed(seed);
+    const reg = JSON.parse((await get(fake.debugUrl, '/debug/registryz')).text);
+    expect(reg.at(-1)).toEqual({});
+    expect(reg.at(-2)).toMatchObject({ hostname: 'seeded.conf.svc.cluster.local', address: '10.96.99.1', Mutex: {} });
+    const eps = JSON.parse((await get(fake.debugUrl, '/debug/endpointz')).text);
+    expect(eps.at(-1)).toEqual({});
+    const entry = eps.at(-2);
+    expect(entry.svc).toBe('seeded.conf.svc.cluster.local:http');
+    expect(entry.ep.at(-1)).toEqual({});
+    expect(entry.ep[0].endpoint).toMatchObject({ Address: '10.9.0.1', EndpointPort: 8080, Labels: { zone: 'eu-1' } });
+  });
+
+  it('1.24: the shard map with Addresses, and a Service and an EndpointSlice on the Kubernetes side', async () => {
+    fake = await startIstioFake({ version: '1.24', kubeTokens: { k: '*' } });
+    fake.seed({ ...seed, cluster: 'east' });
+    const shards = JSON.parse((await get(fake.debugUrl, '/debug/endpointz')).text);
+    expect(shards['seeded.conf.svc.cluster.local'].conf.Shards['Kubernetes/east'][0]).toMatchObject({ Addresses: ['10.9.0.1'], EndpointPort: 8080 });
+    const slices = JSON.parse((await get(fake.kubeUrl, '/apis/discovery.k8s.io/v1/namespaces/conf/endpointslices', 'k')).text);
+    expect(slices.items.map((s: any) => [s.metadata.labels['kubernetes.io/service-name'], s.endpoints[0].addresses[0], s.endpoints[0].zone, s.ports[0].port])).toEqual([['seeded', '10.9.0.1', 'eu-1', 8080]]);
+    const svcs = JSON.parse((await get(fake.kubeUrl, '/api/v1/namespaces/conf/services', 'k')).text);
+    expect(svcs.items.map((s: any) => s.metadata.name)).toEqual(['seeded']);
+  });
+});

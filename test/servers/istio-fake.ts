@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { seededEndpointz, seededKube, seededRegistryz, type IstioSeed } from './istio-fake-seed.js';
 
 /*
  * A FAKE istiod debug endpoint (port 15014) and Kubernetes API server, serving the fixtures of
@@ -21,6 +22,8 @@ import { join } from 'node:path';
  *   from Istio 1.22; v1beta1 and v1alpha3 by every version here.
  *
  * Requests are recorded (`requests`) so tests can assert paths, query parameters and headers.
+ * `seed` adds instances to every answer of both servers, in the version's shape
+ * (istio-fake-seed.ts), for the conformance suite, which cannot register through a read-only adapter.
  */
 
 export type IstioVersion = '1.10' | '1.14' | '1.24';
@@ -50,8 +53,12 @@ export interface IstioFake {
   debugUrl: string;
   kubeUrl: string;
   requests: IstioRequest[];
+  /** Adds an instance (and its service, if new) to what both servers answer from now on. */
+  seed(instance: IstioSeed): void;
   stop(): Promise<void>;
 }
+
+export type { IstioSeed };
 
 const FIXTURES = join(__dirname, '../fixtures/istio');
 const load = (file: string) => readFileSync(join(FIXTURES, file), 'utf8');
@@ -69,6 +76,7 @@ const ISTIO_PLURALS: Record<string, string> = {
 
 export async function startIstioFake(opts: IstioFakeOptions): Promise<IstioFake> {
   const requests: IstioRequest[] = [];
+  const seeds: IstioSeed[] = [];
   const record = (server: IstioRequest['server'], req: IncomingMessage, res: ServerResponse, url: URL) => {
     const r: IstioRequest = { server, method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, status: 0 };
     requests.push(r);
@@ -77,12 +85,12 @@ export async function startIstioFake(opts: IstioFakeOptions): Promise<IstioFake>
   const debug = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://istiod');
     record('debug', req, res, url);
-    serveDebug(opts, req, res, url);
+    serveDebug(opts, seeds, req, res, url);
   });
   const kube = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://kube');
     record('kube', req, res, url);
-    serveKube(opts, req, res, url);
+    serveKube(opts, seeds, req, res, url);
   });
   const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
   const [dp, kp] = await Promise.all([listen(debug), listen(kube)]);
@@ -90,6 +98,7 @@ export async function startIstioFake(opts: IstioFakeOptions): Promise<IstioFake>
     debugUrl: `http://127.0.0.1:${dp}`,
     kubeUrl: `http://127.0.0.1:${kp}`,
     requests,
+    seed: (instance) => void seeds.push(instance),
     stop: () => Promise.all([debug, kube].map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined),
   };
 }
@@ -107,7 +116,7 @@ function goNotFound(res: ServerResponse): void {
   res.end('404 page not found\n');
 }
 
-function serveDebug(opts: IstioFakeOptions, req: IncomingMessage, res: ServerResponse, url: URL): void {
+function serveDebug(opts: IstioFakeOptions, seeds: readonly IstioSeed[], req: IncomingMessage, res: ServerResponse, url: URL): void {
   const v = opts.version;
   if (v !== '1.10' && opts.remote) {
     const token = bearer(req);
@@ -132,18 +141,20 @@ function serveDebug(opts: IstioFakeOptions, req: IncomingMessage, res: ServerRes
     res.setHeader('Content-Type', 'application/json');
     res.end(text);
   };
+  const registry = () => seededRegistryz(v, JSON.parse(load(`${v}/registryz.json`)), seeds);
+  const endpoints = seeds.length === 0 ? undefined : (body: any) => seededEndpointz(v, body, registry(), seeds);
   switch (url.pathname) {
     case '/debug/registryz':
-      return json(`${v}/registryz.json`);
+      return json(`${v}/registryz.json`, seeds.length === 0 ? undefined : () => registry());
     case '/debug/endpointz':
       if (v !== '1.24' && url.searchParams.has('brief')) {
         // 1.10 sets the JSON content type before writing the ?brief lines; 1.14 sets none, so Go sniffs text.
         res.setHeader('Content-Type', v === '1.10' ? 'application/json' : 'text/plain; charset=utf-8');
         return void res.end(load(`${v}/endpointz-brief.txt`));
       }
-      return json(`${v}/endpointz.json`);
+      return json(`${v}/endpointz.json`, endpoints);
     case '/debug/endpointShardz':
-      if (v === '1.24') return json('1.24/endpointz.json');
+      if (v === '1.24') return json('1.24/endpointz.json', endpoints);
       return goNotFound(res);
     case '/debug/syncz': {
       const ns = url.searchParams.get('namespace');
@@ -166,7 +177,7 @@ function kubeStatus(res: ServerResponse, code: number, reason: string, message: 
   res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code }));
 }
 
-function serveKube(opts: IstioFakeOptions, req: IncomingMessage, res: ServerResponse, url: URL): void {
+function serveKube(opts: IstioFakeOptions, seeds: readonly IstioSeed[], req: IncomingMessage, res: ServerResponse, url: URL): void {
   const token = bearer(req);
   const scope = token ? opts.kubeTokens?.[token] : undefined;
   if (!scope) return kubeStatus(res, 401, 'Unauthorized', 'Unauthorized');
@@ -176,6 +187,7 @@ function serveKube(opts: IstioFakeOptions, req: IncomingMessage, res: ServerResp
       return kubeStatus(res, 403, 'Forbidden', `${resource} is forbidden: User "${user}" cannot list resource "${resource}" in API group "${group}" in the namespace "${ns}"`, { kind: resource });
     }
     const doc = file ? JSON.parse(load(file)) : { kind, apiVersion, metadata: { resourceVersion: '48500' }, items: [] };
+    if (resource === 'services' || resource === 'endpointslices') doc.items.push(...seededKube(resource, seeds));
     doc.apiVersion = apiVersion;
     doc.items = doc.items.filter((i: any) => i.metadata.namespace === ns && (!filter || filter(i))).map((i: any) => (i.apiVersion ? { ...i, apiVersion } : i));
     res.setHeader('Content-Type', 'application/json');

@@ -33,6 +33,11 @@ export interface HttpClientOptions {
   auth?: HttpAuth;
   /** What a good body is, for "a body that is not …" messages; "JSON" by default. */
   protocol?: string;
+  /**
+   * TLS for https URLs: a CA (PEM) to trust besides the system's (a Kubernetes cluster's own CA),
+   * or `insecure` to skip verifying the server's certificate (a test cluster; never the default).
+   */
+  tls?: { ca?: string; insecure?: boolean };
   hints?: Partial<HttpHints>;
 }
 
@@ -81,7 +86,13 @@ export class HttpClient {
 
   constructor(private readonly o: HttpClientOptions) {
     this.where = `${o.name} at ${redactText(o.url)}`;
-    this.agent = new Agent({ connect: { timeout: clampTimer(o.timeoutMs) } });
+    this.agent = new Agent({
+      connect: {
+        timeout: clampTimer(o.timeoutMs),
+        ...(o.tls?.ca !== undefined ? { ca: o.tls.ca } : {}),
+        ...(o.tls?.insecure ? { rejectUnauthorized: false } : {}),
+      },
+    });
     this.hints = {
       timeout: `check the server, or raise timeoutMs in the profile (it bounds the whole exchange: connect, headers and body)`,
       tooLarge: 'narrow the request, or raise maxResponseBytes in the profile',

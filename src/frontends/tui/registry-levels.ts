@@ -4,7 +4,7 @@ import { describeScope, SCOPE_KINDS, type Scope } from '../../core/scope.js';
 import { cell } from '../../render/generic.js';
 import { leaseCell, statusCell } from '../../render/registry-views.js';
 import { commandLine } from '../../shell/quote-word.js';
-import { levelData, levelId } from './level-id.js';
+import { levelData, levelId, READ_ONLY_CAP } from './level-id.js';
 import type { Level, LoadedView, PaneAction } from './pane-levels.js';
 import { pushOf } from './push-feeds.js';
 import { errorDetail, isErrorRow, scopedRows } from './scoped-rows.js';
@@ -61,7 +61,7 @@ export function instancesLevel(level: string): Level {
     key,
     label: verb,
     mutates: true,
-    unavailable: () => (at.caps.includes(method) ? null : `registry ${at.backend} cannot ${verb} instances`),
+    unavailable: () => (at.caps.includes(method) ? null : at.caps.includes(READ_ONLY_CAP) ? `registry ${at.backend} is read-only: it cannot ${verb} instances` : `registry ${at.backend} cannot ${verb} instances`),
     plan: (row) => {
       const i = row.data as InstanceView;
       return { kind: 'command', line: commandLine(['instances', verb, at.service, i.id, ...at.address]), confirm: confirm(i) };
