@@ -36,6 +36,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *   <li>{@code listen {"dataId","group"}}: reads the config and adds a listener; answers
  *       {@code LISTENING {"dataId","group","content"}}; then every change the listener receives is
  *       printed as {@code CONFIG {"dataId","group","content"}}.</li>
+ *   <li>{@code populate {"services","instances","prefix","group","threads"}}: registers that many
+ *       services ({@code prefix00000}...), each with its ephemeral instances in one batch; answers
+ *       {@code POPULATED {"ms"}} (for bench/nacos-services.mjs).</li>
  *   <li>{@code quit}: deregisters (shutdown of the client) and exits. End of stdin does the same, so
  *       the JVM never outlives the test that started it.</li>
  * </ul>
@@ -136,6 +139,38 @@ public final class NacosClientInterop {
         out.put("group", group);
         out.put("content", content);
         emit("LISTENING", out);
+        break;
+      }
+      case "populate": {
+        // For bench/nacos-services.mjs: many services at once, each with its instances in one
+        // batch request. Ephemeral instances live as long as this client's connection, need no
+        // heartbeats and are not health-checked by the server.
+        int services = a.get("services").asInt();
+        int instances = a.get("instances").asInt();
+        String prefix = a.get("prefix").asText();
+        String group = a.path("group").asText("DEFAULT_GROUP");
+        long t0 = System.nanoTime();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(a.path("threads").asInt(8));
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int s = 0; s < services; s++) {
+          final int n = s;
+          done.add(pool.submit(() -> {
+            List<Instance> batch = new ArrayList<>();
+            for (int k = 0; k < instances; k++) {
+              Instance i = new Instance();
+              i.setIp("127.10." + ((n >> 8) & 255) + "." + (n & 255));
+              i.setPort(20000 + k);
+              i.setEphemeral(true);
+              i.setMetadata(Map.of("version", "1.0.0", "zone", "z" + k));
+              batch.add(i);
+            }
+            naming.batchRegisterInstance(String.format("%s%05d", prefix, n), group, batch);
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<?> f : done) f.get();
+        pool.shutdown();
+        emit("POPULATED", Map.of("services", services, "instances", instances, "ms", (System.nanoTime() - t0) / 1_000_000));
         break;
       }
       default:
