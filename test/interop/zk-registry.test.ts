@@ -43,7 +43,7 @@ beforeAll(async () => {
   app = await startZkRegistrants({ zookeeper: zk.connect, app: APP, metadata: { zone: 'z1' }, dubbo: { application: DUBBO_APP }, curator: { basePath: '/curator-services', service: 'billing', id: 'billing-1' } });
   raw = await rawZkClient(zk.connect);
   box = sandbox();
-  writeProfiles(box.env, { z: { registry: [{ type: 'zookeeper', name: 'zk', connect: zk.connect, curatorBasePaths: ['/curator-services'] }] } });
+  writeProfiles(box.env, { z: { registry: [{ type: 'zookeeper', name: 'zk', connect: zk.connect, curatorBasePaths: ['/curator-services'] }], config: [{ type: 'zookeeper', name: 'zkc', connect: zk.connect }] } });
 }, 400_000);
 
 afterAll(async () => {
@@ -143,5 +143,24 @@ describe('opsdeck and the applications registered in ZooKeeper', () => {
     const r = await run('instances', 'meta', DUBBO_APP, `${DUBBO_REGISTERED_IP}:${app.dubboPort}`, '--set', 'a=b');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/backend zk cannot change the metadata .* dubbo-app layout/);
+  }, 60_000);
+
+  it('publishes Spring Cloud Zookeeper config that the application picks up through its watcher, compare-and-set on the node version', async () => {
+    const key = `${APP}/opsdeck.greeting`;
+    const created = await json('config', 'set', key, '--value', 'hello from opsdeck', '--if-match', 'absent');
+    expect(created).toMatchObject({ backend: 'zkc', prefix: '/config', dataId: key, content: 'hello from opsdeck', token: '0', version: 0 });
+    expect((await data(raw, `/config/${key}`))!.toString()).toBe('hello from opsdeck');
+    // The context node is a plain parent: Spring reads its children, not its data.
+    expect((await data(raw, `/config/${APP}`))!.length).toBe(0);
+    await eventually(15_000, async () => expect((await app.get('/config?key=opsdeck.greeting')).value).toBe('hello from opsdeck'));
+    const again = await run('config', 'set', key, '--value', 'x', '--if-match', 'absent', '-o', 'json');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/has version 0 now, not absent/);
+    await json('config', 'set', key, '--value', 'hello again', '--if-match', '0');
+    const stale = await run('config', 'set', key, '--value', 'lost', '--if-match', '0', '-o', 'json');
+    expect(stale.code).toBe(1);
+    await eventually(15_000, async () => expect((await app.get('/config?key=opsdeck.greeting')).value).toBe('hello again'));
+    const listed = await json('config', 'list', '--filter', APP);
+    expect(listed.configs.map((c: { dataId: string }) => c.dataId)).toContain(key);
   }, 60_000);
 });
