@@ -163,4 +163,16 @@ describe('opsdeck and the applications registered in ZooKeeper', () => {
     const listed = await json('config', 'list', '--filter', APP);
     expect(listed.configs.map((c: { dataId: string }) => c.dataId)).toContain(key);
   }, 60_000);
+
+  // Last: it takes the Curator registrant out of the registry for good (it does not come back while its session lasts).
+  it('deregisters an ephemeral node after a confirmation that says the application registers again, and it stays gone while the application runs', async () => {
+    const r = await run('instances', 'deregister', 'billing', 'billing-1', '--yes', '-o', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/ephemeral node of its application's ZooKeeper session/);
+    expect(await children(raw, '/curator-services/billing')).toEqual([]);
+    // Measured (docs/dev/zookeeper-registry-facts.md §5): Curator does not put it back while its session lasts.
+    await new Promise((res) => setTimeout(res, 5000));
+    expect(await children(raw, '/curator-services/billing')).toEqual([]);
+    expect((await app.get('/curator')).registered).toBe(true);
+  }, 60_000);
 });

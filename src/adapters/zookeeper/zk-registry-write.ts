@@ -201,7 +201,7 @@ export async function deregister(ctx: ZkRegistryContext, ref: ServiceRef, id: st
 }
 
 function deregisterWarningFor(id: string): string {
-  return `${id} is an ephemeral node of its application's ZooKeeper session: deleting it takes it out of the registry, but the application (Spring Cloud Zookeeper, Curator, Dubbo) registers it again when its session is re-established or it restarts; to take it out of traffic, drain it instead`;
+  return `${id} is an ephemeral node of its application's ZooKeeper session: deleting it takes it out of the registry while the application keeps running, until the application registers again (at its restart, and possibly when its client gets a new session); to take it out of traffic, drain it instead`;
 }
 
 export function deregisterWarning(instance: InstanceView): string | null {
