@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '../../src/adapters/zookeeper/index.js';
 import type { ConfigBackend } from '../../src/core/config-center.js';
-import { rawZkClient, startZooKeeper } from '../servers/zookeeper-server.js';
+import { rawZkClient, sharedZooKeeper } from '../servers/zookeeper-server.js';
 import { describeConfigConformance } from './config-suite.js';
 import { data } from '../adapters/zookeeper-support.js';
 
@@ -15,7 +15,7 @@ import { data } from '../adapters/zookeeper-support.js';
 describeConfigConformance(
   'zookeeper (Spring Cloud Zookeeper config, real ZooKeeper 3.8)',
   async () => {
-    const server = await startZooKeeper();
+    const server = await sharedZooKeeper();
     const dir = mkdtempSync(join(tmpdir(), 'opsdeck-zkcfg-conf-'));
     const adapter = await connect({ connect: server.connect, configRoot: '/conf-config' }, { dataDir: dir, version: 'test', name: 'zk' });
     const probe = await rawZkClient(server.connect);
@@ -33,7 +33,6 @@ describeConfigConformance(
       async dispose() {
         await adapter.dispose();
         probe.close();
-        await server.stop();
         rmSync(dir, { recursive: true, force: true });
       },
     };

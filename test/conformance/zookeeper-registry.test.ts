@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '../../src/adapters/zookeeper/index.js';
 import type { RegistryBackend } from '../../src/core/registry.js';
-import { rawZkClient, startZooKeeper } from '../servers/zookeeper-server.js';
+import { rawZkClient, sharedZooKeeper } from '../servers/zookeeper-server.js';
 import { children, create, data, mkdirs } from '../adapters/zookeeper-support.js';
 import { describeRegistryConformance, type ProbedInstance } from './registry-suite.js';
 
 /**
- * The registry suite against a real ZooKeeper 3.8. opsdeck registers in the Spring Cloud Zookeeper
+ * The registry suite against a real ZooKeeper 3.8 (the run's shared one; this file's roots are its own). opsdeck registers in the Spring Cloud Zookeeper
  * layout under the services root (here /conf-services); the other scope is a curator-x-discovery
  * base path. The probe is its own ZooKeeper session that reads the instance nodes as Spring's
  * ServiceInstance JSON: an instance takes traffic while `payload.metadata.instance_status` is
@@ -19,7 +19,7 @@ import { describeRegistryConformance, type ProbedInstance } from './registry-sui
 describeRegistryConformance(
   'zookeeper (Spring Cloud Zookeeper layout, real ZooKeeper 3.8)',
   async () => {
-    const server = await startZooKeeper();
+    const server = await sharedZooKeeper();
     const dir = mkdtempSync(join(tmpdir(), 'opsdeck-zkreg-conf-'));
     const adapter = await connect({ connect: server.connect, servicesRoot: '/conf-services', curatorBasePaths: ['/conf-curator'] }, { dataDir: dir, version: 'test', name: 'zk' });
     const probe = await rawZkClient(server.connect);
@@ -55,7 +55,6 @@ describeRegistryConformance(
       async dispose() {
         await adapter.dispose();
         probe.close();
-        await server.stop();
         rmSync(dir, { recursive: true, force: true });
       },
     };

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { children, data } from '../adapters/zookeeper-support.js';
 import { opsdeckAsync, sandbox } from '../helpers/cli.js';
-import { rawZkClient, startZooKeeper, type ZooKeeperServer } from '../servers/zookeeper-server.js';
+import { rawZkClient, sharedZooKeeper } from '../servers/zookeeper-server.js';
 import { eventually } from '../conformance/registry-suite.js';
 import { writeProfiles } from './support.js';
 import { DUBBO_REGISTERED_IP, startZkRegistrants, type ZkRegistrants } from './zk-registrants.js';
@@ -22,7 +22,7 @@ const DUBBO_APP = 'shop-dubbo';
 const GREETING = 'opsdeck.interop.zk.GreetingService';
 const ECHO = 'opsdeck.interop.zk.Api$Echo';
 
-let zk: ZooKeeperServer;
+let zk: Awaited<ReturnType<typeof sharedZooKeeper>>;
 let raw: Client;
 let app: ZkRegistrants;
 let box: ReturnType<typeof sandbox>;
@@ -39,7 +39,8 @@ const json = async (...args: string[]) => {
 const providers = async (iface: string) => (await children(raw, `/dubbo/${encodeURIComponent(iface)}/providers`)).map(decodeURIComponent);
 
 beforeAll(async () => {
-  zk = await startZooKeeper();
+  // The run's shared ZooKeeper: the default roots (/services, /dubbo, /config, /curator-services) are this file's alone.
+  zk = await sharedZooKeeper();
   app = await startZkRegistrants({ zookeeper: zk.connect, app: APP, metadata: { zone: 'z1' }, dubbo: { application: DUBBO_APP }, curator: { basePath: '/curator-services', service: 'billing', id: 'billing-1' } });
   raw = await rawZkClient(zk.connect);
   box = sandbox();
@@ -49,7 +50,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   raw?.close();
-  await zk?.stop();
   box?.cleanup();
 });
 
