@@ -116,3 +116,31 @@ describe('zookeeper config refusals', () => {
     expect((await config.list({ scope })).map((c) => c.dataId).sort()).toEqual(['shop/a', 'shop/bin']);
   });
 });
+
+describe('zookeeper registry push (changes)', () => {
+  /** The first yield of `changes` after `act`, or a failure after 10 s. */
+  async function yieldsAfter(target: { scope: Record<string, string>; service?: string }, act: () => Promise<unknown>): Promise<void> {
+    const ac = new AbortController();
+    const it = registry.changes!(target, ac.signal)[Symbol.asyncIterator]();
+    const next = it.next();
+    // The watches are armed by the first read after next(); give that a moment (a loaded machine), then change something.
+    await new Promise((r) => setTimeout(r, 2000));
+    await act();
+    const timer = setTimeout(() => ac.abort(), 10_000);
+    const r = await next;
+    clearTimeout(timer);
+    ac.abort();
+    expect(r.done, 'no change was reported').toBe(false);
+  }
+
+  it("a drain of one of the service's instances wakes its pane", async () => {
+    const id = (await registry.getService({ scope: {}, name: 'a.B$C' })).instances[0]!.id;
+    await yieldsAfter({ scope: {}, service: 'a.B$C' }, () => registry.setTraffic!({ scope: {}, name: 'a.B$C' }, id, 'disabled'));
+    expect((await registry.getService({ scope: {}, name: 'a.B$C' })).instances[0]!.traffic).toBe('disabled');
+  });
+
+  it('a new service wakes the listing', async () => {
+    await yieldsAfter({ scope: {} }, () => put(`${R}/services/late/l-1`, instance('late', 'l-1', 1, SPRING)));
+  });
+});
+

@@ -4,6 +4,7 @@ import type { Scope, ScopeKind, ScopeModel } from '../../core/scope.js';
 import type { ListOptions } from '../../core/subsystems.js';
 import { DUBBO_RESERVED, safeDecode } from './registry-layouts.js';
 import { detailOf, getService, inSlices, readService, rootsFor, rootsOf, type ZkRegistryContext } from './zk-registry-read.js';
+import { registryChanges } from './zk-registry-changes.js';
 import { deregister, deregisterWarning, register, setTraffic, updateMetadata } from './zk-registry-write.js';
 import { guarded } from './zk-client.js';
 
@@ -11,6 +12,7 @@ import { guarded } from './zk-client.js';
  * ZooKeeper as a registry. The scope kind is `prefix`, one of the profile's roots; without one a
  * command looks in every root. No weights (none of the layouts opsdeck writes has one), no
  * heartbeats (an ephemeral node lives by its application's session, not by opsdeck's calls).
+ * Panes get push from ZooKeeper watches (`changes`).
  */
 export function zkRegistry(ctx: ZkRegistryContext): RegistryBackend {
   const scope: ScopeModel = Object.freeze({ kinds: Object.freeze(['prefix'] as const), defaults: Object.freeze({}) });
@@ -29,6 +31,7 @@ export function zkRegistry(ctx: ZkRegistryContext): RegistryBackend {
     deregisterWarning,
     setTraffic: guard((ref, id, traffic) => setTraffic(ctx, ref, id, traffic)),
     updateMetadata: guard((ref, id, change) => updateMetadata(ctx, ref, id, change)),
+    changes: (target, signal) => registryChanges(ctx, target, signal),
   };
 }
 
