@@ -32,6 +32,11 @@ export type ServiceSummary = Scope & {
   healthy: number;
   /** Instances taken out of traffic. */
   disabled: number;
+  /**
+   * How the service is stored, where one backend holds several layouts (ZooKeeper: spring-cloud,
+   * dubbo-app, dubbo-interface, curator), told from the data; absent elsewhere.
+   */
+  layout?: string;
 };
 
 export interface InstanceView {
@@ -74,6 +79,8 @@ export type ServiceDetail = Scope &
   WriteNote & {
     backend: string;
     name: string;
+    /** As in ServiceSummary. */
+    layout?: string;
     instances: InstanceView[];
   };
 

@@ -9,7 +9,7 @@ import { parseZkOptions } from '../../src/adapters/zookeeper/options.js';
 const U = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 let zxid = 100n;
 function node(name: string, session: bigint, data = '10.0.0.7', ctime = 1_700_000_000_000): ZNode {
-  return { name, data: Buffer.from(data), stat: { czxid: zxid++, ctime, version: 0, ephemeralOwner: session, numChildren: 0 } };
+  return { name, data: Buffer.from(data), stat: { czxid: zxid++, ctime, mtime: ctime, version: 0, ephemeralOwner: session, numChildren: 0 } };
 }
 const noSessions = { bySession: null, note: null };
 

@@ -1,10 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zookeeper, { type Client } from 'node-zookeeper-client';
+import { launchDetached } from './detached.js';
 import { freePort } from './redis-server.js';
+import { sharedServer } from './shared-server.js';
 
 /**
  * Starts a real ZooKeeper 3.8 (the Debian package's jars) standalone on a free loopback port in a
@@ -38,45 +40,13 @@ const CLASSPATH = [
 ].map((j) => join(JARS, j));
 
 export async function startZooKeeper(opts: { fourLetterWords?: string } = {}): Promise<ZooKeeperServer> {
-  const missing = CLASSPATH.filter((j) => !existsSync(j));
-  if (missing.length > 0) throw new Error(`ZooKeeper jars missing (${missing.join(', ')}); install them: apt-get install zookeeper`);
+  checkJars();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'opsdeck-zk-'));
-  const minSessionMs = 1000;
-  writeFileSync(
-    join(dir, 'zoo.cfg'),
-    [
-      'tickTime=250',
-      `dataDir=${join(dir, 'data')}`,
-      `clientPort=${port}`,
-      'clientPortAddress=127.0.0.1',
-      'admin.enableServer=false',
-      `4lw.commands.whitelist=${opts.fourLetterWords ?? '*'}`,
-      `minSessionTimeout=${minSessionMs}`,
-      'maxSessionTimeout=120000',
-      '',
-    ].join('\n'),
-  );
-  const log = join(dir, 'server.log');
-  const child = spawn(
-    'java',
-    [
-      '-Xmx256m',
-      `-Dorg.slf4j.simpleLogger.logFile=${log}`,
-      '-Dzookeeper.jmx.log4j.disable=true',
-      // Empty container znodes (Curator's lock and service parents) are reaped every second, as in
-      // production (every 60 s) but sooner. A system property: in zoo.cfg the server would read it
-      // as zookeeper.znode.container.checkIntervalMs and ignore it.
-      '-Dznode.container.checkIntervalMs=1000',
-      '-cp',
-      CLASSPATH.join(':'),
-      'org.apache.zookeeper.server.quorum.QuorumPeerMain',
-      join(dir, 'zoo.cfg'),
-    ],
-    { stdio: ['ignore', 'ignore', 'ignore'] },
-  );
+  const { args, log } = prepare(dir, port, opts.fourLetterWords ?? '*');
+  const child = spawn('java', args, { stdio: ['ignore', 'ignore', 'ignore'] });
   try {
-    await waitReady(child, port, log);
+    await waitReady(() => child.exitCode !== null, port, log);
   } catch (e) {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -85,7 +55,7 @@ export async function startZooKeeper(opts: { fourLetterWords?: string } = {}): P
   return {
     port,
     connect: `127.0.0.1:${port}`,
-    minSessionMs,
+    minSessionMs: MIN_SESSION_MS,
     async stop() {
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -97,11 +67,65 @@ export async function startZooKeeper(opts: { fourLetterWords?: string } = {}): P
   };
 }
 
+/** The run's ZooKeeper (every four-letter word allowed), started on first use and shared by every test file that asks; the run's teardown stops it. */
+export function sharedZooKeeper(): Promise<Omit<ZooKeeperServer, 'stop'> & { pid: number; readySeconds: number }> {
+  return sharedServer('zookeeper', 'ZooKeeper 3.8', async ({ dir, ownerPid }) => {
+    checkJars();
+    const started = Date.now();
+    const port = await freePort();
+    mkdirSync(dir, { recursive: true });
+    const { args, log } = prepare(dir, port, '*');
+    const p = launchDetached({ label: 'ZooKeeper', dir, cmd: 'java', args: [`-Dopsdeck.zk.dir=${dir}`, ...args], marker: `-Dopsdeck.zk.dir=${dir}`, ownerPid });
+    await waitReady(() => p.exited(), port, log);
+    return { pid: p.pid, readySeconds: (Date.now() - started) / 1000, port, connect: `127.0.0.1:${port}`, minSessionMs: MIN_SESSION_MS };
+  });
+}
+
+const MIN_SESSION_MS = 1000;
+
+function checkJars(): void {
+  const missing = CLASSPATH.filter((j) => !existsSync(j));
+  if (missing.length > 0) throw new Error(`ZooKeeper jars missing (${missing.join(', ')}); install them: apt-get install zookeeper`);
+}
+
+/** Writes zoo.cfg into `dir`; the JVM arguments that start the server on it, and its log file. */
+function prepare(dir: string, port: number, fourLetterWords: string): { args: string[]; log: string } {
+  writeFileSync(
+    join(dir, 'zoo.cfg'),
+    [
+      'tickTime=250',
+      `dataDir=${join(dir, 'data')}`,
+      `clientPort=${port}`,
+      'clientPortAddress=127.0.0.1',
+      'admin.enableServer=false',
+      `4lw.commands.whitelist=${fourLetterWords}`,
+      `minSessionTimeout=${MIN_SESSION_MS}`,
+      'maxSessionTimeout=120000',
+      '',
+    ].join('\n'),
+  );
+  const log = join(dir, 'server.log');
+  const args = [
+    '-Xmx256m',
+    `-Dorg.slf4j.simpleLogger.logFile=${log}`,
+    '-Dzookeeper.jmx.log4j.disable=true',
+    // Empty container znodes (Curator's lock and service parents) are reaped every second, as in
+    // production (every 60 s) but sooner. A system property: in zoo.cfg the server would read it
+    // as zookeeper.znode.container.checkIntervalMs and ignore it.
+    '-Dznode.container.checkIntervalMs=1000',
+    '-cp',
+    CLASSPATH.join(':'),
+    'org.apache.zookeeper.server.quorum.QuorumPeerMain',
+    join(dir, 'zoo.cfg'),
+  ];
+  return { args, log };
+}
+
 /** Asks `ruok` until the server says `imok` (ruok is always allowed, whatever the whitelist). */
-async function waitReady(child: ChildProcess, port: number, log: string): Promise<void> {
+async function waitReady(exited: () => boolean, port: number, log: string): Promise<void> {
   const until = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`ZooKeeper exited with ${child.exitCode}:\n${tail(log)}`);
+    if (exited()) throw new Error(`ZooKeeper exited:\n${tail(log)}`);
     if ((await ruok(port)) === 'imok') return;
     if (Date.now() > until) throw new Error(`ZooKeeper on port ${port} did not answer ruok within 30 s:\n${tail(log)}`);
     await new Promise((r) => setTimeout(r, 200));

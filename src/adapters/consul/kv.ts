@@ -5,6 +5,7 @@ import type { Scope } from '../../core/scope.js';
 import type { ListOptions } from '../../core/subsystems.js';
 import type { ConfigType } from '../../core/types.js';
 import type { HttpReply } from '../kit/http.js';
+import { textMatcher } from '../kit/text-match.js';
 import { readKv, type KvEntry } from './answers.js';
 import { anonymousDenied, consulIndex, filteredByAcls, textOf } from './consul-http.js';
 import type { ConsulContext } from './context.js';
@@ -115,7 +116,7 @@ export async function deleteConfig(ctx: ConsulContext, ref: ConfigRef, opts: { i
  * be read is a note on an incomplete listing.
  */
 export function listConfigs(ctx: ConsulContext, filter: { scope: Scope; text?: string }, opts: ListOptions = {}): Promise<ConfigSummary[]> {
-  const match = matcher(filter.text);
+  const match = textMatcher(filter.text);
   return eachDatacenter(ctx, filter.scope, opts, async (dc, sofar) => {
     if (sofar >= ctx.o.maxConfigs) return 'stop';
     const path = kvPath(ctx.o.prefix);
@@ -192,15 +193,4 @@ function answerOf(ctx: ConsulContext, reply: HttpReply, key: string): boolean {
 function refusedWrite(ctx: ConsulContext, reply: HttpReply, what: string): OpsError {
   if (reply.status === 413) return new OpsError('usage', `${ctx.http.where} refused to ${what}: ${textOf(reply)}`, "the value is over the agent's kv_max_value_size (512 KiB by default)");
   return ctx.http.failure(reply, what);
-}
-
-/** Text filter of a listing: contains (case-insensitive), or a whole-key pattern where it holds `*`. */
-function matcher(text: string | undefined): (key: string) => boolean {
-  if (text === undefined || text === '') return () => true;
-  if (!text.includes('*')) {
-    const needle = text.toLowerCase();
-    return (k) => k.toLowerCase().includes(needle);
-  }
-  const re = new RegExp(`^${text.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-  return (k) => re.test(k);
 }

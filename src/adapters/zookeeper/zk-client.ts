@@ -5,6 +5,8 @@ import { OpsError } from '../../core/errors.js';
 export interface NodeStat {
   czxid: bigint;
   ctime: number;
+  /** When the data was last written (ms since the epoch). */
+  mtime: number;
   version: number;
   /** 0n for persistent nodes. */
   ephemeralOwner: bigint;
@@ -22,13 +24,14 @@ function toStat(s: Stat): NodeStat {
   return {
     czxid: s.czxid.readBigInt64BE(0),
     ctime: Number(s.ctime.readBigInt64BE(0)),
+    mtime: Number(s.mtime.readBigInt64BE(0)),
     version: s.version,
     ephemeralOwner: s.ephemeralOwner.readBigInt64BE(0),
     numChildren: s.numChildren,
   };
 }
 
-const codeOf = (e: unknown): number | null => (e && typeof (e as ZkException).getCode === 'function' ? (e as ZkException).getCode() : null);
+export const codeOf = (e: unknown): number | null => (e && typeof (e as ZkException).getCode === 'function' ? (e as ZkException).getCode() : null);
 
 /** Maps a client error to an OpsError kind at the adapter boundary. */
 export function mapZkError(e: unknown, where: string): OpsError {
@@ -45,6 +48,17 @@ export function mapZkError(e: unknown, where: string): OpsError {
     return new OpsError('usage', `not a valid lock name for ZooKeeper: ${e.message}`, 'names are paths under the root: no empty parts, no trailing slash');
   }
   return new OpsError('backend', `ZooKeeper at ${where}: ${e instanceof Error ? e.message : String(e)}`, 'see the server log');
+}
+
+/** `fn` with every client error mapped at the adapter boundary (see mapZkError). */
+export function guarded<A extends unknown[], R>(where: string, fn: (...a: A) => Promise<R>): (...a: A) => Promise<R> {
+  return async (...a: A): Promise<R> => {
+    try {
+      return await fn(...a);
+    } catch (e) {
+      throw mapZkError(e, where);
+    }
+  };
 }
 
 /**
@@ -159,6 +173,17 @@ export class ZkSession {
 
   create(path: string, data: Buffer, mode: number): Promise<string> {
     return this.call(`create ${path}`, (done) => this.client.create(path, data, mode, (e, p) => done(e, p)));
+  }
+
+  /** Creates the node unless it exists; false when it did (ZooKeeper's own create-if-absent). */
+  createIfAbsent(path: string, data: Buffer, mode: number): Promise<boolean> {
+    return this.create(path, data, mode).then(
+      () => true,
+      (e: unknown) => {
+        if (codeOf(e) === zookeeper.Exception.NODE_EXISTS) return false;
+        throw e;
+      },
+    );
   }
 
   /** Creates the persistent parents of a path (Curator makes them as containers; either works). */
