@@ -1,14 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { ConfigItem, ConfigRef, ConfigSummary } from '../../core/config-center.js';
 import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
 import type { Scope } from '../../core/scope.js';
 import type { ListOptions } from '../../core/subsystems.js';
 import type { ConfigType } from '../../core/types.js';
+import { keyMatcher as matcher, md5, typeOfKey } from '../kit/config-keys.js';
 import type { HttpReply } from '../kit/http.js';
 import { readKv, type KvEntry } from './answers.js';
 import { anonymousDenied, consulIndex, filteredByAcls, textOf } from './consul-http.js';
 import type { ConsulContext } from './context.js';
 import { datacenterOf, eachDatacenter } from './datacenters.js';
+
+export { md5, typeOfKey };
 
 /**
  * Consul KV as a config centre. A data id is the full key (what `consul kv get` takes); the
@@ -132,21 +134,6 @@ export function listConfigs(ctx: ConsulContext, filter: { scope: Scope; text?: s
   });
 }
 
-/** The type of a key: its extension's, else the profile's `defaultType` (Spring's `data` keys hold YAML). */
-export function typeOfKey(key: string, fallback: ConfigType): ConfigType {
-  const name = key.slice(key.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  const ext = dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
-  if (ext === 'yaml' || ext === 'yml') return 'yaml';
-  if (ext === 'json') return 'json';
-  if (ext === 'properties') return 'properties';
-  return fallback;
-}
-
-export function md5(value: Buffer | null): string {
-  return createHash('md5').update(value ?? Buffer.alloc(0)).digest('hex');
-}
-
 /** A value as text; bytes that are not UTF-8 are refused rather than shown (and later written back) mangled. */
 export function textOfValue(ctx: ConsulContext, e: KvEntry): string {
   const text = utf8(e.value);
@@ -192,15 +179,4 @@ function answerOf(ctx: ConsulContext, reply: HttpReply, key: string): boolean {
 function refusedWrite(ctx: ConsulContext, reply: HttpReply, what: string): OpsError {
   if (reply.status === 413) return new OpsError('usage', `${ctx.http.where} refused to ${what}: ${textOf(reply)}`, "the value is over the agent's kv_max_value_size (512 KiB by default)");
   return ctx.http.failure(reply, what);
-}
-
-/** Text filter of a listing: contains (case-insensitive), or a whole-key pattern where it holds `*`. */
-function matcher(text: string | undefined): (key: string) => boolean {
-  if (text === undefined || text === '') return () => true;
-  if (!text.includes('*')) {
-    const needle = text.toLowerCase();
-    return (k) => k.toLowerCase().includes(needle);
-  }
-  const re = new RegExp(`^${text.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-  return (k) => re.test(k);
 }
