@@ -32,6 +32,12 @@ export type ServiceSummary = Scope & {
   healthy: number;
   /** Instances taken out of traffic. */
   disabled: number;
+  /**
+   * How the service's instances are registered, where a registry holds several layouts under one
+   * roof and tells them apart from the data (etcd: go-micro, kratos, go-zero, a profile's template;
+   * several joined by "+"). Absent where the registry has one layout.
+   */
+  layout?: string;
 };
 
 export interface InstanceView {
@@ -74,6 +80,8 @@ export type ServiceDetail = Scope &
   WriteNote & {
     backend: string;
     name: string;
+    /** As in `ServiceSummary.layout`. */
+    layout?: string;
     instances: InstanceView[];
   };
 
