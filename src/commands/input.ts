@@ -17,6 +17,7 @@ export const SCOPE_OPTIONS = {
   namespace: scoped('namespace', stringOpt({ value: 'ns', summary: "namespace (default: the backend's)", complete: 'namespace' })),
   group: scoped('group', stringOpt({ value: 'group', summary: "group (default: the backend's)", complete: 'group' })),
   datacenter: scoped('datacenter', stringOpt({ value: 'dc', summary: "datacenter (default: the backend's, e.g. the Consul agent's own)", complete: 'datacenter' })),
+  prefix: scoped('prefix', stringOpt({ value: 'prefix', summary: 'key prefix, for registries that keep services under several (etcd; default: the first that has it)' })),
 };
 
 /** --namespace and --group of a listing: they narrow it; absent, it covers all. */
@@ -24,6 +25,7 @@ export const SCOPE_FILTERS = {
   namespace: scoped('namespace', stringOpt({ value: 'ns', summary: 'only this namespace (default: all)', complete: 'namespace' })),
   group: scoped('group', stringOpt({ value: 'group', summary: 'only this group (default: all)', complete: 'group' })),
   datacenter: scoped('datacenter', stringOpt({ value: 'dc', summary: 'only this datacenter (default: all)', complete: 'datacenter' })),
+  prefix: scoped('prefix', stringOpt({ value: 'prefix', summary: 'only this key prefix (etcd registries; default: all)' })),
 };
 
 export const REGISTRY_BACKEND = stringOpt({ value: 'name', summary: 'which registry of the profile (default: the one that has the service)' });
@@ -36,6 +38,7 @@ export interface ListFilter {
   namespace?: string | undefined;
   group?: string | undefined;
   datacenter?: string | undefined;
+  prefix?: string | undefined;
   filter?: string | undefined;
 }
 

@@ -99,6 +99,8 @@ describe('opsdeck CLI on etcd config and registry', () => {
       ['/microservices/', 'helloworld', 'kratos'],
       ['zero/', 'product.rpc', 'go-zero'],
     ]);
+    const narrowed = run('services', 'list', '--prefix', 'zero/', '-o', 'json');
+    expect(narrowed.json().services.map((s: { name: string }) => s.name)).toEqual(['product.rpc']);
     const table = run('services', 'list', '-o', 'table');
     expect(table.stdout).toMatch(/LAYOUT/);
     const shown = run('services', 'show', 'helloworld', '-o', 'table');

@@ -128,7 +128,7 @@ describe('complete: positional arguments from live data', () => {
 describe('complete: flags', () => {
   it("lists the command's own flags first, then the global ones, after --", () => {
     expect(values('config set a --')).toEqual([
-      '--backend', '--beta-ips', '--datacenter', '--file', '--group', '--if-match', '--if-md5', '--namespace', '--type', '--value',
+      '--backend', '--beta-ips', '--datacenter', '--file', '--group', '--if-match', '--if-md5', '--namespace', '--prefix', '--type', '--value',
       '--config', '--data-dir', '--debug', '--no-color', '--output', '--profile', '--yes',
     ]);
   });
