@@ -19,6 +19,7 @@ let raw: EtcdRaw;
 let a: Awaited<ReturnType<typeof etcdAdapter>>;
 let registry: RegistryBackend;
 const leases: Record<string, string> = {};
+let keepAlive: NodeJS.Timeout | undefined;
 
 beforeAll(async () => {
   server = await startEtcd();
@@ -29,6 +30,10 @@ beforeAll(async () => {
   leases.micro = await raw.grant(90);
   leases.kratos = await raw.grant(15);
   leases.zero = await raw.grant(10);
+  // The apps keep their leases alive; so does this test, or a slow run would see them expire.
+  keepAlive = setInterval(() => {
+    for (const id of Object.values(leases)) void raw.call('/v3/lease/keepalive', { ID: id }).catch(() => undefined);
+  }, 2000);
   const micro = JSON.parse(fixture('go-micro-node.json')) as { nodes: Array<{ id: string }> };
   await raw.put(`/micro/registry/greeter/${micro.nodes[0]!.id}`, fixture('go-micro-node.json'), leases.micro);
   const kratos = JSON.parse(fixture('kratos-instance.json')) as { id: string };
@@ -39,6 +44,7 @@ beforeAll(async () => {
   await raw.put('/micro/registry/junk/x', 'not a registration');
 });
 afterAll(async () => {
+  clearInterval(keepAlive);
   await a?.cleanup();
   await server?.stop();
 });

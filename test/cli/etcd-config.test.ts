@@ -30,9 +30,9 @@ afterAll(async () => {
 const run = (...args: string[]) => opsdeck(box.env, ['--profile', 'e', ...args]);
 
 describe('opsdeck CLI on etcd config and registry', () => {
-  it('config history lists the kept revisions; diff and rollback read them; a stale rollback is refused', () => {
+  it('config history lists the kept revisions; diff and rollback read them; a stale rollback is refused', async () => {
     const revs: number[] = [];
-    return (async () => {
+    {
       for (const v of ['port: 1\n', 'port: 2\n', 'port: 3\n']) revs.push(await raw.put('/app/orders.yaml', v));
       const history = run('config', 'history', '/app/orders.yaml', '-o', 'json');
       expect(history.code).toBe(0);
@@ -62,8 +62,8 @@ describe('opsdeck CLI on etcd config and registry', () => {
       expect(cut.code).toBe(0);
       expect(cut.json()).toHaveLength(1);
       expect(cut.stderr).toMatch(/compacted the revisions before \d+: the 3 older versions .* incomplete/);
-    })();
-  });
+    }
+  }, 120_000);
 
   it('config watch prints a change another client makes, and exits 130 on Ctrl-C', async () => {
     await raw.put('/app/watched.yaml', 'w: 0\n');
@@ -89,9 +89,10 @@ describe('opsdeck CLI on etcd config and registry', () => {
   }, 40_000);
 
   it('services list shows the layout of each service and the lease in services show', async () => {
-    const lease = await raw.grant(15);
+    // Long leases: nothing keeps them alive here, and each CLI run takes seconds on a loaded machine.
+    const lease = await raw.grant(300);
     await raw.put('/microservices/helloworld/i1', JSON.stringify({ id: 'i1', name: 'helloworld', version: 'v1', metadata: {}, endpoints: ['http://10.2.0.1:8000'] }), lease);
-    const zl = await raw.grant(10);
+    const zl = await raw.grant(300);
     await raw.put(`zero/product.rpc/${zl}`, '10.2.0.2:8080', zl);
     const listed = run('services', 'list', '-o', 'json');
     expect(listed.code).toBe(0);
@@ -109,5 +110,5 @@ describe('opsdeck CLI on etcd config and registry', () => {
     const drain = run('instances', 'drain', 'helloworld', 'i1');
     expect(drain.code).toBe(2);
     expect(drain.stderr).toMatch(/drain/);
-  });
+  }, 120_000);
 });
