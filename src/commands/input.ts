@@ -17,7 +17,7 @@ export const SCOPE_OPTIONS = {
   namespace: scoped('namespace', stringOpt({ value: 'ns', summary: "namespace (default: the backend's)", complete: 'namespace' })),
   group: scoped('group', stringOpt({ value: 'group', summary: "group (default: the backend's)", complete: 'group' })),
   datacenter: scoped('datacenter', stringOpt({ value: 'dc', summary: "datacenter (default: the backend's, e.g. the Consul agent's own)", complete: 'datacenter' })),
-  prefix: scoped('prefix', stringOpt({ value: 'path', summary: 'path prefix, e.g. a ZooKeeper root such as /services (default: wherever the name is found)' })),
+  prefix: scoped('prefix', stringOpt({ value: 'path', summary: 'path or key prefix: a ZooKeeper root such as /services, an etcd registry prefix (default: wherever the name is found)' })),
 };
 
 /** --namespace and --group of a listing: they narrow it; absent, it covers all. */
@@ -25,7 +25,7 @@ export const SCOPE_FILTERS = {
   namespace: scoped('namespace', stringOpt({ value: 'ns', summary: 'only this namespace (default: all)', complete: 'namespace' })),
   group: scoped('group', stringOpt({ value: 'group', summary: 'only this group (default: all)', complete: 'group' })),
   datacenter: scoped('datacenter', stringOpt({ value: 'dc', summary: 'only this datacenter (default: all)', complete: 'datacenter' })),
-  prefix: scoped('prefix', stringOpt({ value: 'path', summary: 'only this path prefix, e.g. a ZooKeeper root (default: all)' })),
+  prefix: scoped('prefix', stringOpt({ value: 'path', summary: 'only this path or key prefix (ZooKeeper roots, etcd registry prefixes; default: all)' })),
 };
 
 export const REGISTRY_BACKEND = stringOpt({ value: 'name', summary: 'which registry of the profile (default: the one that has the service)' });
@@ -38,6 +38,7 @@ export interface ListFilter {
   namespace?: string | undefined;
   group?: string | undefined;
   datacenter?: string | undefined;
+  prefix?: string | undefined;
   filter?: string | undefined;
 }
 

@@ -111,8 +111,11 @@ export interface ConfigBackend {
    */
   set?(ref: ConfigRef, content: string, type: ConfigType, opts: { ifMatch?: string }): Promise<ConfigItem>;
   delete?(ref: ConfigRef, opts: { ifMatch?: string }): Promise<void>;
-  /** Newest first. */
-  history?(ref: ConfigRef): Promise<ConfigVersion[]>;
+  /**
+   * Newest first. A history that does not reach back to the config's creation (etcd compacted the
+   * older revisions; a bound) says why through `onIncomplete`, which commands print as a warning.
+   */
+  history?(ref: ConfigRef, opts?: { onIncomplete?(why: string): void }): Promise<ConfigVersion[]>;
   /** The content one history entry holds (see `ConfigVersion.contentIs`); null when it holds none. */
   versionContent?(ref: ConfigRef, id: string): Promise<string | null>;
   /** Yields one event per change until the signal aborts. */

@@ -33,8 +33,10 @@ export type ServiceSummary = Scope & {
   /** Instances taken out of traffic. */
   disabled: number;
   /**
-   * How the service is stored, where one backend holds several layouts (ZooKeeper: spring-cloud,
-   * dubbo-app, dubbo-interface, curator), told from the data; absent elsewhere.
+   * How the service's instances are registered, where a registry holds several layouts and tells
+   * them apart from the data (ZooKeeper: spring-cloud, dubbo-app, dubbo-interface, curator; etcd:
+   * go-micro, kratos, go-zero, a profile's template; several joined by "+"). Absent where the
+   * registry has one layout.
    */
   layout?: string;
 };
@@ -79,7 +81,7 @@ export type ServiceDetail = Scope &
   WriteNote & {
     backend: string;
     name: string;
-    /** As in ServiceSummary. */
+    /** As in `ServiceSummary.layout`. */
     layout?: string;
     instances: InstanceView[];
   };

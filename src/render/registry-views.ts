@@ -13,7 +13,7 @@ export function servicesView(d: ServiceListing, style: Style): string {
       ...backendColumn(d),
       ...scopeColumns(d.services),
       { header: 'SERVICE', get: (r) => r.name, paint: (c, _r, s) => s.cyan(c) },
-      // Only a registry that holds several layouts (ZooKeeper) says which one a service uses.
+      // Registries that hold several registration layouts (ZooKeeper, etcd) say which one each service uses.
       ...(d.services.some((r) => r.layout !== undefined) ? [{ header: 'LAYOUT', get: (r: ServiceSummary) => r.layout ?? '-' }] : []),
       { header: 'INSTANCES', get: (r) => String(r.instances), align: 'right' },
       { header: 'HEALTHY', get: (r) => `${r.healthy}/${r.instances}`, align: 'right', paint: (c, r, s) => (r.healthy === r.instances ? s.green(c) : r.healthy === 0 ? s.red(c) : s.yellow(c)) },
@@ -24,7 +24,7 @@ export function servicesView(d: ServiceListing, style: Style): string {
 
 /** `services show` and every command that returns a service: its instances. */
 export function serviceView(d: ServiceDetail, style: Style, now: number): string {
-  const where = [d.backend, describeScope(d as Scope), d.layout].filter(Boolean).join(' · ');
+  const where = [d.backend, describeScope(d as Scope), d.layout === undefined ? '' : `layout ${d.layout}`].filter(Boolean).join(' · ');
   // A write that went somewhere other than the registry's own address (a Consul agent) says where.
   // Warnings are not repeated here: commands print them on stderr (and keep them in the JSON).
   const sent = d.sentTo === undefined ? '' : `\n${style.dim(`sent to ${d.sentTo}`)}`;

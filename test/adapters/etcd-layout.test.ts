@@ -8,6 +8,7 @@ const kv = (key: string, lease: string, createRevision: number, value: Buffer | 
   value: Buffer.isBuffer(value) ? value : Buffer.from(value),
   createRevision,
   modRevision: createRevision,
+  version: 1,
   lease,
 });
 

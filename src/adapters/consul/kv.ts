@@ -1,15 +1,17 @@
-import { createHash } from 'node:crypto';
 import type { ConfigItem, ConfigRef, ConfigSummary } from '../../core/config-center.js';
 import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
 import type { Scope } from '../../core/scope.js';
 import type { ListOptions } from '../../core/subsystems.js';
 import type { ConfigType } from '../../core/types.js';
+import { keyMatcher as matcher, md5, typeOfKey } from '../kit/config-keys.js';
 import type { HttpReply } from '../kit/http.js';
 import { textMatcher } from '../kit/text-match.js';
 import { readKv, type KvEntry } from './answers.js';
 import { anonymousDenied, consulIndex, filteredByAcls, textOf } from './consul-http.js';
 import type { ConsulContext } from './context.js';
 import { datacenterOf, eachDatacenter } from './datacenters.js';
+
+export { md5, typeOfKey };
 
 /**
  * Consul KV as a config centre. A data id is the full key (what `consul kv get` takes); the
@@ -131,21 +133,6 @@ export function listConfigs(ctx: ConsulContext, filter: { scope: Scope; text?: s
     if (sofar + rows.length > ctx.o.maxConfigs) opts.onIncomplete?.(`the first ${ctx.o.maxConfigs} keys are listed (maxConfigs)`, 'limit');
     return rows.slice(0, ctx.o.maxConfigs - sofar).map((e) => ({ backend: ctx.o.name, datacenter: dc, dataId: e.key, type: typeOfKey(e.key, ctx.o.defaultType), md5: md5(e.value), version: null, updatedAt: null }));
   });
-}
-
-/** The type of a key: its extension's, else the profile's `defaultType` (Spring's `data` keys hold YAML). */
-export function typeOfKey(key: string, fallback: ConfigType): ConfigType {
-  const name = key.slice(key.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  const ext = dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
-  if (ext === 'yaml' || ext === 'yml') return 'yaml';
-  if (ext === 'json') return 'json';
-  if (ext === 'properties') return 'properties';
-  return fallback;
-}
-
-export function md5(value: Buffer | null): string {
-  return createHash('md5').update(value ?? Buffer.alloc(0)).digest('hex');
 }
 
 /** A value as text; bytes that are not UTF-8 are refused rather than shown (and later written back) mangled. */

@@ -72,6 +72,7 @@ function readKv(s: AnswerShape, v: unknown, path: string): RawKv {
     value: s.optStr(kv, 'value', path),
     create_revision: s.optDecimal(kv, 'create_revision', path),
     mod_revision: s.optDecimal(kv, 'mod_revision', path),
+    version: s.optDecimal(kv, 'version', path),
     lease: s.optDecimal(kv, 'lease', path),
   };
 }

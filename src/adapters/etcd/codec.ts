@@ -12,6 +12,8 @@ export interface RawKv {
 }
 
 export interface Kv {
+  /** How many times the key was written since it was created (1 = its creation); 0 in a delete event. */
+  version: number;
   key: Buffer;
   value: Buffer;
   createRevision: number;
@@ -28,6 +30,7 @@ export function decodeKv(r: RawKv): Kv {
     value: Buffer.from(r.value ?? '', 'base64'),
     createRevision: Number(r.create_revision ?? 0),
     modRevision: Number(r.mod_revision ?? 0),
+    version: Number(r.version ?? 0),
     lease: r.lease ?? '0',
   };
 }

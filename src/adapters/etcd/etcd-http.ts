@@ -1,5 +1,5 @@
 import { OpsError } from '../../core/errors.js';
-import { HttpClient } from '../kit/http.js';
+import { HttpClient, type HttpStream } from '../kit/http.js';
 import { isObject, type AnswerShape } from '../kit/shape.js';
 import type { EtcdOptions } from './options.js';
 
@@ -71,6 +71,52 @@ export class EtcdHttp {
       }
       throw mapError(e, this.o);
     }
+  }
+
+  /**
+   * A streaming call (`/v3/watch`): the answer's frames come as newline-separated JSON. A refusal
+   * before the stream starts (HTTP 4xx/5xx) is read whole and mapped like any call's.
+   */
+  async stream(path: string, body: unknown, signal: AbortSignal): Promise<HttpStream> {
+    const auth = this.o.username !== undefined;
+    const open = async (token: string | null) => {
+      const s = await this.http.stream({ path, json: body, headers: token ? { authorization: token } : {}, signal });
+      if (s.status < 400) return s;
+      let text = '';
+      for await (const c of s.chunks()) {
+        text += c.toString('utf8');
+        if (text.length > 64 * 1024) break;
+      }
+      s.close();
+      let parsed: unknown = null;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // Not the gateway's error body.
+      }
+      const err = (isObject(parsed) ? parsed : {}) as { error?: unknown; message?: unknown; code?: unknown };
+      const message = typeof err.message === 'string' ? err.message : typeof err.error === 'string' ? err.error : `HTTP ${s.status}`;
+      throw new EtcdServerError(typeof err.code === 'number' ? err.code : -1, s.status, message);
+    };
+    try {
+      return await open(auth ? await this.currentToken() : null);
+    } catch (e) {
+      if (auth && e instanceof EtcdServerError && e.code === GRPC.unauthenticated) {
+        this.token = null;
+        return this.mapped(async () => open(await this.currentToken()));
+      }
+      throw mapError(e, this.o);
+    }
+  }
+
+  /** The current token to send with a call made outside `call` (a watch restarted mid-stream); null without auth. */
+  async tokenNow(): Promise<string | null> {
+    return this.o.username === undefined ? null : this.currentToken();
+  }
+
+  /** Gateway error bodies mapped like a call's (a watch frame that carries `error`). */
+  failure(e: { code: number; message: string }): unknown {
+    return mapError(new EtcdServerError(e.code, 200, e.message), this.o);
   }
 
   /** Drops the cached token, so the next call authenticates (used by ping to check credentials). */

@@ -59,6 +59,14 @@ export interface HttpRequest {
   timeoutMs?: number;
 }
 
+/** A streamed answer: status and headers, then the body chunk by chunk until it ends or `close`. */
+export interface HttpStream {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  chunks(): AsyncIterable<Buffer>;
+  close(): void;
+}
+
 export interface HttpReply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -109,41 +117,102 @@ export class HttpClient {
 
   /** One exchange; resolves with any HTTP status (the adapter knows what its server's 4xx mean). */
   async request(req: HttpRequest): Promise<HttpReply> {
-    const timeoutMs = clampTimer(req.timeoutMs ?? this.o.timeoutMs);
-    const stop = new AbortController();
-    let timedOut = false;
-    const deadline = setTimeout(() => {
-      timedOut = true;
-      stop.abort();
-    }, timeoutMs);
-    const onCallerAbort = () => stop.abort();
-    req.signal?.addEventListener('abort', onCallerAbort);
-    if (req.signal?.aborted) stop.abort();
+    const x = this.begin(req);
     let body: { destroy(): void } | undefined;
     try {
-      const res = await request(this.urlOf(req), {
-        method: req.method ?? (req.json !== undefined || req.form !== undefined || req.body !== undefined ? 'POST' : 'GET'),
-        headers: this.headersOf(req),
-        body: req.json !== undefined ? JSON.stringify(req.json) : req.form !== undefined ? new URLSearchParams(entries(req.form)).toString() : req.body,
-        signal: stop.signal,
-        dispatcher: this.agent,
-        // The deadline above covers headers and body together; undici's own per-phase timers are off.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
+      const res = await this.send(req, x.stop.signal);
       body = res.body;
       const text = await this.readCapped(res.body, res.headers['content-length']);
       return { status: res.statusCode, headers: res.headers, text };
     } catch (e) {
       body?.destroy();
-      if (e instanceof OpsError) throw e;
-      if (timedOut) throw this.timeoutError(req.path, timeoutMs);
-      if (req.signal?.aborted) throw new OpsError('failed', `the request to ${this.where} was cancelled`, 'run the command again');
-      throw this.mapError(e);
+      throw this.failure(e, req, x.state);
     } finally {
-      clearTimeout(deadline);
-      req.signal?.removeEventListener('abort', onCallerAbort);
+      x.release();
     }
+  }
+
+  /**
+   * A long-lived answer read as it arrives (etcd's watch stream): the deadline covers the exchange
+   * only until the headers come; after that the caller's signal ends it, or `close`. The body is
+   * handed out in chunks as they come and is not capped here: the caller caps what it buffers
+   * (one frame at most `maxResponseBytes`, say).
+   */
+  async stream(req: HttpRequest): Promise<HttpStream> {
+    const x = this.begin(req);
+    let res: Awaited<ReturnType<typeof request>>;
+    try {
+      res = await this.send(req, x.stop.signal);
+    } catch (e) {
+      x.release();
+      throw this.failure(e, req, x.state);
+    }
+    x.endDeadline();
+    const body = res.body;
+    const broken = (e: unknown) => this.failure(e, req, x.state);
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      async *chunks() {
+        try {
+          for await (const chunk of body) yield chunk as Buffer;
+        } catch (e) {
+          // Closed by us or by the caller: the stream just ends.
+          if (x.stop.signal.aborted) return;
+          throw broken(e);
+        } finally {
+          x.release();
+        }
+      },
+      close() {
+        x.stop.abort();
+        body.destroy();
+        x.release();
+      },
+    };
+  }
+
+  /** The deadline and the caller's signal for one exchange, both ending it through `stop`. */
+  private begin(req: HttpRequest) {
+    const state = { timedOut: false, timeoutMs: clampTimer(req.timeoutMs ?? this.o.timeoutMs) };
+    const stop = new AbortController();
+    const deadline = setTimeout(() => {
+      state.timedOut = true;
+      stop.abort();
+    }, state.timeoutMs);
+    const onCallerAbort = () => stop.abort();
+    req.signal?.addEventListener('abort', onCallerAbort);
+    if (req.signal?.aborted) stop.abort();
+    return {
+      stop,
+      state,
+      endDeadline: () => clearTimeout(deadline),
+      release: () => {
+        clearTimeout(deadline);
+        req.signal?.removeEventListener('abort', onCallerAbort);
+      },
+    };
+  }
+
+  private send(req: HttpRequest, signal: AbortSignal) {
+    return request(this.urlOf(req), {
+      method: req.method ?? (req.json !== undefined || req.form !== undefined || req.body !== undefined ? 'POST' : 'GET'),
+      headers: this.headersOf(req),
+      body: req.json !== undefined ? JSON.stringify(req.json) : req.form !== undefined ? new URLSearchParams(entries(req.form)).toString() : req.body,
+      signal,
+      dispatcher: this.agent,
+      // The deadline covers headers and body together; undici's own per-phase timers are off.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+  }
+
+  /** What a failed exchange was: ours already, the deadline, the caller walking away, or the network. */
+  private failure(e: unknown, req: HttpRequest, state: { timedOut: boolean; timeoutMs: number }): unknown {
+    if (e instanceof OpsError) return e;
+    if (state.timedOut) return this.timeoutError(req.path, state.timeoutMs);
+    if (req.signal?.aborted) return new OpsError('failed', `the request to ${this.where} was cancelled`, 'run the command again');
+    return this.mapError(e);
   }
 
   /** The reply's body as JSON, or a bad-answer error that quotes what came back instead. */

@@ -13,7 +13,7 @@ export const configHistory = defineCommand({
     // The history, not the config, is looked up: it outlives a delete.
     const t = await findConfig(ctx, args.dataId, opts, {
       need: (c) => requireCapability(c, 'history', 'show config history'),
-      lookup: (c, ref) => requireCapability(c, 'history', 'show config history').history(ref),
+      lookup: (c, ref) => requireCapability(c, 'history', 'show config history').history(ref, { onIncomplete: (why) => ctx.warn(`${c.name}: ${why}`) }),
     });
     return t.found!;
   },

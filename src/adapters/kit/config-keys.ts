@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import type { ConfigType } from '../../core/types.js';
+
+/**
+ * What key-value config centres (Consul KV, etcd) share: a key's type comes from its extension,
+ * the md5 is computed by opsdeck, and a listing's text filter reads the same on both.
+ */
+
+/** The type of a key: its extension's, else `fallback` (the profile's `defaultType`). */
+export function typeOfKey(key: string, fallback: ConfigType): ConfigType {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  const ext = dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
+  if (ext === 'yaml' || ext === 'yml') return 'yaml';
+  if (ext === 'json') return 'json';
+  if (ext === 'properties') return 'properties';
+  return fallback;
+}
+
+export function md5(value: Buffer | null): string {
+  return createHash('md5').update(value ?? Buffer.alloc(0)).digest('hex');
+}
+
+/** Text filter of a listing: contains (case-insensitive), or a whole-key pattern where it holds `*`. */
+export function keyMatcher(text: string | undefined): (key: string) => boolean {
+  if (text === undefined || text === '') return () => true;
+  if (!text.includes('*')) {
+    const needle = text.toLowerCase();
+    return (k) => k.toLowerCase().includes(needle);
+  }
+  const re = new RegExp(`^${text.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  return (k) => re.test(k);
+}
