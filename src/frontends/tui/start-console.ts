@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,7 +70,9 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   const cache = new LiveCache(session, profiles);
   void cache.refresh();
   const recorder = top.record ? new Recorder(top.record, session.profile.name, new Date()) : null;
-  const terminal = enterConsoleMode(process.stdin, process.stdout);
+  // The mouse wheel scrolls the output only where the user opts in: taking mouse reports changes
+  // how selecting text works in the terminal (README, "Output area").
+  const terminal = enterConsoleMode(process.stdin, process.stdout, { mouse: /^(1|true|yes|on)$/i.test(env.OPSDECK_MOUSE ?? '') });
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
 
@@ -129,6 +132,13 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
       });
     },
     saveHistory: (entries) => writeHistory(historyFile, entries),
+    openPager: (text) => {
+      try {
+        terminal.suspend(() => runPager(env, text));
+      } finally {
+        redraw();
+      }
+    },
     redraw: () => redraw(),
     exit: () => finish(0),
     owner: DEFAULT_OWNER,
@@ -206,6 +216,14 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   terminal.restore();
   if (demoDir) rmSync(demoDir, { recursive: true, force: true });
   return code;
+}
+
+/** Runs $PAGER (default `less`) on the text, through the shell so `PAGER="less -S"` works; throws when it cannot start. */
+function runPager(env: NodeJS.ProcessEnv, text: string): void {
+  const pager = env.PAGER && env.PAGER.trim() !== '' ? env.PAGER : 'less';
+  const r = spawnSync(pager, { shell: true, input: text, stdio: ['pipe', 'inherit', 'inherit'], env });
+  if (r.error) throw r.error;
+  if (r.status === 127) throw new Error(`${pager}: command not found`);
 }
 
 async function chalkStyle(): Promise<Style> {

@@ -1,7 +1,9 @@
 import type { CompletionResult } from '../../shell/completion/types.js';
 import { EMPTY_LINE, type LineState } from '../../shell/line-editor.js';
 import { historyOf, type HistoryState } from '../../shell/history.js';
+import type { KeyHelpState } from './key-help.js';
 import { initialMetrics, type MetricsPaneState } from './metrics-state.js';
+import type { PagerState } from './pager.js';
 
 export type PaneId = 'services' | 'config' | 'locks' | 'metrics' | 'tx';
 export const PANES: readonly PaneId[] = ['services', 'config', 'locks', 'metrics', 'tx'];
@@ -70,6 +72,12 @@ export interface ConsoleState {
   search: { query: string; index: number | null } | null;
   completion: { result: CompletionResult; selected: number; open: boolean } | null;
   log: LogEntry[];
+  /** How many display lines the output area is scrolled back from the newest (0: follows new output). */
+  logScroll: number;
+  /** A result opened in the pager view (Ctrl-O); it covers the panes and the output. */
+  pager: PagerState | null;
+  /** The `?` overlay. */
+  keyHelp: KeyHelpState | null;
   running: { line: string; startedAt: number } | null;
   pane: PaneId;
   /** Stack of views per pane; the last one is shown. */
@@ -99,6 +107,9 @@ export function initialState(cols: number, rows: number, profile: ConsoleState['
     search: null,
     completion: null,
     log: [],
+    logScroll: 0,
+    pager: null,
+    keyHelp: null,
     running: null,
     pane: 'services',
     views: {
