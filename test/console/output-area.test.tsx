@@ -1,13 +1,14 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/frontends/tui/components/App.js';
-import { Controller, type ControllerDeps } from '../../src/frontends/tui/controller.js';
+import { Controller } from '../../src/frontends/tui/controller.js';
 import { KeyParser, type KeyEvent } from '../../src/frontends/tui/keys.js';
 import { layout } from '../../src/frontends/tui/layout.js';
 import { cutLine, fitOutputLine, outputWindow, wrapLine } from '../../src/frontends/tui/output-lines.js';
 import { findMatch, movePager, openPager, pagerLines } from '../../src/frontends/tui/pager.js';
 import { initialState, type ConsoleState, type LogEntry, type PaneRow } from '../../src/frontends/tui/state.js';
 import { Store } from '../../src/frontends/tui/store.js';
+import { stubDeps } from '../helpers/controller-stub.js';
 
 const k = (name: string, mods: Partial<{ ctrl: boolean; meta: boolean; shift: boolean }> = {}): KeyEvent => ({ kind: 'key', name, ctrl: false, meta: false, shift: false, ...mods }) as KeyEvent;
 const typed = (text: string): KeyEvent[] => [...text].map((c) => ({ kind: 'char', text: c }));
@@ -28,24 +29,14 @@ function consoleWith(output: string, rows = 45, cols = 100) {
   const store = new Store<ConsoleState>(initialState(cols, rows, { name: 'dev', production: false, readOnly: false }, [], false));
   const paged: string[] = [];
   let c!: Controller;
-  const deps: ControllerDeps = {
-    store,
-    completion: { services: () => [], instances: () => [], configIds: () => [], locks: () => [], profiles: () => [], namespaces: () => [], groups: () => [] },
+  const deps = stubDeps(store, {
     runLine: async (line) => {
       c.log({ line, text: output, exitCode: 0 });
       return 0;
     },
-    runScript: async () => 0,
     loadView: async () => [svcRow(1), svcRow(2)],
-    loadDetail: async () => [],
-    editConfig: async () => undefined,
-    saveHistory: () => undefined,
     openPager: (text) => void paged.push(text),
-    redraw: () => undefined,
-    exit: () => undefined,
-    owner: 'me',
-    now: Date.now,
-  };
+  });
   c = new Controller(deps);
   const press = (...evs: KeyEvent[]) => evs.forEach((e) => c.handle(e));
   const run = async (line: string) => {

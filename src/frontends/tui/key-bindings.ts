@@ -200,7 +200,7 @@ export function editActionFor(ev: KeyEvent): EditAction | null {
 
 const KEY_NAMES: Partial<Record<KeyName, string>> = {
   enter: 'Enter', tab: 'Tab', backspace: 'Backspace', delete: 'Delete', escape: 'Esc', up: '↑', down: '↓', left: '←', right: '→',
-  home: 'Home', end: 'End', pageup: 'PgUp', pagedown: 'PgDn', wheelup: 'wheel', wheeldown: 'wheel',
+  home: 'Home', end: 'End', pageup: 'PgUp', pagedown: 'PgDn', wheelup: 'wheel↑', wheeldown: 'wheel↓',
 };
 
 /** How a chord is written: `j`, `Ctrl-R`, `Alt-B`, `PgDn`. */
@@ -210,7 +210,7 @@ export function chordLabel(c: KeyChord): string {
   return `${c.ctrl ? 'Ctrl-' : ''}${c.meta ? 'Alt-' : ''}${base}`;
 }
 
-/** A binding's keys as written, without repeats (both wheel directions read `wheel`). */
+/** A binding's keys as written, without repeats. */
 export function keysLabel(b: KeyBinding): string[] {
   return b.show ?? [...new Set(b.keys.map(chordLabel))];
 }
@@ -218,4 +218,29 @@ export function keysLabel(b: KeyBinding): string[] {
 /** The footer labels of a context's bindings, in table order, for the actions `keep` allows. */
 export function footerLabels(context: KeyContext, keep: (action: string) => boolean = () => true): string[] {
   return KEY_BINDINGS.filter((b) => b.context === context && b.footer && keep(b.action)).map((b) => b.footer!);
+}
+
+/** The README's key tables, each the bindings of these contexts (checked by test/console/key-bindings.test.ts). */
+export const README_KEY_TABLES = {
+  prompt: ['prompt', 'line', 'search', 'global'],
+  output: ['pager', 'help'],
+  panes: ['pane', 'level', 'filter', 'detail', 'dialog'],
+  metrics: ['metrics'],
+} as const satisfies Record<string, readonly KeyContext[]>;
+
+/**
+ * A README key table as markdown: one row per binding, its keys in backticks. Rows of a context
+ * other than the table's first say which (`pane filter (/): …`).
+ */
+export function keyTableMarkdown(table: keyof typeof README_KEY_TABLES): string {
+  const contexts: readonly KeyContext[] = README_KEY_TABLES[table];
+  const rows = contexts.flatMap((context, i) =>
+    KEY_BINDINGS.filter((b) => b.context === context && keysLabel(b).length > 0).map((b) => {
+      const keys = keysLabel(b).map((k) => `\`${k}\``).join(' ');
+      const where = b.where ? `${b.where}: ` : '';
+      const what = i > 0 && !b.where ? `${CONTEXT_TITLES[context]}: ${b.does}` : b.does;
+      return `| ${where}${keys} | ${what} |`;
+    }),
+  );
+  return ['| key | does |', '| --- | --- |', ...rows].join('\n');
 }
