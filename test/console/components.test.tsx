@@ -20,7 +20,7 @@ describe('console components (ink-testing-library)', () => {
       line: lineOf('services sh'),
       completion: { result: { from: 9, to: 11, items: [{ value: 'show', description: 'Show a service', kind: 'command' }], hint: 'ow' }, selected: 0, open: false },
       views: { ...s.views, services: [{ ...s.views.services[0]!, rows: [row(1), row(2)], loading: false, fetchedAt: Date.now() }] },
-      health: [{ subsystem: 'services', ok: true, error: null }],
+      health: { backends: [{ subsystem: 'registry', backend: 'embedded', state: 'ok', message: null }] },
     }));
     const { lastFrame, unmount } = render(<App store={store} />);
     const frame = lastFrame()!;
@@ -57,7 +57,7 @@ describe('console components (ink-testing-library)', () => {
     const store = storeWith((s) => ({
       ...s,
       views: { ...s.views, services: [{ ...s.views.services[0]!, rows: [row(3)], loading: false, fetchedAt: Date.now(), warnings: [warning] }] },
-      health: [{ subsystem: 'services', ok: true, error: null, warning }],
+      health: { backends: [{ subsystem: 'registry', backend: 'eureka', state: 'warning', message: warning }] },
     }));
     const { lastFrame, unmount } = render(<App store={store} />);
     const frame = lastFrame()!;
@@ -84,6 +84,31 @@ describe('console components (ink-testing-library)', () => {
     expect(lastFrame()).toContain('[READ-ONLY]');
     expect(lastFrame()).toMatch(/Type prod-eu to confirm/);
     expect(lastFrame()).toContain('Drain 10.0.0.1:80 of orders?');
+    unmount();
+  });
+});
+
+describe('status bar health', () => {
+  it('draws each subsystem from the health model: a down one ✗, not configured –, and the tabs agree', () => {
+    const store = new Store(
+      initialState(120, 24, { name: 'dev', production: false, readOnly: false }, [], false, [
+        { subsystem: 'registry', backend: 'embedded' },
+        { subsystem: 'locks', backend: 'redis' },
+        { subsystem: 'metrics', backend: 'prometheus' },
+      ]),
+    );
+    store.set((s) => ({
+      ...s,
+      health: {
+        backends: [
+          { subsystem: 'registry', backend: 'embedded', state: 'ok', message: null },
+          { subsystem: 'locks', backend: 'redis', state: 'down', message: 'ECONNREFUSED' },
+          { subsystem: 'metrics', backend: 'prometheus', state: 'down', message: 'ECONNREFUSED' },
+        ],
+      },
+    }));
+    const { lastFrame, unmount } = render(<App store={store} />);
+    expect(lastFrame()).toMatch(/services ✓ {2}config – {2}locks ✗ {2}metrics ✗ {2}tx – {2}│/);
     unmount();
   });
 });

@@ -26,7 +26,9 @@ const inst = (ip: string): PaneRow => ({
 });
 
 function setup(opts: { readOnly?: boolean; production?: boolean; loadFails?: boolean; history?: string[]; loadWarnings?: string[] } = {}) {
-  const store = new Store<ConsoleState>(initialState(100, 30, { name: 'dev', production: opts.production ?? false, readOnly: opts.readOnly ?? false }, opts.history ?? ['services list'], false));
+  const store = new Store<ConsoleState>(
+    initialState(100, 30, { name: 'dev', production: opts.production ?? false, readOnly: opts.readOnly ?? false }, opts.history ?? ['services list'], false, [{ subsystem: 'registry', backend: 'embedded' }]),
+  );
   const asked: boolean[] = [];
   const ran: string[] = [];
   const scripts: string[] = [];
@@ -242,7 +244,7 @@ describe('console controller', () => {
     expect(after.rows).toEqual(before.rows);
     expect(after.error).toBe('backend down');
     expect(after.fetchedAt).toBe(before.fetchedAt);
-    expect(t.store.get().health).toEqual([{ subsystem: 'services', ok: false, error: 'backend down' }]);
+    expect(t.store.get().health.backends).toEqual([{ subsystem: 'registry', backend: 'embedded', state: 'down', message: 'backend down' }]);
   });
 });
 
@@ -277,10 +279,10 @@ describe('periodic refresh', () => {
     const t = setup({ loadWarnings: ['eureka: self-preservation is most likely on'] });
     await t.c.refreshPane();
     expect(currentView(t.store.get()).warnings).toEqual(['eureka: self-preservation is most likely on']);
-    expect(t.store.get().health).toEqual([{ subsystem: 'services', ok: true, error: null, warning: 'eureka: self-preservation is most likely on' }]);
+    expect(t.store.get().health.backends).toEqual([{ subsystem: 'registry', backend: 'embedded', state: 'warning', message: 'eureka: self-preservation is most likely on' }]);
     const quiet = setup();
     await quiet.c.refreshPane();
     expect(currentView(quiet.store.get()).warnings).toEqual([]);
-    expect(quiet.store.get().health).toEqual([{ subsystem: 'services', ok: true, error: null }]);
+    expect(quiet.store.get().health.backends).toEqual([{ subsystem: 'registry', backend: 'embedded', state: 'ok', message: null }]);
   });
 });

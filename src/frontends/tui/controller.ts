@@ -16,7 +16,9 @@ import { commitEdit, exprsOf, INTERVALS_MS, RANGES_MS, removeQuery, showQueries,
 import { LiveFeed } from './live-feed.js';
 import { levelOf, type LoadedView, type Plan } from './pane-levels.js';
 import type { LoadedQueries, SavedQueries } from './saved-queries.js';
-import { currentView, PANES, visibleRows, type ConsoleState, type LogEntry, type PaneId, type PaneRow, type PaneView } from './state.js';
+import { applyHealth, type HealthReport } from '../../core/health.js';
+import { isErrorRow, type BackendErrorRow } from './scoped-rows.js';
+import { currentView, PANE_SUBSYSTEM, PANES, visibleRows, type ConsoleState, type LogEntry, type PaneId, type PaneRow, type PaneView } from './state.js';
 import type { Store } from './store.js';
 
 /** What the controller needs from the outside world; start-console wires the real ones. */
@@ -205,13 +207,30 @@ export class Controller {
         const same = selectedKey === undefined ? -1 : shown.findIndex((r) => r.key === selectedKey);
         return { ...next, selected: same >= 0 ? same : clamp(v.selected, shown.length) };
       });
-      this.set((s) => ({ ...s, lastRefresh: this.d.now(), health: upsertHealth(s.health, pane, null, warnings[0] ?? null) }));
+      this.set((s) => ({ ...s, lastRefresh: this.d.now() }));
+      // A top-level listing covers every backend of the subsystem: each one not listed is a red row.
+      if (view.level === 'top') {
+        const down = rows.filter(isErrorRow).map((r): HealthReport => {
+          const { backend, error } = r.data as BackendErrorRow;
+          return { subsystem: PANE_SUBSYSTEM[pane], backend, state: 'down', message: error.message };
+        });
+        this.reportHealth([{ subsystem: PANE_SUBSYSTEM[pane], state: warnings.length > 0 ? 'warning' : 'ok', message: warnings[0] ?? null }, ...down]);
+      }
       this.followLive(view);
     } catch (e) {
       const message = (e as Error).message;
       this.setView(pane, view.level, (v) => ({ ...v, error: message, loading: false }));
-      this.set((s) => ({ ...s, health: upsertHealth(s.health, pane, message) }));
+      // A drill-down that fails (a service gone) says nothing about the backend as a whole.
+      if (view.level === 'top') this.reportHealth([{ subsystem: PANE_SUBSYSTEM[pane], state: 'down', message }]);
     }
+  }
+
+  /** Records what a check found about backends (a pane load, the background ping, a `status` run). */
+  reportHealth(reports: readonly HealthReport[]): void {
+    this.set((s) => {
+      const health = applyHealth(s.health, reports);
+      return health === s.health ? s : { ...s, health };
+    });
   }
 
   /** Follows the view just loaded with its push feed, when it is still the one on screen. */
@@ -830,9 +849,6 @@ function clamp(i: number, count: number): number {
   return count === 0 ? 0 : Math.max(0, Math.min(count - 1, i));
 }
 
-function upsertHealth(health: ConsoleState['health'], subsystem: string, error: string | null, warning: string | null = null): ConsoleState['health'] {
-  return [...health.filter((h) => h.subsystem !== subsystem), { subsystem, ok: error === null, error, ...(warning === null ? {} : { warning }) }];
-}
 
 /** The pager actions of the key table that move it (`pager-page-down` → `page-down`). */
 const PAGER_MOVES: Partial<Record<string, PagerMove>> = { down: 'down', up: 'up', 'page-down': 'page-down', 'page-up': 'page-up', top: 'top', bottom: 'bottom', next: 'next-match', prev: 'prev-match' };

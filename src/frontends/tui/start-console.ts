@@ -3,6 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS } from '../../commands/table.js';
+import { checkBackends } from '../../commands/misc/check-backends.js';
+import { statusReports } from '../../core/health.js';
+import type { BackendStatus } from '../../core/types.js';
+import { backendName } from '../../session/profile-types.js';
 import { runReplay, scriptLines } from '../../shell/replay-runner.js';
 import { checkReplayCommand } from '../cli/check-replay-command.js';
 import { PLAIN, type Style } from '../../render/style.js';
@@ -29,6 +33,9 @@ import { commandLine } from '../../shell/quote-word.js';
 import { initialState, type ConsoleState } from './state.js';
 import { Store } from './store.js';
 import { enterConsoleMode } from './terminal.js';
+
+/** How often the background ping checks every backend for the status bar. */
+const HEALTH_PROBE_MS = 30_000;
 
 export interface ConsoleOptions {
   top: TopLevel;
@@ -62,7 +69,14 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   }
   const historyFile = historyPath(env, session.profile.name);
   const store = new Store<ConsoleState>(
-    initialState(process.stdout.columns || 100, process.stdout.rows || 30, { name: session.profile.name, production: session.profile.production, readOnly: session.profile.readOnly }, readHistory(historyFile), top.demo),
+    initialState(
+      process.stdout.columns || 100,
+      process.stdout.rows || 30,
+      { name: session.profile.name, production: session.profile.production, readOnly: session.profile.readOnly },
+      readHistory(historyFile),
+      top.demo,
+      session.backends().map(({ subsystem, spec }) => ({ subsystem, backend: backendName(spec) })),
+    ),
   );
   // Chart colours follow the console's colour decision; the pane knows whether a backend exists.
   store.set((s) => ({ ...s, metrics: { ...s.metrics, style, backend: session.profile.metrics?.type ?? null } }));
@@ -89,6 +103,9 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     ask: (message, typeToConfirm) => controller.ask(message, typeToConfirm),
     notice: (text) => controller.notice(text),
     openMetrics: (exprs, source, intervalMs) => controller.openMetrics(exprs, source, intervalMs),
+    onResult: (id, data) => {
+      if (id === 'status') controller.reportHealth(statusReports(data as BackendStatus[]));
+    },
     ...(recorder ? { record: (line: string, code: number) => recorder.command(line, code) } : {}),
   });
   const runLine = async (line: string, signal: AbortSignal): Promise<number> => (await runDetailed(line, signal)).exitCode;
@@ -197,6 +214,18 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   const refreshMs = top.refreshMs;
   const refresher = new Refresher(refreshMs, () => controller.tick());
   refresher.start();
+  // The ping `status` runs, in the background: it is how the bar learns about the subsystems whose
+  // pane is not on screen (a Prometheus that is down before the metrics pane is opened). It starts
+  // after the first frame, so opening the console never waits for a slow backend.
+  const probe = new Refresher(HEALTH_PROBE_MS, async () => {
+    try {
+      controller.reportHealth(statusReports(await checkBackends(session)));
+    } catch {
+      // A profile error is shown by the panes and commands that hit it; the bar keeps what it knew.
+    }
+  });
+  const probeStart = setTimeout(() => probe.start(), 1500);
+  probeStart.unref?.();
   const animator = top.demo ? new DemoAnimator(session) : null;
   animator?.start();
   if (top.demo) controller.log({ line: null, text: 'demo: the fleet is animated in a throwaway data dir; try "services show gateway" or press Esc for the panes', exitCode: null });
@@ -206,6 +235,8 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   await inkReady.catch(() => undefined);
   if (!ink) stopBoot();
   refresher.stop();
+  clearTimeout(probeStart);
+  probe.stop();
   controller.dispose();
   animator?.stop();
   process.stdin.off('data', onData);

@@ -1,3 +1,4 @@
+import { healthBoard, type HealthBoard } from '../../core/health.js';
 import type { CompletionResult } from '../../shell/completion/types.js';
 import { EMPTY_LINE, type LineState } from '../../shell/line-editor.js';
 import { historyOf, type HistoryState } from '../../shell/history.js';
@@ -7,6 +8,8 @@ import type { PagerState } from './pager.js';
 
 export type PaneId = 'services' | 'config' | 'locks' | 'metrics' | 'tx';
 export const PANES: readonly PaneId[] = ['services', 'config', 'locks', 'metrics', 'tx'];
+/** The profile subsystem each pane shows (its health is that subsystem's). */
+export const PANE_SUBSYSTEM: Readonly<Record<PaneId, string>> = { services: 'registry', config: 'config', locks: 'locks', metrics: 'metrics', tx: 'tx' };
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'dim' | 'plain';
 
@@ -85,8 +88,8 @@ export interface ConsoleState {
   detail: Detail | null;
   dialog: Dialog | null;
   profile: { name: string; production: boolean; readOnly: boolean };
-  /** Per pane: whether its last load worked, and the first warning a backend gave about its state. */
-  health: Array<{ subsystem: string; ok: boolean; error: string | null; warning?: string | null }>;
+  /** Every configured backend's health (core/health.ts): pane loads, the background ping and `status` report to it. */
+  health: HealthBoard;
   lastRefresh: number | null;
   notice: string | null;
   demo: boolean;
@@ -94,7 +97,14 @@ export interface ConsoleState {
   metrics: MetricsPaneState;
 }
 
-export function initialState(cols: number, rows: number, profile: ConsoleState['profile'], history: readonly string[], demo: boolean): ConsoleState {
+export function initialState(
+  cols: number,
+  rows: number,
+  profile: ConsoleState['profile'],
+  history: readonly string[],
+  demo: boolean,
+  configured: ReadonlyArray<{ subsystem: string; backend: string }> = [],
+): ConsoleState {
   const top = (pane: PaneId, title: string, columns: string[]): PaneView[] => [
     { pane, level: 'top', title, columns, rows: [], fetchedAt: null, error: null, loading: true, selected: 0, filter: '' },
   ];
@@ -123,7 +133,7 @@ export function initialState(cols: number, rows: number, profile: ConsoleState['
     detail: null,
     dialog: null,
     profile,
-    health: [],
+    health: healthBoard(configured),
     lastRefresh: null,
     notice: null,
     demo,
