@@ -64,6 +64,8 @@ export interface MetricsDeps {
 }
 
 const LOG_CAP = 400;
+/** The footer while a cancelled command winds down; cleared when it ends, not by a key. */
+const CANCELLING = 'cancelling…';
 /** A view followed by a push feed is still reloaded this often, in case a change slipped past the feed. */
 const LIVE_SAFETY_MS = 60_000;
 
@@ -102,6 +104,9 @@ export class Controller {
 
   handle(ev: KeyEvent): void {
     const s = this.s;
+    // A footer message is for the moment it appears: the next key clears it (a key that has
+    // something to say sets its own). "cancelling…" stays until the command it is about ends.
+    if (s.notice !== null && !(this.running && s.notice === CANCELLING)) this.notice(null);
     if (s.dialog) return this.dialogKey(ev);
     const global = actionFor(ev, ['global']);
     if (global === 'cancel') return this.interrupt();
@@ -398,7 +403,7 @@ export class Controller {
   }
 
   private editLine(action: EditAction): void {
-    this.set((s) => ({ ...s, line: edit(s.line, action), notice: null }));
+    this.set((s) => ({ ...s, line: edit(s.line, action) }));
     this.updateHint(false);
   }
 
@@ -495,7 +500,7 @@ export class Controller {
       return await run(ac.signal);
     } finally {
       this.running = null;
-      this.set((s) => ({ ...s, running: null }));
+      this.set((s) => ({ ...s, running: null, notice: s.notice === CANCELLING ? null : s.notice }));
       void this.refreshPane();
     }
   }
@@ -503,7 +508,7 @@ export class Controller {
   private interrupt(): void {
     if (this.running) {
       this.running.abort();
-      return this.notice('cancelling…');
+      return this.notice(CANCELLING);
     }
     const s = this.s;
     if (s.focus === 'filter') return this.filterKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });

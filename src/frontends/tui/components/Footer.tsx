@@ -3,11 +3,16 @@ import { footerLabels } from '../key-bindings.js';
 import { levelOf } from '../pane-levels.js';
 import { currentView, visibleRows, type ConsoleState } from '../state.js';
 
-/** The keys that work right now, for the focus the user is in. */
+/**
+ * The keys that work right now, for the focus the user is in. A question being asked comes
+ * first (a command asks while it runs); then the running command with its message (a progress
+ * line, `cancelling…`); then a message; then the keys.
+ */
 export function Footer({ s, now }: { s: ConsoleState; now: number }) {
+  if (s.dialog) return <Text wrap="truncate" color="yellow">{keysFor(s)}</Text>;
   if (s.running) {
     return (
-      <Text wrap="truncate" color="yellow">{`running ${s.running.line}  ${((now - s.running.startedAt) / 1000).toFixed(1)}s  ·  Ctrl-C cancels`}</Text>
+      <Text wrap="truncate" color="yellow">{`running ${s.running.line}  ${((now - s.running.startedAt) / 1000).toFixed(1)}s  ·  ${s.notice ?? 'Ctrl-C cancels'}`}</Text>
     );
   }
   if (s.notice) return <Text wrap="truncate" color="yellow">{s.notice}</Text>;
