@@ -20,7 +20,7 @@ describe('console components (ink-testing-library)', () => {
       line: lineOf('services sh'),
       completion: { result: { from: 9, to: 11, items: [{ value: 'show', description: 'Show a service', kind: 'command' }], hint: 'ow' }, selected: 0, open: false },
       views: { ...s.views, services: [{ ...s.views.services[0]!, rows: [row(1), row(2)], loading: false, fetchedAt: Date.now() }] },
-      health: [{ subsystem: 'services', ok: true, error: null }],
+      health: { backends: [{ subsystem: 'registry', backend: 'embedded', state: 'ok', message: null }] },
     }));
     const { lastFrame, unmount } = render(<App store={store} />);
     const frame = lastFrame()!;
@@ -57,7 +57,7 @@ describe('console components (ink-testing-library)', () => {
     const store = storeWith((s) => ({
       ...s,
       views: { ...s.views, services: [{ ...s.views.services[0]!, rows: [row(3)], loading: false, fetchedAt: Date.now(), warnings: [warning] }] },
-      health: [{ subsystem: 'services', ok: true, error: null, warning }],
+      health: { backends: [{ subsystem: 'registry', backend: 'eureka', state: 'warning', message: warning }] },
     }));
     const { lastFrame, unmount } = render(<App store={store} />);
     const frame = lastFrame()!;
@@ -90,7 +90,7 @@ describe('console components (ink-testing-library)', () => {
 
 describe('status bar badges', () => {
   it('shows ● REC while --record is on, and a data dir that is not the default with what chose it', () => {
-    const store = storeWith((s) => ({ ...s, recording: '/tmp/s.ops', dataDir: { dir: '/srv/opsdeck', from: 'OPSDECK_DATA_DIR' } }), 24);
+    const store = storeWith((s) => ({ ...s, cols: 160, recording: '/tmp/s.ops', dataDir: { dir: '/srv/opsdeck', from: 'OPSDECK_DATA_DIR' } }), 24);
     const { lastFrame, unmount } = render(<App store={store} />);
     const top = lastFrame()!.split('\n')[0]!;
     expect(top).toMatch(/● REC/);
@@ -111,5 +111,30 @@ describe('edit review diff', () => {
     expect(diffColor('   port: 8080')).toBeUndefined();
     expect(diffColor('--- a/orders.yaml')).toBeUndefined();
     expect(diffColor('+++ b/orders.yaml')).toBeUndefined();
+  });
+});
+
+describe('status bar health', () => {
+  it('draws each subsystem from the health model: a down one ✗, not configured –, and the tabs agree', () => {
+    const store = new Store(
+      initialState(120, 24, { name: 'dev', production: false, readOnly: false }, [], false, [
+        { subsystem: 'registry', backend: 'embedded' },
+        { subsystem: 'locks', backend: 'redis' },
+        { subsystem: 'metrics', backend: 'prometheus' },
+      ]),
+    );
+    store.set((s) => ({
+      ...s,
+      health: {
+        backends: [
+          { subsystem: 'registry', backend: 'embedded', state: 'ok', message: null },
+          { subsystem: 'locks', backend: 'redis', state: 'down', message: 'ECONNREFUSED' },
+          { subsystem: 'metrics', backend: 'prometheus', state: 'down', message: 'ECONNREFUSED' },
+        ],
+      },
+    }));
+    const { lastFrame, unmount } = render(<App store={store} />);
+    expect(lastFrame()).toMatch(/services ✓ {2}config – {2}locks ✗ {2}metrics ✗ {2}tx – {2}│/);
+    unmount();
   });
 });

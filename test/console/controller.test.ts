@@ -5,6 +5,7 @@ import { currentView, initialState, type ConsoleState, type PaneRow } from '../.
 import { Store } from '../../src/frontends/tui/store.js';
 import type { InstanceView } from '../../src/core/registry.js';
 import { levelData } from '../../src/frontends/tui/level-id.js';
+import { stubDeps } from '../helpers/controller-stub.js';
 import type { ServiceRow } from '../../src/frontends/tui/registry-levels.js';
 
 const key = (name: string, mods: Partial<{ ctrl: boolean; meta: boolean; shift: boolean }> = {}): KeyEvent => ({ kind: 'key', name, ctrl: false, meta: false, shift: false, ...mods }) as KeyEvent;
@@ -25,7 +26,9 @@ const inst = (ip: string): PaneRow => ({
 });
 
 function setup(opts: { readOnly?: boolean; production?: boolean; loadFails?: boolean; history?: string[]; loadWarnings?: string[]; completion?: Partial<ControllerDeps['completion']> } = {}) {
-  const store = new Store<ConsoleState>(initialState(100, 30, { name: 'dev', production: opts.production ?? false, readOnly: opts.readOnly ?? false }, opts.history ?? ['services list'], false));
+  const store = new Store<ConsoleState>(
+    initialState(100, 30, { name: 'dev', production: opts.production ?? false, readOnly: opts.readOnly ?? false }, opts.history ?? ['services list'], false, [{ subsystem: 'registry', backend: 'embedded' }]),
+  );
   const asked: boolean[] = [];
   const ran: string[] = [];
   const scripts: string[] = [];
@@ -260,7 +263,7 @@ describe('console controller', () => {
     expect(after.rows).toEqual(before.rows);
     expect(after.error).toBe('backend down');
     expect(after.fetchedAt).toBe(before.fetchedAt);
-    expect(t.store.get().health).toEqual([{ subsystem: 'services', ok: false, error: 'backend down' }]);
+    expect(t.store.get().health.backends).toEqual([{ subsystem: 'registry', backend: 'embedded', state: 'down', message: 'backend down' }]);
   });
 });
 
@@ -269,21 +272,14 @@ describe('periodic refresh', () => {
     const store = new Store<ConsoleState>(initialState(100, 30, { name: 'dev', production: false, readOnly: false }, [], false));
     let loads = 0;
     let now = 1_000_000;
-    const c = new Controller({
-      store,
-      completion: { services: () => [], instances: () => undefined, configIds: () => [], locks: () => [], profiles: () => [], namespaces: () => [], groups: () => [] },
-      runLine: async () => 0,
-      runScript: async () => 0,
-      loadView: async () => (loads++, []),
-      minRefreshMs: () => 10_000,
-      loadDetail: async () => [],
-      editConfig: async () => undefined,
-      saveHistory: () => undefined,
-      redraw: () => undefined,
-      exit: () => undefined,
-      owner: 'me',
-      now: () => now,
-    });
+    const c = new Controller(
+      stubDeps(store, {
+        completion: { services: () => [], instances: () => undefined, configIds: () => [], locks: () => [], profiles: () => [], namespaces: () => [], groups: () => [] },
+        loadView: async () => (loads++, []),
+        minRefreshMs: () => 10_000,
+        now: () => now,
+      }),
+    );
     await c.tick();
     expect(loads).toBe(1);
     now += 2000;
@@ -302,10 +298,10 @@ describe('periodic refresh', () => {
     const t = setup({ loadWarnings: ['eureka: self-preservation is most likely on'] });
     await t.c.refreshPane();
     expect(currentView(t.store.get()).warnings).toEqual(['eureka: self-preservation is most likely on']);
-    expect(t.store.get().health).toEqual([{ subsystem: 'services', ok: true, error: null, warning: 'eureka: self-preservation is most likely on' }]);
+    expect(t.store.get().health.backends).toEqual([{ subsystem: 'registry', backend: 'embedded', state: 'warning', message: 'eureka: self-preservation is most likely on' }]);
     const quiet = setup();
     await quiet.c.refreshPane();
     expect(currentView(quiet.store.get()).warnings).toEqual([]);
-    expect(quiet.store.get().health).toEqual([{ subsystem: 'services', ok: true, error: null }]);
+    expect(quiet.store.get().health.backends).toEqual([{ subsystem: 'registry', backend: 'embedded', state: 'ok', message: null }]);
   });
 });

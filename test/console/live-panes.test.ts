@@ -10,6 +10,7 @@ import type { Profile } from '../../src/session/profile-types.js';
 import { Session } from '../../src/session/session.js';
 import { OPERATOR, startAclFake, waitUntil } from '../adapters/consul-support.js';
 import type { ConsulFake } from '../servers/consul-fake.js';
+import { stubDeps } from '../helpers/controller-stub.js';
 import { seedConsulScenario, type ConsulScenario } from '../servers/consul-fake/scenario.js';
 
 /**
@@ -89,17 +90,8 @@ describe('controller: a live view', () => {
     let end: (() => void) | null = null;
     let now = 1_000_000;
     const deps: ControllerDeps = {
-      store,
-      completion: { services: () => [], instances: () => [], configIds: () => [], locks: () => [], profiles: () => [], namespaces: () => [], groups: () => [] },
-      runLine: async () => 0,
-      runScript: async () => 0,
+      ...stubDeps(store),
       loadView: async () => [row(`load-${++loads}`)],
-      loadDetail: async () => [],
-      editConfig: async () => undefined,
-      saveHistory: () => undefined,
-      redraw: () => undefined,
-      exit: () => undefined,
-      owner: 'me',
       now: () => now,
       liveChanges: (view: PaneView, signal: AbortSignal) =>
         (async function* () {

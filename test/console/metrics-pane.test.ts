@@ -14,6 +14,7 @@ import { serviceQueries } from '../../src/frontends/tui/service-queries.js';
 import { commitEdit, initialMetrics, MAX_EXPR, MAX_QUERIES, newQuery, startEdit } from '../../src/frontends/tui/metrics-state.js';
 import { describeProblem, lintPromql } from '../../src/shell/promql/lint.js';
 import { initialState, type ConsoleState, type PaneRow } from '../../src/frontends/tui/state.js';
+import { stubDeps } from '../helpers/controller-stub.js';
 import { Store } from '../../src/frontends/tui/store.js';
 
 const key = (name: string, mods: Partial<{ ctrl: boolean; meta: boolean; shift: boolean }> = {}): KeyEvent => ({ kind: 'key', name, ctrl: false, meta: false, shift: false, ...mods }) as KeyEvent;
@@ -36,17 +37,9 @@ function setup(opts: { saved?: LoadedQueries; metricsSpec?: Record<string, unkno
   const saves: SavedQueries[] = [];
   let now = 1_000_000;
   const deps: ControllerDeps = {
-    store,
+    ...stubDeps(store),
     completion: { services: () => [], instances: () => [], configIds: () => [], locks: () => [], profiles: () => ['dev'], namespaces: () => ['public'], groups: () => ['DEFAULT_GROUP'], ...(opts.promql ? { promql: opts.promql } : {}) },
-    runLine: async () => 0,
-    runScript: async () => 0,
     loadView: async (view) => (view.pane === 'services' && view.level === 'top' ? [svc('orders'), svc('pay"ments')] : []),
-    loadDetail: async () => [],
-    editConfig: async () => undefined,
-    saveHistory: () => undefined,
-    redraw: () => undefined,
-    exit: () => undefined,
-    owner: 'me',
     now: () => now,
     metrics: {
       fetchRange: (q, signal) =>

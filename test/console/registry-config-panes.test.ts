@@ -8,6 +8,7 @@ import { levelOf, type LoadedView, type Plan } from '../../src/frontends/tui/pan
 import { currentView, initialState, type ConsoleState, type PaneRow } from '../../src/frontends/tui/state.js';
 import { Store } from '../../src/frontends/tui/store.js';
 import type { BackendSpec, Profile } from '../../src/session/profile-types.js';
+import { stubDeps } from '../helpers/controller-stub.js';
 import { Session } from '../../src/session/session.js';
 
 /**
@@ -126,20 +127,13 @@ describe('config pane', () => {
     const session = open(profile([{ type: 'embedded' }]));
     const store = new Store<ConsoleState>(initialState(120, 30, { name: 'p', production: false, readOnly: false }, [], false));
     const ran: string[] = [];
-    const c = new Controller({
-      store,
-      completion: { services: () => [], instances: () => undefined, configIds: () => [], locks: () => [], profiles: () => [], namespaces: () => [], groups: () => [] },
-      runLine: async (l) => (ran.push(l), 0),
-      runScript: async () => 0,
-      loadView: (view) => levelOf(view.pane, view).load(session, Date.now()),
-      loadDetail: async () => [],
-      editConfig: async () => undefined,
-      saveHistory: () => undefined,
-      redraw: () => undefined,
-      exit: () => undefined,
-      owner: 'me',
-      now: Date.now,
-    });
+    const c = new Controller(
+      stubDeps(store, {
+        completion: { services: () => [], instances: () => undefined, configIds: () => [], locks: () => [], profiles: () => [], namespaces: () => [], groups: () => [] },
+        runLine: async (l) => (ran.push(l), 0),
+        loadView: (view) => levelOf(view.pane, view).load(session, Date.now()),
+      }),
+    );
     c.handle({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
     c.handle({ kind: 'char', text: '2' });
     // The pane switch starts the load; wait until it has answered.

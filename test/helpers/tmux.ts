@@ -39,6 +39,11 @@ export class Tmux {
     return this.tmux('capture-pane', '-p', '-t', 'main');
   }
 
+  /** A tmux format of the pane, such as `#{mouse_sgr_flag}` (whether the program asked for SGR mouse reports). */
+  format(fmt: string): string {
+    return this.tmux('display-message', '-p', '-t', 'main', fmt).trim();
+  }
+
   resize(cols: number, rows: number): void {
     this.tmux('resize-window', '-t', 'main', '-x', String(cols), '-y', String(rows));
   }

@@ -6,13 +6,20 @@ import type { CompletionData } from '../../shell/completion/types.js';
 import { previous, next, record, searchBack } from '../../shell/history.js';
 import { edit, lineOf, EMPTY_LINE, type EditAction } from '../../shell/line-editor.js';
 import { withoutYes } from '../../shell/without-yes.js';
+import { actionFor, bindingsFor, editActionFor } from './key-bindings.js';
+import { keyHelpLines, openKeyHelp, type KeyHelpState } from './key-help.js';
 import type { KeyEvent } from './keys.js';
+import { layout } from './layout.js';
+import { clampScroll, outputWindow } from './output-lines.js';
+import { findMatch, movePager, openPager, pagerLines, type PagerMove, type PagerState } from './pager.js';
 import { MetricsRunner, type FetchRange } from './metrics-runner.js';
 import { commitEdit, exprsOf, INTERVALS_MS, RANGES_MS, removeQuery, showQueries, startEdit, stepChoice, type MetricsPaneState } from './metrics-state.js';
 import { LiveFeed } from './live-feed.js';
 import { levelOf, type LoadedView, type Plan } from './pane-levels.js';
 import type { LoadedQueries, SavedQueries } from './saved-queries.js';
-import { currentView, PANES, visibleRows, type ConsoleState, type LogEntry, type PaneId, type PaneRow, type PaneView } from './state.js';
+import { applyHealth, type HealthReport } from '../../core/health.js';
+import { isErrorRow, type BackendErrorRow } from './scoped-rows.js';
+import { currentView, PANE_SUBSYSTEM, PANES, visibleRows, type ConsoleState, type LogEntry, type PaneId, type PaneRow, type PaneView } from './state.js';
 import type { Store } from './store.js';
 
 /** What the controller needs from the outside world; start-console wires the real ones. */
@@ -35,6 +42,8 @@ export interface ControllerDeps {
   loadDetail(plan: Extract<Plan, { kind: 'detail' }>): Promise<string[]>;
   editConfig(plan: Extract<Plan, { kind: 'edit-config' }>): Promise<void>;
   saveHistory(entries: readonly string[]): void;
+  /** Hands text to the user's $PAGER (the console suspended meanwhile); throws when it cannot run. */
+  openPager?(text: string): void;
   redraw(): void;
   exit(): void;
   owner: string;
@@ -56,6 +65,8 @@ export interface MetricsDeps {
 }
 
 const LOG_CAP = 400;
+/** The footer while a cancelled command winds down; cleared when it ends, not by a key. */
+const CANCELLING = 'cancelling…';
 /** A view followed by a push feed is still reloaded this often, in case a change slipped past the feed. */
 const LIVE_SAFETY_MS = 60_000;
 
@@ -95,9 +106,15 @@ export class Controller {
 
   handle(ev: KeyEvent): void {
     const s = this.s;
+    // A footer message is for the moment it appears: the next key clears it (a key that has
+    // something to say sets its own). "cancelling…" stays until the command it is about ends.
+    if (s.notice !== null && !(this.running && s.notice === CANCELLING)) this.notice(null);
     if (s.dialog) return this.dialogKey(ev);
-    if (isKey(ev, 'c', { ctrl: true })) return this.interrupt();
-    if (isKey(ev, 'l', { ctrl: true })) return this.d.redraw();
+    const global = actionFor(ev, ['global']);
+    if (global === 'cancel') return this.interrupt();
+    if (global === 'redraw') return this.d.redraw();
+    if (s.keyHelp) return this.keyHelpKey(ev);
+    if (s.pager) return this.pagerKey(ev);
     if (s.detail) return this.detailKey(ev);
     switch (s.focus) {
       case 'prompt':
@@ -197,13 +214,30 @@ export class Controller {
         const same = selectedKey === undefined ? -1 : shown.findIndex((r) => r.key === selectedKey);
         return { ...next, selected: same >= 0 ? same : clamp(v.selected, shown.length) };
       });
-      this.set((s) => ({ ...s, lastRefresh: this.d.now(), health: upsertHealth(s.health, pane, null, warnings[0] ?? null) }));
+      this.set((s) => ({ ...s, lastRefresh: this.d.now() }));
+      // A top-level listing covers every backend of the subsystem: each one not listed is a red row.
+      if (view.level === 'top') {
+        const down = rows.filter(isErrorRow).map((r): HealthReport => {
+          const { backend, error } = r.data as BackendErrorRow;
+          return { subsystem: PANE_SUBSYSTEM[pane], backend, state: 'down', message: error.message };
+        });
+        this.reportHealth([{ subsystem: PANE_SUBSYSTEM[pane], state: warnings.length > 0 ? 'warning' : 'ok', message: warnings[0] ?? null }, ...down]);
+      }
       this.followLive(view);
     } catch (e) {
       const message = (e as Error).message;
       this.setView(pane, view.level, (v) => ({ ...v, error: message, loading: false }));
-      this.set((s) => ({ ...s, health: upsertHealth(s.health, pane, message) }));
+      // A drill-down that fails (a service gone) says nothing about the backend as a whole.
+      if (view.level === 'top') this.reportHealth([{ subsystem: PANE_SUBSYSTEM[pane], state: 'down', message }]);
     }
+  }
+
+  /** Records what a check found about backends (a pane load, the background ping, a `status` run). */
+  reportHealth(reports: readonly HealthReport[]): void {
+    this.set((s) => {
+      const health = applyHealth(s.health, reports);
+      return health === s.health ? s : { ...s, health };
+    });
   }
 
   /** Follows the view just loaded with its push feed, when it is still the one on screen. */
@@ -230,34 +264,148 @@ export class Controller {
       if (ev.text.includes('\n')) return void this.runPaste(ev.text);
       return this.editLine({ type: 'insert', text: ev.text });
     }
-    if (ev.kind === 'char') return this.editLine({ type: 'insert', text: ev.text });
-    const { name, ctrl, meta, shift } = ev;
+    if (ev.kind === 'char') {
+      // `?` on an empty line is the key list; anywhere else it is a character of the line.
+      if (s.line.text === '' && actionFor(ev, ['prompt']) === 'key-help') return this.openKeyHelp();
+      return this.editLine({ type: 'insert', text: ev.text });
+    }
+    const { name, ctrl, shift } = ev;
     if (menu) {
       if (name === 'tab' || name === 'down' || (ctrl && name === 'n')) return this.moveMenu(shift && name === 'tab' ? -1 : 1);
       if (name === 'up' || (ctrl && name === 'p')) return this.moveMenu(-1);
       if (name === 'enter') return this.acceptMenu();
       if (name === 'escape') return this.set((st) => ({ ...st, completion: st.completion ? { ...st.completion, open: false } : null }));
     }
-    if (name === 'enter') return void this.submit();
-    if (name === 'tab') return this.openMenu();
-    if (name === 'escape') return this.set((st) => ({ ...st, focus: 'pane', completion: null }));
-    if (meta && /^[1-5]$/.test(name)) return this.switchPane(PANES[Number(name) - 1]!);
-    if (ctrl && name === 'd') {
-      if (s.line.text === '') return this.d.exit();
-      return this.editLine({ type: 'delete' });
-    }
-    if (ctrl && name === 'r') return this.set((st) => ({ ...st, focus: 'search', search: { query: '', index: null } }));
-    if (name === 'up' || (ctrl && name === 'p')) return this.historyMove(-1);
-    if (name === 'down' || (ctrl && name === 'n')) return this.historyMove(1);
-    if (name === 'right' && !ctrl && !meta && s.line.cursor === s.line.text.length && s.completion?.result.hint) {
-      return this.editLine({ type: 'insert', text: s.completion.result.hint });
-    }
+    for (const b of bindingsFor(ev, ['prompt'])) if (this.promptAction(b.action, ev) !== false) return;
     const action = editActionFor(ev);
     if (action) this.editLine(action);
   }
 
+  /** One prompt action from the key table; false when it does not apply here, so the next binding of the key may act. */
+  private promptAction(action: string, ev: Extract<KeyEvent, { kind: 'key' }>): void | false {
+    const s = this.s;
+    switch (action) {
+      case 'run':
+        return void this.submit();
+      case 'complete':
+        return this.openMenu();
+      case 'accept-hint':
+        if (s.line.cursor !== s.line.text.length || !s.completion?.result.hint) return false;
+        return this.editLine({ type: 'insert', text: s.completion.result.hint });
+      case 'history-back':
+        return this.historyMove(-1);
+      case 'history-forward':
+        return this.historyMove(1);
+      case 'history-search':
+        return this.set((st) => ({ ...st, focus: 'search', search: { query: '', index: null } }));
+      case 'output-up':
+      case 'output-down': {
+        const wheel = ev.name === 'wheelup' || ev.name === 'wheeldown';
+        const step = wheel ? 3 : Math.max(1, layout(s).log - 2);
+        return this.scrollLog(action === 'output-up' ? step : -step);
+      }
+      case 'output-pager':
+        return this.openOutputPager();
+      case 'to-panes':
+        return this.set((st) => ({ ...st, focus: 'pane', completion: null }));
+      case 'pane-jump':
+        return this.switchPane(PANES[Number(ev.name) - 1]!);
+      case 'exit':
+        if (s.line.text === '') return this.d.exit();
+        return this.editLine({ type: 'delete' });
+      default:
+        return false;
+    }
+  }
+
+  // ----- output area, pager, key overlay -----
+
+  /** Scrolls the output area back (positive) or forward, within what the log holds. */
+  private scrollLog(delta: number): void {
+    const s = this.s;
+    const l = layout(s);
+    const { total } = outputWindow(s.log, l.width, l.log, 0);
+    this.set((st) => ({ ...st, logScroll: clampScroll(st.logScroll + delta, total, l.log) }));
+  }
+
+  /** Opens the output in the pager: the newest result, or the one at the bottom of the scrolled-back area. */
+  private openOutputPager(): void {
+    const s = this.s;
+    const l = layout(s);
+    const shown = outputWindow(s.log, l.width, l.log, s.logScroll).lines;
+    const id = shown[shown.length - 1]?.entry;
+    const entry = s.log.find((e) => e.id === id);
+    if (!entry) return this.notice('no output yet: run a command, then Ctrl-O reads it here');
+    this.set((st) => ({ ...st, pager: openPager(entry.line === null ? 'output' : `› ${entry.line}`, entry.text), completion: null }));
+  }
+
+  private pagerKey(ev: KeyEvent): void {
+    const p = this.s.pager!;
+    const l = layout(this.s);
+    const lines = pagerLines(p, l.width);
+    const height = l.body - 1;
+    const setPager = (next: PagerState | null) => this.set((s) => ({ ...s, pager: next }));
+    if (p.typing !== null) {
+      if (ev.kind === 'char' || ev.kind === 'paste') return setPager({ ...p, typing: p.typing + ev.text.replace(/\n/g, ' ') });
+      if (ev.name === 'backspace') return setPager({ ...p, typing: p.typing.slice(0, -1) });
+      if (ev.name === 'escape') return setPager({ ...p, typing: null });
+      if (ev.name === 'enter') return setPager(findMatch({ ...p, query: p.typing, typing: null, match: null }, lines, 1, height, p.top - 1));
+      return;
+    }
+    const action = actionFor(ev, ['pager']);
+    const move = action?.startsWith('pager-') ? PAGER_MOVES[action.slice(6)] : undefined;
+    if (move) return setPager(movePager(p, move, lines, height));
+    switch (action) {
+      case 'pager-search':
+        return setPager({ ...p, typing: '' });
+      case 'pager-external':
+        if (!this.d.openPager) return setPager({ ...p, message: 'no $PAGER here' });
+        try {
+          this.d.openPager(p.text.join('\n') + '\n');
+          return setPager({ ...p, message: null });
+        } catch (e) {
+          return setPager({ ...p, message: `$PAGER failed: ${(e as Error).message}` });
+        }
+      case 'pager-close':
+        return setPager(null);
+    }
+  }
+
+  /** The `?` overlay of the place the user is in: the prompt, or the pane (with its level's keys). */
+  private openKeyHelp(): void {
+    const s = this.s;
+    let help: KeyHelpState;
+    if (s.focus === 'prompt') help = openKeyHelp(['prompt', 'line', 'global'], 'prompt');
+    else if (s.pane === 'metrics') help = openKeyHelp(['metrics', 'pane', 'global'], 'metrics pane');
+    else {
+      const view = currentView(s);
+      help = openKeyHelp(['pane', 'filter', 'global'], `${s.pane} pane (${view.title})`, levelOf(s.pane, view).actions);
+    }
+    this.set((st) => ({ ...st, keyHelp: help, completion: null }));
+  }
+
+  private keyHelpKey(ev: KeyEvent): void {
+    const h = this.s.keyHelp!;
+    const setHelp = (next: KeyHelpState | null) => this.set((s) => ({ ...s, keyHelp: next }));
+    if (ev.kind === 'char' || ev.kind === 'paste') return setHelp({ ...h, query: h.query + ev.text.replace(/\n/g, ' '), scroll: 0 });
+    if (ev.name === 'backspace') return setHelp({ ...h, query: h.query.slice(0, -1), scroll: 0 });
+    const page = Math.max(1, layout(this.s).body - 2);
+    const step = ev.name === 'pagedown' || ev.name === 'pageup' ? page : 1;
+    const max = Math.max(0, keyHelpLines(h).length - page);
+    switch (actionFor(ev, ['help'])) {
+      case 'help-scroll-down':
+        return setHelp({ ...h, scroll: Math.min(max, h.scroll + step) });
+      case 'help-scroll-up':
+        return setHelp({ ...h, scroll: Math.max(0, h.scroll - step) });
+      case 'help-all':
+        return setHelp({ ...h, all: !h.all, scroll: 0 });
+      case 'help-close':
+        return setHelp(h.query !== '' ? { ...h, query: '', scroll: 0 } : null);
+    }
+  }
+
   private editLine(action: EditAction): void {
-    this.set((s) => ({ ...s, line: edit(s.line, action), notice: null }));
+    this.set((s) => ({ ...s, line: edit(s.line, action) }));
     this.updateHint(false);
   }
 
@@ -331,12 +479,13 @@ export class Controller {
     const search = s.search ?? { query: '', index: null };
     if (ev.kind === 'char' || ev.kind === 'paste') return this.updateSearch(search.query + ev.text.replace(/\n/g, ' '), undefined);
     if (ev.name === 'backspace') return this.updateSearch(search.query.slice(0, -1), undefined);
-    if (ev.ctrl && ev.name === 'r') return this.updateSearch(search.query, search.index ?? undefined);
-    if (ev.name === 'escape' || (ev.ctrl && ev.name === 'g')) return this.set((st) => ({ ...st, focus: 'prompt', search: null }));
+    const action = actionFor(ev, ['search']);
+    if (action === 'search-older') return this.updateSearch(search.query, search.index ?? undefined);
+    if (action === 'search-cancel') return this.set((st) => ({ ...st, focus: 'prompt', search: null }));
     // Any other key accepts the match into the line, then acts on it (Enter runs it).
     const match = search.index === null ? null : s.history.entries[search.index];
     this.set((st) => ({ ...st, focus: 'prompt', search: null, line: match ? lineOf(match) : st.line }));
-    if (ev.name === 'enter') void this.submit();
+    if (action === 'search-run') void this.submit();
   }
 
   private updateSearch(query: string, before: number | undefined): void {
@@ -352,7 +501,7 @@ export class Controller {
     // recalled line never skips a question. Only argv and replay files may carry --yes.
     const line = withoutYes(typed);
     const history = record(this.s.history, line);
-    this.set((s) => ({ ...s, line: EMPTY_LINE, history, completion: null, notice: line === typed ? null : '--yes is ignored in the console: it asks instead (use it in scripts and on the command line)' }));
+    this.set((s) => ({ ...s, line: EMPTY_LINE, history, completion: null, logScroll: 0, notice: line === typed ? null : '--yes is ignored in the console: it asks instead (use it in scripts and on the command line)' }));
     this.d.saveHistory(history.entries);
     if (line === '') return;
     if (line === 'exit' || line === 'quit') return this.d.exit();
@@ -376,7 +525,7 @@ export class Controller {
       return await run(ac.signal);
     } finally {
       this.running = null;
-      this.set((s) => ({ ...s, running: null }));
+      this.set((s) => ({ ...s, running: null, notice: s.notice === CANCELLING ? null : s.notice }));
       void this.refreshPane();
     }
   }
@@ -384,7 +533,7 @@ export class Controller {
   private interrupt(): void {
     if (this.running) {
       this.running.abort();
-      return this.notice('cancelling…');
+      return this.notice(CANCELLING);
     }
     const s = this.s;
     if (s.focus === 'filter') return this.filterKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
@@ -399,28 +548,44 @@ export class Controller {
     const view = currentView(s);
     const rows = visibleRows(view);
     if (ev.kind === 'paste') return;
-    const ch = ev.kind === 'char' ? ev.text : null;
-    const name = ev.kind === 'key' ? ev.name : null;
-    if (s.pane === 'metrics' && this.metricsKey(ch, name)) return;
-    if (ch && /^[1-5]$/.test(ch)) return this.switchPane(PANES[Number(ch) - 1]!);
-    if (name === 'tab') return this.switchPane(PANES[(PANES.indexOf(s.pane) + (ev.kind === 'key' && ev.shift ? PANES.length - 1 : 1)) % PANES.length]!);
-    if (ch === 'j' || name === 'down') return this.select(view.selected + 1, rows.length);
-    if (ch === 'k' || name === 'up') return this.select(view.selected - 1, rows.length);
-    if (ch === 'g' || name === 'home') return this.select(0, rows.length);
-    if (ch === 'G' || name === 'end') return this.select(rows.length - 1, rows.length);
-    if (name === 'pagedown' || (ev.kind === 'key' && ev.ctrl && name === 'f')) return this.select(view.selected + this.pageSize(), rows.length);
-    if (name === 'pageup' || (ev.kind === 'key' && ev.ctrl && name === 'b')) return this.select(view.selected - this.pageSize(), rows.length);
-    if (ch === '/') return this.set((st) => ({ ...st, focus: 'filter' }));
-    if (ch === ':' || ch === 'i') return this.set((st) => ({ ...st, focus: 'prompt' }));
-    if (ch === 'R') return void this.refreshPane();
-    if (name === 'escape' || name === 'backspace') {
-      if (s.views[s.pane].length > 1) return this.popView();
-      if (view.filter !== '') return this.setView(s.pane, view.level, (v) => ({ ...v, filter: '', selected: 0 }));
-      return this.set((st) => ({ ...st, focus: 'prompt' }));
-    }
+    if (s.pane === 'metrics' && this.metricsKey(ev)) return;
     const row = rows[view.selected];
     const level = levelOf(s.pane, view);
-    if (name === 'enter' && row && level.enter) return void this.runPlan(level.enter(row));
+    switch (actionFor(ev, ['pane'])) {
+      case 'pane-jump':
+        return this.switchPane(PANES[Number(ev.kind === 'char' ? ev.text : 0) - 1]!);
+      case 'pane-next':
+        return this.switchPane(PANES[(PANES.indexOf(s.pane) + (ev.kind === 'key' && ev.shift ? PANES.length - 1 : 1)) % PANES.length]!);
+      case 'row-down':
+        return this.select(view.selected + 1, rows.length);
+      case 'row-up':
+        return this.select(view.selected - 1, rows.length);
+      case 'row-first':
+        return this.select(0, rows.length);
+      case 'row-last':
+        return this.select(rows.length - 1, rows.length);
+      case 'row-page-down':
+        return this.select(view.selected + this.pageSize(), rows.length);
+      case 'row-page-up':
+        return this.select(view.selected - this.pageSize(), rows.length);
+      case 'filter':
+        return this.set((st) => ({ ...st, focus: 'filter' }));
+      case 'to-prompt':
+        return this.set((st) => ({ ...st, focus: 'prompt' }));
+      case 'refresh':
+        return void this.refreshPane();
+      case 'key-help':
+        return this.openKeyHelp();
+      case 'back':
+        if (s.views[s.pane].length > 1) return this.popView();
+        if (view.filter !== '') return this.setView(s.pane, view.level, (v) => ({ ...v, filter: '', selected: 0 }));
+        return this.set((st) => ({ ...st, focus: 'prompt' }));
+      case 'open':
+        if (row && level.enter) return void this.runPlan(level.enter(row));
+        return;
+    }
+    // The view's own keys (drain, release, edit, …) come from its level.
+    const ch = ev.kind === 'char' ? ev.text : null;
     const action = ch ? level.actions.find((a) => a.key === ch) : undefined;
     if (action && row) {
       if (action.mutates && s.profile.readOnly) return this.notice(`profile ${s.profile.name} is read-only: "${action.label}" is disabled`);
@@ -431,7 +596,7 @@ export class Controller {
   }
 
   private pageSize(): number {
-    return Math.max(1, this.s.rows - 12);
+    return Math.max(1, layout(this.s).pane - 3);
   }
 
   private async runPlan(plan: Plan | null): Promise<void> {
@@ -518,36 +683,71 @@ export class Controller {
   }
 
   /** Keys of the metrics pane; false when the key is not the pane's own (pane switching, `:`). */
-  private metricsKey(ch: string | null, name: string | null): boolean {
+  private metricsKey(ev: KeyEvent): boolean {
     const m = this.s.metrics;
     const n = m.queries.length;
     const select = (i: number) => this.setMetrics((x) => ({ ...x, selected: n === 0 ? 0 : Math.max(0, Math.min(n - 1, i)) }));
-    if (ch === 'j' || name === 'down') select(m.selected + 1);
-    else if (ch === 'k' || name === 'up') select(m.selected - 1);
-    else if (ch === 'g' || name === 'home') select(0);
-    else if (ch === 'G' || name === 'end') select(n - 1);
-    else if (ch === 'a') this.editQuery(null);
-    else if ((ch === 'e' || name === 'enter') && n > 0) this.editQuery(m.selected);
-    else if ((ch === 'd' || ch === 'x' || name === 'delete') && n > 0) this.changeQueries((x) => removeQuery(x, x.selected));
-    else if (ch === 'b') this.changeSettings((x) => ({ ...x, mode: x.mode === 'braille' ? 'block' : 'braille' }));
-    else if (ch === '+' || ch === '=' || ch === '-') {
-      this.changeSettings((x) => ({ ...x, intervalMs: stepChoice(INTERVALS_MS, x.intervalMs, ch === '-' ? -1 : 1) }));
-      this.metricsRunner?.schedule();
-    } else if (ch === '>' || ch === '<') {
-      this.changeSettings((x) => ({ ...x, rangeMs: stepChoice(RANGES_MS, x.rangeMs, ch === '<' ? -1 : 1) }));
-      void this.metricsRunner?.refresh();
-    } else if (ch === 'S') {
-      if (m.transient === null) this.notice('these are already the saved queries');
-      else this.changeQueries((x) => ({ ...x, transient: null, saved: null }));
-    } else if (ch === 'R') void this.metricsRunner?.refresh();
-    else if (ch === '/') this.notice('the metrics pane has no filter: edit a query (e) to narrow it');
-    else if (name === 'escape' || name === 'backspace') {
-      // A watch or a service's queries are a detour: Esc goes back to the saved list, then to the prompt.
-      if (m.transient !== null) {
-        this.setMetrics((x) => showQueries(x, x.saved ?? [], null));
+    switch (actionFor(ev, ['metrics'])) {
+      case 'query-down':
+        select(m.selected + 1);
+        break;
+      case 'query-up':
+        select(m.selected - 1);
+        break;
+      case 'query-first':
+        select(0);
+        break;
+      case 'query-last':
+        select(n - 1);
+        break;
+      case 'query-add':
+        this.editQuery(null);
+        break;
+      case 'query-edit':
+        if (n === 0) return false;
+        this.editQuery(m.selected);
+        break;
+      case 'query-remove':
+        if (n === 0) return false;
+        this.changeQueries((x) => removeQuery(x, x.selected));
+        break;
+      case 'chart-mode':
+        this.changeSettings((x) => ({ ...x, mode: x.mode === 'braille' ? 'block' : 'braille' }));
+        break;
+      case 'interval-longer':
+      case 'interval-shorter': {
+        const dir = actionFor(ev, ['metrics']) === 'interval-shorter' ? -1 : 1;
+        this.changeSettings((x) => ({ ...x, intervalMs: stepChoice(INTERVALS_MS, x.intervalMs, dir) }));
+        this.metricsRunner?.schedule();
+        break;
+      }
+      case 'range-longer':
+      case 'range-shorter': {
+        const dir = actionFor(ev, ['metrics']) === 'range-shorter' ? -1 : 1;
+        this.changeSettings((x) => ({ ...x, rangeMs: stepChoice(RANGES_MS, x.rangeMs, dir) }));
         void this.metricsRunner?.refresh();
-      } else this.set((s) => ({ ...s, focus: 'prompt' }));
-    } else return false;
+        break;
+      }
+      case 'save-list':
+        if (m.transient === null) this.notice('these are already the saved queries');
+        else this.changeQueries((x) => ({ ...x, transient: null, saved: null }));
+        break;
+      case 'refresh':
+        void this.metricsRunner?.refresh();
+        break;
+      case 'no-filter':
+        this.notice('the metrics pane has no filter: edit a query (e) to narrow it');
+        break;
+      case 'back':
+        // A watch or a service's queries are a detour: Esc goes back to the saved list, then to the prompt.
+        if (m.transient !== null) {
+          this.setMetrics((x) => showQueries(x, x.saved ?? [], null));
+          void this.metricsRunner?.refresh();
+        } else this.set((s) => ({ ...s, focus: 'prompt' }));
+        break;
+      default:
+        return false;
+    }
     return true;
   }
 
@@ -663,20 +863,22 @@ export class Controller {
       return this.setView(s.pane, view.level, (v) => ({ ...v, filter: v.filter + ev.text.replace(/\n/g, ' '), selected: 0 }));
     }
     if (ev.name === 'backspace') return this.setView(s.pane, view.level, (v) => ({ ...v, filter: v.filter.slice(0, -1), selected: 0 }));
-    if (ev.name === 'escape') {
+    const action = actionFor(ev, ['filter']);
+    if (action === 'filter-clear') {
       this.setView(s.pane, view.level, (v) => ({ ...v, filter: '', selected: 0 }));
       return this.set((st) => ({ ...st, focus: 'pane' }));
     }
-    if (ev.name === 'enter') return this.set((st) => ({ ...st, focus: 'pane' }));
+    if (action === 'filter-keep') return this.set((st) => ({ ...st, focus: 'pane' }));
   }
 
   private detailKey(ev: KeyEvent): void {
     const d = this.s.detail!;
-    const name = ev.kind === 'key' ? ev.name : null;
-    const ch = ev.kind === 'char' ? ev.text : null;
     const max = Math.max(0, d.lines.length - 1);
-    if (name === 'escape' || ch === 'q' || name === 'enter' || name === 'backspace') return this.set((s) => ({ ...s, detail: null }));
-    const scroll = ch === 'j' || name === 'down' ? d.scroll + 1 : ch === 'k' || name === 'up' ? d.scroll - 1 : name === 'pagedown' ? d.scroll + this.pageSize() : name === 'pageup' ? d.scroll - this.pageSize() : d.scroll;
+    const moves: Record<string, number> = { 'detail-down': 1, 'detail-up': -1, 'detail-page-down': this.pageSize(), 'detail-page-up': -this.pageSize() };
+    const action = actionFor(ev, ['detail']);
+    if (action === 'detail-close') return this.set((s) => ({ ...s, detail: null }));
+    if (action === null || !(action in moves)) return;
+    const scroll = d.scroll + moves[action]!;
     this.set((s) => (s.detail ? { ...s, detail: { ...s.detail, scroll: Math.max(0, Math.min(max, scroll)) } } : s));
   }
 
@@ -693,8 +895,9 @@ export class Controller {
       if (ev.name === 'enter') return close(dialog.input === dialog.typeToConfirm);
       return;
     }
-    if (ev.kind === 'char' && /^[yY]$/.test(ev.text)) return close(true);
-    if ((ev.kind === 'char' && /^[nN]$/.test(ev.text)) || (ev.kind === 'key' && ev.name === 'enter')) return close(false);
+    const action = actionFor(ev, ['dialog']);
+    if (action === 'confirm-yes') return close(true);
+    if (action === 'confirm-no') return close(false);
   }
 }
 
@@ -702,35 +905,9 @@ function clamp(i: number, count: number): number {
   return count === 0 ? 0 : Math.max(0, Math.min(count - 1, i));
 }
 
-function upsertHealth(health: ConsoleState['health'], subsystem: string, error: string | null, warning: string | null = null): ConsoleState['health'] {
-  return [...health.filter((h) => h.subsystem !== subsystem), { subsystem, ok: error === null, error, ...(warning === null ? {} : { warning }) }];
-}
 
-function isKey(ev: KeyEvent, name: string, mods: { ctrl?: boolean; meta?: boolean }): boolean {
-  return ev.kind === 'key' && ev.name === name && ev.ctrl === (mods.ctrl ?? false) && ev.meta === (mods.meta ?? false);
-}
-
-/** The emacs key map of the prompt. */
-function editActionFor(ev: Extract<KeyEvent, { kind: 'key' }>): EditAction | null {
-  const { name, ctrl, meta } = ev;
-  if (ctrl) {
-    const map: Partial<Record<string, EditAction['type']>> = { a: 'home', e: 'end', b: 'left', f: 'right', k: 'kill-to-end', u: 'kill-to-start', w: 'kill-word-back', y: 'yank', t: 'transpose', h: 'backspace' };
-    if (name === 'left') return { type: 'word-left' };
-    if (name === 'right') return { type: 'word-right' };
-    const t = map[name];
-    return t ? ({ type: t } as EditAction) : null;
-  }
-  if (meta) {
-    if (name === 'b' || name === 'left') return { type: 'word-left' };
-    if (name === 'f' || name === 'right') return { type: 'word-right' };
-    if (name === 'd') return { type: 'kill-word-forward' };
-    if (name === 'backspace') return { type: 'kill-word-back' };
-    return null;
-  }
-  const plain: Partial<Record<string, EditAction['type']>> = { backspace: 'backspace', delete: 'delete', left: 'left', right: 'right', home: 'home', end: 'end' };
-  const t = plain[name];
-  return t ? ({ type: t } as EditAction) : null;
-}
+/** The pager actions of the key table that move it (`pager-page-down` → `page-down`). */
+const PAGER_MOVES: Partial<Record<string, PagerMove>> = { down: 'down', up: 'up', 'page-down': 'page-down', 'page-up': 'page-up', top: 'top', bottom: 'bottom', next: 'next-match', prev: 'prev-match' };
 
 /** What a push feed follows: one view of one pane. */
 function liveKey(view: Pick<PaneView, 'pane' | 'level'>): string {

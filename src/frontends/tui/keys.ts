@@ -7,6 +7,8 @@ export type KeyEvent =
 export type KeyName =
   | 'enter' | 'tab' | 'backspace' | 'delete' | 'escape'
   | 'up' | 'down' | 'left' | 'right' | 'home' | 'end' | 'pageup' | 'pagedown'
+  /** The mouse wheel, reported only when the console asked for mouse events (OPSDECK_MOUSE=1). */
+  | 'wheelup' | 'wheeldown'
   | '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9'
   | 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 'l' | 'm' | 'n' | 'o' | 'p' | 'q' | 'r' | 's' | 't' | 'u' | 'v' | 'w' | 'x' | 'y' | 'z';
 
@@ -90,6 +92,14 @@ function controlOrChar(c: string): KeyEvent {
 function parseEscape(s: string): 'incomplete' | { event: KeyEvent; length: number } {
   if (s.length === 1) return 'incomplete';
   const second = s[1]!;
+  if (second === '[' && s[2] === '<') {
+    // An SGR mouse report: ESC [ < button ; column ; row M|m. Only the wheel means something here.
+    const mouse = /^\x1b\[<(\d+);\d+;\d+[Mm]/.exec(s);
+    if (!mouse) return /^\x1b\[<[0-9;]*$/.test(s) ? 'incomplete' : { event: key('escape'), length: 1 };
+    const button = Number(mouse[1]);
+    const wheel = button & 64 ? ((button & 1) === 0 ? 'wheelup' : 'wheeldown') : null;
+    return { event: wheel ? key(wheel) : { kind: 'char', text: '' }, length: mouse[0].length };
+  }
   if (second === '[' || second === 'O') {
     const m = /^\x1b[[O]([0-9;]*)([A-Za-z~])/.exec(s);
     if (!m) return /^\x1b[[O][0-9;]*$/.test(s) ? 'incomplete' : { event: key('escape'), length: 1 };

@@ -1,16 +1,40 @@
-import type { ConsoleState } from './state.js';
+import { currentView, visibleRows, type ConsoleState } from './state.js';
 
 export const MENU_ROWS = 8;
 
+export interface Layout {
+  /** Lines of the pane region and of the output region; together they are `body`. */
+  pane: number;
+  log: number;
+  body: number;
+  width: number;
+}
+
 /**
  * Splits the terminal into regions. The total is rows − 1, never rows: Ink 6 clears the whole
- * screen (and flickers) once its output reaches the terminal height.
+ * screen (and flickers) once its output reaches the terminal height. The pane takes the lines
+ * its rows need (up to 70% of the body, the metrics pane that much always) and the output area
+ * every line the pane leaves, so no band of the screen stays empty.
  */
-export function layout(s: Pick<ConsoleState, 'rows' | 'cols'>): { pane: number; log: number; width: number } {
+export function layout(s: Pick<ConsoleState, 'rows' | 'cols'> & Partial<ConsoleState>): Layout {
   const usable = Math.max(8, s.rows - 1);
   const fixed = 4; // status bar, tabs, prompt, footer
-  const log = Math.max(3, Math.min(12, Math.floor(usable * 0.3)));
-  return { pane: Math.max(2, usable - fixed - log), log, width: Math.max(20, s.cols) };
+  const body = usable - fixed;
+  const minLog = Math.max(3, Math.floor(body * 0.3));
+  const maxPane = Math.max(2, body - minLog);
+  const wanted = paneWants(s);
+  const pane = Math.max(Math.min(3, maxPane), Math.min(maxPane, wanted ?? maxPane));
+  return { pane, log: body - pane, body, width: Math.max(20, s.cols) };
+}
+
+/** Lines the pane region needs for what it shows, or null for as many as it may have. */
+function paneWants(s: Partial<ConsoleState>): number | null {
+  if (!s.views || !s.pane) return null;
+  if (s.pane === 'metrics') return null;
+  if (s.detail) return s.detail.lines.length + 1;
+  const view = currentView(s as ConsoleState);
+  // Title, warnings, column header, then the rows ("(empty)" takes one line).
+  return 2 + ((view.warnings?.length ?? 0) > 0 ? 1 : 0) + Math.max(1, visibleRows(view).length);
 }
 
 /** Cuts a plain string to a display width (one column per code point; wide glyphs are rare here). */

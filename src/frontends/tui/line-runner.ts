@@ -1,6 +1,6 @@
 import { COMMANDS } from '../../commands/table.js';
 import type { GlobalOptions } from '../../commands/global-options.js';
-import type { ConfirmRequest } from '../../commands/types.js';
+import { commandId, type ConfirmRequest } from '../../commands/types.js';
 import { OpsError, exitCodeOf } from '../../core/errors.js';
 import type { Style } from '../../render/style.js';
 import { PLAIN } from '../../render/style.js';
@@ -29,6 +29,8 @@ export interface LineRunnerDeps {
   ask(message: string, typeToConfirm: string | null): Promise<boolean>;
   notice(text: string | null): void;
   openMetrics(exprs: string[], source: string, intervalMs: number): void;
+  /** A command's result data, for the console's own models (a `status` answer feeds the health model). */
+  onResult?(commandId: string, data: unknown): void;
   /** Writes the line as executed to the recording, if there is one. */
   record?(line: string, exitCode: number): void;
 }
@@ -86,7 +88,9 @@ export function lineRunner(d: LineRunnerDeps): (line: string, signal: AbortSigna
           ask: async (req: ConfirmRequest) => (answered = await d.ask(req.message, req.typeToConfirm ?? null)),
           progress: (m) => d.notice(m),
         };
-        code = (await execute({ ...parsed.inv, globals: g }, d.pool, io, d.version)).exitCode;
+        const outcome = await execute({ ...parsed.inv, globals: g }, d.pool, io, d.version);
+        code = outcome.exitCode;
+        if (outcome.data !== undefined) d.onResult?.(commandId(parsed.inv.spec), outcome.data);
       } else {
         sink.out = parsed.kind === 'printed' ? parsed.text : '';
         code = 0;

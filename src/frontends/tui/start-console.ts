@@ -1,7 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS } from '../../commands/table.js';
+import { checkBackends } from '../../commands/misc/check-backends.js';
+import { statusReports } from '../../core/health.js';
+import type { BackendStatus } from '../../core/types.js';
+import { backendName } from '../../session/profile-types.js';
 import { runReplay, scriptLines } from '../../shell/replay-runner.js';
 import { checkReplayCommand } from '../cli/check-replay-command.js';
 import { PLAIN, type Style } from '../../render/style.js';
@@ -28,6 +33,9 @@ import { commandLine } from '../../shell/quote-word.js';
 import { initialState, type ConsoleState } from './state.js';
 import { Store } from './store.js';
 import { enterConsoleMode } from './terminal.js';
+
+/** How often the background ping checks every backend for the status bar. */
+const HEALTH_PROBE_MS = 30_000;
 
 export interface ConsoleOptions {
   top: TopLevel;
@@ -61,7 +69,14 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   }
   const historyFile = historyPath(env, session.profile.name);
   const store = new Store<ConsoleState>(
-    initialState(process.stdout.columns || 100, process.stdout.rows || 30, { name: session.profile.name, production: session.profile.production, readOnly: session.profile.readOnly }, readHistory(historyFile), top.demo),
+    initialState(
+      process.stdout.columns || 100,
+      process.stdout.rows || 30,
+      { name: session.profile.name, production: session.profile.production, readOnly: session.profile.readOnly },
+      readHistory(historyFile),
+      top.demo,
+      session.backends().map(({ subsystem, spec }) => ({ subsystem, backend: backendName(spec) })),
+    ),
   );
   // Chart colours follow the console's colour decision; the pane knows whether a backend exists.
   store.set((s) => ({ ...s, metrics: { ...s.metrics, style, backend: session.profile.metrics?.type ?? null } }));
@@ -75,7 +90,9 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     recording: top.record ?? null,
     dataDir: usesEmbedded && !top.demo && session.dataDirFrom !== 'default' ? { dir: session.dataDir, from: session.dataDirFrom } : null,
   }));
-  const terminal = enterConsoleMode(process.stdin, process.stdout);
+  // The mouse wheel scrolls the output only where the user opts in: taking mouse reports changes
+  // how selecting text works in the terminal (README, "Output area").
+  const terminal = enterConsoleMode(process.stdin, process.stdout, { mouse: /^(1|true|yes|on)$/i.test(env.OPSDECK_MOUSE ?? '') });
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
 
@@ -92,6 +109,9 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     ask: (message, typeToConfirm) => controller.ask(message, typeToConfirm),
     notice: (text) => controller.notice(text),
     openMetrics: (exprs, source, intervalMs) => controller.openMetrics(exprs, source, intervalMs),
+    onResult: (id, data) => {
+      if (id === 'status') controller.reportHealth(statusReports(data as BackendStatus[]));
+    },
     ...(recorder ? { record: (line: string, code: number) => recorder.command(line, code) } : {}),
   });
   const runLine = async (line: string, signal: AbortSignal): Promise<number> => (await runDetailed(line, signal)).exitCode;
@@ -135,6 +155,13 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
       });
     },
     saveHistory: (entries) => writeHistory(historyFile, entries),
+    openPager: (text) => {
+      try {
+        terminal.suspend(() => runPager(env, text));
+      } finally {
+        redraw();
+      }
+    },
     redraw: () => redraw(),
     exit: () => finish(0),
     owner: DEFAULT_OWNER,
@@ -193,6 +220,18 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   const refreshMs = top.refreshMs;
   const refresher = new Refresher(refreshMs, () => controller.tick());
   refresher.start();
+  // The ping `status` runs, in the background: it is how the bar learns about the subsystems whose
+  // pane is not on screen (a Prometheus that is down before the metrics pane is opened). It starts
+  // after the first frame, so opening the console never waits for a slow backend.
+  const probe = new Refresher(HEALTH_PROBE_MS, async () => {
+    try {
+      controller.reportHealth(statusReports(await checkBackends(session)));
+    } catch {
+      // A profile error is shown by the panes and commands that hit it; the bar keeps what it knew.
+    }
+  });
+  const probeStart = setTimeout(() => probe.start(), 1500);
+  probeStart.unref?.();
   const animator = top.demo ? new DemoAnimator(session, demoSpeed()) : null;
   animator?.start();
   if (top.demo) controller.log({ line: null, text: 'demo: the fleet is animated in a throwaway data dir; try "services show gateway" or press Esc for the panes', exitCode: null });
@@ -202,6 +241,8 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   await inkReady.catch(() => undefined);
   if (!ink) stopBoot();
   refresher.stop();
+  clearTimeout(probeStart);
+  probe.stop();
   controller.dispose();
   animator?.stop();
   process.stdin.off('data', onData);
@@ -212,6 +253,14 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   terminal.restore();
   if (demoDir) rmSync(demoDir, { recursive: true, force: true });
   return code;
+}
+
+/** Runs $PAGER (default `less`) on the text, through the shell so `PAGER="less -S"` works; throws when it cannot start. */
+function runPager(env: NodeJS.ProcessEnv, text: string): void {
+  const pager = env.PAGER && env.PAGER.trim() !== '' ? env.PAGER : 'less';
+  const r = spawnSync(pager, { shell: true, input: text, stdio: ['pipe', 'inherit', 'inherit'], env });
+  if (r.error) throw r.error;
+  if (r.status === 127) throw new Error(`${pager}: command not found`);
 }
 
 async function chalkStyle(): Promise<Style> {

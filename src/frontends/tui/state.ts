@@ -1,10 +1,15 @@
+import { healthBoard, type HealthBoard } from '../../core/health.js';
 import type { CompletionResult } from '../../shell/completion/types.js';
 import { EMPTY_LINE, type LineState } from '../../shell/line-editor.js';
 import { historyOf, type HistoryState } from '../../shell/history.js';
+import type { KeyHelpState } from './key-help.js';
 import { initialMetrics, type MetricsPaneState } from './metrics-state.js';
+import type { PagerState } from './pager.js';
 
 export type PaneId = 'services' | 'config' | 'locks' | 'metrics' | 'tx';
 export const PANES: readonly PaneId[] = ['services', 'config', 'locks', 'metrics', 'tx'];
+/** The profile subsystem each pane shows (its health is that subsystem's). */
+export const PANE_SUBSYSTEM: Readonly<Record<PaneId, string>> = { services: 'registry', config: 'config', locks: 'locks', metrics: 'metrics', tx: 'tx' };
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'dim' | 'plain';
 
@@ -77,6 +82,12 @@ export interface ConsoleState {
   search: { query: string; index: number | null } | null;
   completion: { result: CompletionResult; selected: number; open: boolean } | null;
   log: LogEntry[];
+  /** How many display lines the output area is scrolled back from the newest (0: follows new output). */
+  logScroll: number;
+  /** A result opened in the pager view (Ctrl-O); it covers the panes and the output. */
+  pager: PagerState | null;
+  /** The `?` overlay. */
+  keyHelp: KeyHelpState | null;
   running: { line: string; startedAt: number } | null;
   pane: PaneId;
   /** Stack of views per pane; the last one is shown. */
@@ -84,8 +95,8 @@ export interface ConsoleState {
   detail: Detail | null;
   dialog: Dialog | null;
   profile: { name: string; production: boolean; readOnly: boolean };
-  /** Per pane: whether its last load worked, and the first warning a backend gave about its state. */
-  health: Array<{ subsystem: string; ok: boolean; error: string | null; warning?: string | null }>;
+  /** Every configured backend's health (core/health.ts): pane loads, the background ping and `status` report to it. */
+  health: HealthBoard;
   lastRefresh: number | null;
   notice: string | null;
   demo: boolean;
@@ -100,7 +111,14 @@ export interface ConsoleState {
   metrics: MetricsPaneState;
 }
 
-export function initialState(cols: number, rows: number, profile: ConsoleState['profile'], history: readonly string[], demo: boolean): ConsoleState {
+export function initialState(
+  cols: number,
+  rows: number,
+  profile: ConsoleState['profile'],
+  history: readonly string[],
+  demo: boolean,
+  configured: ReadonlyArray<{ subsystem: string; backend: string }> = [],
+): ConsoleState {
   const top = (pane: PaneId, title: string, columns: string[]): PaneView[] => [
     { pane, level: 'top', title, columns, rows: [], fetchedAt: null, error: null, loading: true, selected: 0, filter: '' },
   ];
@@ -113,6 +131,9 @@ export function initialState(cols: number, rows: number, profile: ConsoleState['
     search: null,
     completion: null,
     log: [],
+    logScroll: 0,
+    pager: null,
+    keyHelp: null,
     running: null,
     pane: 'services',
     views: {
@@ -126,7 +147,7 @@ export function initialState(cols: number, rows: number, profile: ConsoleState['
     detail: null,
     dialog: null,
     profile,
-    health: [],
+    health: healthBoard(configured),
     lastRefresh: null,
     notice: null,
     demo,

@@ -1,21 +1,25 @@
 // Home the cursor after switching: the alternate screen keeps the cursor row, and Ink draws from there.
 const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?2004h\x1b[?25l';
 const LEAVE = '\x1b[?2004l\x1b[?25h\x1b[?1049l';
+// SGR mouse reports (button presses, the wheel among them). Off unless asked for: while a program
+// takes mouse reports, the terminal's own selection needs Shift (Option in iTerm2) held.
+const MOUSE_ON = '\x1b[?1000h\x1b[?1006h';
+const MOUSE_OFF = '\x1b[?1006l\x1b[?1000l';
 
 /**
  * Puts the terminal into console mode (alternate screen, bracketed paste, raw input, hidden
  * cursor) and returns an idempotent restore. Restore also runs on process exit, uncaught errors
  * and termination signals, so no exit path leaves the user's terminal broken.
  */
-export function enterConsoleMode(input: NodeJS.ReadStream, output: NodeJS.WriteStream): { restore(): void; suspend<T>(fn: () => T): T } {
+export function enterConsoleMode(input: NodeJS.ReadStream, output: NodeJS.WriteStream, o: { mouse?: boolean } = {}): { restore(): void; suspend<T>(fn: () => T): T } {
   let active = true;
   const on = () => {
-    output.write(ENTER);
+    output.write(ENTER + (o.mouse ? MOUSE_ON : ''));
     if (input.isTTY) input.setRawMode(true);
   };
   const off = () => {
     if (input.isTTY) input.setRawMode(false);
-    output.write(LEAVE);
+    output.write((o.mouse ? MOUSE_OFF : '') + LEAVE);
   };
   const restore = () => {
     if (!active) return;

@@ -4,7 +4,9 @@ import { layout } from '../layout.js';
 import type { ConsoleState } from '../state.js';
 import type { Store } from '../store.js';
 import { Footer } from './Footer.js';
+import { KeyHelpOverlay } from './KeyHelpOverlay.js';
 import { LogArea } from './LogArea.js';
+import { PagerView } from './PagerView.js';
 import { PaneArea } from './PaneArea.js';
 import { PromptLine } from './PromptLine.js';
 import { StatusBar } from './StatusBar.js';
@@ -24,8 +26,16 @@ export function App({ store, tickMs = 1000 }: { store: Store<ConsoleState>; tick
     <Box flexDirection="column" width={l.width} height={s.rows - 1}>
       <StatusBar s={s} now={now} />
       <Tabs s={s} />
-      <PaneArea s={s} height={l.pane} now={now} />
-      <LogArea s={s} height={l.log} />
+      {s.keyHelp && !s.dialog ? (
+        <KeyHelpOverlay h={s.keyHelp} cols={l.width} height={l.body} />
+      ) : s.pager && !s.dialog ? (
+        <PagerView p={s.pager} cols={l.width} height={l.body} />
+      ) : (
+        <>
+          <PaneArea s={s} height={l.pane} now={now} />
+          <LogArea s={s} height={l.log} />
+        </>
+      )}
       <PromptLine s={s} />
       <Footer s={s} now={now} />
     </Box>

@@ -1,29 +1,45 @@
 import { Text } from 'ink';
+import { footerLabels } from '../key-bindings.js';
 import { levelOf } from '../pane-levels.js';
 import { currentView, visibleRows, type ConsoleState } from '../state.js';
 
-/** The keys that work right now, for the focus the user is in. */
+/**
+ * The keys that work right now, for the focus the user is in. A question being asked comes
+ * first (a command asks while it runs); then the running command with its message (a progress
+ * line, `cancelling…`); then a message; then the keys.
+ */
 export function Footer({ s, now }: { s: ConsoleState; now: number }) {
+  if (s.dialog) return <Text wrap="truncate" color="yellow">{keysFor(s)}</Text>;
   if (s.running) {
     return (
-      <Text wrap="truncate" color="yellow">{`running ${s.running.line}  ${((now - s.running.startedAt) / 1000).toFixed(1)}s  ·  Ctrl-C cancels`}</Text>
+      <Text wrap="truncate" color="yellow">{`running ${s.running.line}  ${((now - s.running.startedAt) / 1000).toFixed(1)}s  ·  ${s.notice ?? 'Ctrl-C cancels'}`}</Text>
     );
   }
   if (s.notice) return <Text wrap="truncate" color="yellow">{s.notice}</Text>;
   return <Text wrap="truncate" dimColor>{keysFor(s)}</Text>;
 }
 
+/** The footer's keys for where the user is, generated from the key table (key-bindings.ts). */
 export function keysFor(s: ConsoleState): string {
-  if (s.dialog) return 'y confirm · n/Enter/Esc cancel';
-  if (s.detail) return 'j/k scroll · Esc close';
-  if (s.focus === 'filter') return 'type to filter · Enter keep · Esc clear';
-  if (s.focus === 'search') return 'type to search history · Ctrl-R older · Enter run · Esc cancel';
+  const join = (labels: string[]) => labels.filter(Boolean).join(' · ');
+  if (s.dialog) {
+    // A typed-name question takes the name and Enter; y would be typed into it.
+    if (s.dialog.typeToConfirm !== null) return `type ${s.dialog.typeToConfirm} then Enter to confirm · Esc cancels`;
+    return join(footerLabels('dialog'));
+  }
+  if (s.keyHelp) return join(footerLabels('help'));
+  if (s.pager) return s.pager.typing !== null ? 'type to search · Enter find · Esc cancel' : join(footerLabels('pager'));
+  if (s.detail) return join(footerLabels('detail'));
+  if (s.focus === 'filter') return join(footerLabels('filter'));
+  if (s.focus === 'search') return join(footerLabels('search'));
   if (s.focus === 'query') return 'type PromQL · Enter keep · Esc cancel · Ctrl-A/E/K/U/W edit';
   if (s.focus === 'pane' && s.pane === 'metrics') {
     const m = s.metrics;
-    return ['1-4/Tab panes', 'a add', m.queries.length > 0 ? 'e edit · d remove · j/k select' : '', `b ${m.mode === 'braille' ? 'block' : 'braille'}`, '+/- interval', '</> range', m.transient !== null ? 'S save list · Esc saved list' : 'Esc/: prompt', 'R refresh']
-      .filter(Boolean)
-      .join(' · ');
+    const has = m.queries.length > 0;
+    const metrics = footerLabels('metrics', (a) => (a === 'query-edit' || a === 'query-remove' || a === 'query-down' ? has : a === 'save-list' ? m.transient !== null : true)).map((l) =>
+      l === 'b chart style' ? `b ${m.mode === 'braille' ? 'block' : 'braille'}` : l === 'Esc back' ? (m.transient !== null ? 'Esc saved list' : 'Esc/: prompt') : l,
+    );
+    return join([...footerLabels('pane', (a) => a === 'pane-jump'), ...metrics, ...footerLabels('pane', (a) => a === 'key-help')]);
   }
   if (s.focus === 'pane') {
     const view = currentView(s);
@@ -31,9 +47,9 @@ export function keysFor(s: ConsoleState): string {
     // Keys the selected row's backend cannot do are hidden (its capability is absent).
     const row = visibleRows(view)[view.selected];
     const actions = level.actions.filter((a) => !(a.mutates && s.profile.readOnly) && !(row && a.unavailable?.(row))).map((a) => `${a.key} ${a.label}`);
-    return ['1-4/Tab panes', 'j/k move', '/ filter', level.enter ? 'Enter open' : '', ...actions, s.views[s.pane].length > 1 ? 'Esc back' : 'Esc/: prompt', 'R refresh']
-      .filter(Boolean)
-      .join(' · ');
+    const labels = footerLabels('pane', (a) => a !== 'open' || level.enter !== undefined).map((l) => (l === 'Esc back' && s.views[s.pane].length === 1 ? 'Esc/: prompt' : l));
+    const at = labels.indexOf('Enter open') >= 0 ? labels.indexOf('Enter open') + 1 : labels.indexOf('/ filter') + 1;
+    return join([...labels.slice(0, at), ...actions, ...labels.slice(at)]);
   }
-  return 'Tab complete · → accept hint · ↑↓ history · Ctrl-R search · Esc panes · Alt-1..4 pane · Ctrl-C cancel/clear · Ctrl-D exit';
+  return join(footerLabels('prompt'));
 }

@@ -1,10 +1,12 @@
 import { Box, Text } from 'ink';
 import { MENU_ROWS, fit, fitMiddle } from '../layout.js';
+import { outputWindow } from '../output-lines.js';
 import type { ConsoleState } from '../state.js';
 
 /**
- * The bottom region: command output (newest lines), or the completion menu, or a confirmation
- * dialog. Output is plain lines cut to the width, never wrapped, so the frame height is fixed.
+ * The bottom region: command output (newest lines, wrapped to the width, scrolled with
+ * PgUp/PgDn), or the completion menu, or a confirmation dialog. The region's height is fixed by
+ * the layout, so wrapping never changes the frame's height.
  */
 export function LogArea({ s, height }: { s: ConsoleState; height: number }) {
   if (s.dialog) {
@@ -55,23 +57,25 @@ export function LogArea({ s, height }: { s: ConsoleState; height: number }) {
       </Box>
     );
   }
-  const lines: Array<{ key: string; text: string; cmd: boolean; code: number | null }> = [];
-  for (const e of s.log) {
-    if (e.line !== null) lines.push({ key: `${e.id}c`, text: `› ${e.line}`, cmd: true, code: e.exitCode });
-    e.text.replace(/\n$/, '').split('\n').forEach((t, i) => lines.push({ key: `${e.id}.${i}`, text: t, cmd: false, code: null }));
-  }
-  const shown = lines.slice(-height);
-  // Newest output sits right above the prompt, as in any REPL.
+  // Newest output sits right above the prompt, as in any REPL; long lines wrap (hints included).
+  const w = outputWindow(s.log, s.cols, height, s.logScroll);
+  const more = w.above > 0 || w.below > 0 ? moreLine(w.above, w.below) : null;
   return (
     <Box flexDirection="column" height={height} justifyContent="flex-end">
-      {shown.map((l) => (
+      {more ? <Text key="more" dimColor wrap="truncate">{fit(more, s.cols)}</Text> : null}
+      {w.lines.map((l) => (
         <Text key={l.key} wrap="truncate" color={l.cmd ? (l.code === 0 || l.code === null ? 'cyan' : 'red') : undefined}>
-          {l.text.length > s.cols * 4 ? l.text.slice(0, s.cols * 4) : l.text}
-          {l.cmd && l.code !== null && l.code !== 0 ? `  [exit ${l.code}]` : ''}
+          {l.text}
         </Text>
       ))}
     </Box>
   );
+}
+
+/** The line that says output is hidden, and how to reach it. */
+export function moreLine(above: number, below: number): string {
+  const parts = [above > 0 ? `↑ ${above} more line${above === 1 ? '' : 's'} above` : '', below > 0 ? `↓ ${below} newer` : ''].filter(Boolean);
+  return `${parts.join(' · ')}  (PgUp/PgDn scroll · Ctrl-O pager)`;
 }
 
 function wrap(text: string, width: number): string[] {

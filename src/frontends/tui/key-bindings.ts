@@ -1,0 +1,246 @@
+import type { EditAction } from '../../shell/line-editor.js';
+import type { KeyEvent, KeyName } from './keys.js';
+
+/**
+ * Every key of the console, as data. The controller dispatches through this table, the footers
+ * and the `?` overlay are generated from it, and `test/console/key-bindings.test.ts` checks the
+ * README's key tables against it, so what a key does is written once.
+ */
+
+/** Where a binding applies. `line` is the line editor (the prompt and the metrics query editor). */
+export type KeyContext = 'global' | 'prompt' | 'line' | 'search' | 'output' | 'pager' | 'help' | 'pane' | 'level' | 'metrics' | 'filter' | 'detail' | 'dialog';
+
+export interface KeyChord {
+  /** A printable character, matched as typed (`j`, `?`, `G`). */
+  ch?: string;
+  /** A named key (`enter`, `pagedown`, `r` with ctrl). */
+  name?: KeyName;
+  ctrl?: boolean;
+  meta?: boolean;
+  shift?: boolean;
+}
+
+export interface KeyBinding {
+  context: KeyContext;
+  /** What the controller does: an action id, or `edit:<EditAction type>` for the line editor. */
+  action: string;
+  keys: KeyChord[];
+  /** How the keys are written, when not derived from `keys` (`Alt-1..5`). */
+  show?: string[];
+  /** One line for the `?` overlay and the README. */
+  does: string;
+  /** The footer's short form; bindings without one are only in the overlay. */
+  footer?: string;
+  /** Documentation only: the key is a pane level's own action (pane-levels.ts holds it). */
+  levelAction?: boolean;
+  /** For level actions: the pane whose levels have it, in the README's words ("services → instances"). */
+  where?: string;
+}
+
+const ch = (c: string): KeyChord => ({ ch: c });
+const key = (name: KeyName, mods: Omit<KeyChord, 'name' | 'ch'> = {}): KeyChord => ({ name, ...mods });
+const ctrl = (name: KeyName): KeyChord => ({ name, ctrl: true });
+const alt = (name: KeyName): KeyChord => ({ name, meta: true });
+const edit = (type: EditAction['type']): string => `edit:${type}`;
+
+export const KEY_BINDINGS: readonly KeyBinding[] = [
+  // ----- everywhere -----
+  { context: 'global', action: 'cancel', keys: [ctrl('c')], does: 'cancel the running command, or clear the line' },
+  { context: 'global', action: 'redraw', keys: [ctrl('l')], does: 'redraw the screen' },
+
+  // ----- the prompt -----
+  { context: 'prompt', action: 'run', keys: [key('enter')], does: 'run the line' },
+  { context: 'prompt', action: 'complete', keys: [key('tab')], does: 'complete: commands, flags, flag values and live data; a menu when several match', footer: 'Tab complete' },
+  { context: 'prompt', action: 'key-help', keys: [ch('?')], does: 'on an empty line: this list of keys', footer: '? keys' },
+  { context: 'prompt', action: 'to-panes', keys: [key('escape')], does: 'go to the panes', footer: 'Esc panes' },
+  { context: 'prompt', action: 'pane-jump', keys: ['1', '2', '3', '4', '5'].map((n) => alt(n as KeyName)), show: ['Alt-1..5'], does: 'jump to a pane (services, config, locks, metrics, tx)', footer: 'Alt-1..5 pane' },
+  { context: 'prompt', action: 'output-up', keys: [key('pageup'), key('wheelup')], does: 'scroll the output back (the mouse wheel too, with OPSDECK_MOUSE=1)', footer: 'PgUp/PgDn output' },
+  { context: 'prompt', action: 'output-down', keys: [key('pagedown'), key('wheeldown')], does: 'scroll the output forward, back to the newest' },
+  { context: 'prompt', action: 'output-pager', keys: [ctrl('o')], does: 'read the output shown in the pager (search with /, o for $PAGER)', footer: 'Ctrl-O pager' },
+  { context: 'prompt', action: 'history-back', keys: [key('up'), ctrl('p')], does: 'older history line', footer: '↑↓ history' },
+  { context: 'prompt', action: 'history-forward', keys: [key('down'), ctrl('n')], does: 'newer history line' },
+  { context: 'prompt', action: 'history-search', keys: [ctrl('r')], does: 'search the history backwards', footer: 'Ctrl-R search' },
+  { context: 'prompt', action: 'accept-hint', keys: [key('right')], does: 'at the end of the line: accept the dim inline hint' },
+  { context: 'prompt', action: 'exit', keys: [ctrl('d')], does: 'on an empty line: leave the console (so does `exit`)', footer: 'Ctrl-D exit' },
+
+  // ----- the line editor (prompt and query editor) -----
+  { context: 'line', action: edit('home'), keys: [ctrl('a'), key('home')], does: 'start of the line' },
+  { context: 'line', action: edit('end'), keys: [ctrl('e'), key('end')], does: 'end of the line' },
+  { context: 'line', action: edit('left'), keys: [ctrl('b'), key('left')], does: 'back a character' },
+  { context: 'line', action: edit('right'), keys: [ctrl('f'), key('right')], does: 'forward a character' },
+  { context: 'line', action: edit('word-left'), keys: [alt('b'), alt('left'), key('left', { ctrl: true })], does: 'back a word' },
+  { context: 'line', action: edit('word-right'), keys: [alt('f'), alt('right'), key('right', { ctrl: true })], does: 'forward a word' },
+  { context: 'line', action: edit('kill-to-end'), keys: [ctrl('k')], does: 'kill to the end of the line' },
+  { context: 'line', action: edit('kill-to-start'), keys: [ctrl('u')], does: 'kill to the start of the line' },
+  { context: 'line', action: edit('kill-word-back'), keys: [ctrl('w'), alt('backspace')], does: 'kill the word before the cursor' },
+  { context: 'line', action: edit('kill-word-forward'), keys: [alt('d')], does: 'kill the word after the cursor' },
+  { context: 'line', action: edit('yank'), keys: [ctrl('y')], does: 'yank (paste) the last kill' },
+  { context: 'line', action: edit('transpose'), keys: [ctrl('t')], does: 'swap the characters around the cursor' },
+  { context: 'line', action: edit('backspace'), keys: [key('backspace'), ctrl('h')], does: 'delete the character before the cursor' },
+  { context: 'line', action: edit('delete'), keys: [key('delete')], does: 'delete the character under the cursor' },
+
+  // ----- Ctrl-R history search -----
+  { context: 'search', action: 'search-older', keys: [ctrl('r')], does: 'older match', footer: 'type to search history · Ctrl-R older' },
+  { context: 'search', action: 'search-run', keys: [key('enter')], does: 'run the match', footer: 'Enter run' },
+  { context: 'search', action: 'search-cancel', keys: [key('escape'), ctrl('g')], does: 'back to the line as it was', footer: 'Esc cancel' },
+
+  // ----- the pager (Ctrl-O) -----
+  { context: 'pager', action: 'pager-down', keys: [ch('j'), key('down'), key('enter'), key('wheeldown')], does: 'down a line', footer: 'j/k scroll' },
+  { context: 'pager', action: 'pager-up', keys: [ch('k'), key('up'), key('wheelup')], does: 'up a line' },
+  { context: 'pager', action: 'pager-page-down', keys: [key('pagedown'), ch(' '), ctrl('f')], show: ['PgDn', 'Space', 'Ctrl-F'], does: 'down a page', footer: 'PgUp/PgDn page' },
+  { context: 'pager', action: 'pager-page-up', keys: [key('pageup'), ch('b'), ctrl('b')], does: 'up a page' },
+  { context: 'pager', action: 'pager-top', keys: [ch('g'), key('home')], does: 'first line', footer: 'g/G ends' },
+  { context: 'pager', action: 'pager-bottom', keys: [ch('G'), key('end')], does: 'last line' },
+  { context: 'pager', action: 'pager-search', keys: [ch('/')], does: 'search (type, Enter goes to the first match, Esc cancels)', footer: '/ search · n/N next/prev' },
+  { context: 'pager', action: 'pager-next', keys: [ch('n')], does: 'next match' },
+  { context: 'pager', action: 'pager-prev', keys: [ch('N')], does: 'previous match' },
+  { context: 'pager', action: 'pager-external', keys: [ch('o')], does: 'open the text in $PAGER (default less)', footer: 'o $PAGER' },
+  { context: 'pager', action: 'pager-close', keys: [ch('q'), key('escape')], does: 'close the pager', footer: 'q/Esc close' },
+
+  // ----- the ? overlay -----
+  { context: 'help', action: 'help-scroll-down', keys: [key('down'), key('pagedown'), key('wheeldown')], does: 'scroll down', footer: 'type to search · ↑↓ scroll' },
+  { context: 'help', action: 'help-scroll-up', keys: [key('up'), key('pageup'), key('wheelup')], does: 'scroll up' },
+  { context: 'help', action: 'help-all', keys: [key('tab')], does: "show every context's keys, or only this one's", footer: 'Tab all/this pane' },
+  { context: 'help', action: 'help-close', keys: [key('escape')], does: 'clear the search, then close', footer: 'Esc close' },
+
+  // ----- every list pane -----
+  { context: 'pane', action: 'pane-jump', keys: ['1', '2', '3', '4', '5'].map(ch), does: 'services, config, locks, metrics, transactions', footer: '1-5/Tab panes' },
+  { context: 'pane', action: 'pane-next', keys: [key('tab')], show: ['Tab', 'Shift-Tab'], does: 'next pane (Shift-Tab: previous)' },
+  { context: 'pane', action: 'row-down', keys: [ch('j'), key('down')], does: 'next row', footer: 'j/k move' },
+  { context: 'pane', action: 'row-up', keys: [ch('k'), key('up')], does: 'previous row' },
+  { context: 'pane', action: 'row-first', keys: [ch('g'), key('home')], does: 'first row' },
+  { context: 'pane', action: 'row-last', keys: [ch('G'), key('end')], does: 'last row' },
+  { context: 'pane', action: 'row-page-down', keys: [key('pagedown'), ctrl('f')], does: 'down a page' },
+  { context: 'pane', action: 'row-page-up', keys: [key('pageup'), ctrl('b')], does: 'up a page' },
+  { context: 'pane', action: 'filter', keys: [ch('/')], does: 'filter (every word must match; Esc clears)', footer: '/ filter' },
+  { context: 'pane', action: 'open', keys: [key('enter')], does: "open: a service's instances, a config's content, a version's content, a lock's details, a transaction's branches and row locks", footer: 'Enter open' },
+  { context: 'pane', action: 'back', keys: [key('escape'), key('backspace')], does: 'back one level, then clear the filter, then to the prompt', footer: 'Esc back' },
+  { context: 'pane', action: 'to-prompt', keys: [ch(':'), ch('i')], does: 'to the prompt' },
+  { context: 'pane', action: 'refresh', keys: [ch('R')], does: 'refresh now', footer: 'R refresh' },
+  { context: 'pane', action: 'key-help', keys: [ch('?')], does: "this list of keys, this pane's first", footer: '? keys' },
+
+  // ----- pane levels' own keys (their actions live in pane-levels.ts; listed here for the footer, overlay and README) -----
+  { context: 'level', where: 'services → instances', action: 'level', levelAction: true, keys: [ch('d'), ch('u'), ch('x')], does: 'drain, undrain, deregister (asks first; keys a registry cannot do are hidden)' },
+  { context: 'level', where: 'services, instances', action: 'level', levelAction: true, keys: [ch('m')], does: "open the metrics pane on the service's standard queries" },
+  { context: 'level', where: 'config', action: 'level', levelAction: true, keys: [ch('e'), ch('h'), ch('l')], does: 'edit in $VISUAL/$EDITOR (review, confirm, compare-and-set), history, listeners' },
+  { context: 'level', where: 'config history', action: 'level', levelAction: true, keys: [ch('d'), ch('r')], does: 'diff with the entry before; roll back to it' },
+  { context: 'level', where: 'locks', action: 'level', levelAction: true, keys: [ch('r'), ch('f')], does: "release as this console's owner; force release (only if the holder is still the one shown)" },
+
+  // ----- the metrics pane -----
+  { context: 'metrics', action: 'query-add', keys: [ch('a')], does: 'add a query in the inline editor (Enter keeps, Esc cancels)', footer: 'a add' },
+  { context: 'metrics', action: 'query-edit', keys: [ch('e'), key('enter')], does: 'edit the selected query', footer: 'e edit' },
+  { context: 'metrics', action: 'query-remove', keys: [ch('d'), ch('x'), key('delete')], does: 'remove the selected query', footer: 'd remove' },
+  { context: 'metrics', action: 'query-down', keys: [ch('j'), key('down')], does: 'select the next query', footer: 'j/k select' },
+  { context: 'metrics', action: 'query-up', keys: [ch('k'), key('up')], does: 'select the previous query' },
+  { context: 'metrics', action: 'query-first', keys: [ch('g'), key('home')], does: 'select the first query' },
+  { context: 'metrics', action: 'query-last', keys: [ch('G'), key('end')], does: 'select the last query' },
+  { context: 'metrics', action: 'chart-mode', keys: [ch('b')], does: 'braille or block charts', footer: 'b chart style' },
+  { context: 'metrics', action: 'interval-longer', keys: [ch('+'), ch('=')], show: ['+', '-'], does: 'refresh less or more often (1 s … 5 m; default 5 s)', footer: '+/- interval' },
+  { context: 'metrics', action: 'interval-shorter', keys: [ch('-')], show: [], does: 'refresh more often' },
+  { context: 'metrics', action: 'range-longer', keys: [ch('>')], show: ['>', '<'], does: 'longer or shorter time range (5 m … 7 d; default 1 h)', footer: '</> range' },
+  { context: 'metrics', action: 'range-shorter', keys: [ch('<')], show: [], does: 'shorter time range' },
+  { context: 'metrics', action: 'refresh', keys: [ch('R')], does: 'refresh now', footer: 'R refresh' },
+  { context: 'metrics', action: 'save-list', keys: [ch('S')], does: "save the list shown (a watch's, a service's) as this profile's saved queries", footer: 'S save list' },
+  { context: 'metrics', action: 'back', keys: [key('escape'), key('backspace')], does: "from a watch's or a service's list back to the saved queries, then to the prompt", footer: 'Esc back' },
+  { context: 'metrics', action: 'no-filter', keys: [ch('/')], does: 'the metrics pane has no filter: edit a query instead' },
+
+  // ----- filter, detail view, confirmation -----
+  { context: 'filter', action: 'filter-keep', keys: [key('enter')], does: 'keep the filter, back to the rows', footer: 'type to filter · Enter keep' },
+  { context: 'filter', action: 'filter-clear', keys: [key('escape')], does: 'clear the filter', footer: 'Esc clear' },
+  { context: 'detail', action: 'detail-down', keys: [ch('j'), key('down'), key('wheeldown')], does: 'scroll down', footer: 'j/k scroll' },
+  { context: 'detail', action: 'detail-up', keys: [ch('k'), key('up'), key('wheelup')], does: 'scroll up' },
+  { context: 'detail', action: 'detail-page-down', keys: [key('pagedown')], does: 'down a page', footer: 'PgUp/PgDn page' },
+  { context: 'detail', action: 'detail-page-up', keys: [key('pageup')], does: 'up a page' },
+  { context: 'detail', action: 'detail-close', keys: [key('escape'), ch('q'), key('enter'), key('backspace')], does: 'close', footer: 'Esc close' },
+  { context: 'dialog', action: 'confirm-yes', keys: [ch('y'), ch('Y')], does: 'confirm (a typed-name question wants the name, then Enter)', footer: 'y confirm' },
+  { context: 'dialog', action: 'confirm-no', keys: [ch('n'), ch('N'), key('enter'), key('escape')], does: 'cancel', footer: 'n/Enter/Esc cancel' },
+];
+
+/** Overlay titles of the contexts, in the order the overlay lists them. */
+export const CONTEXT_TITLES: Readonly<Record<KeyContext, string>> = {
+  global: 'everywhere',
+  prompt: 'prompt',
+  line: 'line editing (prompt, query editor)',
+  search: 'history search (Ctrl-R)',
+  output: 'output',
+  pager: 'pager (Ctrl-O)',
+  help: 'this list (?)',
+  pane: 'panes',
+  level: "pane rows' own keys",
+  metrics: 'metrics pane',
+  filter: 'pane filter (/)',
+  detail: 'detail view',
+  dialog: 'confirmation',
+};
+
+function chordMatches(c: KeyChord, ev: KeyEvent): boolean {
+  if (c.ch !== undefined) return ev.kind === 'char' && ev.text === c.ch;
+  if (ev.kind !== 'key' || c.name !== ev.name) return false;
+  if ((c.ctrl ?? false) !== ev.ctrl || (c.meta ?? false) !== ev.meta) return false;
+  return c.shift === undefined || c.shift === ev.shift;
+}
+
+/** The bindings of these contexts the event matches, in table order (a handler may decline one and let the next act). */
+export function bindingsFor(ev: KeyEvent, contexts: readonly KeyContext[]): KeyBinding[] {
+  const out: KeyBinding[] = [];
+  for (const context of contexts) for (const b of KEY_BINDINGS) if (b.context === context && !b.levelAction && b.keys.some((k) => chordMatches(k, ev))) out.push(b);
+  return out;
+}
+
+/** The first action id the event has in these contexts, or null. */
+export function actionFor(ev: KeyEvent, contexts: readonly KeyContext[]): string | null {
+  return bindingsFor(ev, contexts)[0]?.action ?? null;
+}
+
+/** The line editor's action for a key, from the `line` bindings. */
+export function editActionFor(ev: KeyEvent): EditAction | null {
+  const action = actionFor(ev, ['line']);
+  return action?.startsWith('edit:') ? ({ type: action.slice(5) } as EditAction) : null;
+}
+
+const KEY_NAMES: Partial<Record<KeyName, string>> = {
+  enter: 'Enter', tab: 'Tab', backspace: 'Backspace', delete: 'Delete', escape: 'Esc', up: '↑', down: '↓', left: '←', right: '→',
+  home: 'Home', end: 'End', pageup: 'PgUp', pagedown: 'PgDn', wheelup: 'wheel↑', wheeldown: 'wheel↓',
+};
+
+/** How a chord is written: `j`, `Ctrl-R`, `Alt-B`, `PgDn`. */
+export function chordLabel(c: KeyChord): string {
+  if (c.ch !== undefined) return c.ch === ' ' ? 'Space' : c.ch;
+  const base = KEY_NAMES[c.name!] ?? c.name!.toUpperCase();
+  return `${c.ctrl ? 'Ctrl-' : ''}${c.meta ? 'Alt-' : ''}${base}`;
+}
+
+/** A binding's keys as written, without repeats. */
+export function keysLabel(b: KeyBinding): string[] {
+  return b.show ?? [...new Set(b.keys.map(chordLabel))];
+}
+
+/** The footer labels of a context's bindings, in table order, for the actions `keep` allows. */
+export function footerLabels(context: KeyContext, keep: (action: string) => boolean = () => true): string[] {
+  return KEY_BINDINGS.filter((b) => b.context === context && b.footer && keep(b.action)).map((b) => b.footer!);
+}
+
+/** The README's key tables, each the bindings of these contexts (checked by test/console/key-bindings.test.ts). */
+export const README_KEY_TABLES = {
+  prompt: ['prompt', 'line', 'search', 'global'],
+  output: ['pager', 'help'],
+  panes: ['pane', 'level', 'filter', 'detail', 'dialog'],
+  metrics: ['metrics'],
+} as const satisfies Record<string, readonly KeyContext[]>;
+
+/**
+ * A README key table as markdown: one row per binding, its keys in backticks. Rows of a context
+ * other than the table's first say which (`pane filter (/): …`).
+ */
+export function keyTableMarkdown(table: keyof typeof README_KEY_TABLES): string {
+  const contexts: readonly KeyContext[] = README_KEY_TABLES[table];
+  const rows = contexts.flatMap((context, i) =>
+    KEY_BINDINGS.filter((b) => b.context === context && keysLabel(b).length > 0).map((b) => {
+      const keys = keysLabel(b).map((k) => `\`${k}\``).join(' ');
+      const where = b.where ? `${b.where}: ` : '';
+      const what = i > 0 && !b.where ? `${CONTEXT_TITLES[context]}: ${b.does}` : b.does;
+      return `| ${where}${keys} | ${what} |`;
+    }),
+  );
+  return ['| key | does |', '| --- | --- |', ...rows].join('\n');
+}
