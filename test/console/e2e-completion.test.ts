@@ -25,11 +25,10 @@ describe('console completion in context', () => {
       term.keys('Tab');
       // Either the names are here already (the value is offered) or the menu says it is loading;
       // never an inserted guess.
-      const first = await term.waitFor(/opsdeck-test|loading…/);
+      const menuLine = /^\s+opsdeck-test\s+job of up/m;
+      const first = await term.waitFor((sc) => menuLine.test(sc) || /loading…/.test(sc));
       expect(first).toMatch(/^m› metrics query up\{job=\s*$/m);
-      if (!/opsdeck-test/.test(first)) {
-        await term.waitFor(/"opsdeck-test"|opsdeck-test/, 60_000);
-      }
+      if (!menuLine.test(first)) await term.waitFor(menuLine, 60_000);
       term.keys('Enter');
       await term.waitFor(/^m› metrics query 'up\{job="opsdeck-test"'/m);
       term.type('}');
@@ -37,7 +36,7 @@ describe('console completion in context', () => {
       term.keys('Enter');
       const done = await term.waitFor(finished(`metrics query 'up{job="opsdeck-test"}'`, 'm'), 60_000);
       expect(done).not.toMatch(/unclosed|internal error|\[exit \d+\]/);
-      expect(done).toMatch(/opsdeck-test/);
+      expect(done).toMatch(/up\{[^}\n]*job="opsdeck-test"/);
       term.keys('C-d');
       await term.waitFor(/EXITED:0/);
     } finally {
