@@ -31,6 +31,7 @@ const NAME = 'embedded';
 export class RegistryEngine implements RegistryBackend {
   readonly name = NAME;
   readonly scope = EMBEDDED_SCOPE;
+  readonly leaseTtl = 'per-instance' as const;
 
   constructor(private readonly store: KvStore, private readonly now: () => number) {}
 

@@ -30,6 +30,7 @@ export function namedRegistryBackend(backend: RegistryBackend, name: string): Re
   const named: RegistryBackend = {
     name,
     scope: backend.scope,
+    leaseTtl: backend.leaseTtl,
     listServices: async (filter, opts) => (await backend.listServices(filter, opts)).map((s) => ({ ...s, backend: name })),
     getService: renamed(backend, 'getService', name)!,
   };

@@ -14,6 +14,7 @@ export function consulRegistry(ctx: ConsulContext): RegistryBackend {
   return {
     name: ctx.o.name,
     scope: consulScope(ctx),
+    leaseTtl: 'per-instance',
     listServices: (filter, opts) => listServices(ctx, filter, opts),
     getService: (ref, opts) => getService(ctx, ref, opts?.signal),
     listScope: (kind) => listScope(ctx, kind),

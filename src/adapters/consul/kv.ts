@@ -3,7 +3,7 @@ import type { ConfigItem, ConfigRef, ConfigSummary } from '../../core/config-cen
 import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
 import type { Scope } from '../../core/scope.js';
 import type { ListOptions } from '../../core/subsystems.js';
-import type { ConfigType } from '../../core/types.js';
+import { typeOfName, type ConfigType } from '../../core/types.js';
 import type { HttpReply } from '../kit/http.js';
 import { readKv, type KvEntry } from './answers.js';
 import { anonymousDenied, consulIndex, filteredByAcls, textOf } from './consul-http.js';
@@ -134,13 +134,7 @@ export function listConfigs(ctx: ConsulContext, filter: { scope: Scope; text?: s
 
 /** The type of a key: its extension's, else the profile's `defaultType` (Spring's `data` keys hold YAML). */
 export function typeOfKey(key: string, fallback: ConfigType): ConfigType {
-  const name = key.slice(key.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  const ext = dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
-  if (ext === 'yaml' || ext === 'yml') return 'yaml';
-  if (ext === 'json') return 'json';
-  if (ext === 'properties') return 'properties';
-  return fallback;
+  return typeOfName(key) ?? fallback;
 }
 
 export function md5(value: Buffer | null): string {

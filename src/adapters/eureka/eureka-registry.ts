@@ -14,6 +14,7 @@ export function eurekaRegistry(ctx: EurekaContext): RegistryBackend {
   return {
     name: ctx.o.name,
     scope: EUREKA_SCOPE,
+    leaseTtl: 'per-instance',
     listServices: (filter, opts) => listServices(ctx, filter, opts),
     getService: (ref, opts) => getService(ctx, ref, opts?.signal),
     register: (ref, req) => register(ctx, ref, req),

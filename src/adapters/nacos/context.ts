@@ -8,3 +8,8 @@ export interface NacosContext {
   readonly namespaces: Namespaces;
   readonly o: NacosOptions;
 }
+
+/** The context with the caller's signal on every request (a write's `WriteOptions`). */
+export function withSignal(ctx: NacosContext, signal: AbortSignal | undefined): NacosContext {
+  return signal === undefined ? ctx : { ...ctx, http: ctx.http.withSignal(signal) };
+}

@@ -33,7 +33,7 @@ export class DemoAnimator {
       // The last gateway misses its heartbeats for 8 s of every 20 s: it goes unhealthy, then recovers.
       const flapping = i === (detail?.instances.length ?? 0) - 1 && t % 20 >= 12;
       if (flapping) continue;
-      await registry.register?.(gateway, { ip: inst.ip, port: inst.port, weight: inst.weight ?? 1, metadata: inst.metadata, ephemeral: true, ttlMs: 4000 });
+      await registry.register?.(gateway, { ip: inst.ip, port: inst.port, weight: inst.weight ?? 1, metadata: inst.metadata, ephemeral: true, ...(registry.leaseTtl === 'per-instance' ? { ttlMs: 4000 } : {}) });
     }
     if (t % 7 === 0) {
       const config = await this.session.configBackend();
