@@ -109,7 +109,10 @@ export interface RegisterRequest {
   cluster?: string;
 }
 
-/** What every write takes: the caller's signal (Ctrl-C, a pane closing) aborts its requests in flight. */
+/**
+ * What every write takes: the caller's signal (Ctrl-C, a pane closing) aborts its requests in
+ * flight; a write whose signal has already aborted does nothing and fails as cancelled.
+ */
 export interface WriteOptions {
   signal?: AbortSignal;
 }

@@ -24,7 +24,7 @@ export interface ConfigHarness {
   dispose(): Promise<void>;
 }
 
-export type ConfigCase = 'set-get' | 'cas-stale' | 'cas-match' | 'delete' | 'history' | 'list' | 'watch' | 'not-found';
+export type ConfigCase = 'set-get' | 'cas-stale' | 'cas-match' | 'delete' | 'history' | 'list' | 'watch' | 'cancelled' | 'not-found';
 
 export function describeConfigConformance(label: string, setup: () => Promise<ConfigHarness>, skip: Skips<ConfigCase> = {}): void {
   describe(`config conformance: ${label}`, () => {
@@ -167,6 +167,16 @@ export function describeConfigConformance(label: string, setup: () => Promise<Co
       // What the event says it saw is one of the publishes made after the watch started.
       expect(e.content === null ? published.has(e.md5 ?? '') : [...published.values()].includes(e.content)).toBe(true);
     }, 60_000);
+
+    test('cancelled', 'a publish whose signal has aborted (Ctrl-C) fails and writes nothing', async () => {
+      const r = ref();
+      const ac = new AbortController();
+      ac.abort();
+      const err = await can('set')(r, 'c=1\n', 'properties', { signal: ac.signal }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpsError);
+      expect((err as OpsError).kind).toBe('failed');
+      expect(await h.probe.content(r)).toBeNull();
+    });
 
     test('not-found', 'an unknown config is not-found, and the message names it', async () => {
       const r = ref();

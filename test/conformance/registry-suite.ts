@@ -48,7 +48,7 @@ export interface RegistryHarness {
   dispose(): Promise<void>;
 }
 
-export type RegistryCase = 'register' | 'scope-isolation' | 'traffic' | 'weight' | 'metadata' | 'deregister' | 'ephemeral' | 'lease-ttl' | 'not-found' | 'alias' | 'ambiguous-alias';
+export type RegistryCase = 'register' | 'scope-isolation' | 'traffic' | 'weight' | 'metadata' | 'deregister' | 'ephemeral' | 'lease-ttl' | 'cancelled' | 'not-found' | 'alias' | 'ambiguous-alias';
 
 /** Each skip must say why: a case is skipped only with a reason, which the test title shows. */
 export type Skips<C extends string> = Partial<Record<C, string>>;
@@ -215,6 +215,17 @@ export function describeRegistryConformance(label: string, setup: () => Promise<
       expect((err as OpsError).kind).toBe('usage');
       expect((err as OpsError).message).toContain(h.backend.name);
       // Nothing was registered.
+      expect(await h.probe.instances(r)).toEqual([]);
+    });
+
+    test('cancelled', 'a registration whose signal has aborted (Ctrl-C) fails and registers nothing', async () => {
+      const r = ref();
+      const ac = new AbortController();
+      ac.abort();
+      if (!h.backend.register) throw new Error(`${label} cannot register instances`);
+      const refused = await h.backend.register(r, req('10.9.0.13', 8080), { signal: ac.signal }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(OpsError);
+      expect((refused as OpsError).kind).toBe('failed');
       expect(await h.probe.instances(r)).toEqual([]);
     });
 

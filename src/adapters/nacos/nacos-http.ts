@@ -121,22 +121,6 @@ export class NacosHttp {
     return reply;
   }
 
-  /**
-   * This client with `signal` on every request sent through it, so a write's requests end when its
-   * caller walks away (Ctrl-C). A view over this client: the token, the login and the probe stay
-   * this client's own.
-   */
-  withSignal(signal: AbortSignal | undefined): NacosHttp {
-    if (signal === undefined) return this;
-    const base = this;
-    return Object.assign(Object.create(base) as NacosHttp, {
-      send: (req: HttpRequest) => base.send({ ...req, signal: req.signal ?? signal }),
-      withApi: <T>(fn: (level: ApiLevel) => Promise<T>) => base.withApi(fn),
-      server: () => base.server(),
-      authenticate: () => base.authenticate(),
-    });
-  }
-
   /** Logs in now (ping uses it to prove the credentials); a server without credentials in the profile is left alone. */
   async authenticate(): Promise<void> {
     if (this.o.username === undefined) return;
