@@ -1,4 +1,5 @@
 import type { ListOptions } from './subsystems.js';
+import type { WriteOptions } from './registry.js';
 import type { Scope, ScopeModel } from './scope.js';
 import type { ConfigOp, ConfigType, Coverage } from './types.js';
 
@@ -65,6 +66,21 @@ export interface ConfigVersion {
   contentIs: 'after' | 'before';
 }
 
+/** A config's history as a backend keeps it, and whether that is all of it. */
+export interface ConfigHistory {
+  /** Newest first. */
+  entries: ConfigVersion[];
+  /**
+   * False when older changes happened that have no entry here: the listing stopped at a bound
+   * (Nacos' `maxHistory`), or the backend dropped them (Nacos keeps 30 days by default, the
+   * embedded store the last 100 entries). Then the oldest entry is not the config's creation, and
+   * a diff or rollback can reach back only as far as the entries go.
+   */
+  complete: boolean;
+  /** Why not, one sentence; null when complete. */
+  incomplete: string | null;
+}
+
 export interface ConfigListener {
   /** The client's address as the server saw it. */
   ip: string;
@@ -109,13 +125,15 @@ export interface ConfigBackend {
    * otherwise throws a conflict OpsError; a backend that cannot check it refuses `ifMatch` outright
    * (never a silent overwrite).
    */
-  set?(ref: ConfigRef, content: string, type: ConfigType, opts: { ifMatch?: string }): Promise<ConfigItem>;
-  delete?(ref: ConfigRef, opts: { ifMatch?: string }): Promise<void>;
+  set?(ref: ConfigRef, content: string, type: ConfigType, opts: { ifMatch?: string } & WriteOptions): Promise<ConfigItem>;
   /**
-   * Newest first. A history that does not reach back to the config's creation (etcd compacted the
-   * older revisions; a bound) says why through `onIncomplete`, which commands print as a warning.
+   * Deletes. With `ifMatch` only while it is the current token, else a conflict; a backend without
+   * an atomic conditional delete (Nacos) checks it in a read right before the delete, and its docs
+   * say so.
    */
-  history?(ref: ConfigRef, opts?: { onIncomplete?(why: string): void }): Promise<ConfigVersion[]>;
+  delete?(ref: ConfigRef, opts: { ifMatch?: string } & WriteOptions): Promise<void>;
+  /** The entries newest first, and whether they reach back to the config's creation. */
+  history?(ref: ConfigRef): Promise<ConfigHistory>;
   /** The content one history entry holds (see `ConfigVersion.contentIs`); null when it holds none. */
   versionContent?(ref: ConfigRef, id: string): Promise<string | null>;
   /** Yields one event per change until the signal aborts. */
@@ -123,9 +141,9 @@ export interface ConfigBackend {
   /** The clients listening to this config, with the md5 each holds (stale clients stand out). */
   listeners?(ref: ConfigRef): Promise<ConfigListener[]>;
   /** Publishes `content` to the listed client addresses only (Nacos beta); the released content stays. */
-  publishBeta?(ref: ConfigRef, content: string, type: ConfigType, ips: string[]): Promise<void>;
+  publishBeta?(ref: ConfigRef, content: string, type: ConfigType, ips: string[], opts?: WriteOptions): Promise<void>;
   getBeta?(ref: ConfigRef): Promise<BetaRelease | null>;
-  stopBeta?(ref: ConfigRef): Promise<void>;
+  stopBeta?(ref: ConfigRef, opts?: WriteOptions): Promise<void>;
   /** Yields whenever what `list` answers for the scope may have changed (push, as for `RegistryBackend.changes`). */
   changes?(filter: { scope: Scope }, signal: AbortSignal): AsyncIterable<void>;
 }

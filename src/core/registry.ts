@@ -110,8 +110,20 @@ export interface RegisterRequest {
   metadata: Record<string, string>;
   /** Ephemeral instances live by heartbeats (ttlMs); persistent ones until deregistered. */
   ephemeral: boolean;
+  /**
+   * The lease of an ephemeral instance, for a registry whose `leaseTtl` is 'per-instance'; a
+   * registry that sets leases itself ('server') refuses a request that carries one.
+   */
   ttlMs?: number;
   cluster?: string;
+}
+
+/**
+ * What every write takes: the caller's signal (Ctrl-C, a pane closing) aborts its requests in
+ * flight; a write whose signal has already aborted does nothing and fails as cancelled.
+ */
+export interface WriteOptions {
+  signal?: AbortSignal;
 }
 
 export interface MetadataChange {
@@ -138,6 +150,14 @@ export interface RegistryBackend {
    */
   readonly readOnly?: string;
   /**
+   * Who sets an ephemeral instance's lease: 'per-instance' where a registration carries its own TTL
+   * (Eureka's lease duration, Consul's TTL check, the embedded store); 'server' where the registry
+   * applies its own heartbeat timeouts (Nacos: unhealthy after 15 s, removed after 30 s, or what the
+   * instance's metadata says). A 'server' registry refuses `RegisterRequest.ttlMs` as a usage error
+   * naming itself, rather than dropping it.
+   */
+  readonly leaseTtl: 'per-instance' | 'server';
+  /**
    * Services whose scope matches the kinds given (absent kinds: all) and whose name contains
    * `text` (case-insensitive). A listing cut short by a bound reports it through `opts.onIncomplete`.
    */
@@ -147,17 +167,17 @@ export interface RegistryBackend {
   /** The values one scope kind can take (Nacos namespaces, Consul datacenters), where the backend lists them. */
   listScope?(kind: ScopeKind): Promise<ScopeEntry[]>;
   /** Registers, or updates an instance with the same address; the detail of the service afterwards. */
-  register?(ref: ServiceRef, req: RegisterRequest): Promise<ServiceDetail>;
-  deregister?(ref: ServiceRef, instanceId: string): Promise<void | WriteNote>;
+  register?(ref: ServiceRef, req: RegisterRequest, opts?: WriteOptions): Promise<ServiceDetail>;
+  deregister?(ref: ServiceRef, instanceId: string, opts?: WriteOptions): Promise<void | WriteNote>;
   /**
    * What a deregistration cannot promise for this instance, for the confirmation (Eureka: a client
    * that registers itself registers again at its next heartbeat); null when nothing.
    */
   deregisterWarning?(instance: InstanceView): string | null;
-  heartbeat?(ref: ServiceRef, instanceId: string): Promise<void>;
-  setTraffic?(ref: ServiceRef, instanceId: string, traffic: Traffic): Promise<ServiceDetail>;
-  setWeight?(ref: ServiceRef, instanceId: string, weight: number): Promise<ServiceDetail>;
-  updateMetadata?(ref: ServiceRef, instanceId: string, change: MetadataChange): Promise<ServiceDetail>;
+  heartbeat?(ref: ServiceRef, instanceId: string, opts?: WriteOptions): Promise<void>;
+  setTraffic?(ref: ServiceRef, instanceId: string, traffic: Traffic, opts?: WriteOptions): Promise<ServiceDetail>;
+  setWeight?(ref: ServiceRef, instanceId: string, weight: number, opts?: WriteOptions): Promise<ServiceDetail>;
+  updateMetadata?(ref: ServiceRef, instanceId: string, change: MetadataChange, opts?: WriteOptions): Promise<ServiceDetail>;
   /**
    * Yields whenever what `listServices` (no `service`) or `getService` (a service) answers may
    * have changed, until the signal aborts: a backend with push (Consul's blocking queries) has it,

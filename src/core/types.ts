@@ -3,8 +3,23 @@
  * these, so renaming a field is a breaking change for every runbook that reads it.
  */
 
-export type ConfigType = 'yaml' | 'json' | 'properties' | 'text';
-export const CONFIG_TYPES: readonly ConfigType[] = ['yaml', 'json', 'properties', 'text'];
+/**
+ * The content types of a config: Nacos' own set (its console offers text, json, xml, yaml, html,
+ * properties and toml), which the other config centres, having no type field, get by extension.
+ */
+export type ConfigType = 'yaml' | 'json' | 'properties' | 'xml' | 'html' | 'toml' | 'text';
+export const CONFIG_TYPES: readonly ConfigType[] = ['yaml', 'json', 'properties', 'xml', 'html', 'toml', 'text'];
+
+/** The type a config's name suggests by its extension (`app.yml` → yaml, `page.htm` → html); null for none. */
+export function typeOfName(name: string): ConfigType | null {
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  const ext = dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
+  if (ext === 'yml') return 'yaml';
+  if (ext === 'htm') return 'html';
+  if (ext === 'txt') return 'text';
+  return (CONFIG_TYPES as readonly string[]).includes(ext) ? (ext as ConfigType) : null;
+}
 
 export type ConfigOp = 'create' | 'update' | 'delete' | 'rollback';
 

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { ConfigBackend, ConfigEvent, ConfigItem, ConfigRef, ConfigSummary, ConfigVersion } from '../core/config-center.js';
+import type { ConfigBackend, ConfigEvent, ConfigHistory, ConfigItem, ConfigRef, ConfigSummary, ConfigVersion } from '../core/config-center.js';
 import { conflict, notFound } from '../core/errors.js';
 import { describeScope, type Scope } from '../core/scope.js';
 import type { ConfigOp, ConfigType } from '../core/types.js';
+import type { WriteOptions } from '../core/registry.js';
 import { checkKinds, EMBEDDED_SCOPE, placeOf } from './embedded-scope.js';
+import { cancelled } from './registry-engine.js';
 import { keys, splitKey } from './keys.js';
 import type { KvStore, ReadView, WriteTx } from './store/kv-store.js';
 
@@ -63,12 +65,19 @@ export class ConfigEngine implements ConfigBackend {
     return this.store.read((view) => item(place, ref.dataId, current(view, place, ref.dataId)));
   }
 
-  history(ref: ConfigRef): Promise<ConfigVersion[]> {
+  history(ref: ConfigRef): Promise<ConfigHistory> {
     const place = placeOf(ref.scope);
     return this.store.read((view) => {
       const rows = view.scan<HistoryDoc>(keys.configHistoryPrefix(place.namespace, place.group, ref.dataId));
       if (rows.length === 0) throw missing(place, ref.dataId);
-      return rows.map(([, h]) => versionOf(h)).reverse();
+      // Versions count from 1 and only the last HISTORY_LIMIT entries are kept: an oldest entry past 1 means some were dropped.
+      const oldest = rows[0]![1].version;
+      const complete = oldest === 1;
+      return {
+        entries: rows.map(([, h]) => versionOf(h)).reverse(),
+        complete,
+        incomplete: complete ? null : `the embedded store keeps the last ${HISTORY_LIMIT} entries of a config: versions before ${oldest} are gone`,
+      };
     });
   }
 
@@ -81,7 +90,8 @@ export class ConfigEngine implements ConfigBackend {
     });
   }
 
-  set(ref: ConfigRef, content: string, type: ConfigType, opts: { ifMatch?: string } = {}): Promise<ConfigItem> {
+  set(ref: ConfigRef, content: string, type: ConfigType, opts: { ifMatch?: string } & WriteOptions = {}): Promise<ConfigItem> {
+    if (opts.signal?.aborted) return Promise.reject(cancelled('the publish'));
     const place = placeOf(ref.scope);
     return this.store.update((tx) => {
       const prev = tx.get<ConfigDoc>(keys.config(place.namespace, place.group, ref.dataId));

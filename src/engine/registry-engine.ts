@@ -1,5 +1,5 @@
-import { notFound, usage } from '../core/errors.js';
-import type { InstanceView, MetadataChange, RegisterRequest, RegistryBackend, ScopeEntry, ServiceDetail, ServiceRef, ServiceSummary, Traffic } from '../core/registry.js';
+import { notFound, OpsError, usage } from '../core/errors.js';
+import type { InstanceView, MetadataChange, RegisterRequest, RegistryBackend, ScopeEntry, ServiceDetail, ServiceRef, ServiceSummary, Traffic, WriteOptions } from '../core/registry.js';
 import { describeScope, type Scope, type ScopeKind } from '../core/scope.js';
 import { checkKinds, EMBEDDED_SCOPE, placeOf } from './embedded-scope.js';
 import { keys, splitKey } from './keys.js';
@@ -31,6 +31,7 @@ const NAME = 'embedded';
 export class RegistryEngine implements RegistryBackend {
   readonly name = NAME;
   readonly scope = EMBEDDED_SCOPE;
+  readonly leaseTtl = 'per-instance' as const;
 
   constructor(private readonly store: KvStore, private readonly now: () => number) {}
 
@@ -75,7 +76,9 @@ export class RegistryEngine implements RegistryBackend {
     });
   }
 
-  register(ref: ServiceRef, req: RegisterRequest): Promise<ServiceDetail> {
+  register(ref: ServiceRef, req: RegisterRequest, opts?: WriteOptions): Promise<ServiceDetail> {
+    // A local write is one quick transaction: a cancelled caller is honoured before it starts.
+    if (opts?.signal?.aborted) return Promise.reject(cancelled('the registration'));
     const place = placeOf(ref.scope);
     return this.store.update((tx) => {
       const now = this.now();
@@ -212,4 +215,8 @@ function isHealthy(doc: InstanceDoc, now: number): boolean {
 
 function isGone(doc: InstanceDoc, now: number): boolean {
   return doc.ephemeral && now - doc.lastBeat > 2 * doc.ttlMs;
+}
+
+export function cancelled(what: string): OpsError {
+  return new OpsError('failed', `${what} was cancelled before it started`, 'run the command again');
 }

@@ -35,7 +35,9 @@ export function publishedView(verb: string, d: ConfigItem, style: Style): string
   return `${style.green(verb)} ${d.dataId}${d.version === null ? '' : ` version ${d.version}`} ${style.dim(`md5 ${d.md5}${d.token === d.md5 ? '' : ` · token ${d.token}`}`)}`;
 }
 
-export function historyView(rows: ConfigVersion[], style: Style, now: number): string {
+/** The entries; an incomplete history is said on stderr by the command (`ctx.warn`). */
+export function historyView(h: { entries: ConfigVersion[] }, style: Style, now: number): string {
+  const rows = h.entries;
   return textTable(rows, [
     { header: 'ID', get: (r) => r.id, align: 'right' },
     { header: 'OP', get: (r) => r.op, paint: (c, r, s) => (r.op === 'delete' ? s.red(c) : r.op === 'rollback' ? s.yellow(c) : c) },

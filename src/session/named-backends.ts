@@ -31,6 +31,7 @@ export function namedRegistryBackend(backend: RegistryBackend, name: string): Re
     name,
     scope: backend.scope,
     ...(backend.readOnly !== undefined ? { readOnly: backend.readOnly } : {}),
+    leaseTtl: backend.leaseTtl,
     listServices: async (filter, opts) => (await backend.listServices(filter, opts)).map((s) => ({ ...s, backend: name })),
     getService: renamed(backend, 'getService', name)!,
   };

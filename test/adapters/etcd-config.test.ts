@@ -60,15 +60,16 @@ describe('etcd config', () => {
     const revs: string[] = [];
     for (const v of ['v: 1\n', 'v: 2\n', 'v: 3\n']) revs.push((await config.set!(ref(k), v, 'yaml', {})).token);
     const full = await config.history!(ref(k));
-    expect(full.map((e) => e.id)).toEqual([...revs].reverse());
-    expect(full.map((e) => e.op)).toEqual(['update', 'update', 'create']);
-    expect(await config.versionContent!(ref(k), full[2]!.id)).toBe('v: 1\n');
+    expect(full.complete).toBe(true);
+    expect(full.entries.map((e) => e.id)).toEqual([...revs].reverse());
+    expect(full.entries.map((e) => e.op)).toEqual(['update', 'update', 'create']);
+    expect(await config.versionContent!(ref(k), full.entries[2]!.id)).toBe('v: 1\n');
     // Compact at the last write: the two older revisions are gone from etcd.
     await raw.compact(Number(revs[2]));
-    const why: string[] = [];
-    const cut = await config.history!(ref(k), { onIncomplete: (w) => why.push(w) });
-    expect(cut.map((e) => e.id)).toEqual([revs[2]]);
-    expect(why.join(' ')).toMatch(/compacted .* 2 older versions/);
+    const cut = await config.history!(ref(k));
+    expect(cut.entries.map((e) => e.id)).toEqual([revs[2]]);
+    expect(cut.complete).toBe(false);
+    expect(cut.incomplete).toMatch(/compacted .* 2 older versions/);
     const err = await config.versionContent!(ref(k), String(revs[0])).catch((e: unknown) => e);
     expect((err as OpsError).kind).toBe('not-found');
     expect((err as OpsError).message).toContain('compacted');

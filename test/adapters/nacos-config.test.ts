@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NacosAdapter } from '../../src/adapters/nacos/index.js';
 import { contentAfter, type ConfigEvent, type ConfigRef } from '../../src/core/config-center.js';
 import { exitCodeOf } from '../../src/core/errors.js';
+import { CONFIG_TYPES } from '../../src/core/types.js';
 import { NACOS_VERSIONS, type NacosEndpoint } from '../servers/nacos-server.js';
 import { nacosNamespace, nacosToken, sharedNacos } from '../servers/nacos-shared.js';
 import { startRecordingProxy } from '../servers/recording-proxy.js';
@@ -109,12 +110,13 @@ describe.each(NACOS_VERSIONS)('Nacos %s config', (version) => {
     expect(await rawConfig(s, token, ns, 'G', 'absent.yaml')).toBeNull();
   });
 
-  it('deletes a config; an absent one is not found; a conditional delete is refused and deletes nothing', async () => {
+  it('deletes a config; an absent one is not found; a delete whose md5 is stale is a conflict and deletes nothing', async () => {
     const item = await a.config.set!(ref('gone.txt'), 'bye', 'text', {});
-    const refusedDelete = await failure(a.config.delete!(ref('gone.txt'), { ifMatch: item.token }));
-    expect(refusedDelete.kind).toBe('unsupported');
+    const stale = await failure(a.config.delete!(ref('gone.txt'), { ifMatch: md5('hello') }));
+    expect(stale.kind).toBe('conflict');
+    expect(stale.message).toContain(`its md5 is now ${item.md5}`);
     expect(await rawConfig(s, token, ns, 'G', 'gone.txt')).toBe('bye');
-    await a.config.delete!(ref('gone.txt'), {});
+    await a.config.delete!(ref('gone.txt'), { ifMatch: item.token });
     expect(await rawConfig(s, token, ns, 'G', 'gone.txt')).toBeNull();
     const again = await failure(a.config.delete!(ref('gone.txt'), {}));
     expect(again.kind).toBe('not-found');
@@ -122,12 +124,33 @@ describe.each(NACOS_VERSIONS)('Nacos %s config', (version) => {
     expect(get.message).toBe(`config gone.txt (namespace ${ns}, group G) not found on Nacos at ${s.url}`);
   });
 
-  it('keeps what opsdeck does not model: an xml type and the description survive a republish', async () => {
+  it('a write whose signal has aborted (Ctrl-C) sends nothing: cancelled, and the config centre is untouched', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const e = await failure(a.config.set!(ref('aborted.yaml'), 'x: 1', 'yaml', { signal: ac.signal }));
+    expect(e.kind).toBe('failed');
+    expect(e.message).toContain('was cancelled');
+    expect(await rawConfig(s, token, ns, 'G', 'aborted.yaml')).toBeNull();
+    await a.config.set!(ref('aborted.yaml'), 'x: 1', 'yaml', {});
+    expect((await failure(a.config.delete!(ref('aborted.yaml'), { signal: ac.signal }))).message).toContain('was cancelled');
+    expect(await rawConfig(s, token, ns, 'G', 'aborted.yaml')).toBe('x: 1');
+  });
+
+  it.each(CONFIG_TYPES)('publishes and reads type %s as Nacos stores it, and reads one published by someone else', async (type) => {
+    const item = await a.config.set!(ref(`typed-${type}`), `content of ${type}`, type, {});
+    expect(item.type).toBe(type);
+    expect(await detailRaw(`typed-${type}`)).toMatchObject({ type });
+    await publishRaw(`raw-typed-${type}`, 'x', { type });
+    expect((await a.config.get(ref(`raw-typed-${type}`))).type).toBe(type);
+  });
+
+  it('a type word outside Nacos\' set is stored as text; a republish keeps the description', async () => {
+    await publishRaw('page.custom', '<a/>', { type: 'custom-word', desc: 'the page' });
+    expect(await detailRaw('page.custom')).toMatchObject({ type: 'text' });
     await publishRaw('page.xml', '<a/>', { type: 'xml', desc: 'the page' });
-    const item = await a.config.set!(ref('page.xml'), '<b/>', 'text', {});
-    expect(item.type).toBe('text');
-    const d = await detailRaw('page.xml');
-    expect(d).toMatchObject({ content: '<b/>', type: 'xml', desc: 'the page' });
+    const item = await a.config.set!(ref('page.xml'), '<b/>', 'xml', {});
+    expect(item.type).toBe('xml');
+    expect(await detailRaw('page.xml')).toMatchObject({ content: '<b/>', type: 'xml', desc: 'the page' });
   });
 
   it('lists and searches: a word anywhere in the id, a * pattern, a group, all namespaces', async () => {
@@ -163,7 +186,8 @@ describe.each(NACOS_VERSIONS)('Nacos %s config', (version) => {
     await a.config.stopBeta!(r);
     await a.config.delete!(r, {});
     await a.config.set!(r, 'w1', 'yaml', {});
-    const h = await a.config.history!(r);
+    const { entries: h, complete, incomplete } = await a.config.history!(r);
+    expect({ complete, incomplete }).toEqual({ complete: true, incomplete: null });
     expect(h.map((v) => [v.op, v.contentIs])).toEqual([
       ['create', 'after'],
       ['delete', 'before'],
@@ -177,11 +201,17 @@ describe.each(NACOS_VERSIONS)('Nacos %s config', (version) => {
     // What the config held right after each change, as diffs and rollbacks read it.
     const after = await Promise.all(h.map((v) => contentAfter(h, v, (id) => a.config.versionContent!(r, id), async () => (await a.config.get(r)).content)));
     expect(after).toEqual(['w1', null, 'v3', 'v2', 'v1']);
+    // Cut at maxHistory: the newest entries, and the history says it is incomplete.
+    const short = await adapterFor(s, { maxHistory: 2 });
+    const cut = await short.config.history!(r);
+    expect(cut.entries.map((v) => v.id)).toEqual(h.slice(0, 2).map((v) => v.id));
+    expect(cut.complete).toBe(false);
+    expect(cut.incomplete).toContain('the newest 2 entries are listed (maxHistory');
   });
 
   it('history of an unknown config is not found; an entry of another config is not found', async () => {
     expect((await failure(a.config.history!(ref('never.yaml')))).kind).toBe('not-found');
-    const other = await a.config.history!(ref('cas.yaml'));
+    const other = (await a.config.history!(ref('cas.yaml'))).entries;
     const e = await failure(a.config.versionContent!(ref('app.yaml'), other[0]!.id));
     expect(e.kind).toBe('not-found');
     expect(e.message).toContain(`history entry ${other[0]!.id} of config app.yaml`);

@@ -81,7 +81,9 @@ describe('config, one-shot', () => {
     expect(stale.stderr).toMatch(/--if-match/);
     expect(run('config', 'get', 'orders.yaml').json()).toEqual({ ...v2, content: 'pool: 20\ntimeout: 3\n' });
 
-    const history = run('config', 'history', 'orders.yaml').json();
+    const out = run('config', 'history', 'orders.yaml').json();
+    expect(out).toMatchObject({ backend: 'embedded', dataId: 'orders.yaml', complete: true, incomplete: null });
+    const history = out.entries;
     expect(history.map((h: { id: string; op: string; contentIs: string }) => [h.id, h.op, h.contentIs])).toEqual([['2', 'update', 'after'], ['1', 'create', 'after']]);
     expect(Object.keys(history[0]).sort()).toEqual(['at', 'by', 'contentIs', 'from', 'id', 'md5', 'op', 'version']);
 
@@ -96,7 +98,7 @@ describe('config, one-shot', () => {
     const deleted = run('config', 'delete', 'orders.yaml', '--yes').json();
     expect(deleted).toMatchObject({ backend: 'embedded', dataId: 'orders.yaml', deleted: true, version: 3, md5: v1.md5, token: v1.md5 });
     expect(run('config', 'get', 'orders.yaml').code).toBe(1);
-    expect(run('config', 'history', 'orders.yaml').json()[0]).toMatchObject({ id: '4', version: 4, op: 'delete', md5: null });
+    expect(run('config', 'history', 'orders.yaml').json().entries[0]).toMatchObject({ id: '4', version: 4, op: 'delete', md5: null });
   });
 
   it('refuses to publish JSON or YAML that does not parse, unless it is declared text', () => {
@@ -244,10 +246,10 @@ describe('profile, status, version, help, demo', () => {
     expect(services.length).toBeGreaterThanOrEqual(5);
     expect(services.reduce((n: number, s: { instances: number }) => n + s.instances, 0)).toBeGreaterThanOrEqual(20);
     expect(run('locks', 'list').json().locks.length).toBeGreaterThanOrEqual(3);
-    expect(run('config', 'history', 'orders.yaml').json().length).toBeGreaterThanOrEqual(2);
+    expect(run('config', 'history', 'orders.yaml').json().entries.length).toBeGreaterThanOrEqual(2);
     const again = run('demo');
     expect(again.code).toBe(0);
-    expect(run('config', 'history', 'orders.yaml').json().length).toBe(3);
+    expect(run('config', 'history', 'orders.yaml').json().entries.length).toBe(3);
   });
 
   it('status reports the embedded backend as reachable with a latency', () => {

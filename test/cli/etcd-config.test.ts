@@ -36,7 +36,8 @@ describe('opsdeck CLI on etcd config and registry', () => {
       for (const v of ['port: 1\n', 'port: 2\n', 'port: 3\n']) revs.push(await raw.put('/app/orders.yaml', v));
       const history = run('config', 'history', '/app/orders.yaml', '-o', 'json');
       expect(history.code).toBe(0);
-      expect(history.json().map((e: { id: string; op: string }) => [e.id, e.op])).toEqual([
+      expect(history.json().complete).toBe(true);
+      expect(history.json().entries.map((e: { id: string; op: string }) => [e.id, e.op])).toEqual([
         [String(revs[2]), 'update'],
         [String(revs[1]), 'update'],
         [String(revs[0]), 'create'],
@@ -60,8 +61,9 @@ describe('opsdeck CLI on etcd config and registry', () => {
       await raw.compact(now!.modRevision);
       const cut = run('config', 'history', '/app/orders.yaml', '-o', 'json');
       expect(cut.code).toBe(0);
-      expect(cut.json()).toHaveLength(1);
-      expect(cut.stderr).toMatch(/compacted the revisions before \d+: the 3 older versions .* incomplete/);
+      expect(cut.json().entries).toHaveLength(1);
+      expect(cut.json()).toMatchObject({ complete: false, incomplete: expect.stringMatching(/compacted the revisions before \d+: the 3 older versions/) });
+      expect(cut.stderr).toMatch(/history of \/app\/orders\.yaml is incomplete: etcd compacted the revisions before \d+: the 3 older versions/);
     }
   }, 120_000);
 

@@ -64,7 +64,7 @@ describe('config', () => {
   it('history says what each entry holds, in the table and the JSON', () => {
     run('config', 'set', 'a.properties', '--value', 'x=1');
     run('config', 'set', 'a.properties', '--value', 'x=2');
-    expect(run('config', 'history', 'a.properties').json().map((h: { contentIs: string }) => h.contentIs)).toEqual(['after', 'after']);
+    expect(run('config', 'history', 'a.properties').json().entries.map((h: { contentIs: string }) => h.contentIs)).toEqual(['after', 'after']);
     expect(run('config', 'history', 'a.properties', '-o', 'table').stdout).toMatch(/^ID\s+OP\s+CONTENT\s+MD5\s+AT\n\s*2\s+update\s+after the change\s+[0-9a-f]{32}/);
   });
 

@@ -14,7 +14,7 @@ import { describeRegistryConformance, type ProbedInstance, type RegistryCase, ty
  */
 
 const READ_ONLY = "read-only: Istio's registry is fed by Kubernetes/ServiceEntry, not by clients";
-const WRITES: Skips<RegistryCase> = { traffic: READ_ONLY, weight: READ_ONLY, metadata: READ_ONLY, deregister: READ_ONLY, ephemeral: READ_ONLY };
+const WRITES: Skips<RegistryCase> = { traffic: READ_ONLY, weight: READ_ONLY, metadata: READ_ONLY, deregister: READ_ONLY, ephemeral: READ_ONLY, 'lease-ttl': READ_ONLY, cancelled: READ_ONLY };
 const TOKEN = 'conformance-token';
 const host = (ref: ServiceRef) => `${ref.name}.${ref.scope.namespace}.svc.cluster.local`;
 

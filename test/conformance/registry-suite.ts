@@ -29,8 +29,13 @@ export interface RegistryHarness {
   scope: Scope;
   /** A scope that must not see `scope`'s services; null for a registry with one flat space. */
   otherScope: Scope | null;
-  /** For the ephemeral case: the TTL to register with, and how long after the last heartbeat the instance may still be listed. */
-  lease: { ttlMs: number; goneWithinMs: number } | null;
+  /**
+   * For the ephemeral case: the TTL to register with (a registry whose `leaseTtl` is 'server' gets
+   * none, and is sent a heartbeat every third of it), the metadata that sets the lease where the
+   * registry reads it from there (Nacos' `preserved.*` keys), and how long after the last heartbeat
+   * the instance may still be listed.
+   */
+  lease: { ttlMs: number; goneWithinMs: number; metadata?: Record<string, string> } | null;
   /**
    * For a read-only registry (RegistryBackend.readOnly: Istio, fed by Kubernetes, not by clients):
    * puts the instance where the registry reads it from (the fake's source), since the adapter
@@ -49,7 +54,7 @@ export interface RegistryHarness {
   dispose(): Promise<void>;
 }
 
-export type RegistryCase = 'read-only' | 'register' | 'scope-isolation' | 'traffic' | 'weight' | 'metadata' | 'deregister' | 'ephemeral' | 'not-found' | 'alias' | 'ambiguous-alias';
+export type RegistryCase = 'read-only' | 'register' | 'scope-isolation' | 'traffic' | 'weight' | 'metadata' | 'deregister' | 'ephemeral' | 'lease-ttl' | 'cancelled' | 'not-found' | 'alias' | 'ambiguous-alias';
 
 /** Each skip must say why: a case is skipped only with a reason, which the test title shows. */
 export type Skips<C extends string> = Partial<Record<C, string>>;
@@ -98,9 +103,10 @@ export function describeRegistryConformance(label: string, setup: () => Promise<
       expect(d.instances).toHaveLength(count);
       return d;
     });
+    // Generous: the setup may be the first to ask for a shared JVM server (Nacos starts in 20-60 s here, longer while others build).
     beforeAll(async () => {
       h = await setup();
-    });
+    }, 20 * 60_000);
     afterAll(async () => {
       await h?.dispose();
     });
@@ -197,7 +203,8 @@ export function describeRegistryConformance(label: string, setup: () => Promise<
       const lease = h.lease;
       if (!lease) throw new Error('the harness has no lease; skip this case with a reason');
       const r = ref();
-      await register(r, req('10.9.0.8', 8080, { ephemeral: true, ttlMs: lease.ttlMs }));
+      const ttl = h.backend.leaseTtl === 'per-instance' ? { ttlMs: lease.ttlMs } : {};
+      await register(r, req('10.9.0.8', 8080, { ephemeral: true, ...ttl, metadata: lease.metadata ?? {} }));
       const first = (await shows(r, 1)).instances[0]!;
       expect(first).toMatchObject({ ephemeral: true, health: 'passing' });
       // Heartbeats for longer than the lease keep it registered and passing.
@@ -213,6 +220,33 @@ export function describeRegistryConformance(label: string, setup: () => Promise<
       const err = await can('heartbeat')(r, first.id).catch((e: unknown) => e);
       expect((err as OpsError).kind).toBe('not-found');
     }, 120_000);
+
+    test('lease-ttl', 'a TTL is taken where the registry has per-instance leases, and refused where the registry sets them', async () => {
+      const r = ref();
+      const attempt = register(r, req('10.9.0.11', 8080, { ephemeral: true, ttlMs: 60_000 }));
+      if (h.backend.leaseTtl === 'per-instance') {
+        await attempt;
+        await eventually(h.settleMs, async () => expect(await probed(r, '10.9.0.11', 8080)).toBeDefined());
+        return;
+      }
+      const err = await attempt.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpsError);
+      expect((err as OpsError).kind).toBe('usage');
+      expect((err as OpsError).message).toContain(h.backend.name);
+      // Nothing was registered.
+      expect(await h.probe.instances(r)).toEqual([]);
+    });
+
+    test('cancelled', 'a registration whose signal has aborted (Ctrl-C) fails and registers nothing', async () => {
+      const r = ref();
+      const ac = new AbortController();
+      ac.abort();
+      if (!h.backend.register) throw new Error(`${label} cannot register instances`);
+      const refused = await h.backend.register(r, req('10.9.0.13', 8080), { signal: ac.signal }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(OpsError);
+      expect((refused as OpsError).kind).toBe('failed');
+      expect(await h.probe.instances(r)).toEqual([]);
+    });
 
     test('not-found', 'an unknown service is not-found, and the message names it', async () => {
       const name = fresh();

@@ -61,6 +61,7 @@ describeRegistryConformance(
   },
   {
     weight: 'none of the layouts opsdeck writes has a weight (Spring Cloud and Curator have none; a Dubbo weight is the provider\'s own or an override rule\'s), so the backend has no setWeight',
+    'lease-ttl': "ZooKeeper has no per-registration TTL: an ephemeral node lives by its creator's session, and opsdeck registers persistent nodes only (see the ephemeral case)",
     ephemeral: "a ZooKeeper ephemeral node lives by the session that created it, not by heartbeats: opsdeck's session ends with the command, so it registers persistent nodes only and has no heartbeat (applications' ephemeral nodes are covered by test/interop/zk-registry.test.ts)",
   },
 );

@@ -19,7 +19,8 @@ describe('embedded config', () => {
     f.advance(1000);
     await c.set(ref, 'a: 2\n', 'yaml', {});
     expect(await c.get(ref)).toMatchObject({ content: 'a: 2\n', version: 2 });
-    const h = await c.history(ref);
+    const { entries: h, complete } = await c.history(ref);
+    expect(complete).toBe(true);
     expect(h.map((x) => [x.id, x.version, x.op, x.contentIs])).toEqual([['2', 2, 'update', 'after'], ['1', 1, 'create', 'after']]);
     expect(h[0]!.md5).toBe(md5('a: 2\n'));
     expect(Date.parse(h[0]!.at!) - Date.parse(h[1]!.at!)).toBe(1000);
@@ -62,21 +63,23 @@ describe('embedded config', () => {
     await c.set(ref, 'two', 'text', {});
     await c.delete(ref, {});
     expect(((await c.get(ref).catch((e: unknown) => e)) as OpsError).kind).toBe('not-found');
-    const h = await c.history(ref);
+    const h = (await c.history(ref)).entries;
     expect(h[0]).toMatchObject({ id: '3', op: 'delete', md5: null, contentIs: 'after' });
     expect(await c.versionContent(ref, '3')).toBeNull();
     expect(await c.versionContent(ref, '2')).toBe('two');
     const again = await c.set(ref, 'three', 'text', {});
     expect(again).toMatchObject({ version: 4 });
-    expect((await c.history(ref)).map((x) => x.op)).toEqual(['create', 'delete', 'update', 'create']);
+    expect((await c.history(ref)).entries.map((x) => x.op)).toEqual(['create', 'delete', 'update', 'create']);
     expect(((await c.versionContent(ref, '99').catch((e: unknown) => e)) as OpsError).kind).toBe('not-found');
   });
 
-  it(`caps history at ${HISTORY_LIMIT} versions`, async () => {
+  it(`caps history at ${HISTORY_LIMIT} versions, and says the history is incomplete`, async () => {
     f = engineWithClock();
     const c = f.engine.config;
     for (let i = 0; i < HISTORY_LIMIT + 5; i++) await c.set(ref, `v${i}`, 'text', {});
-    const h = await c.history(ref);
+    const { entries: h, complete, incomplete } = await c.history(ref);
+    expect(complete).toBe(false);
+    expect(incomplete).toBe(`the embedded store keeps the last ${HISTORY_LIMIT} entries of a config: versions before 6 are gone`);
     expect(h).toHaveLength(HISTORY_LIMIT);
     expect(h[0]!.version).toBe(HISTORY_LIMIT + 5);
     expect(h[h.length - 1]!.version).toBe(6);

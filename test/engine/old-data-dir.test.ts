@@ -30,11 +30,11 @@ describe('an old data dir through the new contracts', () => {
       const ref = { scope: {}, dataId: 'app1.yaml' };
       const app1 = await engine.config.get(ref);
       expect(app1).toMatchObject({ content: 'port: 8001\nname: svc-1 v2', version: 2, token: md5('port: 8001\nname: svc-1 v2') });
-      const history = await engine.config.history(ref);
+      const history = (await engine.config.history(ref)).entries;
       expect(history.map((h) => [h.id, h.op, h.contentIs])).toEqual([['2', 'update', 'after'], ['1', 'create', 'after']]);
       const read = (id: string) => engine.config.versionContent(ref, id);
       expect(await contentAfter(history, history[1]!, read, async () => app1.content)).toBe('port: 801\nname: svc-1');
-      const gone = await engine.config.history({ scope: {}, dataId: 'app6.yaml' });
+      const gone = (await engine.config.history({ scope: {}, dataId: 'app6.yaml' })).entries;
       expect(gone[0]).toMatchObject({ op: 'delete', md5: null });
       expect(await engine.config.versionContent({ scope: {}, dataId: 'app6.yaml' }, gone[0]!.id)).toBeNull();
       expect(await engine.config.versionContent({ scope: {}, dataId: 'app6.yaml' }, gone[1]!.id)).toBe('port: 806\nname: svc-6');

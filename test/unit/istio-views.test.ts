@@ -82,7 +82,7 @@ describe('EndpointSlice conditions', () => {
 });
 
 describe('read-only backends', () => {
-  const backend = { name: 'mesh', scope: { kinds: [], defaults: {} }, readOnly: 'it is fed by Kubernetes', listServices: async () => [], getService: async () => ({ backend: 'mesh', name: 'x', instances: [] }) } as RegistryBackend;
+  const backend = { name: 'mesh', scope: { kinds: [], defaults: {} }, readOnly: 'it is fed by Kubernetes', leaseTtl: 'server', listServices: async () => [], getService: async () => ({ backend: 'mesh', name: 'x', instances: [] }) } as RegistryBackend;
 
   it('a missing write names the backend and says it is read-only and why (exit 2, as any missing capability)', () => {
     const e = (() => {

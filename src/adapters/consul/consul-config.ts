@@ -1,6 +1,6 @@
 import type { ConfigBackend } from '../../core/config-center.js';
 import { configChanges } from './changes.js';
-import type { ConsulContext } from './context.js';
+import { signalled, type ConsulContext } from './context.js';
 import { consulScope } from './datacenters.js';
 import { deleteConfig, getConfig, listConfigs, setConfig } from './kv.js';
 import { watchKey } from './kv-watch.js';
@@ -17,8 +17,8 @@ export function consulConfig(ctx: ConsulContext): ConfigBackend {
     tokenName: 'ModifyIndex',
     list: (filter, opts) => listConfigs(ctx, filter, opts),
     get: (ref) => getConfig(ctx, ref),
-    set: (ref, content, type, opts) => setConfig(ctx, ref, content, type, opts),
-    delete: (ref, opts) => deleteConfig(ctx, ref, opts),
+    set: (ref, content, type, opts) => setConfig(signalled(ctx, opts), ref, content, type, opts),
+    delete: (ref, opts) => deleteConfig(signalled(ctx, opts), ref, opts),
     watch: (ref, signal) => watchKey(ctx, ref, signal),
     changes: (filter, signal) => configChanges(ctx, filter, signal),
   };

@@ -1,4 +1,5 @@
-import type { ConfigBackend, ConfigItem, ConfigRef, ConfigSummary, ConfigVersion } from '../../core/config-center.js';
+import { refuseIfAborted } from '../kit/with-signal.js';
+import type { ConfigBackend, ConfigItem, ConfigRef, ConfigHistory, ConfigSummary, ConfigVersion } from '../../core/config-center.js';
 import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
 import type { ScopeModel } from '../../core/scope.js';
 import type { ConfigType } from '../../core/types.js';
@@ -65,6 +66,7 @@ export function etcdConfig(http: EtcdHttp, o: EtcdOptions): ConfigBackend {
      * someone wrote in between, so that a key bound to a lease keeps it.
      */
     async set(ref, content, _type: ConfigType, opts) {
+      refuseIfAborted(opts.signal, 'the publish');
       const key = keyOf(ref);
       const wanted = opts.ifMatch === undefined ? undefined : tokenOf(opts.ifMatch);
       for (let attempt = 0; ; attempt++) {
@@ -82,6 +84,7 @@ export function etcdConfig(http: EtcdHttp, o: EtcdOptions): ConfigBackend {
     },
 
     async delete(ref, opts) {
+      refuseIfAborted(opts.signal, 'the delete');
       const key = keyOf(ref);
       let token = opts.ifMatch === undefined ? undefined : tokenOf(opts.ifMatch);
       if (token === 0) throw usage('--if-match 0 means "the key is absent", so there is nothing to delete', 'pass the token "opsdeck config get" shows');
@@ -102,7 +105,7 @@ export function etcdConfig(http: EtcdHttp, o: EtcdOptions): ConfigBackend {
      * older than its point, so a history that reaches it stops there and says so. A deletion ends a
      * key's life and etcd indexes no way back from an absent key, so a deleted key has no history here.
      */
-    async history(ref, opts = {}): Promise<ConfigVersion[]> {
+    async history(ref): Promise<ConfigHistory> {
       const key = keyOf(ref);
       let { kv } = await readKey(http, key);
       if (!kv) {
@@ -112,11 +115,12 @@ export function etcdConfig(http: EtcdHttp, o: EtcdOptions): ConfigBackend {
         );
       }
       const rows: ConfigVersion[] = [];
+      let incomplete: string | null = null;
       while (kv) {
         rows.push({ id: String(kv.modRevision), version: kv.version, op: kv.version <= 1 ? 'create' : 'update', at: null, md5: md5(kv.value), by: null, from: null, contentIs: 'after' });
         if (kv.version <= 1) break;
         if (rows.length >= o.maxHistory) {
-          opts.onIncomplete?.(`the newest ${o.maxHistory} revisions of ${ref.dataId} are listed (maxHistory); it has ${kv.version - 1} older ones`);
+          incomplete = `the newest ${o.maxHistory} revisions of ${ref.dataId} are listed (maxHistory); it has ${kv.version - 1} older ones`;
           break;
         }
         const shown: Kv = kv;
@@ -124,11 +128,11 @@ export function etcdConfig(http: EtcdHttp, o: EtcdOptions): ConfigBackend {
           kv = (await readKey(http, key, { revision: shown.modRevision - 1 })).kv;
         } catch (e) {
           if (!isCompacted(e)) throw e;
-          opts.onIncomplete?.(`etcd compacted the revisions before ${shown.modRevision}: the ${shown.version - 1} older versions of ${ref.dataId} are gone from the store, so this history is incomplete`);
+          incomplete = `etcd compacted the revisions before ${shown.modRevision}: the ${shown.version - 1} older versions of ${ref.dataId} are gone from the store`;
           break;
         }
       }
-      return rows;
+      return { entries: rows, complete: incomplete === null, incomplete };
     },
 
     async versionContent(ref, id) {

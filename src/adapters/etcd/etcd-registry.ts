@@ -1,6 +1,7 @@
+import { refuseIfAborted } from '../kit/with-signal.js';
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
-import type { InstanceView, MetadataChange, RegisterRequest, RegistryBackend, ServiceDetail, ServiceRef, ServiceSummary, Traffic, WriteNote } from '../../core/registry.js';
+import type { InstanceView, MetadataChange, RegisterRequest, RegistryBackend, ServiceDetail, ServiceRef, ServiceSummary, Traffic, WriteNote, WriteOptions } from '../../core/registry.js';
 import type { Scope, ScopeModel } from '../../core/scope.js';
 import type { ListOptions } from '../../core/subsystems.js';
 import { readGrant, readKeepAlive } from './answers.js';
@@ -112,6 +113,8 @@ export function etcdRegistry(http: EtcdHttp, o: EtcdOptions): RegistryBackend {
   const backend: RegistryBackend = {
     name: o.name,
     scope,
+    // Each registration carries its own lease (a TTL granted per instance).
+    leaseTtl: 'per-instance',
 
     async listServices(filter, opts: ListOptions = {}): Promise<ServiceSummary[]> {
       const needle = filter.text?.toLowerCase();
@@ -154,7 +157,8 @@ export function etcdRegistry(http: EtcdHttp, o: EtcdOptions): RegistryBackend {
      * Writes a registration in the layout of the prefix (the first prefix without --prefix), on a
      * lease of its own when ephemeral. An address the service has already is rewritten in place.
      */
-    async register(ref, req: RegisterRequest) {
+    async register(ref, req: RegisterRequest, wo?: WriteOptions) {
+      refuseIfAborted(wo?.signal, 'the registration');
       const root = ref.scope.prefix === undefined ? roots[0] : rootsFor(ref.scope)[0];
       if (!root) throw usage(`${o.name} has no registry prefix to register under`, 'add one under prefixes: or templates: in the profile');
       if ((root.writes === 'go-zero' || root.template?.value === 'address') && Object.keys(req.metadata).length > 0) throw usage(`the ${root.writes} layout keeps only the address: it has no metadata`, 'register without --meta');

@@ -18,6 +18,8 @@ export function istioRegistry(ctx: IstioContext): RegistryBackend {
     name: ctx.o.name,
     scope,
     readOnly: READ_ONLY_REASON,
+    // Nothing registers through opsdeck here; Kubernetes and the proxies decide what is listed.
+    leaseTtl: 'server',
     listServices: (filter, opts) => (kube ? listKube(ctx, filter, opts) : listMesh(ctx, filter, opts)),
     getService: (ref, opts) => (kube ? getKube(ctx, ref, opts?.signal) : getMesh(ctx, ref, opts?.signal)),
     async listScope(kind) {

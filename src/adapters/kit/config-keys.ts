@@ -1,20 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { ConfigType } from '../../core/types.js';
+import { typeOfName, type ConfigType } from '../../core/types.js';
 
 /**
  * What key-value config centres (Consul KV, etcd) share: a key's type comes from its extension,
  * the md5 is computed by opsdeck, and a listing's text filter reads the same on both.
  */
 
-/** The type of a key: its extension's, else `fallback` (the profile's `defaultType`). */
+/** The type of a key: its extension's (core/types.ts `typeOfName`), else `fallback` (the profile's `defaultType`). */
 export function typeOfKey(key: string, fallback: ConfigType): ConfigType {
-  const name = key.slice(key.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  const ext = dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
-  if (ext === 'yaml' || ext === 'yml') return 'yaml';
-  if (ext === 'json') return 'json';
-  if (ext === 'properties') return 'properties';
-  return fallback;
+  return typeOfName(key.slice(key.lastIndexOf('/') + 1)) ?? fallback;
 }
 
 export function md5(value: Buffer | null): string {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ConfigType } from '../../core/types.js';
+import { CONFIG_TYPES, type ConfigType } from '../../core/types.js';
 import type { AnswerShape } from '../kit/shape.js';
 import { at, optNum, optText } from './answers.js';
 
@@ -16,19 +16,11 @@ export function md5Of(text: string): string {
   return createHash('md5').update(text, 'utf8').digest('hex');
 }
 
-/** Nacos' type word in opsdeck's terms: xml, html and anything else opsdeck does not model are text. */
+/** Nacos' type word in opsdeck's terms (`yml` is yaml); a word Nacos does not define either is text. */
 export function configType(raw: string | undefined | null): ConfigType {
-  switch ((raw ?? '').toLowerCase()) {
-    case 'yaml':
-    case 'yml':
-      return 'yaml';
-    case 'json':
-      return 'json';
-    case 'properties':
-      return 'properties';
-    default:
-      return 'text';
-  }
+  const word = (raw ?? '').toLowerCase();
+  if (word === 'yml') return 'yaml';
+  return (CONFIG_TYPES as readonly string[]).includes(word) ? (word as ConfigType) : 'text';
 }
 
 /** Epoch ms (3.x, 2.x detail) or an ISO text (2.x history) as ISO; null for 0 and the dummy dates Nacos sends. */

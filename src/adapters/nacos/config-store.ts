@@ -1,7 +1,7 @@
 import { conflict, notFound, OpsError } from '../../core/errors.js';
 import type { ConfigItem, ConfigRef } from '../../core/config-center.js';
 import { describeScope } from '../../core/scope.js';
-import { CONFIG_TYPES, type ConfigType } from '../../core/types.js';
+import type { ConfigType } from '../../core/types.js';
 import { configType, md5Of, readConfigDetail, type ConfigDetail } from './config-answers.js';
 import type { NacosContext } from './context.js';
 import { tenantOf, type Where } from './namespaces.js';
@@ -72,23 +72,12 @@ export async function setConfig(ctx: NacosContext, ref: ConfigRef, content: stri
       if (current === null) throw conflict(`config ${ref.dataId} (${describeScope(where)}) does not exist, so it cannot match ${opts.ifMatch}`, 'Nacos cannot publish "only if absent"; publish without --if-match to create it', { current: null });
       if (current.md5 !== opts.ifMatch) throw casConflict(ref.dataId, where, current.md5);
     }
-    await publish(ctx, level, where, ref.dataId, content, keptType(type, current), current?.desc ?? null, { casMd5: opts.ifMatch });
+    await publish(ctx, level, where, ref.dataId, content, type, current?.desc ?? null, { casMd5: opts.ifMatch });
     const want = md5Of(content);
     const r = await settle(() => readConfig(ctx, level, where, ref.dataId), (d) => d !== null && d.md5 === want, ctx.o.settleTimeoutMs);
     if (!r.settled || r.value === null) throw new OpsError('failed', `${ctx.http.where} accepted the publish of ${ref.dataId}, but shows other content after ${ctx.o.settleTimeoutMs} ms (someone else may have published meanwhile)`, 'check with config get');
     return itemOf(ctx, where, ref.dataId, r.value);
   });
-}
-
-/**
- * The type word to publish. opsdeck models yaml, json, properties and text; Nacos also has xml and
- * html (and a publish without a type resets it to text). Republishing such a config as `text`
- * keeps its own type, so an edit or a rollback does not change what the applications parse.
- */
-function keptType(type: ConfigType, current: ConfigDetail | null): string {
-  const raw = current?.rawType ?? null;
-  if (type === 'text' && raw !== null && raw !== '' && !(CONFIG_TYPES as readonly string[]).includes(raw.toLowerCase()) && raw.toLowerCase() !== 'yml') return raw;
-  return type;
 }
 
 export async function requireCas(ctx: NacosContext, level: ApiLevel): Promise<void> {
@@ -140,15 +129,16 @@ async function casRefused(ctx: NacosContext, level: ApiLevel, where: Where, data
 
 /**
  * Deletes an existing config. Nacos deletes unconditionally (it has no compare-and-set for a
- * delete), so `ifMatch` is refused rather than checked in a separate read that could be stale.
+ * delete), so `ifMatch` is checked against a read made right before the delete: a config that
+ * changed since it was shown is not deleted (a conflict), but a publish that lands between that
+ * read and the delete is lost. docs/nacos.md lists this among what Nacos cannot guarantee.
  */
 export async function deleteConfig(ctx: NacosContext, ref: ConfigRef, opts: { ifMatch?: string }): Promise<void> {
   const where = await ctx.namespaces.where(ref.scope);
-  if (opts.ifMatch !== undefined) {
-    throw new OpsError('unsupported', `${ctx.http.where} cannot delete a config conditionally (Nacos has no compare-and-set for deletes): nothing was deleted`, 'delete without --if-match after checking the content with config get');
-  }
   await ctx.http.withApi(async (level) => {
-    if ((await readConfig(ctx, level, where, ref.dataId)) === null) throw noConfig(ctx, where, ref.dataId);
+    const current = await readConfig(ctx, level, where, ref.dataId);
+    if (current === null) throw noConfig(ctx, where, ref.dataId);
+    if (opts.ifMatch !== undefined && current.md5 !== opts.ifMatch) throw casConflict(ref.dataId, where, current.md5);
     const path = level === 'v3' ? '/v3/admin/cs/config' : '/v1/cs/configs';
     const reply = await ctx.http.send({ method: 'DELETE', path, query: configParams(level, where, ref.dataId) });
     const ok = level === 'v3' ? envelope(ctx.http.client, reply, path).code === 0 : reply.status === 200 && reply.text.trim() === 'true';

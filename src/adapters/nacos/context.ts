@@ -1,3 +1,4 @@
+import { withRequestSignal } from '../kit/with-signal.js';
 import type { NacosHttp } from './nacos-http.js';
 import type { Namespaces } from './namespaces.js';
 import type { NacosOptions } from './options.js';
@@ -7,4 +8,10 @@ export interface NacosContext {
   readonly http: NacosHttp;
   readonly namespaces: Namespaces;
   readonly o: NacosOptions;
+}
+
+/** The context with the caller's signal on every request (a write's `WriteOptions`). */
+export function withSignal(ctx: NacosContext, signal: AbortSignal | undefined): NacosContext {
+  // The token, the login and the API probe stay the client's own.
+  return signal === undefined ? ctx : { ...ctx, http: withRequestSignal(ctx.http, signal, ['withApi', 'server', 'authenticate']) };
 }

@@ -1,5 +1,5 @@
 import { notFound, OpsError } from '../../core/errors.js';
-import type { ConfigRef, ConfigVersion } from '../../core/config-center.js';
+import type { ConfigHistory, ConfigRef, ConfigVersion } from '../../core/config-center.js';
 import { describeScope } from '../../core/scope.js';
 import type { ConfigOp } from '../../core/types.js';
 import { readPage } from './answers.js';
@@ -26,25 +26,37 @@ export function versionOf(row: HistoryRow): ConfigVersion | null {
   return { id: row.id, version: null, op, at: row.at, md5: null, by: row.by, from: row.from, contentIs: row.opType === 'I' ? 'after' : 'before' };
 }
 
-/** Newest first, at most `maxHistory` rows. A config with no history that does not exist is not found. */
-export async function history(ctx: NacosContext, ref: ConfigRef): Promise<ConfigVersion[]> {
+/**
+ * Newest first, at most `maxHistory` rows. A config with no history that does not exist is not
+ * found. The history is complete when it reaches back to the config's creation: Nacos drops rows
+ * older than `nacos.config.retention.days` (30 by default), and a config created before that (or
+ * imported, which writes no row) starts with an update.
+ */
+export async function history(ctx: NacosContext, ref: ConfigRef): Promise<ConfigHistory> {
   const where = await ctx.namespaces.where(ref.scope);
   return ctx.http.withApi(async (level) => {
-    const rows = await historyRows(ctx, level, where, ref.dataId);
+    const { rows, cut } = await historyRows(ctx, level, where, ref.dataId);
     const out = rows.map(versionOf).filter((v): v is ConfigVersion => v !== null);
     // Ids are decimal strings, global to the server and growing: newest first is the largest first.
     out.sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0));
     if (out.length === 0 && (await readConfig(ctx, level, where, ref.dataId)) === null) throw noConfig(ctx, where, ref.dataId);
-    return out;
+    const incomplete = cut
+      ? `the newest ${ctx.o.maxHistory} entries are listed (maxHistory in the profile); older ones are not`
+      : out.length === 0 || out.at(-1)!.op !== 'create'
+        ? `the oldest entry is ${out.length === 0 ? 'missing' : `an ${out.at(-1)!.op}`}, not the creation: Nacos drops history older than nacos.config.retention.days (30 by default), and an imported config has none`
+        : null;
+    return { entries: out, complete: incomplete === null, incomplete };
   });
 }
 
-async function historyRows(ctx: NacosContext, level: ApiLevel, where: Where, dataId: string): Promise<HistoryRow[]> {
+/** The rows, oldest last as Nacos pages them; `cut` when `maxHistory` stopped the paging before the end. */
+async function historyRows(ctx: NacosContext, level: ApiLevel, where: Where, dataId: string): Promise<{ rows: HistoryRow[]; cut: boolean }> {
   const { http, o } = ctx;
   const v3 = level === 'v3';
   const path = v3 ? '/v3/admin/cs/history/list' : '/v1/cs/history';
   const s = http.shape(path);
   const rows: HistoryRow[] = [];
+  let total = 0;
   for (let pageNo = 1; rows.length < o.maxHistory; pageNo++) {
     const query = { ...configParams(level, where, dataId), pageNo, pageSize: o.pageSize, ...(v3 ? {} : { search: 'accurate' }) };
     const reply = await http.send({ path, query });
@@ -53,9 +65,10 @@ async function historyRows(ctx: NacosContext, level: ApiLevel, where: Where, dat
     if (env !== null && env.code !== 0) throw refused(http.client, what, reply);
     const page = readPage(s, env !== null ? env.data : legacyJson(http.client, reply, what), v3 ? 'data' : '');
     rows.push(...page.items.map((item, i) => readHistoryRow(s, item, `pageItems[${i}]`)));
+    total = page.total;
     if (page.items.length < o.pageSize || pageNo * o.pageSize >= page.total) break;
   }
-  return rows.slice(0, o.maxHistory);
+  return { rows: rows.slice(0, o.maxHistory), cut: Math.max(rows.length, total) > o.maxHistory };
 }
 
 /** The content one history row holds (see the module comment for which content that is). */
@@ -72,7 +85,7 @@ export async function versionContent(ctx: NacosContext, ref: ConfigRef, id: stri
     } catch (e) {
       // 2.5.1 answers an entry of another config with the status line "HTTP/1.1 0", which is not
       // HTTP: when the entry is not this config's, that is a not-found, not a broken server.
-      if (e instanceof OpsError && e.kind === 'bad-answer' && !(await historyRows(ctx, level, where, ref.dataId)).some((r) => r.id === id)) throw missing();
+      if (e instanceof OpsError && e.kind === 'bad-answer' && !(await historyRows(ctx, level, where, ref.dataId)).rows.some((r) => r.id === id)) throw missing();
       throw e;
     }
     const s = http.shape(path);

@@ -17,7 +17,9 @@ import { settle } from './settle.js';
  * for instances, so a change made by someone else in between is overwritten). Metadata keys are
  * merged (3.x `PUT /v3/admin/ns/instance/partial`, 2.x `PATCH /v1/ns/instance`); removing keys
  * needs the full update (`PUT`), which replaces the override with the whole metadata, and cannot
- * remove a key the instance registered itself (the override can only add and change keys).
+ * remove a key the instance registered itself (the override can only add and change keys): a
+ * persistent instance is then registered again with the metadata wanted; an ephemeral one belongs
+ * to its client, and the error says so.
  * Every write is read back until Nacos shows it (`settleTimeoutMs`).
  */
 
@@ -109,6 +111,10 @@ export async function updateMetadata(ctx: NacosContext, ref: ServiceRef, instanc
     const replace = change.remove.length > 0;
     const metadata = replace ? { ...withoutKeys(inst.metadata, change.remove), ...change.set } : change.set;
     await writeOverride(ctx, level, where, ref.name, inst, { weight: inst.weight ?? 1, enabled: inst.enabled, metadata, replace });
+    // The override cannot remove a key the instance registered itself. A persistent instance has no
+    // client that owns its registration, so it is registered again with the metadata wanted (same
+    // address, cluster, weight and traffic: Nacos updates it in place).
+    if (replace && inst.ephemeral === false && change.remove.some((k) => k in inst.metadata)) await reRegister(ctx, level, where, ref.name, inst, metadata);
     const setDone = (i: InstanceView) => Object.entries(change.set).every(([k, v]) => i.metadata[k] === v);
     const kept = (i: InstanceView) => change.remove.filter((k) => k in i.metadata);
     const r = await settle(() => readDetail(ctx, ref), (d) => {
@@ -123,11 +129,18 @@ export async function updateMetadata(ctx: NacosContext, ref: ServiceRef, instanc
       throw new OpsError(
         'failed',
         `${ctx.http.where} still shows metadata ${keys.join(', ')} on ${inst.id}: the instance registered ${keys.length === 1 ? 'that key' : 'those keys'} itself, and Nacos' admin API can add and change keys but not remove those (the other changes were applied)`,
-        inst.ephemeral === false ? 'deregister the instance and register it again without the key, or set the key to an empty value' : 'remove the key where the application registers, or set it to an empty value',
+        'remove the key where the application registers, or set it to an empty value',
       );
     }
     throw new OpsError('failed', `${ctx.http.where} accepted the metadata change for ${inst.id}, but does not show it after ${ctx.o.settleTimeoutMs} ms`, `check with instances show ${ref.name}; Nacos may apply it later`);
   });
+}
+
+async function reRegister(ctx: NacosContext, level: ApiLevel, where: Where, service: string, inst: InstanceView, metadata: Record<string, string>): Promise<void> {
+  const form = { ...addressOf(where, service, inst), weight: inst.weight ?? 1, enabled: String(inst.enabled), healthy: String(inst.healthy), ephemeral: 'false', metadata: JSON.stringify(metadata) };
+  const what = `register ${inst.id} again with its new metadata`;
+  if (level === 'v3') envelopeData(ctx.http.client, await ctx.http.send({ method: 'POST', path: '/v3/admin/ns/instance', form }), '/v3/admin/ns/instance', what);
+  else expectWord(ctx.http.client, await ctx.http.send({ method: 'POST', path: '/v1/ns/instance', form }), 'ok', what);
 }
 
 function withoutKeys(m: Record<string, string>, keys: string[]): Record<string, string> {
@@ -138,10 +151,17 @@ function withoutKeys(m: Record<string, string>, keys: string[]): Record<string, 
  * Registers (or updates the instance with the same address). Nacos refuses, for example, an
  * ephemeral instance in a service that holds persistent ones; its words are shown verbatim.
  * Nacos decides how long an ephemeral instance lives without heartbeats (15 s to unhealthy, 30 s
- * to removal, unless the metadata sets `preserved.heart.beat.timeout` / `preserved.ip.delete.timeout`),
- * so `ttlMs` is not sent.
+ * to removal, unless the metadata sets `preserved.heart.beat.timeout` / `preserved.ip.delete.timeout`):
+ * it has no TTL field, so a request with `ttlMs` is refused before anything is sent, naming the
+ * metadata keys that do it the Nacos way.
  */
 export async function register(ctx: NacosContext, ref: ServiceRef, req: RegisterRequest): Promise<ServiceDetail> {
+  if (req.ttlMs !== undefined) {
+    throw usage(
+      `registry ${ctx.o.name} (Nacos) takes no TTL for an instance: Nacos marks an ephemeral instance unhealthy after 15 s and removes it after 30 s without heartbeats, unless its metadata says otherwise; nothing was registered`,
+      `drop --ttl, or set the timeouts as metadata: --meta preserved.heart.beat.timeout=${req.ttlMs} --meta preserved.ip.delete.timeout=${req.ttlMs} (milliseconds, above preserved.heart.beat.interval, 5000 by default)`,
+    );
+  }
   return ctx.http.withApi(async (level) => {
     const where = await ctx.namespaces.where(ref.scope);
     const target = { ip: req.ip, port: req.port, cluster: req.cluster ?? 'DEFAULT' };

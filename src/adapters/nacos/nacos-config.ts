@@ -2,7 +2,7 @@ import type { ConfigBackend } from '../../core/config-center.js';
 import { getBeta, publishBeta, stopBeta } from './beta.js';
 import { listConfigs } from './config-list.js';
 import { deleteConfig, getConfig, setConfig } from './config-store.js';
-import type { NacosContext } from './context.js';
+import { withSignal, type NacosContext } from './context.js';
 import { history, versionContent } from './history.js';
 import { listeners, watch } from './listener.js';
 import { NACOS_SCOPE } from './namespaces.js';
@@ -18,14 +18,14 @@ export function nacosConfig(ctx: NacosContext): ConfigBackend {
     tokenName: 'md5',
     list: (filter, opts) => listConfigs(ctx, filter, opts),
     get: (ref) => getConfig(ctx, ref),
-    set: (ref, content, type, opts) => setConfig(ctx, ref, content, type, opts),
-    delete: (ref, opts) => deleteConfig(ctx, ref, opts),
+    set: (ref, content, type, opts) => setConfig(withSignal(ctx, opts.signal), ref, content, type, opts),
+    delete: (ref, opts) => deleteConfig(withSignal(ctx, opts.signal), ref, opts),
     history: (ref) => history(ctx, ref),
     versionContent: (ref, id) => versionContent(ctx, ref, id),
     watch: (ref, signal) => watch(ctx, ref, signal),
     listeners: (ref) => listeners(ctx, ref),
-    publishBeta: (ref, content, type, ips) => publishBeta(ctx, ref, content, type, ips),
+    publishBeta: (ref, content, type, ips, o) => publishBeta(withSignal(ctx, o?.signal), ref, content, type, ips),
     getBeta: (ref) => getBeta(ctx, ref),
-    stopBeta: (ref) => stopBeta(ctx, ref),
+    stopBeta: (ref, o) => stopBeta(withSignal(ctx, o?.signal), ref),
   };
 }

@@ -1,9 +1,11 @@
+import { refuseIfAborted } from '../kit/with-signal.js';
 import { createHash } from 'node:crypto';
 import zookeeper, { type ZkEvent } from 'node-zookeeper-client';
 import type { ConfigBackend, ConfigEvent, ConfigItem, ConfigRef, ConfigSummary } from '../../core/config-center.js';
 import { conflict, notFound, OpsError, usage } from '../../core/errors.js';
 import type { Scope, ScopeModel } from '../../core/scope.js';
 import type { ListOptions } from '../../core/subsystems.js';
+import type { WriteOptions } from '../../core/registry.js';
 import type { ConfigType } from '../../core/types.js';
 import { textMatcher } from '../kit/text-match.js';
 import type { ZkOptions } from './options.js';
@@ -36,8 +38,8 @@ export function zkConfig(ctx: ZkConfigContext): ConfigBackend {
     tokenName: 'version',
     list: guard((filter: { scope: Scope; text?: string }, opts?: ListOptions) => listConfigs(ctx, filter, opts)),
     get: guard((ref: ConfigRef) => getConfig(ctx, ref)),
-    set: guard((ref: ConfigRef, content: string, _type: ConfigType, opts: { ifMatch?: string }) => setConfig(ctx, ref, content, opts)),
-    delete: guard((ref: ConfigRef, opts: { ifMatch?: string }) => deleteConfig(ctx, ref, opts)),
+    set: guard(async (ref: ConfigRef, content: string, _type: ConfigType, opts: { ifMatch?: string } & WriteOptions) => (refuseIfAborted(opts.signal, 'the publish'), setConfig(ctx, ref, content, opts))),
+    delete: guard(async (ref: ConfigRef, opts: { ifMatch?: string } & WriteOptions) => (refuseIfAborted(opts.signal, 'the delete'), deleteConfig(ctx, ref, opts))),
     watch: (ref, signal) => watchConfig(ctx, ref, signal),
   };
 }

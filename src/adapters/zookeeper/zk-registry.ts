@@ -1,5 +1,6 @@
+import { refuseIfAborted } from '../kit/with-signal.js';
 import { OpsError } from '../../core/errors.js';
-import type { RegistryBackend, ScopeEntry, ServiceSummary } from '../../core/registry.js';
+import type { RegisterRequest, RegistryBackend, ScopeEntry, ServiceRef, ServiceSummary, WriteOptions } from '../../core/registry.js';
 import type { Scope, ScopeKind, ScopeModel } from '../../core/scope.js';
 import type { ListOptions } from '../../core/subsystems.js';
 import { DUBBO_RESERVED, safeDecode } from './registry-layouts.js';
@@ -20,13 +21,15 @@ export function zkRegistry(ctx: ZkRegistryContext): RegistryBackend {
   return {
     name: ctx.o.name,
     scope,
+    // Sessions, not TTLs: an ephemeral node lives as long as the session of the client that made it.
+    leaseTtl: 'server',
     listServices: guard((filter: { scope: Scope; text?: string }, opts?: ListOptions) => listServices(ctx, filter, opts)),
     getService: guard((ref) => getService(ctx, ref)),
     listScope: guard(async (kind: ScopeKind): Promise<ScopeEntry[]> => {
       if (kind !== 'prefix') throw new OpsError('unsupported', `ZooKeeper has no ${kind}s`, 'a ZooKeeper registry is addressed by path prefix (--prefix)');
       return rootsOf(ctx.o).map((r) => ({ id: r.prefix, name: r.prefix, description: r.kind === 'services' ? 'Spring Cloud Zookeeper and Dubbo application level' : r.kind === 'dubbo' ? 'Dubbo interface level' : 'curator-x-discovery' }));
     }),
-    register: guard((ref, req) => register(ctx, ref, req)),
+    register: guard(async (ref: ServiceRef, req: RegisterRequest, opts?: WriteOptions) => (refuseIfAborted(opts?.signal, 'the registration'), register(ctx, ref, req))),
     deregister: guard((ref, id) => deregister(ctx, ref, id)),
     deregisterWarning,
     setTraffic: guard((ref, id, traffic) => setTraffic(ctx, ref, id, traffic)),

@@ -33,7 +33,7 @@ export const configBetaStop = defineCommand({
     const config = requireCapability(t.backend, 'stopBeta', STOP);
     const where = [config.name, describeScope(t.scope)].filter(Boolean).join(', ');
     await ctx.confirm({ message: `Stop the beta release of ${args.dataId} (${where}) on profile ${ctx.session.profile.name}? Its beta clients get the released content again.` });
-    await config.stopBeta(t.ref);
+    await config.stopBeta(t.ref, { signal: ctx.signal });
     return { backend: config.name, ...t.scope, dataId: args.dataId, betaStopped: true };
   },
 });

@@ -1,14 +1,10 @@
 import { usage } from '../../core/errors.js';
-import type { ConfigType } from '../../core/types.js';
+import { typeOfName, type ConfigType } from '../../core/types.js';
 import { loadYaml } from '../../lib/yaml.js';
 
 /** Guesses the type from the data id's extension, the way Nacos users name their configs. */
 export function typeFromDataId(dataId: string): ConfigType {
-  const ext = dataId.slice(dataId.lastIndexOf('.') + 1).toLowerCase();
-  if (ext === 'yaml' || ext === 'yml') return 'yaml';
-  if (ext === 'json') return 'json';
-  if (ext === 'properties') return 'properties';
-  return 'text';
+  return typeOfName(dataId) ?? 'text';
 }
 
 /**

@@ -20,7 +20,7 @@ export const configDelete = defineCommand({
     const where = [config.name, describeScope(t.scope)].filter(Boolean).join(', ');
     await ctx.confirm({ message: `Delete config ${args.dataId} (${where}, version ${current.version ?? '?'}, ${current.content.length} bytes) on profile ${ctx.session.profile.name}?` });
     const token = ifMatchOf(opts, config) ?? current.token;
-    await comparing(args.dataId, config.delete(t.ref, { ifMatch: token }));
+    await comparing(args.dataId, config.delete(t.ref, { ifMatch: token, signal: ctx.signal }));
     return { backend: config.name, ...t.scope, dataId: args.dataId, deleted: true, version: current.version, token, md5: current.md5 };
   },
 });

@@ -28,7 +28,7 @@ export const configDiff = defineCommand({
       const t = await findConfig(ctx, dataId, opts);
       return result(t, 'current', t.found!.content, null, await ctx.readFile(opts.file), opts.file);
     }
-    const t = await findConfig(ctx, dataId, opts, { need: (c) => requireVersions(c, WHAT), lookup: (c, ref) => requireVersions(c, WHAT).history(ref) });
+    const t = await findConfig(ctx, dataId, opts, { need: (c) => requireVersions(c, WHAT), lookup: async (c, ref) => (await requireVersions(c, WHAT).history(ref)).entries });
     const config = requireVersions(t.backend, WHAT);
     const history = t.found!;
     const text = async (e: ConfigVersion) => (await afterEntry(config, t.ref, history, e)) ?? '';

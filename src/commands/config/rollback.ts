@@ -25,7 +25,7 @@ export const configRollback = defineCommand({
     const { dataId } = args;
     if (opts.to === undefined) throw usage('config rollback needs --to ID', 'find the entry with "opsdeck config history DATAID"');
     const need = (c: Parameters<typeof requireVersions>[0]) => requireCapability(requireVersions(c, WHAT), 'set', WHAT);
-    const t = await findConfig(ctx, dataId, opts, { need, lookup: (c, ref) => requireVersions(c, WHAT).history(ref) });
+    const t = await findConfig(ctx, dataId, opts, { need, lookup: async (c, ref) => (await requireVersions(c, WHAT).history(ref)).entries });
     const config = need(t.backend);
     const history = t.found!;
     const entry = entryOf(history, opts.to, dataId);
@@ -42,7 +42,7 @@ export const configRollback = defineCommand({
     });
     const ifMatch = ifMatchOf(opts, config) ?? current?.token;
     const type = current?.type ?? typeFromDataId(dataId);
-    const item = await comparing(dataId, config.set(t.ref, content, type, ifMatch === undefined ? {} : { ifMatch }));
+    const item = await comparing(dataId, config.set(t.ref, content, type, ifMatch === undefined ? { signal: ctx.signal } : { ifMatch, signal: ctx.signal }));
     return { ...item, restored: entry.id };
   },
 });

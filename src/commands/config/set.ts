@@ -37,12 +37,12 @@ export const configSet = defineCommand({
     const type = opts.type ?? t.found?.type ?? typeFromDataId(args.dataId);
     await checkContent(content, type);
     if (betaIps) {
-      await requireCapability(t.backend, 'publishBeta', 'publish beta (gray) releases').publishBeta(t.ref, content, type, betaIps);
+      await requireCapability(t.backend, 'publishBeta', 'publish beta (gray) releases').publishBeta(t.ref, content, type, betaIps, { signal: ctx.signal });
       return { backend: t.backend.name, ...t.scope, dataId: args.dataId, beta: { ips: betaIps, content } };
     }
     const config = requireCapability(t.backend, 'set', 'publish config');
     const ifMatch = ifMatchOf(opts, config);
-    return comparing(args.dataId, config.set(t.ref, content, type, ifMatch === undefined ? {} : { ifMatch }));
+    return comparing(args.dataId, config.set(t.ref, content, type, ifMatch === undefined ? { signal: ctx.signal } : { ifMatch, signal: ctx.signal }));
   },
 });
 

@@ -18,7 +18,7 @@ export const instancesDeregister = defineCommand({
     // What the backend cannot promise (an instance that registers itself comes back) is said before the user agrees.
     const warning = t.registry.deregisterWarning?.(t.instance) ?? null;
     await ctx.confirm({ message: `Deregister ${t.instance.id}${address === t.instance.id ? '' : ` (${address})`} from ${t.ref.name} (${where}, profile ${ctx.session.profile.name})?${warning === null ? '' : ` ${warning}`}` });
-    const note: WriteNote = (await t.registry.deregister(t.ref, t.instance.id)) ?? {};
+    const note: WriteNote = (await t.registry.deregister(t.ref, t.instance.id, { signal: ctx.signal })) ?? {};
     const result = { backend: t.registry.name, ...t.scope, service: t.ref.name, id: t.instance.id, deregistered: true, ...note };
     return noted(ctx, result);
   },

@@ -10,7 +10,7 @@ export const instancesHeartbeat = defineCommand({
   mutates: true,
   async run(ctx, input) {
     const t = await findInstance(ctx, input, 'heartbeat', 'renew heartbeats');
-    await t.registry.heartbeat(t.ref, t.instance.id);
+    await t.registry.heartbeat(t.ref, t.instance.id, { signal: ctx.signal });
     return { backend: t.registry.name, ...t.scope, service: t.ref.name, id: t.instance.id, heartbeat: new Date(ctx.now()).toISOString() };
   },
 });

@@ -20,6 +20,6 @@ export const instancesMeta = defineCommand({
     const both = remove.filter((k) => Object.hasOwn(set, k));
     if (both.length > 0) throw usage(`${both.join(', ')} is both set and removed`, 'give each key once');
     const t = await findInstance(ctx, input, 'updateMetadata', 'edit metadata');
-    return noted(ctx, await t.registry.updateMetadata(t.ref, t.instance.id, { set, remove }));
+    return noted(ctx, await t.registry.updateMetadata(t.ref, t.instance.id, { set, remove }, { signal: ctx.signal }));
   },
 });

@@ -17,7 +17,7 @@ export const instancesRegister = defineCommand({
     weight: WEIGHT_OPT,
     meta: keyValueOpt({ value: 'k=v', summary: 'metadata entry (repeatable)' }),
     ephemeral: flagOpt({ summary: "lives by heartbeats: critical after --ttl, removed when the registry's lease ends" }),
-    ttl: durationOpt({ summary: 'heartbeat TTL of an ephemeral instance', default: '15s' }),
+    ttl: durationOpt({ summary: 'heartbeat TTL of an ephemeral instance, where the registry takes one (Nacos sets its own)', default: '15s' }),
     cluster: stringOpt({ value: 'name', summary: 'the cluster inside the service, where the registry has clusters' }),
   },
   examples: ['opsdeck instances register orders 10.0.0.5:8080 --weight 2 --meta zone=eu-1', 'opsdeck instances register cart 10.0.0.9:9000 --ephemeral --ttl 15s'],
@@ -28,8 +28,9 @@ export const instancesRegister = defineCommand({
     const registry = requireCapability(t.backend, 'register', 'register instances');
     // A weight is sent only when given: a registry without weights (Eureka) refuses one, and the others default to 1.
     const req: RegisterRequest = { ...args.address, ...(given.has('weight') ? { weight: opts.weight } : {}), metadata: opts.meta, ephemeral: opts.ephemeral };
-    if (opts.ephemeral) req.ttlMs = opts.ttl;
+    // A registry that sets leases itself (Nacos) refuses a TTL: only one the user gave is sent there.
+    if (opts.ephemeral && (registry.leaseTtl === 'per-instance' || given.has('ttl'))) req.ttlMs = opts.ttl;
     if (opts.cluster !== undefined) req.cluster = opts.cluster;
-    return noted(ctx, await registry.register(t.ref, req));
+    return noted(ctx, await registry.register(t.ref, req, { signal: ctx.signal }));
   },
 });

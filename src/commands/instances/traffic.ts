@@ -13,7 +13,7 @@ function trafficCommand(verb: 'drain' | 'undrain', traffic: Traffic, summary: st
     mutates: true,
     async run(ctx, input) {
       const t = await findInstance(ctx, input, 'setTraffic', `${verb} instances`);
-      return noted(ctx, await t.registry.setTraffic(t.ref, t.instance.id, traffic));
+      return noted(ctx, await t.registry.setTraffic(t.ref, t.instance.id, traffic, { signal: ctx.signal }));
     },
   });
 }

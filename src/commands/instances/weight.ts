@@ -16,6 +16,6 @@ export const instancesWeight = defineCommand({
   mutates: true,
   async run(ctx, input) {
     const t = await findInstance(ctx, input, 'setWeight', 'set weights');
-    return noted(ctx, await t.registry.setWeight(t.ref, t.instance.id, input.args.weight));
+    return noted(ctx, await t.registry.setWeight(t.ref, t.instance.id, input.args.weight, { signal: ctx.signal }));
   },
 });

@@ -25,7 +25,7 @@ export const demo = defineCommand({
       if (!scope) continue;
       const ref = { scope, name: i.service };
       // Gateways heartbeat in real life; a long TTL keeps them healthy while the demo is explored.
-      const detail = await registry.register(ref, { ip: i.ip, port: i.port, weight: i.weight, metadata: i.metadata, ephemeral: i.ephemeral, ttlMs: 3_600_000 });
+      const detail = await registry.register(ref, { ip: i.ip, port: i.port, weight: i.weight, metadata: i.metadata, ephemeral: i.ephemeral, ...(registry.leaseTtl === 'per-instance' ? { ttlMs: 3_600_000 } : {}) });
       if (i.drained) await registry.setTraffic(ref, detail.instances.find((x) => x.ip === i.ip && x.port === i.port)!.id, 'disabled');
       instances++;
       namespaces.add(i.namespace ?? '');

@@ -90,7 +90,7 @@ export function historyLevel(level: string): Level {
     async load(session, now) {
       const backend = await session.configBackend(at.backend);
       if (!backend.history) throw new Error(`config backend ${at.backend} keeps no history`);
-      const rows = await backend.history(ref);
+      const rows = (await backend.history(ref)).entries;
       return rows.map((v: ConfigVersion) => ({
         key: v.id,
         cells: [v.id, v.op, `${v.contentIs} the change`, (v.md5 ?? '-').slice(0, 12), v.at ? `${formatDuration(now - Date.parse(v.at))} ago` : '-'],
@@ -106,7 +106,7 @@ export function historyLevel(level: string): Level {
         load: async (session) => {
           const backend = await session.configBackend(at.backend);
           if (!backend.history || !backend.versionContent) return ['(this backend cannot show the content of a history entry)'];
-          const history = await backend.history(ref);
+          const history = (await backend.history(ref)).entries;
           const read = backend.versionContent.bind(backend);
           const current = () => backend.get(ref).then((i) => i.content, (e: unknown) => (isOpsError(e) && e.kind === 'not-found' ? null : Promise.reject(e)));
           const content = await contentAfter(history, v, (id) => read(ref, id), current);

@@ -61,7 +61,7 @@ export class DemoAnimator {
       // expire, and comes back when it beats again. The other two never stop, so the service stays.
       const flapping = i === GATEWAYS.length - 1 && t % 20 >= 12;
       if (flapping) continue;
-      await registry.register?.(gateway, { ip: inst.ip, port: inst.port, weight: inst.weight, metadata: inst.metadata, ephemeral: true, ttlMs: this.ttlMs });
+      await registry.register?.(gateway, { ip: inst.ip, port: inst.port, weight: inst.weight, metadata: inst.metadata, ephemeral: true, ...(registry.leaseTtl === 'per-instance' ? { ttlMs: this.ttlMs } : {}) });
     }
     if (t % 7 === 0) {
       const config = await this.session.configBackend();

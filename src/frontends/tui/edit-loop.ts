@@ -160,13 +160,13 @@ function versionOf(item: ConfigItem): string {
 }
 
 /**
- * How the note is written for a config type. YAML and properties have `#` comments; JSON has
- * none, and a text config has no syntax at all, so they get lines starting with `//opsdeck:`,
+ * How the note is written for a config type. YAML, properties and TOML have `#` comments; JSON has
+ * none (and XML and HTML comments need a closing mark), and a text config has no syntax at all, so they get lines starting with `//opsdeck:`,
  * which no JSON document starts with. Either way only the lines at the very top that carry the
  * marker are the note.
  */
 export function notePrefix(type: ConfigType): string {
-  return type === 'yaml' || type === 'properties' ? '# opsdeck:' : '//opsdeck:';
+  return type === 'yaml' || type === 'properties' || type === 'toml' ? '# opsdeck:' : '//opsdeck:';
 }
 
 export function withNote(type: ConfigType, note: readonly string[], text: string): string {

@@ -189,7 +189,7 @@ describe('complete: flag values', () => {
 
   it('completes choices of a command option', () => {
     const r = at('config set a --type ');
-    expect(r.items.map((i) => i.value)).toEqual(['json', 'properties', 'text', 'yaml']);
+    expect(r.items.map((i) => i.value)).toEqual(['html', 'json', 'properties', 'text', 'toml', 'xml', 'yaml']);
     expect(r.items[0]!.description).toBe('type');
   });
 
