@@ -6,6 +6,7 @@ import { Store } from '../../src/frontends/tui/store.js';
 import type { InstanceView } from '../../src/core/registry.js';
 import { levelData } from '../../src/frontends/tui/level-id.js';
 import type { ServiceRow } from '../../src/frontends/tui/registry-levels.js';
+import { stubDeps } from './stub-deps.js';
 
 const key = (name: string, mods: Partial<{ ctrl: boolean; meta: boolean; shift: boolean }> = {}): KeyEvent => ({ kind: 'key', name, ctrl: false, meta: false, shift: false, ...mods }) as KeyEvent;
 const chars = (text: string): KeyEvent[] => [...text].map((c) => ({ kind: 'char', text: c }));
@@ -250,21 +251,15 @@ describe('periodic refresh', () => {
     const store = new Store<ConsoleState>(initialState(100, 30, { name: 'dev', production: false, readOnly: false }, [], false));
     let loads = 0;
     let now = 1_000_000;
-    const c = new Controller({
-      store,
-      completion: { services: () => [], instances: () => undefined, configIds: () => [], locks: () => [], profiles: () => [], namespaces: () => [], groups: () => [] },
-      runLine: async () => 0,
-      runScript: async () => 0,
-      loadView: async () => (loads++, []),
-      minRefreshMs: () => 10_000,
-      loadDetail: async () => [],
-      editConfig: async () => undefined,
-      saveHistory: () => undefined,
-      redraw: () => undefined,
-      exit: () => undefined,
-      owner: 'me',
-      now: () => now,
-    });
+    const c = new Controller(
+      stubDeps({
+        store,
+        completion: { services: () => [], instances: () => undefined, configIds: () => [], locks: () => [], profiles: () => [], namespaces: () => [], groups: () => [] },
+        loadView: async () => (loads++, []),
+        minRefreshMs: () => 10_000,
+        now: () => now,
+      }),
+    );
     await c.tick();
     expect(loads).toBe(1);
     now += 2000;

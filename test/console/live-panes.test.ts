@@ -11,6 +11,7 @@ import { Session } from '../../src/session/session.js';
 import { OPERATOR, startAclFake, waitUntil } from '../adapters/consul-support.js';
 import type { ConsulFake } from '../servers/consul-fake.js';
 import { seedConsulScenario, type ConsulScenario } from '../servers/consul-fake/scenario.js';
+import { stubDeps } from './stub-deps.js';
 
 /**
  * Panes fed by push instead of polling. The levels on a real session: a Consul registry (the Consul
@@ -88,18 +89,10 @@ describe('controller: a live view', () => {
     let push: (() => void) | null = null;
     let end: (() => void) | null = null;
     let now = 1_000_000;
-    const deps: ControllerDeps = {
+    const deps: ControllerDeps = stubDeps({
       store,
       completion: { services: () => [], instances: () => [], configIds: () => [], locks: () => [], profiles: () => [], namespaces: () => [], groups: () => [] },
-      runLine: async () => 0,
-      runScript: async () => 0,
       loadView: async () => [row(`load-${++loads}`)],
-      loadDetail: async () => [],
-      editConfig: async () => undefined,
-      saveHistory: () => undefined,
-      redraw: () => undefined,
-      exit: () => undefined,
-      owner: 'me',
       now: () => now,
       liveChanges: (view: PaneView, signal: AbortSignal) =>
         (async function* () {
@@ -114,7 +107,7 @@ describe('controller: a live view', () => {
             yield;
           }
         })(),
-    };
+    });
     const c = new Controller(deps);
     return { c, store, loads: () => loads, push: () => push?.(), end: () => end?.(), advance: (ms: number) => (now += ms) };
   }

@@ -15,6 +15,7 @@ import { commitEdit, initialMetrics, MAX_EXPR, MAX_QUERIES, newQuery, startEdit 
 import { describeProblem, lintPromql } from '../../src/shell/promql/lint.js';
 import { initialState, type ConsoleState, type PaneRow } from '../../src/frontends/tui/state.js';
 import { Store } from '../../src/frontends/tui/store.js';
+import { stubDeps } from './stub-deps.js';
 
 const key = (name: string, mods: Partial<{ ctrl: boolean; meta: boolean; shift: boolean }> = {}): KeyEvent => ({ kind: 'key', name, ctrl: false, meta: false, shift: false, ...mods }) as KeyEvent;
 const chars = (text: string): KeyEvent[] => [...text].map((c) => ({ kind: 'char', text: c }));
@@ -35,18 +36,10 @@ function setup(opts: { saved?: LoadedQueries; metricsSpec?: Record<string, unkno
   const calls: Call[] = [];
   const saves: SavedQueries[] = [];
   let now = 1_000_000;
-  const deps: ControllerDeps = {
+  const deps: ControllerDeps = stubDeps({
     store,
     completion: { services: () => [], instances: () => [], configIds: () => [], locks: () => [], profiles: () => ['dev'], namespaces: () => ['public'], groups: () => ['DEFAULT_GROUP'] },
-    runLine: async () => 0,
-    runScript: async () => 0,
     loadView: async (view) => (view.pane === 'services' && view.level === 'top' ? [svc('orders'), svc('pay"ments')] : []),
-    loadDetail: async () => [],
-    editConfig: async () => undefined,
-    saveHistory: () => undefined,
-    redraw: () => undefined,
-    exit: () => undefined,
-    owner: 'me',
     now: () => now,
     metrics: {
       fetchRange: (q, signal) =>
@@ -72,7 +65,7 @@ function setup(opts: { saved?: LoadedQueries; metricsSpec?: Record<string, unkno
           }
         : {}),
     },
-  };
+  });
   const c = new Controller(deps);
   const press = (...evs: KeyEvent[]) => evs.forEach((e) => c.handle(e));
   const m = () => store.get().metrics;

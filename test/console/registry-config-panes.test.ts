@@ -9,6 +9,7 @@ import { currentView, initialState, type ConsoleState, type PaneRow } from '../.
 import { Store } from '../../src/frontends/tui/store.js';
 import type { BackendSpec, Profile } from '../../src/session/profile-types.js';
 import { Session } from '../../src/session/session.js';
+import { stubDeps } from './stub-deps.js';
 
 /**
  * Panes 1 and 2 on a real embedded store: scope columns from the backend's model, a backend column
@@ -126,26 +127,20 @@ describe('config pane', () => {
     const session = open(profile([{ type: 'embedded' }]));
     const store = new Store<ConsoleState>(initialState(120, 30, { name: 'p', production: false, readOnly: false }, [], false));
     const ran: string[] = [];
-    const c = new Controller({
-      store,
-      completion: { services: () => [], instances: () => undefined, configIds: () => [], locks: () => [], profiles: () => [], namespaces: () => [], groups: () => [] },
-      runLine: async (l) => (ran.push(l), 0),
-      runScript: async () => 0,
-      loadView: (view) => levelOf(view.pane, view).load(session, Date.now()),
-      loadDetail: async () => [],
-      editConfig: async () => undefined,
-      saveHistory: () => undefined,
-      redraw: () => undefined,
-      exit: () => undefined,
-      owner: 'me',
-      now: Date.now,
-    });
+    const c = new Controller(
+      stubDeps({
+        store,
+        completion: { services: () => [], instances: () => undefined, configIds: () => [], locks: () => [], profiles: () => [], namespaces: () => [], groups: () => [] },
+        runLine: async (l) => (ran.push(l), 0),
+        loadView: (view) => levelOf(view.pane, view).load(session, Date.now()),
+      }),
+    );
     c.handle({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
     c.handle({ kind: 'char', text: '2' });
     // The pane switch starts the load; wait until it has answered.
     for (let i = 0; i < 200 && currentView(store.get()).fetchedAt === null; i++) await new Promise((r) => setTimeout(r, 10));
     expect(currentView(store.get()).columns).toEqual(['NAMESPACE', 'GROUP', 'DATA ID', 'TYPE', 'VER', 'MD5']);
-    expect(keysFor(store.get())).toMatch(/Enter open · e edit · h history · Esc/);
+    expect(keysFor(store.get())).toMatch(/Enter open · e edit · h history · n namespace · Esc/);
     expect(keysFor(store.get())).not.toMatch(/listeners/);
     c.handle({ kind: 'char', text: 'l' });
     await new Promise((r) => setTimeout(r, 0));

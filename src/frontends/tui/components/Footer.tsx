@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import { levelOf } from '../pane-levels.js';
-import { currentView, visibleRows, type ConsoleState } from '../state.js';
+import { currentView, hasNamespaces, visibleRows, type ConsoleState } from '../state.js';
 
 /** The keys that work right now, for the focus the user is in. */
 export function Footer({ s, now }: { s: ConsoleState; now: number }) {
@@ -31,9 +31,9 @@ export function keysFor(s: ConsoleState): string {
     // Keys the selected row's backend cannot do are hidden (its capability is absent).
     const row = visibleRows(view)[view.selected];
     const actions = level.actions.filter((a) => !(a.mutates && s.profile.readOnly) && !(row && a.unavailable?.(row))).map((a) => `${a.key} ${a.label}`);
-    return ['1-4/Tab panes', 'j/k move', '/ filter', level.enter ? 'Enter open' : '', ...actions, s.views[s.pane].length > 1 ? 'Esc back' : 'Esc/: prompt', 'R refresh']
+    return ['1-4/Tab panes', 'j/k move', '/ filter', level.enter ? 'Enter open' : '', ...actions, level.marks ? `v ${level.marks}` : '', hasNamespaces(s, s.pane) ? 'n namespace' : '', s.views[s.pane].length > 1 ? 'Esc back' : 'Esc/: prompt', 'R refresh']
       .filter(Boolean)
       .join(' · ');
   }
-  return 'Tab complete · → accept hint · ↑↓ history · Ctrl-R search · Esc panes · Alt-1..4 pane · Ctrl-C cancel/clear · Ctrl-D exit';
+  return 'Tab complete · → accept hint · ↑↓ history · Ctrl-R search · Esc panes · Alt-1..4 pane · use NS namespace · Ctrl-C cancel/clear · Ctrl-D exit';
 }

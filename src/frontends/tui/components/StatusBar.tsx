@@ -8,7 +8,9 @@ export function StatusBar({ s, now }: { s: ConsoleState; now: number }) {
   const health = s.health.map((h) => `${h.subsystem} ${!h.ok ? '✗' : h.warning ? '⚠' : '✓'}`).join('  ');
   const bad = s.health.some((h) => !h.ok);
   const warned = s.health.some((h) => h.ok && h.warning);
-  const rest = ` ${s.profile.readOnly ? '[READ-ONLY] ' : ''}│ ${health || 'connecting…'} │ refreshed ${age(s.lastRefresh, now)}${s.demo ? ' │ demo' : ''} `;
+  // The namespace in effect (`use`) applies to typed lines too, so it shows whichever pane is open.
+  const ns = s.scope.namespace === undefined ? '' : `ns ${s.scope.namespace} │ `;
+  const rest = ` ${s.profile.readOnly ? '[READ-ONLY] ' : ''}│ ${ns}${health || 'connecting…'} │ refreshed ${age(s.lastRefresh, now)}${s.demo ? ' │ demo' : ''} `;
   return (
     <Text wrap="truncate">
       <Text bold inverse>{' opsdeck '}</Text>
