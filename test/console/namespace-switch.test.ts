@@ -190,7 +190,7 @@ describe('config history', () => {
     await until(() => currentView(store.get()).fetchedAt !== null && !currentView(store.get()).loading);
     ctl.handle(char('h'));
     await until(() => currentView(store.get()).level.startsWith('history:') && currentView(store.get()).fetchedAt !== null);
-    expect(keysFor(store.get())).toContain('v mark to diff from');
+    expect(keysFor(store.get())).toContain('v mark for diff');
     expect(currentView(store.get()).rows.map((r) => r.cells[0])).toEqual(['3', '2', '1']);
     ctl.handle(char('G'));
     ctl.handle(char('v'));
@@ -208,6 +208,6 @@ describe('config history', () => {
     expect(ran[1]).toBe('config diff app.properties --to 3');
     const top = levelOf('config', { level: 'top' });
     const plan = top.actions.find((a) => a.key === 'h')!.plan(currentView({ ...store.get(), pane: 'config', views: { ...store.get().views, config: [store.get().views.config[0]!] } }).rows[0]!, 'me') as Extract<Plan, { kind: 'drill' }>;
-    expect(levelOf('config', { level: plan.level }).marks).toBe('mark to diff from');
+    expect(levelOf('config', { level: plan.level }).marks).toBe('mark for diff');
   });
 });

@@ -87,7 +87,7 @@ export function historyLevel(level: string): Level {
   const ref = { scope: at.scope, dataId: at.dataId };
   const needs = (method: string, cannot: string) => () => (at.caps.includes(method) ? null : `config backend ${at.backend} cannot ${cannot}`);
   return {
-    ...(at.caps.includes('versionContent') ? { marks: 'mark to diff from' } : {}),
+    ...(at.caps.includes('versionContent') ? { marks: 'mark for diff' } : {}),
     async load(session, now) {
       const backend = await session.configBackend(at.backend);
       if (!backend.history) throw new Error(`config backend ${at.backend} keeps no history`);
@@ -119,7 +119,7 @@ export function historyLevel(level: string): Level {
     actions: [
       {
         key: 'd',
-        label: 'diff with the one before or the v-marked',
+        label: 'diff',
         mutates: false,
         unavailable: needs('versionContent', 'diff config versions'),
         plan: (row, _me, marked) => {
