@@ -418,6 +418,8 @@ export class Controller {
     const view = currentView(s);
     const rows = visibleRows(view);
     if (ev.kind === 'paste') return;
+    // A message in the footer is about the last key; the next one clears it, so the keys show again.
+    if (s.notice !== null) this.notice(null);
     const ch = ev.kind === 'char' ? ev.text : null;
     const name = ev.kind === 'key' ? ev.name : null;
     if (s.pane === 'metrics' && this.metricsKey(ch, name)) return;
