@@ -22,6 +22,8 @@ let nsA: string;
 let nsB: string;
 let listening: AbortController;
 let poll: Promise<void>;
+/** How the test client's last long poll ended, for a failure message. */
+let lastPoll = '(no poll answered yet)';
 const t = useConsoleSandbox(120, 40);
 
 /** A raw call with the admin's token: the test's own seeding and probes, no opsdeck code. */
@@ -60,8 +62,8 @@ beforeAll(async () => {
         body: new URLSearchParams({ 'Listening-Configs': `orders.yaml\x02DEFAULT_GROUP\x02${md5}\x02${nsA}\x01` }),
         signal: listening.signal,
       })
-        .then((r) => r.text())
-        .catch(() => null);
+        .then(async (r) => (lastPoll = `HTTP ${r.status} ${(await r.text()).slice(0, 200)}`))
+        .catch((e: unknown) => (lastPoll = `error ${(e as Error).message}`));
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
@@ -152,13 +154,13 @@ describe('console panes 1 and 2 on a real Nacos 2.5.1 with auth', () => {
 
     // Completion stays in the namespace in effect: orders of B has one instance, inserted at once.
     term.type('instances drain orders ');
-    await tabUntil(term, prompt(`instances drain orders ${idOf('10.61.0.1')}`));
+    await pressUntil(term, () => term.keys('Tab'), prompt(`instances drain orders ${idOf('10.61.0.1')}`));
     expect(term.screen()).not.toContain(idOf('10.60.0.1'));
     // --namespace on the line wins: namespace A's two instances are offered, B's is not.
     term.keys('C-u');
     term.type(`instances drain orders --namespace ${nsA} `);
     // (The menu may shorten the long ids; their start says which instance each is.)
-    const menu = await tabUntil(term, (x) => x.includes('10.60.0.1#8080') && x.includes('10.60.0.2#8080'));
+    const menu = await pressUntil(term, () => term.keys('Tab'), (x) => x.includes('10.60.0.1#8080') && x.includes('10.60.0.2#8080'));
     expect(menu).not.toContain('10.61.0.1#8080');
     term.keys('C-u');
     await term.waitFor((x) => prompt('').test(x) && !x.includes('10.60.0.2#8080'));
@@ -199,12 +201,14 @@ describe('console panes 1 and 2 on a real Nacos 2.5.1 with auth', () => {
     const diff = await term.waitFor((x) => /› config diff orders\.yaml --from \d+ --to \d+/.test(x) && /^-v: 1\s*$/m.test(x) && /^\+v: 3\s*$/m.test(x));
     expect(diff).toContain(`--namespace ${nsA}`);
 
-    // Listeners: the client polling above, by its IP and the md5 it holds.
+    // Listeners: the client polling above, by its IP and the md5 it holds. First, read without
+    // opsdeck that Nacos counts it (a poll is held ~30 s, then the client asks again).
+    const heard = await until(async () => /127\.0\.0\.1/.test(await nacos('GET', '/v1/cs/configs/listener', { dataId: 'orders.yaml', group: 'DEFAULT_GROUP', tenant: nsA })), 60_000);
+    expect(heard, `Nacos never listed the test's listener; its last poll: ${lastPoll}`).toBe(true);
     term.keys('Escape');
     await term.waitFor(/e edit · h history · l listeners/);
-    term.type('l');
-    await term.waitFor(ran(`config listeners orders.yaml --namespace ${nsA}`));
-    await term.waitFor(/127\.0\.0\.1\s+[0-9a-f]{32}/);
+    // A listener is counted while its poll is held: between two polls it is briefly absent, so l may need a second look.
+    await pressUntil(term, () => term.type('l'), (x) => ran(`config listeners orders.yaml --namespace ${nsA}`).test(x) && /127\.0\.0\.1\s+[0-9a-f]{32}\s+yes/.test(x));
 
     // Leave cleanly.
     term.type(':');
@@ -215,18 +219,28 @@ describe('console panes 1 and 2 on a real Nacos 2.5.1 with auth', () => {
   }, E2E_TIMEOUT);
 });
 
+/** Polls `f` until it holds or `ms` pass; whether it held. */
+async function until(f: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await f().catch(() => false)) return true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
 /**
- * Presses Tab until the screen passes: the first Tab may find the instances still loading (the
- * console loads them in the background and never blocks a key), so the menu comes on a later one.
+ * Presses a key until the screen passes. Tab: the first may find the instances still loading (the
+ * console loads them in the background and never blocks a key), so the menu comes on a later one;
+ * a Tab on an open menu only moves its selection, so pressing again never changes the line.
  */
-async function tabUntil(term: Tmux, test: RegExp | ((screen: string) => boolean), timeoutMs = 60_000): Promise<string> {
+async function pressUntil(term: Tmux, press: () => void, test: RegExp | ((screen: string) => boolean), timeoutMs = 60_000): Promise<string> {
   const ok = (x: string) => (typeof test === 'function' ? test(x) : test.test(x));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    // A Tab on an open menu only moves its selection, so pressing again never changes the line.
-    term.keys('Tab');
+    press();
     try {
-      return await term.waitFor(ok, 3000);
+      return await term.waitFor(ok, 5000);
     } catch (e) {
       if (Date.now() > deadline) throw e;
     }
