@@ -76,7 +76,7 @@ describe('console end to end, in a real terminal', () => {
     term.type(':');
     await term.waitFor(/Tab complete/);
     term.keys('C-d');
-    const after = await term.waitFor(/EXITED:\d+/);
+    const after = await term.waitFor(/EXITED:\d+\s+-?icanon\s+-?echo/); // the tty modes are printed just after the exit code
     expect(after).toMatch(/EXITED:0/);
     expect(after).toMatch(/(^|\s)icanon(\s|$)/m);
     expect(after).toMatch(/(^|\s)echo(\s|$)/m);
