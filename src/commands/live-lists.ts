@@ -1,3 +1,4 @@
+import { OpsError } from '../core/errors.js';
 import { resolveScope, unknownKinds, type Scope, type ScopeKind } from '../core/scope.js';
 import type { Session } from '../session/session.js';
 
@@ -45,4 +46,17 @@ export async function scopeKindsOf(session: Session): Promise<Set<ScopeKind> | u
   const found = await Promise.allSettled(handles.map(async (h) => (await h.open()).scope.kinds));
   const opened = found.flatMap((f) => (f.status === 'fulfilled' ? [f.value] : []));
   return opened.length === 0 ? undefined : new Set(opened.flat());
+}
+
+/**
+ * The namespaces the console's `use` may switch to: the values `scopeValues` finds. A profile none
+ * of whose registry and config backends has namespaces is a usage error naming the backends.
+ */
+export async function namespaceChoices(session: Session): Promise<string[]> {
+  const kinds = await scopeKindsOf(session);
+  if (kinds !== undefined && !kinds.has('namespace')) {
+    const names = [...session.registryBackends(), ...session.configBackends()].map((h) => h.name);
+    throw new OpsError('usage', `no backend of profile ${session.profile.name} has namespaces (${[...new Set(names)].join(', ')})`, 'panes 1 and 2 already list everything these backends hold');
+  }
+  return scopeValues(session, 'namespace');
 }

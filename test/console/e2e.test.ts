@@ -72,7 +72,7 @@ describe('console end to end, in a real terminal', () => {
 
     // Back to the prompt and leave with Ctrl-D; the terminal must be back in cooked mode.
     term.keys('Escape');
-    await term.waitFor(/services  ·  /);
+    await term.waitFor(/services in every namespace  ·  /);
     term.type(':');
     await term.waitFor(/Tab complete/);
     term.keys('C-d');

@@ -6,6 +6,7 @@ import { readGlobals } from '../../src/commands/global-options.js';
 import { SessionPool } from '../../src/frontends/session-pool.js';
 import { lineRunner } from '../../src/frontends/tui/line-runner.js';
 import { PLAIN } from '../../src/render/style.js';
+import type { Scope } from '../../src/core/scope.js';
 
 let dir: string;
 let pool: SessionPool;
@@ -22,7 +23,7 @@ afterEach(async () => {
 });
 
 /** A line runner on a real embedded backend, with a scripted dialog that records what it was asked. */
-function runner(profile: 'prod' | 'dev', answers: boolean[]) {
+function runner(profile: 'prod' | 'dev', answers: boolean[], scope: Scope = {}) {
   const env = { ...process.env, OPSDECK_DATA_DIR: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config'), XDG_STATE_HOME: join(dir, 'state') };
   pool = new SessionPool('test', env);
   const asked: Array<{ message: string; typeToConfirm: string | null }> = [];
@@ -45,12 +46,23 @@ function runner(profile: 'prod' | 'dev', answers: boolean[]) {
     notice: (t) => void (t && notices.push(t)),
     openMetrics: () => undefined,
     record: (line, code) => void recorded.push(`${line} => ${code}`),
+    scope: () => scope,
   });
   const line = (text: string) => run(text, new AbortController().signal);
   return { line, asked, recorded, notices };
 }
 
 describe('console line runner', () => {
+  it("runs a line that names no namespace in the console's, and records it with the flag", async () => {
+    const r = runner('dev', [], { namespace: 'staging' });
+    expect((await r.line('instances register orders 10.0.0.1:80')).exitCode).toBe(0);
+    const shown = await r.line('services show orders -o json');
+    expect(JSON.parse(shown.stdout)).toMatchObject({ namespace: 'staging' });
+    // A line that names its namespace keeps it (here one where orders is not: not found).
+    expect((await r.line('services show orders --namespace=elsewhere')).exitCode).toBe(1);
+    expect(r.recorded).toEqual(['instances register orders 10.0.0.1:80 --namespace staging => 0', 'services show orders -o json --namespace staging => 0', 'services show orders --namespace=elsewhere => 1']);
+  });
+
   it('ignores --yes on a console line: a destructive command asks, and declining changes nothing', async () => {
     const r = runner('dev', [false, true]);
     expect((await r.line('instances register orders 10.0.0.1:80')).exitCode).toBe(0);

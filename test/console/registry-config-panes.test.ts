@@ -139,7 +139,7 @@ describe('config pane', () => {
     // The pane switch starts the load; wait until it has answered.
     for (let i = 0; i < 200 && currentView(store.get()).fetchedAt === null; i++) await new Promise((r) => setTimeout(r, 10));
     expect(currentView(store.get()).columns).toEqual(['NAMESPACE', 'GROUP', 'DATA ID', 'TYPE', 'VER', 'MD5']);
-    expect(keysFor(store.get())).toMatch(/Enter open · e edit · h history · Esc/);
+    expect(keysFor(store.get())).toMatch(/Enter open · e edit · h history · n namespace · Esc/);
     expect(keysFor(store.get())).not.toMatch(/listeners/);
     c.handle({ kind: 'char', text: 'l' });
     await new Promise((r) => setTimeout(r, 0));

@@ -44,6 +44,11 @@ export class Tmux {
     return this.tmux('display-message', '-p', '-t', 'main', fmt).trim();
   }
 
+  /** The screen with its colours and attributes as escape sequences (what is dimmed, what is red). */
+  styledScreen(): string {
+    return this.tmux('capture-pane', '-p', '-e', '-t', 'main');
+  }
+
   resize(cols: number, rows: number): void {
     this.tmux('resize-window', '-t', 'main', '-x', String(cols), '-y', String(rows));
   }

@@ -42,8 +42,8 @@ function configAction(key: string, label: string, method: string, cannot: string
 }
 
 export const configTop: Level = {
-  load: async (session) =>
-    scopedRows(session.configBackends(), await configParts(session, {}), {
+  load: async (session, _now, scope = {}) =>
+    scopedRows(session.configBackends(), await configParts(session, scope), {
       columns: ['DATA ID', 'TYPE', 'VER', 'MD5'],
       methods: CONFIG_ACTIONS,
       name: (c) => c.dataId,
@@ -53,7 +53,7 @@ export const configTop: Level = {
         data: { kind: 'config', config: c, ...at } satisfies ConfigRow,
       }),
     }),
-  changes: (session, signal) => pushOf(session.configBackends(), (c, s) => c.changes?.({ scope: {} }, s), signal),
+  changes: (session, signal, scope = {}) => pushOf(session.configBackends(), (c, s) => c.changes?.({ scope }, s), signal),
   enter(row) {
     if (isErrorRow(row)) return errorDetail(row, 'config backend');
     const { config: c, scope, address } = row.data as ConfigRow;
@@ -87,6 +87,7 @@ export function historyLevel(level: string): Level {
   const ref = { scope: at.scope, dataId: at.dataId };
   const needs = (method: string, cannot: string) => () => (at.caps.includes(method) ? null : `config backend ${at.backend} cannot ${cannot}`);
   return {
+    ...(at.caps.includes('versionContent') ? { marks: 'mark for diff' } : {}),
     async load(session, now) {
       const backend = await session.configBackend(at.backend);
       if (!backend.history) throw new Error(`config backend ${at.backend} keeps no history`);
@@ -118,10 +119,14 @@ export function historyLevel(level: string): Level {
     actions: [
       {
         key: 'd',
-        label: 'diff with the one before',
+        label: 'diff',
         mutates: false,
         unavailable: needs('versionContent', 'diff config versions'),
-        plan: (row) => ({ kind: 'command', line: commandLine(['config', 'diff', at.dataId, '--to', (row.data as ConfigVersion).id, ...at.address]), confirm: null }),
+        plan: (row, _me, marked) => {
+          const to = (row.data as ConfigVersion).id;
+          const from = marked && marked.key !== row.key ? ['--from', (marked.data as ConfigVersion).id] : [];
+          return { kind: 'command', line: commandLine(['config', 'diff', at.dataId, ...from, '--to', to, ...at.address]), confirm: null };
+        },
       },
       {
         key: 'r',

@@ -1,4 +1,5 @@
 import { COMMANDS } from '../../commands/table.js';
+import type { Scope } from '../../core/scope.js';
 import { applyCandidate } from '../../shell/completion/apply.js';
 import { complete } from '../../shell/completion/complete.js';
 import { completeExpression } from '../../shell/completion/promql-complete.js';
@@ -19,8 +20,12 @@ import { levelOf, type LoadedView, type Plan } from './pane-levels.js';
 import type { LoadedQueries, SavedQueries } from './saved-queries.js';
 import { applyHealth, type HealthReport } from '../../core/health.js';
 import { isErrorRow, type BackendErrorRow } from './scoped-rows.js';
-import { currentView, PANE_SUBSYSTEM, PANES, visibleRows, type ConsoleState, type LogEntry, type PaneId, type PaneRow, type PaneView } from './state.js';
+import { currentView, hasNamespaces, PANE_SUBSYSTEM, PANES, visibleRows, type ConsoleState, type LogEntry, type PaneId, type PaneRow, type PaneView } from './state.js';
 import type { Store } from './store.js';
+import { isUseLine, runUse, USE_COMMAND } from './use-namespace.js';
+
+/** What the prompt completes: the table's commands and the console's own `use`. */
+const PROMPT_COMMANDS = [...COMMANDS, USE_COMMAND];
 
 /** What the controller needs from the outside world; start-console wires the real ones. */
 export interface ControllerDeps {
@@ -34,11 +39,16 @@ export interface ControllerDeps {
   /** Runs a pasted multi-line block as a script. */
   runScript(text: string, signal: AbortSignal): Promise<number>;
   /** Loads rows for a view (and its columns, where they depend on the backends); throws on backend errors. */
-  loadView(view: PaneView): Promise<PaneView['rows'] | { rows: PaneView['rows']; columns: string[] }>;
+  loadView(view: PaneView, scope: Scope): Promise<LoadedView>;
   /** How long a view's data stays good enough for an automatic reload to skip it. */
   minRefreshMs?(view: PaneView): number;
   /** The view's push feed (see `Level.changes`); without it every view is polled. */
-  liveChanges?(view: PaneView, signal: AbortSignal): AsyncIterable<void>;
+  liveChanges?(view: PaneView, signal: AbortSignal, scope: Scope): AsyncIterable<void>;
+  /**
+   * The namespaces `use` may switch to (what the backends list, and their defaults); throws an
+   * OpsError when no backend of the profile has namespaces. Without it, `use` is refused.
+   */
+  namespaces?(): Promise<string[]>;
   loadDetail(plan: Extract<Plan, { kind: 'detail' }>): Promise<string[]>;
   editConfig(plan: Extract<Plan, { kind: 'edit-config' }>): Promise<void>;
   saveHistory(entries: readonly string[]): void;
@@ -202,9 +212,15 @@ export class Controller {
   private async loadCurrentView(): Promise<void> {
     const pane = this.s.pane;
     const view = currentView(this.s);
+    const scope = this.s.scope;
     this.setView(pane, view.level, (v) => ({ ...v, loading: true }));
     try {
-      const loaded = await this.d.loadView(view);
+      const loaded = await this.d.loadView(view, scope);
+      // The namespace changed while this load ran: its rows belong to the old one; load again.
+      if (this.s.scope !== scope) {
+        this.refreshAgain = true;
+        return;
+      }
       const { rows, columns, warnings = [] }: Exclude<LoadedView, PaneRow[]> = Array.isArray(loaded) ? { rows: loaded, columns: view.columns } : loaded;
       this.setView(pane, view.level, (v) => {
         // Keep the cursor on the same row (by key) when rows are added or reordered.
@@ -225,6 +241,10 @@ export class Controller {
       }
       this.followLive(view);
     } catch (e) {
+      if (this.s.scope !== scope) {
+        this.refreshAgain = true;
+        return;
+      }
       const message = (e as Error).message;
       this.setView(pane, view.level, (v) => ({ ...v, error: message, loading: false }));
       // A drill-down that fails (a service gone) says nothing about the backend as a whole.
@@ -245,9 +265,10 @@ export class Controller {
     const live = this.d.liveChanges;
     const key = liveKey(view);
     if (!live || liveKey(currentView(this.s)) !== key) return;
+    const scope = this.s.scope;
     this.live.follow(
       key,
-      (signal) => live(view, signal),
+      (signal) => live(view, signal, scope),
       () => {
         if (liveKey(currentView(this.s)) === key) void this.refreshPane();
       },
@@ -411,13 +432,13 @@ export class Controller {
 
   private updateHint(open: boolean): void {
     const { text, cursor } = this.s.line;
-    const result = text.trim() === '' ? null : complete(COMMANDS, text, cursor, this.d.completion, 50);
+    const result = text.trim() === '' ? null : complete(PROMPT_COMMANDS, text, cursor, this.d.completion, 50, this.s.scope);
     this.set((s) => ({ ...s, completion: result ? { result, selected: 0, open: open && (result.items.length > 0 || result.loading === true) } : null }));
   }
 
   private openMenu(): void {
     const { text, cursor } = this.s.line;
-    const result = complete(COMMANDS, text, cursor, this.d.completion, 50);
+    const result = complete(PROMPT_COMMANDS, text, cursor, this.d.completion, 50, this.s.scope);
     if (result.loading) {
       // Names still arriving: show `loading…` and fill the menu when they come, never insert.
       this.set((s) => ({ ...s, completion: { result, selected: 0, open: true } }));
@@ -440,7 +461,7 @@ export class Controller {
       this.loadingTimer = null;
       const c = this.s.completion;
       if (!c?.open || !c.result.loading || this.s.line.text !== text || this.s.line.cursor !== cursor) return;
-      const result = complete(COMMANDS, text, cursor, this.d.completion, 50);
+      const result = complete(PROMPT_COMMANDS, text, cursor, this.d.completion, 50, this.s.scope);
       this.set((s) => ({ ...s, completion: { result, selected: 0, open: true } }));
       if (result.loading) this.loadingTimer = setTimeout(poll, 150);
     };
@@ -506,7 +527,30 @@ export class Controller {
     if (line === '') return;
     if (line === 'exit' || line === 'quit') return this.d.exit();
     if (line === 'clear') return this.set((s) => ({ ...s, log: [] }));
+    if (isUseLine(line)) return void (await this.execute(line, () => this.use(line)));
     await this.execute(line, (signal) => this.d.runLine(line, signal));
+  }
+
+  /** `use NAMESPACE`, `use --all`, `use`: the console's namespace (see use-namespace.ts). */
+  private async use(line: string): Promise<number> {
+    const entry = this.log({ line, text: '', exitCode: null });
+    const namespaces = this.d.namespaces ?? (() => Promise.reject(new Error('this console cannot switch namespaces')));
+    const r = await runUse(line, this.s.scope, namespaces).catch((e: unknown) => ({ text: `error: ${(e as Error).message}`, exitCode: 4, scope: undefined }));
+    this.amendLog(entry, { text: r.text, exitCode: r.exitCode });
+    if (r.scope !== undefined) this.setScope(r.scope);
+    return r.exitCode;
+  }
+
+  /**
+   * Enters a scope: panes 1 and 2 go back to their top lists (a drill-down belongs to the old
+   * namespace) and their rows are dropped, so nothing of the old namespace shows as if it were
+   * in the new one. The view on screen reloads when the `use` line finishes.
+   */
+  private setScope(scope: Scope): void {
+    this.set((s) => {
+      const top = (pane: 'services' | 'config'): PaneView[] => [{ ...s.views[pane][0]!, rows: [], fetchedAt: null, loading: true, error: null, selected: 0, warnings: [] }];
+      return { ...s, scope, views: { ...s.views, services: top('services'), config: top('config') } };
+    });
   }
 
   private async runPaste(text: string): Promise<void> {
@@ -583,6 +627,17 @@ export class Controller {
       case 'open':
         if (row && level.enter) return void this.runPlan(level.enter(row));
         return;
+      case 'namespace':
+        if (!hasNamespaces(s, s.pane)) break;
+        // The prompt with `use ` and the namespaces to pick from; Enter switches.
+        this.set((st) => ({ ...st, focus: 'prompt', line: lineOf('use '), completion: null }));
+        return this.openMenu();
+      case 'mark': {
+        if (!level.marks || !row) break;
+        const marked = view.marked === row.key ? null : row.key;
+        this.setView(s.pane, view.level, (v) => ({ ...v, marked }));
+        return this.notice(marked === null ? 'mark cleared' : `marked ${row.cells[0]}: d on another entry diffs from it to that one`);
+      }
     }
     // The view's own keys (drain, release, edit, …) come from its level.
     const ch = ev.kind === 'char' ? ev.text : null;
@@ -591,7 +646,7 @@ export class Controller {
       if (action.mutates && s.profile.readOnly) return this.notice(`profile ${s.profile.name} is read-only: "${action.label}" is disabled`);
       const why = action.unavailable?.(row);
       if (why) return this.notice(why);
-      void this.runPlan(action.plan(row, this.d.owner));
+      void this.runPlan(action.plan(row, this.d.owner, view.rows.find((r) => r.key === view.marked) ?? null));
     }
   }
 

@@ -114,6 +114,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'pane', action: 'row-page-up', keys: [key('pageup'), ctrl('b')], does: 'up a page' },
   { context: 'pane', action: 'filter', keys: [ch('/')], does: 'filter (every word must match; Esc clears)', footer: '/ filter' },
   { context: 'pane', action: 'open', keys: [key('enter')], does: "open: a service's instances, a config's content, a version's content, a lock's details, a transaction's branches and row locks", footer: 'Enter open' },
+  { context: 'pane', action: 'mark', keys: [ch('v')], does: 'config history: mark an entry (`•`); `d` on another then diffs from the marked one to it', footer: 'v mark for diff' },
+  { context: 'pane', action: 'namespace', keys: [ch('n')], does: 'panes 1 and 2: switch namespace (the prompt opens with `use ` and the namespaces); shown where the backends have namespaces', footer: 'n namespace' },
   { context: 'pane', action: 'back', keys: [key('escape'), key('backspace')], does: 'back one level, then clear the filter, then to the prompt', footer: 'Esc back' },
   { context: 'pane', action: 'to-prompt', keys: [ch(':'), ch('i')], does: 'to the prompt' },
   { context: 'pane', action: 'refresh', keys: [ch('R')], does: 'refresh now', footer: 'R refresh' },
@@ -123,7 +125,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'level', where: 'services → instances', action: 'level', levelAction: true, keys: [ch('d'), ch('u'), ch('x')], does: 'drain, undrain, deregister (asks first; keys a registry cannot do are hidden)' },
   { context: 'level', where: 'services, instances', action: 'level', levelAction: true, keys: [ch('m')], does: "open the metrics pane on the service's standard queries" },
   { context: 'level', where: 'config', action: 'level', levelAction: true, keys: [ch('e'), ch('h'), ch('l')], does: 'edit in $VISUAL/$EDITOR (review, confirm, compare-and-set), history, listeners' },
-  { context: 'level', where: 'config history', action: 'level', levelAction: true, keys: [ch('d'), ch('r')], does: 'diff with the entry before; roll back to it' },
+  { context: 'level', where: 'config history', action: 'level', levelAction: true, keys: [ch('d'), ch('r')], does: 'diff from the marked entry (v) to this one, else with the entry before; roll back to it' },
   { context: 'level', where: 'locks', action: 'level', levelAction: true, keys: [ch('r'), ch('f')], does: "release as this console's owner; force release (only if the holder is still the one shown)" },
 
   // ----- the metrics pane -----

@@ -10,7 +10,9 @@ import { withoutYes } from '../../shell/without-yes.js';
 import { parseArgs } from '../cli/build-program.js';
 import { execute, formatError, toOpsError, type FrontendIo } from '../execute.js';
 import type { SessionPool } from '../session-pool.js';
+import type { Scope } from '../../core/scope.js';
 import { consoleActionFor } from './console-actions.js';
+import { scopedLine, type ParsedLine } from './scoped-line.js';
 import type { LogEntry } from './state.js';
 
 /** What running a console line needs from the console around it. */
@@ -33,6 +35,8 @@ export interface LineRunnerDeps {
   onResult?(commandId: string, data: unknown): void;
   /** Writes the line as executed to the recording, if there is one. */
   record?(line: string, exitCode: number): void;
+  /** The console's scope in effect (`use NAMESPACE`): a line that names none runs in it. */
+  scope?(): Scope;
 }
 
 export interface LineResult {
@@ -52,7 +56,18 @@ export interface LineResult {
  * confirmation changed nothing and is not recorded.
  */
 export function lineRunner(d: LineRunnerDeps): (line: string, signal: AbortSignal) => Promise<LineResult> {
-  return async (line, signal) => {
+  const parse = (text: string): ParsedLine | null => {
+    try {
+      const words = tokenize(text, (n) => d.env[n]);
+      const parsed = parseArgs(COMMANDS, words, 'replay', d.version);
+      return parsed.kind === 'command' ? { spec: parsed.inv.spec, opts: parsed.inv.input.opts, profile: parsed.inv.globals.profile, words } : null;
+    } catch {
+      return null;
+    }
+  };
+  return async (typed, signal) => {
+    // The namespace in effect becomes a flag on the line, so the log and the recording show what ran.
+    const line = d.scope ? scopedLine(typed, d.scope(), d.profileName, parse) : typed;
     const sink = { out: '', err: '' };
     // The entry appears when the command starts and fills as output arrives (a watch streams).
     const entry = d.log({ line, text: '', exitCode: null });

@@ -2,10 +2,10 @@ import { configParts } from '../../commands/config/list.js';
 import { instanceChoices, scopeKindsOf, scopeValues } from '../../commands/live-lists.js';
 import { listEachLockBackend } from '../../commands/locks/list.js';
 import { serviceParts } from '../../commands/services/list.js';
-import type { ScopeKind } from '../../core/scope.js';
+import { SCOPE_KINDS, type Scope, type ScopeKind } from '../../core/scope.js';
 import { prepareCompletion } from '../../shell/completion/prepare-completion.js';
 import { PromqlCache } from '../../shell/completion/promql-cache.js';
-import type { CompletionData, InstanceChoice, InstanceQuery } from '../../shell/completion/types.js';
+import type { CompletionData, InstanceChoice, InstanceQuery, ScopeQuery } from '../../shell/completion/types.js';
 import type { Session } from '../../session/session.js';
 import type { ProfileSet } from '../../session/profile-types.js';
 
@@ -23,7 +23,12 @@ export class LiveCache implements CompletionData {
     datacenters: [] as string[],
     configIds: [] as string[],
     locks: [] as string[],
+    /** Where each service and config lives, for the names of one scope. */
+    serviceRows: [] as Placed[],
+    configRows: [] as Placed[],
   };
+  /** Names per scope query, kept while the data is the same (completion indexes are keyed by array identity). */
+  private inScope = new Map<string, readonly string[]>();
   private kinds: ReadonlySet<ScopeKind> | undefined;
   private readonly instanceMap = new Map<string, { at: number; list: InstanceChoice[] | null }>();
   private loadedAt = 0;
@@ -45,6 +50,8 @@ export class LiveCache implements CompletionData {
   datacenters = () => this.touch().datacenters;
   configIds = () => this.touch().configIds;
   locks = () => this.touch().locks;
+  servicesIn = (q: ScopeQuery) => this.namesIn('s', this.touch().serviceRows, q);
+  configIdsIn = (q: ScopeQuery) => this.namesIn('c', this.touch().configRows, q);
   profiles = () => (this.profileNames ??= [...this.profileSet.profiles.keys()]);
   scopeKinds = () => (this.touch(), this.kinds);
   ready = () => (this.touch(), this.loadedAt > 0);
@@ -92,6 +99,9 @@ export class LiveCache implements CompletionData {
       const rows = [...(services ?? []).flatMap((p) => p.items), ...(configs ?? []).flatMap((p) => p.items)];
       if (services) next.services = keep(next.services, [...new Set(services.flatMap((p) => p.items.map((s) => s.name)))]);
       if (configs) next.configIds = keep(next.configIds, [...new Set(configs.flatMap((p) => p.items.map((c) => c.dataId)))]);
+      if (services) next.serviceRows = services.flatMap((p) => p.items.map((s) => placed(s, s.name)));
+      if (configs) next.configRows = configs.flatMap((p) => p.items.map((c) => placed(c, c.dataId)));
+      if (services || configs) this.inScope = new Map();
       const values = (listed: string[] | null, kind: ScopeKind) => [...new Set([...(listed ?? []), ...rows.flatMap((r) => (r[kind] === undefined ? [] : [r[kind]!]))])];
       next.namespaces = keep(next.namespaces, values(namespaces, 'namespace'));
       next.groups = keep(next.groups, values(groups, 'group'));
@@ -112,10 +122,35 @@ export class LiveCache implements CompletionData {
     });
   }
 
+  /** The names of the rows in the query's scope (each kind given must match) and backend. */
+  private namesIn(kind: string, rows: readonly Placed[], q: ScopeQuery): readonly string[] {
+    const key = `${kind}${JSON.stringify([q.backend ?? null, SCOPE_KINDS.map((k) => q.scope[k] ?? null)])}`;
+    let hit = this.inScope.get(key);
+    if (!hit) {
+      const fits = (r: Placed) => (q.backend === undefined || r.backend === q.backend) && SCOPE_KINDS.every((k) => q.scope[k] === undefined || r.scope[k] === q.scope[k]);
+      hit = [...new Set(rows.filter(fits).map((r) => r.name))];
+      this.inScope.set(key, hit);
+    }
+    return hit;
+  }
+
   private touch() {
     if (this.now() - this.loadedAt > this.freshMs) void this.refresh();
     return this.data;
   }
+}
+
+/** A listed service or config: its name, backend and scope. */
+interface Placed {
+  name: string;
+  backend: string;
+  scope: Scope;
+}
+
+function placed(row: Scope & { backend: string }, name: string): Placed {
+  const scope: Scope = {};
+  for (const k of SCOPE_KINDS) if (row[k] !== undefined) scope[k] = row[k];
+  return { name, backend: row.backend, scope };
 }
 
 function keyOf(q: InstanceQuery): string {

@@ -31,24 +31,30 @@ export interface PaneAction {
   mutates: boolean;
   /** Why the key does nothing on this row (its backend lacks the capability), or null: the footer hides it then. */
   unavailable?(row: PaneRow): string | null;
-  plan(row: PaneRow, me: string): Plan | null;
+  /** `marked`: the row marked with `v` on a level that marks (a history entry to diff from). */
+  plan(row: PaneRow, me: string, marked?: PaneRow | null): Plan | null;
 }
 
-/** Rows, and the columns for them where they depend on the backends (scope kinds, a backend column). */
 /** Rows, or rows with their columns and what the backends warned about their state (Eureka's self-preservation). */
 export type LoadedView = PaneRow[] | { rows: PaneRow[]; columns: string[]; warnings?: string[] };
 
 export interface Level {
-  load(session: Session, now: number): Promise<LoadedView>;
+  /**
+   * `scope` is the console's scope in effect (`use NAMESPACE`): the top listings of panes 1 and 2
+   * are narrowed to it; drill-downs carry their own scope in their level id.
+   */
+  load(session: Session, now: number, scope?: Scope): Promise<LoadedView>;
   /** The least time between automatic reloads; listings that SCAN a shared server ask for more. */
   minRefreshMs?(session: Session): number;
   /**
    * Yields when the data may have changed, where every backend the view reads pushes (Consul's
    * blocking queries); ends at once where one does not, and the view is polled.
    */
-  changes?(session: Session, signal: AbortSignal): AsyncIterable<void>;
+  changes?(session: Session, signal: AbortSignal, scope?: Scope): AsyncIterable<void>;
   enter?(row: PaneRow): Plan | null;
   actions: PaneAction[];
+  /** The footer label of `v`, which marks a row for the next action (config history: diff from it); absent: no marking. */
+  marks?: string;
 }
 
 const locksTop: Level = {

@@ -31,8 +31,8 @@ interface InstancesOf {
 const REGISTRY_ACTIONS = ['setTraffic', 'deregister', 'setWeight', 'updateMetadata'];
 
 export const servicesTop: Level = {
-  load: async (session) =>
-    scopedRows(session.registryBackends(), await serviceParts(session, {}), {
+  load: async (session, _now, scope = {}) =>
+    scopedRows(session.registryBackends(), await serviceParts(session, scope), {
       columns: ['SERVICE', 'INSTANCES', 'HEALTHY', 'DRAINED'],
       methods: REGISTRY_ACTIONS,
       name: (s) => s.name,
@@ -42,7 +42,7 @@ export const servicesTop: Level = {
         data: { kind: 'service', service: s, address: at.address, caps: at.caps } satisfies ServiceRow,
       }),
     }),
-  changes: (session, signal) => pushOf(session.registryBackends(), (r, s) => r.changes?.({ scope: {} }, s), signal),
+  changes: (session, signal, scope = {}) => pushOf(session.registryBackends(), (r, s) => r.changes?.({ scope }, s), signal),
   enter(row) {
     if (isErrorRow(row)) return errorDetail(row, 'registry');
     const { service: s, address, caps } = row.data as ServiceRow;

@@ -32,6 +32,7 @@ import { promqlEngineNow } from '../../shell/promql/load.js';
 import { commandLine } from '../../shell/quote-word.js';
 import { initialState, type ConsoleState } from './state.js';
 import { Store } from './store.js';
+import { namespaceChoices } from '../../commands/live-lists.js';
 import { enterConsoleMode } from './terminal.js';
 
 /** How often the background ping checks every backend for the status bar. */
@@ -113,6 +114,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
       if (id === 'status') controller.reportHealth(statusReports(data as BackendStatus[]));
     },
     ...(recorder ? { record: (line: string, code: number) => recorder.command(line, code) } : {}),
+    scope: () => store.get().scope,
   });
   const runLine = async (line: string, signal: AbortSignal): Promise<number> => (await runDetailed(line, signal)).exitCode;
 
@@ -133,9 +135,10 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
       });
       return summary.exitCode;
     },
-    loadView: (view) => levelOf(view.pane, view).load(session, Date.now()),
+    loadView: (view, scope) => levelOf(view.pane, view).load(session, Date.now(), scope),
     minRefreshMs: (view) => levelOf(view.pane, view).minRefreshMs?.(session) ?? 0,
-    liveChanges: (view, signal) => levelOf(view.pane, view).changes?.(session, signal) ?? (async function* () {})(),
+    liveChanges: (view, signal, scope) => levelOf(view.pane, view).changes?.(session, signal, scope) ?? (async function* () {})(),
+    namespaces: () => namespaceChoices(session),
     loadDetail: (plan) => plan.load(session),
     editConfig: async (plan) => {
       await editConfig(plan, {

@@ -1,4 +1,5 @@
 import { healthBoard, type HealthBoard } from '../../core/health.js';
+import type { Scope } from '../../core/scope.js';
 import type { CompletionResult } from '../../shell/completion/types.js';
 import { EMPTY_LINE, type LineState } from '../../shell/line-editor.js';
 import { historyOf, type HistoryState } from '../../shell/history.js';
@@ -43,6 +44,8 @@ export interface PaneView {
   filter: string;
   /** What the backends said about their state at the last load (Eureka's self-preservation); shown above the rows. */
   warnings?: string[];
+  /** The key of the row marked with `v` (a history entry to diff from), on levels that mark. */
+  marked?: string | null;
 }
 
 export interface LogEntry {
@@ -109,6 +112,12 @@ export interface ConsoleState {
   dataDir?: { dir: string; from: string } | null;
   /** The metrics pane: live queries and their charts (not a row list like the other panes). */
   metrics: MetricsPaneState;
+  /**
+   * The scope the console is in (`use NAMESPACE`, or `n` in panes 1 and 2): panes 1 and 2 list
+   * only it, completion offers what lives in it, and a typed line that names no namespace runs
+   * in it. Empty: every namespace.
+   */
+  scope: Scope;
 }
 
 export function initialState(
@@ -152,6 +161,7 @@ export function initialState(
     notice: null,
     demo,
     metrics: initialMetrics(),
+    scope: {},
   };
 }
 
@@ -175,4 +185,12 @@ const filterCache = new WeakMap<PaneRow[], { filter: string; rows: PaneRow[] }>(
 export function currentView(s: ConsoleState): PaneView {
   const stack = s.views[s.pane];
   return stack[stack.length - 1]!;
+}
+
+/**
+ * Whether `n` (switch namespace) is offered in a pane: panes 1 and 2, when the backends that
+ * answered have namespaces (their top list has the column, from the backends' scope models).
+ */
+export function hasNamespaces(s: ConsoleState, pane: PaneId): boolean {
+  return (pane === 'services' || pane === 'config') && s.views[pane][0]!.columns.includes('NAMESPACE');
 }

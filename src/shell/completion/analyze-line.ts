@@ -95,6 +95,11 @@ export function analyzeLine(commands: readonly CommandSpec[], line: string, curs
     const { scope, backend } = addressOnLine(words, current, spec);
     return { ...none, target: { kind: 'value', source: 'instance', label: `instance of ${service}`, service, scope, ...(backend === undefined ? {} : { backend }) } };
   }
+  if (arg.complete === 'service' || arg.complete === 'config') {
+    // Services and config ids of the scope the line names: --namespace staging narrows them.
+    const { scope, backend } = addressOnLine(words, current, spec);
+    return { ...none, target: { kind: 'value', source: arg.complete, label: argLabel(arg), scope, ...(backend === undefined ? {} : { backend }) } };
+  }
   return { ...none, target: { kind: 'value', source: arg.complete, label: argLabel(arg) } };
 }
 

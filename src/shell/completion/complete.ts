@@ -3,8 +3,8 @@ import { analyzeLine, optionsOf, type LineContext, type Target } from './analyze
 import { fuzzyIndexOf } from './fuzzy-index.js';
 import { completePromql } from './promql-complete.js';
 import { rank } from './rank.js';
-import type { ScopeKind } from '../../core/scope.js';
-import type { Candidate, CompletionData, CompletionResult, InstanceChoice, InstanceQuery } from './types.js';
+import { SCOPE_KINDS, type Scope, type ScopeKind } from '../../core/scope.js';
+import type { Candidate, CompletionData, CompletionResult, InstanceChoice, InstanceQuery, ScopeQuery } from './types.js';
 
 /**
  * Completes the word under the cursor of a console line: command words, flags, flag values and
@@ -12,11 +12,13 @@ import type { Candidate, CompletionData, CompletionResult, InstanceChoice, Insta
  * synchronous: live data comes from `data`, and data that is not cached yet only triggers
  * `data.want`, with no items this time.
  */
-export function complete(commands: readonly CommandSpec[], line: string, cursor: number, data: CompletionData, limit = 50): CompletionResult {
+export function complete(commands: readonly CommandSpec[], line: string, cursor: number, data: CompletionData, limit = 50, inEffect: Scope = {}): CompletionResult {
   const ctx = analyzeLine(commands, line, cursor);
   if (ctx.target.kind === 'value' && ctx.target.source === 'promql') return completePromql(line, cursor, data, limit);
-  const items = limit > 0 ? candidates(commands, ctx.target, ctx.partial, data, limit) : [];
-  const loading = items.length === 0 && isLoading(ctx.target, data);
+  // The console's scope (`use NAMESPACE`) counts where the line names none: that is where the line will run.
+  const target = ctx.target.kind === 'value' && ctx.target.scope !== undefined ? { ...ctx.target, scope: { ...inEffect, ...ctx.target.scope } } : ctx.target;
+  const items = limit > 0 ? candidates(commands, target, ctx.partial, data, limit) : [];
+  const loading = items.length === 0 && isLoading(target, data);
   return { from: ctx.from, to: ctx.to, items, hint: hintFor(ctx, cursor, items[0]), ...(loading ? { loading } : {}) };
 }
 
@@ -99,10 +101,10 @@ function values(target: Extract<Target, { kind: 'value' }>, partial: string, dat
   }
   switch (source) {
     case 'service':
-      list = data.services();
+      list = scoped(target) ? (data.servicesIn?.(scopeQuery(target)) ?? data.services()) : data.services();
       break;
     case 'config':
-      list = data.configIds();
+      list = scoped(target) ? (data.configIdsIn?.(scopeQuery(target)) ?? data.configIds()) : data.configIds();
       break;
     case 'lock':
       list = data.locks();
@@ -141,6 +143,15 @@ function values(target: Extract<Target, { kind: 'value' }>, partial: string, dat
   return fuzzyIndexOf(list)
     .search(partial, limit)
     .map((value) => ({ value, description: label, kind: 'value' }));
+}
+
+/** A target narrowed by a scope or a backend on the line (or the console's scope). */
+function scoped(target: { scope?: Scope; backend?: string }): boolean {
+  return target.backend !== undefined || SCOPE_KINDS.some((k) => target.scope?.[k] !== undefined);
+}
+
+function scopeQuery(target: { scope?: Scope; backend?: string }): ScopeQuery {
+  return { scope: target.scope ?? {}, ...(target.backend === undefined ? {} : { backend: target.backend }) };
 }
 
 const instanceIndexes = new WeakMap<readonly InstanceChoice[], { ids: string[]; address: Map<string, string> }>();

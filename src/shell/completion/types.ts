@@ -35,6 +35,13 @@ export interface InstanceQuery {
   backend?: string;
 }
 
+/** Names narrowed to a scope (`--namespace staging` on the line, or the console's namespace) and a backend. */
+export interface ScopeQuery {
+  /** The kinds given; a kind not given is not narrowed (a listing of every namespace). */
+  scope: Scope;
+  backend?: string;
+}
+
 /** One instance candidate: the registry's id (what is inserted) and its address (its description). */
 export interface InstanceChoice {
   id: string;
@@ -48,6 +55,12 @@ export interface CompletionData {
   /** The instances a query names; undefined means not loaded yet. */
   instances(q: InstanceQuery): readonly InstanceChoice[] | undefined;
   configIds(): readonly string[];
+  /**
+   * Service names and config ids in a scope (the same array for the same query while the data is
+   * unchanged, so its index is built once); absent: completion offers every name.
+   */
+  servicesIn?(q: ScopeQuery): readonly string[];
+  configIdsIn?(q: ScopeQuery): readonly string[];
   locks(): readonly string[];
   profiles(): readonly string[];
   namespaces(): readonly string[];

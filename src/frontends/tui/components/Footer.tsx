@@ -1,7 +1,7 @@
 import { Text } from 'ink';
 import { footerLabels } from '../key-bindings.js';
 import { levelOf } from '../pane-levels.js';
-import { currentView, visibleRows, type ConsoleState } from '../state.js';
+import { currentView, hasNamespaces, visibleRows, type ConsoleState } from '../state.js';
 
 /**
  * The keys that work right now, for the focus the user is in. A question being asked comes
@@ -47,7 +47,7 @@ export function keysFor(s: ConsoleState): string {
     // Keys the selected row's backend cannot do are hidden (its capability is absent).
     const row = visibleRows(view)[view.selected];
     const actions = level.actions.filter((a) => !(a.mutates && s.profile.readOnly) && !(row && a.unavailable?.(row))).map((a) => `${a.key} ${a.label}`);
-    const labels = footerLabels('pane', (a) => a !== 'open' || level.enter !== undefined).map((l) => (l === 'Esc back' && s.views[s.pane].length === 1 ? 'Esc/: prompt' : l));
+    const labels = footerLabels('pane', (a) => (a !== 'open' || level.enter !== undefined) && (a !== 'namespace' || hasNamespaces(s, s.pane)) && (a !== 'mark' || level.marks !== undefined)).map((l) => (l === 'Esc back' && s.views[s.pane].length === 1 ? 'Esc/: prompt' : l));
     const at = labels.indexOf('Enter open') >= 0 ? labels.indexOf('Enter open') + 1 : labels.indexOf('/ filter') + 1;
     return join([...labels.slice(0, at), ...actions, ...labels.slice(at)]);
   }

@@ -31,7 +31,7 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
   const window = rows.slice(offset, offset + bodyRows);
   const widths = columnWidths(view.columns, window, s.cols);
   const status = [
-    `${view.title}`,
+    `${view.title}${scopeNote(s)}`,
     `${rows.length === 0 ? 0 : view.selected + 1}/${rows.length}${rows.length !== view.rows.length ? ` of ${view.rows.length}` : ''}`,
     view.filter !== '' || s.focus === 'filter' ? `filter: ${view.filter}${s.focus === 'filter' ? '▏' : ''}` : '',
     view.loading && view.fetchedAt === null ? 'loading…' : `data ${age(view.fetchedAt, now)}${view.error && view.fetchedAt !== null ? ' (stale)' : view.live ? ' (live)' : ''}`,
@@ -46,7 +46,7 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
       {/* Two columns in, where the rows start after their selection mark. */}
       <Text bold dimColor wrap="truncate">{fit(`  ${view.columns.map((c, i) => pad(c, widths[i]!)).join('  ')}`, s.cols)}</Text>
       {window.map((r, i) => (
-        <Row key={r.key} row={r} widths={widths} cols={s.cols} selected={offset + i === view.selected} focused={s.focus === 'pane'} />
+        <Row key={r.key} row={r} widths={widths} cols={s.cols} selected={offset + i === view.selected} marked={r.key === view.marked} focused={s.focus === 'pane'} />
       ))}
       {rows.length === 0 && !view.loading ? <Text dimColor>{view.filter ? '(nothing matches the filter)' : '(empty)'}</Text> : null}
     </Box>
@@ -62,11 +62,22 @@ export function diffColor(line: string): string | undefined {
   return undefined;
 }
 
-const Row = memo(function Row({ row, widths, cols, selected, focused }: { row: PaneRow; widths: number[]; cols: number; selected: boolean; focused: boolean }) {
+/**
+ * The namespace panes 1 and 2 list, beside the title of their top view: `use NAMESPACE` in
+ * effect, or every namespace where the backends have them (their rows show a NAMESPACE column).
+ */
+export function scopeNote(s: ConsoleState): string {
+  if ((s.pane !== 'services' && s.pane !== 'config') || s.views[s.pane].length > 1) return '';
+  if (s.scope.namespace !== undefined) return ` in namespace ${s.scope.namespace}`;
+  return s.views[s.pane][0]!.columns.includes('NAMESPACE') ? ' in every namespace' : '';
+}
+
+const Row = memo(function Row({ row, widths, cols, selected, marked, focused }: { row: PaneRow; widths: number[]; cols: number; selected: boolean; marked: boolean; focused: boolean }) {
   const text = fit(row.span ?? row.cells.map((c, i) => pad(c, widths[i] ?? c.length)).join('  '), cols - 2);
   return (
     <Text wrap="truncate" inverse={selected && focused} bold={selected && !focused} color={TONE[row.tone]}>
-      {selected ? '▶ ' : '  '}
+      {/* The second column of the gutter is the `v` mark (a history entry to diff from). */}
+      {`${selected ? '▶' : ' '}${marked ? '•' : ' '}`}
       {text}
     </Text>
   );

@@ -20,12 +20,14 @@ export const HEALTH_COLOR: Readonly<Record<HealthState, string | undefined>> = {
 export function StatusBar({ s, now }: { s: ConsoleState; now: number }) {
   const marks = SHOWN.map(([subsystem, label, always]) => ({ label, ...subsystemHealth(s.health, subsystem), always })).filter((m) => m.always || m.state !== 'off');
   const data = s.dataDir ? ` │ data ${s.dataDir.dir} (${s.dataDir.from})` : '';
+  // The namespace in effect (`use`) applies to typed lines too, so it shows whichever pane is open.
+  const ns = s.scope.namespace === undefined ? '' : `ns ${s.scope.namespace} │ `;
   return (
     <Text wrap="truncate">
       <Text bold inverse>{' opsdeck '}</Text>
       <Text bold backgroundColor={s.profile.production ? 'red' : 'blue'} color="white">{` ${s.profile.name}${s.profile.production ? ' (production)' : ''} `}</Text>
       {s.recording ? <Text bold color="red">{' ● REC '}</Text> : null}
-      <Text>{` ${s.profile.readOnly ? '[READ-ONLY] ' : ''}│ `}</Text>
+      <Text>{` ${s.profile.readOnly ? '[READ-ONLY] ' : ''}│ ${ns}`}</Text>
       {marks.map((m) => (
         <Text key={m.label} color={HEALTH_COLOR[m.state]} dimColor={m.state === 'off'}>{`${m.label} ${HEALTH_MARKS[m.state]}  `}</Text>
       ))}
