@@ -178,7 +178,8 @@ export function joinDrift(q: DriftQuestion): DriftAnswer {
     }
   });
 
-  judge('not-registered', noMetrics ?? (partialNote && `${partialNote} a target missing from it is not reported`), () => {
+  const metricsPart = metrics !== null && !metrics.complete ? `${metrics.name} could not be read whole, so a target it did not return is not reported` : null;
+  judge('not-registered', noMetrics ?? (partialNote && `${partialNote} a target missing from it is not reported`) ?? metricsPart, () => {
     if (partialNote) return;
     const at = new Set(placed.map((p) => addressOf(p.instance)));
     const done = new Set<string>();

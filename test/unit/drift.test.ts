@@ -84,7 +84,7 @@ describe('joinDrift', () => {
     const registries = [reg('embedded', { orders: [inst('10.0.0.2:8080')] })];
     const partial = ask({ registries, metrics: prom([], false) });
     expect(partial.rows).toEqual([]);
-    expect(partial.unjudged.map((u) => u.kind)).toEqual(['not-scraped', 'healthy-but-down']);
+    expect(partial.unjudged.map((u) => u.kind)).toEqual(['not-scraped', 'not-registered', 'healthy-but-down']);
     const none = ask({ registries });
     expect(none.rows).toEqual([]);
     expect(none.unjudged).toEqual(['not-scraped', 'not-registered', 'healthy-but-down'].map((kind) => ({ kind, reason: 'the profile has no metrics backend' })));
