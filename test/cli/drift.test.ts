@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opsdeckAsync, sandbox, writeProfileFile } from '../helpers/cli.js';
+import { eurekaRegister } from '../helpers/drift-fleet.js';
 import { eurekaAppName, sharedEureka, type EurekaEndpoint } from '../servers/eureka-server.js';
 import { startPrometheus, type PrometheusServer } from '../servers/prometheus-server.js';
 import { freePort } from '../servers/redis-server.js';
@@ -26,18 +27,6 @@ let A: string, B: string, E: string, D: string, F: string;
 // Registered in embedded, scraped by no job.
 const C = '127.0.0.1:9';
 
-async function eurekaRegister(app: string, address: string, leaseSeconds: number): Promise<void> {
-  const [ip, port] = address.split(':');
-  const instance = {
-    instanceId: `${app.toLowerCase()}-${port}`, hostName: ip, app: app.toUpperCase(), ipAddr: ip, status: 'UP',
-    port: { $: Number(port), '@enabled': 'true' },
-    dataCenterInfo: { '@class': 'com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo', name: 'MyOwn' },
-    leaseInfo: { renewalIntervalInSecs: 1, durationInSecs: leaseSeconds },
-  };
-  const r = await fetch(`${eureka.url}/apps/${app.toUpperCase()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instance }) });
-  expect(r.status).toBe(204);
-}
-
 function profile(extraRegistry = '', metricsUrl = prom.url): string {
   return [
     'profiles:',
@@ -62,10 +51,10 @@ beforeAll(async () => {
     const r = await opsdeckAsync(box.env, ['--profile', 'd', 'instances', 'register', service, address, '--backend', 'embedded']);
     expect(r.code, r.stderr).toBe(0);
   }
-  await eurekaRegister(ORDERS, A, 600);
-  await eurekaRegister(FINE, F, 600);
+  await eurekaRegister(eureka.url, ORDERS, A, 600);
+  await eurekaRegister(eureka.url, FINE, F, 600);
   // A 2-second lease never renewed: a crashed application, kept by self-preservation.
-  await eurekaRegister(ORDERS, E, 2);
+  await eurekaRegister(eureka.url, ORDERS, E, 2);
   await new Promise((r) => setTimeout(r, 2000 + 3 * eureka.evictionIntervalMs + 500));
 }, 300_000);
 

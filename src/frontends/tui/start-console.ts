@@ -25,6 +25,7 @@ import { loadSavedQueries, savedQueriesPath, writeSavedQueries } from './saved-q
 import { serviceQueries } from './service-queries.js';
 import { promqlEngineNow } from '../../shell/promql/load.js';
 import { commandLine } from '../../shell/quote-word.js';
+import { driftPlan } from './drift-level.js';
 import { initialState, type ConsoleState } from './state.js';
 import { Store } from './store.js';
 import { enterConsoleMode } from './terminal.js';
@@ -86,6 +87,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     ask: (message, typeToConfirm) => controller.ask(message, typeToConfirm),
     notice: (text) => controller.notice(text),
     openMetrics: (exprs, source, intervalMs) => controller.openMetrics(exprs, source, intervalMs),
+    openDrift: (ask) => controller.openDrill('services', driftPlan(ask)),
     ...(recorder ? { record: (line: string, code: number) => recorder.command(line, code) } : {}),
   });
   const runLine = async (line: string, signal: AbortSignal): Promise<number> => (await runDetailed(line, signal)).exitCode;
