@@ -52,6 +52,18 @@ function opsdeck(env, args) {
   });
 }
 
+/** fetch, tried again on a dropped connection (a kept-alive socket the server closed meanwhile). */
+async function fetchRetrying(url, init) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
 /** Runs `fn` over the items, `limit` at a time. */
 async function eachLimited(items, limit, fn) {
   let next = 0;
@@ -98,7 +110,7 @@ async function fillEureka(url, names) {
       dataCenterInfo: { '@class': 'com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo', name: 'MyOwn' },
       leaseInfo: { renewalIntervalInSecs: 30, durationInSecs: 3600 },
     };
-    const r = await fetch(`${url}/apps/${app}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instance }) });
+    const r = await fetchRetrying(`${url}/apps/${app}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instance }) });
     if (r.status !== 204) throw new Error(`Eureka refused ${app}: ${r.status}`);
   });
 }
@@ -114,7 +126,7 @@ async function startConsul(dir) {
 async function fillConsul(fake, names) {
   await eachLimited(names, 16, async (name) => {
     const body = { Node: 'bench-external', Address: '127.0.0.1', Service: { ID: `${name}-1`, Service: name, Address: '127.0.0.1', Port: 8080 } };
-    const r = await fetch(`${fake.url}/v1/catalog/register`, { method: 'PUT', body: JSON.stringify(body) });
+    const r = await fetchRetrying(`${fake.url}/v1/catalog/register`, { method: 'PUT', body: JSON.stringify(body) });
     if (r.status !== 200) throw new Error(`the Consul fake refused ${name}: ${r.status} ${await r.text()}`);
   });
 }
