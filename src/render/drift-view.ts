@@ -18,9 +18,12 @@ export function saysCell(r: DriftRow): string {
  * without rows never passes for "no drift" when a source was down.
  */
 export function driftView(d: DriftReport, style: Style): string {
+  const read = d.sources.filter((s) => s.error === null).map((s) => s.name).join(', ');
   const table =
     d.rows.length === 0
-      ? style.green(`no drift between ${d.sources.filter((s) => s.error === null).map((s) => s.name).join(', ')}`)
+      ? d.complete && d.unjudged.length === 0
+        ? style.green(`no drift between ${read}`)
+        : style.yellow(`no drift found in what could be read (${read}); see below`)
       : textTable<DriftRow>(d.rows, [
           { header: 'KIND', get: (r) => r.kind, paint: (c, r, s) => (r.kind === 'healthy-but-down' || r.kind === 'expired-kept' ? s.red(c) : s.yellow(c)) },
           { header: 'SERVICE', get: (r) => r.service, paint: (c, _r, s) => s.cyan(c) },

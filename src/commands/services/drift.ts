@@ -13,7 +13,7 @@ export const servicesDrift = defineCommand({
   args: {},
   options: {
     service: stringOpt({ value: 'name', summary: 'only this service (case-insensitive, so ORDERS on Eureka is orders)', complete: 'service' }),
-    ignore: choiceListOpt({ value: 'kind', summary: 'leave out rows of this kind (repeatable)', choices: DRIFT_KINDS }),
+    ignore: choiceListOpt({ value: 'kind', summary: `leave out rows of this kind (repeatable): ${DRIFT_KINDS.join(', ')}`, choices: DRIFT_KINDS }),
   },
   examples: ['opsdeck services drift', 'opsdeck services drift --service orders -o json', 'opsdeck services drift --ignore service-missing --ignore not-registered'],
   mutates: false,
