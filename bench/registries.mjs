@@ -154,7 +154,9 @@ async function main() {
     writeFileSync(script, names('emb', counts.embedded).map((n) => `instances register ${n} 127.0.0.1:8080`).join('\n') + '\n');
     mkdirSync(join(dir, 'config', 'opsdeck'), { recursive: true });
     const eurekaEntry = `{type: eureka, url: "${eureka.url}", selfPreservation: false}`;
-    const consulEntry = `{type: consul, url: "${consul.url}", maxServices: ${TOTAL}, concurrency: 32}`;
+    // The fake answers in the bench's own process, on a machine other work may share: each request
+    // gets a minute rather than Consul's default 10 s.
+    const consulEntry = `{type: consul, url: "${consul.url}", maxServices: ${TOTAL}, concurrency: 16, timeoutMs: 60000}`;
     writeFileSync(join(dir, 'config', 'opsdeck', 'config.yaml'), [
       'profiles:',
       '  embedded:',
