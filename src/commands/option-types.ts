@@ -73,6 +73,21 @@ export function listOpt(o: Described & { value: string }): OptionDef<string[]> {
   return { ...describe(o), repeatable: true, read: (raw) => all(raw) };
 }
 
+/** A repeatable option whose every value is one of `choices`. */
+export function choiceListOpt<const C extends readonly string[]>(o: Described & { value: string; choices: C }): OptionDef<Array<C[number]>> {
+  return {
+    ...describe(o),
+    repeatable: true,
+    choices: o.choices,
+    read(raw, flag) {
+      const values = all(raw);
+      const bad = values.find((v) => !o.choices.includes(v));
+      if (bad !== undefined) throw usage(`${flag} must be one of ${o.choices.join(', ')}, not "${bad}"`, `for example ${flag} ${o.choices[0]}`);
+      return values as Array<C[number]>;
+    },
+  };
+}
+
 /** Repeated `key=value` pairs, read into a record. */
 export function keyValueOpt(o: Described & { value: string }): OptionDef<Record<string, string>> {
   return {

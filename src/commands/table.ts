@@ -4,6 +4,7 @@ import { cacheKeys } from './cache/keys.js';
 import { cacheStats } from './cache/stats.js';
 import { servicesList } from './services/list.js';
 import { servicesShow } from './services/show.js';
+import { servicesDrift } from './services/drift.js';
 import { configDelete } from './config/delete.js';
 import { configDiff } from './config/diff.js';
 import { configGet } from './config/get.js';
@@ -46,6 +47,7 @@ import type { CommandSpec } from './types.js';
 export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   servicesList,
   servicesShow,
+  servicesDrift,
   instancesRegister,
   instancesDeregister,
   instancesDrain,

@@ -4,6 +4,7 @@ import type { ConfigItem } from '../core/config-center.js';
 import type { ServiceDetail } from '../core/registry.js';
 import { configsView, configView, diffView, historyView, publishedView, watchView } from './config-views.js';
 import { serviceView, servicesView } from './registry-views.js';
+import { driftView } from './drift-view.js';
 import { coverageLines } from './scope-columns.js';
 import { GLOBAL_OPTION_SPECS } from '../commands/global-options.js';
 import type { HelpEntry } from '../commands/misc/help.js';
@@ -27,6 +28,7 @@ const ago = (iso: string | null, now: number) => (iso ? `${formatDuration(now - 
 export const VIEWS: Record<string, View> = {
   'services list': servicesView,
   'services show': serviceView,
+  'services drift': driftView,
   'instances register': serviceView,
   'instances drain': serviceView,
   'instances undrain': serviceView,

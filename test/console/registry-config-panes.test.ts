@@ -81,7 +81,9 @@ describe('services pane', () => {
     const red = rows[2]!;
     expect(red.cells[3]).toBe('(not listed)');
     expect(red.cells[4]).toMatch(/unreachable/);
-    expect(level.actions.map((a) => a.plan(red, 'me'))).toEqual([null]);
+    // A red row offers nothing of its own; drift (D) is about every registry, whichever row is selected.
+    expect(level.actions.filter((a) => a.key !== 'D').map((a) => a.plan(red, 'me'))).toEqual([null]);
+    expect(level.actions.find((a) => a.key === 'D')!.plan(red, 'me')).toMatchObject({ kind: 'drill', level: 'drift:{}', title: 'drift' });
     const drill = level.enter!(rows[0]!) as Extract<Plan, { kind: 'drill' }>;
     expect(drill.title).toBe('orders (here, namespace public, group DEFAULT_GROUP)');
     const inst = levelOf('services', { level: drill.level });

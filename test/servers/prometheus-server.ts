@@ -15,7 +15,12 @@ export interface PrometheusServer {
   stop(): Promise<void>;
 }
 
-export async function startPrometheus(): Promise<PrometheusServer> {
+/** More scrape jobs besides the test exporter: each job's targets as `host:port`. */
+export interface PrometheusOptions {
+  jobs?: Array<{ job: string; targets: string[] }>;
+}
+
+export async function startPrometheus(opts: PrometheusOptions = {}): Promise<PrometheusServer> {
   try {
     execFileSync('prometheus', ['--version'], { stdio: 'ignore' });
   } catch {
@@ -55,6 +60,7 @@ export async function startPrometheus(): Promise<PrometheusServer> {
       'scrape_configs:',
       '  - job_name: opsdeck-test',
       `    static_configs: [{targets: ["127.0.0.1:${exporterPort}"]}]`,
+      ...(opts.jobs ?? []).flatMap((j) => [`  - job_name: ${JSON.stringify(j.job)}`, `    static_configs: [{targets: ${JSON.stringify(j.targets)}}]`]),
       '',
     ].join('\n'),
   );
@@ -68,7 +74,7 @@ export async function startPrometheus(): Promise<PrometheusServer> {
     if (child.exitCode !== null) throw new Error(`prometheus exited: ${log.slice(-800)}`);
     if (Date.now() > deadline) throw new Error(`prometheus did not become ready: ${log.slice(-800)}`);
     try {
-      const r = await fetch(`${url}/api/v1/query?query=${encodeURIComponent('count_over_time(up[1m])')}`);
+      const r = await fetch(`${url}/api/v1/query?query=${encodeURIComponent('min(count_over_time(up[1m]))')}`);
       const body = (await r.json()) as { data?: { result?: Array<{ value: [number, string] }> } };
       if (Number(body.data?.result?.[0]?.value[1] ?? 0) >= 6) break;
     } catch {

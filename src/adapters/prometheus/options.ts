@@ -32,6 +32,15 @@ export const PROM_OPTIONS = defineOptions(
     // Console-only keys (the services → metrics cross-view); the adapter ignores them.
     serviceLabel: str({ pattern: LABEL_NAME, hint: 'for example serviceLabel: app' }),
     serviceQueries: strList({ nonEmpty: true, hint: 'for example serviceQueries: [\'up{job="{service}"}\'] ({service} is replaced by the service name)' }),
+    // `services drift` keys (docs/drift.md): how an up series names its service and address; the adapter ignores them.
+    drift: fields(
+      {
+        serviceLabel: str({ pattern: LABEL_NAME, hint: 'for example drift: {serviceLabel: job}' }),
+        instanceLabel: str({ pattern: LABEL_NAME, hint: 'for example drift: {instanceLabel: instance}' }),
+        upQuery: str({ nonEmpty: true, hint: 'for example drift: {upQuery: \'up{job!="prometheus"}\'}' }),
+      },
+      { hint: 'for example drift: {serviceLabel: job, instanceLabel: instance, upQuery: up}' },
+    ),
   },
   (o, x) => {
     if (o.basicAuth !== undefined && o.bearerToken !== undefined) x.fail('bearerToken', 'give basicAuth or bearerToken, not both', 'the server takes one Authorization header');

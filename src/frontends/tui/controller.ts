@@ -657,7 +657,7 @@ export class Controller {
   private async runPlan(plan: Plan | null): Promise<void> {
     if (!plan) return;
     if (plan.kind === 'drill') {
-      const view: PaneView = { pane: this.s.pane, level: plan.level, title: plan.title, columns: plan.columns, rows: [], fetchedAt: null, error: null, loading: true, selected: 0, filter: '' };
+      const view = drillView(this.s.pane, plan);
       this.set((s) => ({ ...s, views: { ...s.views, [s.pane]: [...s.views[s.pane], view] } }));
       return this.refreshPane();
     }
@@ -695,6 +695,16 @@ export class Controller {
     this.set((s) => ({ ...s, history }));
     this.d.saveHistory(history.entries);
     await this.execute(line, (signal) => this.d.runLine(line, signal));
+  }
+
+  /**
+   * Opens a drill-down of a pane from the prompt (`services drift` typed there opens the drift
+   * view). The same view already open is moved to the top instead of stacked twice.
+   */
+  openDrill(pane: PaneId, plan: Extract<Plan, { kind: 'drill' }>): void {
+    if (this.s.pane === 'metrics' && pane !== 'metrics') this.metricsRunner?.stop();
+    this.set((s) => ({ ...s, pane, focus: 'pane', completion: null, detail: null, views: { ...s.views, [pane]: [...s.views[pane].filter((v) => v.level !== plan.level), drillView(pane, plan)] } }));
+    void this.refreshPane();
   }
 
   private switchPane(pane: PaneId): void {
@@ -954,6 +964,10 @@ export class Controller {
     if (action === 'confirm-yes') return close(true);
     if (action === 'confirm-no') return close(false);
   }
+}
+
+function drillView(pane: PaneId, plan: Extract<Plan, { kind: 'drill' }>): PaneView {
+  return { pane, level: plan.level, title: plan.title, columns: plan.columns, rows: [], fetchedAt: null, error: null, loading: true, selected: 0, filter: '' };
 }
 
 function clamp(i: number, count: number): number {

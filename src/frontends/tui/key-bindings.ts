@@ -123,6 +123,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
 
   // ----- pane levels' own keys (their actions live in pane-levels.ts; listed here for the footer, overlay and README) -----
   { context: 'level', where: 'services → instances', action: 'level', levelAction: true, keys: [ch('d'), ch('u'), ch('x')], does: 'drain, undrain, deregister (asks first; keys a registry cannot do are hidden)' },
+  { context: 'level', where: 'services', action: 'level', levelAction: true, keys: [ch('D')], does: 'the drift view: where the registries and Prometheus disagree (what `services drift` shows)' },
   { context: 'level', where: 'services, instances', action: 'level', levelAction: true, keys: [ch('m')], does: "open the metrics pane on the service's standard queries" },
   { context: 'level', where: 'config', action: 'level', levelAction: true, keys: [ch('e'), ch('h'), ch('l')], does: 'edit in $VISUAL/$EDITOR (review, confirm, compare-and-set), history, listeners' },
   { context: 'level', where: 'config history', action: 'level', levelAction: true, keys: [ch('d'), ch('r')], does: 'diff from the marked entry (v) to this one, else with the entry before; roll back to it' },

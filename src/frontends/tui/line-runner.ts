@@ -11,6 +11,7 @@ import { parseArgs } from '../cli/build-program.js';
 import { execute, formatError, toOpsError, type FrontendIo } from '../execute.js';
 import type { SessionPool } from '../session-pool.js';
 import type { Scope } from '../../core/scope.js';
+import type { DriftAsk } from '../../commands/services/drift-read.js';
 import { consoleActionFor } from './console-actions.js';
 import { scopedLine, type ParsedLine } from './scoped-line.js';
 import type { LogEntry } from './state.js';
@@ -33,6 +34,8 @@ export interface LineRunnerDeps {
   openMetrics(exprs: string[], source: string, intervalMs: number): void;
   /** A command's result data, for the console's own models (a `status` answer feeds the health model). */
   onResult?(commandId: string, data: unknown): void;
+  /** Opens the services pane's drift view (`services drift` typed at the prompt). */
+  openDrift?(ask: DriftAsk): void;
   /** Writes the line as executed to the recording, if there is one. */
   record?(line: string, exitCode: number): void;
   /** The console's scope in effect (`use NAMESPACE`): a line that names none runs in it. */
@@ -77,7 +80,13 @@ export function lineRunner(d: LineRunnerDeps): (line: string, signal: AbortSigna
     try {
       const parsed = parseArgs(COMMANDS, tokenize(line, (n) => d.env[n]), 'replay', d.version);
       const action = parsed.kind === 'command' ? consoleActionFor(parsed.inv, d.profileName) : null;
-      if (action) {
+      if (action?.kind === 'open-drift' && d.openDrift) {
+        // A view change like metrics watch; the view reads the same report the command returns.
+        d.openDrift(action.ask);
+        d.amendLog(entry, { text: 'opened the drift view of the services pane; Enter explains a row, R reloads, Esc goes back (-o table prints it here instead)', exitCode: 0 });
+        return { exitCode: 0, stdout: '', stderr: '' };
+      }
+      if (action?.kind === 'open-metrics') {
         // The same syntax check the command does: a bad query is exit 2 with a caret, never sent.
         for (const [i, e] of action.exprs.entries()) await assertValidPromql(e, action.exprs.length > 1 ? `expression ${i + 1}` : 'the expression');
         // A view change, not a command with a result: it is not recorded (a replay would watch forever).

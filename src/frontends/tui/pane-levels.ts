@@ -9,6 +9,7 @@ import { configTop, historyLevel } from './config-levels.js';
 import { instancesLevel, servicesTop } from './registry-levels.js';
 import { errorDetail, errorRows, isErrorRow } from './scoped-rows.js';
 import { txTop } from './tx-level.js';
+import { driftLevel, isDriftLevel } from './drift-level.js';
 import type { PaneId, PaneRow, PaneView } from './state.js';
 
 /**
@@ -132,6 +133,7 @@ const metricsTop: Level = {
 export function levelOf(pane: PaneId, view: Pick<PaneView, 'level'>): Level {
   if (view.level.startsWith('instances:')) return instancesLevel(view.level);
   if (view.level.startsWith('history:')) return historyLevel(view.level);
+  if (isDriftLevel(view.level)) return driftLevel(view.level);
   return { services: servicesTop, config: configTop, locks: locksTop, metrics: metricsTop, tx: txTop }[pane];
 }
 

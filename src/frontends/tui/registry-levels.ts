@@ -4,6 +4,7 @@ import { describeScope, SCOPE_KINDS, type Scope } from '../../core/scope.js';
 import { cell } from '../../render/generic.js';
 import { leaseCell, statusCell } from '../../render/registry-views.js';
 import { commandLine } from '../../shell/quote-word.js';
+import { driftPlan } from './drift-level.js';
 import { levelData, levelId, READ_ONLY_CAP } from './level-id.js';
 import type { Level, LoadedView, PaneAction } from './pane-levels.js';
 import { pushOf } from './push-feeds.js';
@@ -52,7 +53,11 @@ export const servicesTop: Level = {
     const where = [address.includes('--backend') ? s.backend : '', describeScope(scope)].filter(Boolean).join(', ');
     return { kind: 'drill', level: levelId('instances', { backend: s.backend, scope, service: s.name, address, caps } satisfies InstancesOf), title: `${s.name} (${where})`, columns: ['INSTANCE'] };
   },
-  actions: [{ key: 'm', label: 'metrics', mutates: false, plan: (row) => (isErrorRow(row) ? null : { kind: 'metrics', service: (row.data as ServiceRow).service.name }) }],
+  actions: [
+    { key: 'm', label: 'metrics', mutates: false, plan: (row) => (isErrorRow(row) ? null : { kind: 'metrics', service: (row.data as ServiceRow).service.name }) },
+    // Drift is about every registry of the profile, whichever row is selected.
+    { key: 'D', label: 'drift', mutates: false, plan: () => driftPlan() },
+  ],
 };
 
 export function instancesLevel(level: string): Level {

@@ -30,6 +30,7 @@ import { loadSavedQueries, savedQueriesPath, writeSavedQueries } from './saved-q
 import { serviceQueries } from './service-queries.js';
 import { promqlEngineNow } from '../../shell/promql/load.js';
 import { commandLine } from '../../shell/quote-word.js';
+import { driftPlan } from './drift-level.js';
 import { initialState, type ConsoleState } from './state.js';
 import { Store } from './store.js';
 import { namespaceChoices } from '../../commands/live-lists.js';
@@ -113,6 +114,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     onResult: (id, data) => {
       if (id === 'status') controller.reportHealth(statusReports(data as BackendStatus[]));
     },
+    openDrift: (ask) => controller.openDrill('services', driftPlan(ask)),
     ...(recorder ? { record: (line: string, code: number) => recorder.command(line, code) } : {}),
     scope: () => store.get().scope,
   });
