@@ -15,13 +15,5 @@ export function md5(value: Buffer | null): string {
   return createHash('md5').update(value ?? Buffer.alloc(0)).digest('hex');
 }
 
-/** Text filter of a listing: contains (case-insensitive), or a whole-key pattern where it holds `*`. */
-export function keyMatcher(text: string | undefined): (key: string) => boolean {
-  if (text === undefined || text === '') return () => true;
-  if (!text.includes('*')) {
-    const needle = text.toLowerCase();
-    return (k) => k.toLowerCase().includes(needle);
-  }
-  const re = new RegExp(`^${text.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-  return (k) => re.test(k);
-}
+/** Text filter of a listing: the one every key-value backend shares (text-match.ts). */
+export { textMatcher as keyMatcher } from './text-match.js';
