@@ -10,7 +10,7 @@ describe('zookeeper registry and config options', () => {
   });
 
   it('refuse roots that are not absolute znode paths below /, naming the key', () => {
-    for (const bad of [{ servicesRoot: '/' }, { dubboRoot: 'dubbo' }, { configRoot: '/config/' }, { curatorBasePaths: ['/ok', 'nope'] }, { defaultType: 'xml' }]) {
+    for (const bad of [{ servicesRoot: '/' }, { dubboRoot: 'dubbo' }, { configRoot: '/config/' }, { curatorBasePaths: ['/ok', 'nope'] }, { defaultType: 'docx' }]) {
       expect(() => ZK_OPTIONS.read({ connect: 'zk:2181', ...bad }), JSON.stringify(bad)).toThrow(new RegExp(Object.keys(bad)[0]!));
     }
   });

@@ -42,7 +42,7 @@ type Row = { kind: string; service: string; instance: string | null; disagree: A
 const mine = (rows: Row[]) => rows.filter((r) => [ORDERS, CART, FINE].includes(r.service.toLowerCase()));
 
 beforeAll(async () => {
-  [eureka, targets] = await Promise.all([sharedEureka({ selfPreservation: true }), startScrapeTargets([200, 500, 500, 200, 200])]);
+  [eureka, targets] = await Promise.all([sharedEureka({ selfPreservation: true, tenant: 'drift' }), startScrapeTargets([200, 500, 500, 200, 200])]);
   [A, B, E, D, F] = targets.addresses as [string, string, string, string, string];
   prom = await startPrometheus({ jobs: [{ job: ORDERS, targets: [A, B, E, D] }, { job: FINE, targets: [F] }] });
   box = sandbox();

@@ -110,9 +110,12 @@ export async function startEureka(opts: EurekaStartOptions = {}): Promise<Eureka
 }
 
 /** The run's Eureka server of this kind (evicting by default), started on first use. */
-export function sharedEureka(opts: { selfPreservation?: boolean } = {}): Promise<EurekaEndpoint> {
+export function sharedEureka(opts: { selfPreservation?: boolean; tenant?: string } = {}): Promise<EurekaEndpoint> {
   const sp = opts.selfPreservation ?? false;
-  return sharedServer(sp ? 'eureka-self-preservation' : 'eureka', sp ? 'Eureka (self-preservation)' : 'Eureka', async ({ dir, ownerPid }) => {
+  // A tenant gets a server of its own: the self-preservation test reads the server's renewal
+  // threshold, which any other test's instances would move.
+  const key = `${sp ? 'eureka-self-preservation' : 'eureka'}${opts.tenant ? `-${opts.tenant}` : ''}`;
+  return sharedServer(key, `${sp ? 'Eureka (self-preservation)' : 'Eureka'}${opts.tenant ? ` for ${opts.tenant}` : ''}`, async ({ dir, ownerPid }) => {
     const buildSeconds = await buildJarLocked(MODULE, JAR, 'eureka-server');
     const { stop: _stop, ...endpoint } = await startEureka({ selfPreservation: sp, dir, ownerPid, build: false });
     return { ...endpoint, buildSeconds };

@@ -27,11 +27,26 @@ interface Node {
   ephemeral: boolean;
 }
 
-/** Calls a node-zookeeper-client function with a callback; its result. */
-const call = <T>(f: (done: (e: unknown, v: T) => void) => void) => new Promise<T>((res, rej) => f((e, v) => (e ? rej(e) : res(v))));
+/**
+ * Calls a node-zookeeper-client function with a callback; its result. A connection lost under
+ * load (two JVM applications and the server on two cores) is retried while the client reconnects.
+ */
+const call = <T>(f: (done: (e: unknown, v: T) => void) => void) => retryLoss(() => new Promise<T>((res, rej) => f((e, v) => (e ? rej(e) : res(v)))));
+
+async function retryLoss<T>(op: () => Promise<T>): Promise<T> {
+  const until = Date.now() + 20_000;
+  for (;;) {
+    try {
+      return await op();
+    } catch (e) {
+      if (!/CONNECTION_LOSS/.test(String(e)) || Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
 
 async function node(path: string): Promise<Node> {
-  const [data, stat] = await new Promise<[Buffer | undefined, Stat]>((res, rej) => raw.getData(path, undefined, (e, d, st) => (e ? rej(e) : res([d, st]))));
+  const [data, stat] = await retryLoss(() => new Promise<[Buffer | undefined, Stat]>((res, rej) => raw.getData(path, undefined, (e, d, st) => (e ? rej(e) : res([d, st])))));
   return { data: data ? data.toString('utf8') : '', version: stat.version, ephemeral: stat.ephemeralOwner.toString('hex') !== '0000000000000000' };
 }
 

@@ -238,7 +238,7 @@ describe('complete: cursor, quoting and comments', () => {
 
   it('completes a new word when the cursor is at the start of an existing one', () => {
     const r = at('services |show');
-    expect(r.items.map((i) => i.value)).toEqual(['list', 'show']);
+    expect(r.items.map((i) => i.value)).toEqual(['drift', 'list', 'show']);
     expect(r).toMatchObject({ from: 9, to: 9 });
   });
 
