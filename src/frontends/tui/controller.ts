@@ -20,7 +20,8 @@ import { levelOf, type LoadedView, type Plan } from './pane-levels.js';
 import type { LoadedQueries, SavedQueries } from './saved-queries.js';
 import { applyHealth, type HealthReport } from '../../core/health.js';
 import { isErrorRow, type BackendErrorRow } from './scoped-rows.js';
-import { currentView, hasNamespaces, PANE_SUBSYSTEM, PANES, visibleRows, type ConsoleState, type LogEntry, type PaneId, type PaneRow, type PaneView } from './state.js';
+import { currentView, hasNamespaces, PANE_SUBSYSTEM, PANES, visibleRows, withSort, type ConsoleState, type LogEntry, type PaneId, type PaneRow, type PaneView } from './state.js';
+import { nextSort, reverseSort } from './row-sort.js';
 import type { Store } from './store.js';
 import { isUseLine, runUse, USE_COMMAND } from './use-namespace.js';
 
@@ -614,6 +615,13 @@ export class Controller {
         return this.select(view.selected - this.pageSize(), rows.length);
       case 'filter':
         return this.set((st) => ({ ...st, focus: 'filter' }));
+      case 'sort-next':
+      case 'sort-reverse': {
+        if (s.pane === 'metrics') break;
+        const sort = ev.kind === 'char' && ev.text === 's' ? nextSort(view.sort, view.columns.length) : reverseSort(view.sort);
+        this.setView(s.pane, view.level, (v) => withSort(v, sort));
+        return this.notice(sort ? `sorted by ${view.columns[sort.column] || `column ${sort.column + 1}`}, ${sort.desc ? 'high to low' : 'low to high'}` : 'rows in the order loaded');
+      }
       case 'to-prompt':
         return this.set((st) => ({ ...st, focus: 'prompt' }));
       case 'refresh':

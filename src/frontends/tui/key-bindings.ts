@@ -113,6 +113,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'pane', action: 'row-page-down', keys: [key('pagedown'), ctrl('f')], does: 'down a page' },
   { context: 'pane', action: 'row-page-up', keys: [key('pageup'), ctrl('b')], does: 'up a page' },
   { context: 'pane', action: 'filter', keys: [ch('/')], does: 'filter (every word must match; Esc clears)', footer: '/ filter' },
+  { context: 'pane', action: 'sort-next', keys: [ch('s')], does: 'sort by the next column (the header marks it ▲/▼), then back to the loaded order; numbers and durations by value, text ignoring case', footer: 's/S sort' },
+  { context: 'pane', action: 'sort-reverse', keys: [ch('S')], does: 'reverse the sort (unsorted: the first column, high to low)' },
   { context: 'pane', action: 'open', keys: [key('enter')], does: "open: a service's instances, a config's content, a version's content, a lock's details, a transaction's branches and row locks", footer: 'Enter open' },
   { context: 'pane', action: 'mark', keys: [ch('v')], does: 'config history: mark an entry (`•`); `d` on another then diffs from the marked one to it', footer: 'v mark for diff' },
   { context: 'pane', action: 'namespace', keys: [ch('n')], does: 'panes 1 and 2: switch namespace (the prompt opens with `use ` and the namespaces); shown where the backends have namespaces', footer: 'n namespace' },
