@@ -14,7 +14,7 @@ import { layout } from './layout.js';
 import { clampScroll, outputWindow } from './output-lines.js';
 import { findMatch, movePager, openPager, pagerLines, type PagerMove, type PagerState } from './pager.js';
 import { MetricsRunner, type FetchRange } from './metrics-runner.js';
-import { commitEdit, exprsOf, INTERVALS_MS, RANGES_MS, removeQuery, showQueries, startEdit, stepChoice, type MetricsPaneState } from './metrics-state.js';
+import { commitEdit, commitRangeEdit, exprsOf, INTERVALS_MS, RANGES_MS, removeQuery, showQueries, startEdit, startRangeEdit, stepChoice, type MetricsPaneState } from './metrics-state.js';
 import { LiveFeed } from './live-feed.js';
 import { levelOf, type LoadedView, type Plan } from './pane-levels.js';
 import type { LoadedQueries, SavedQueries } from './saved-queries.js';
@@ -138,6 +138,8 @@ export class Controller {
         return this.paneKey(ev);
       case 'query':
         return this.queryEditKey(ev);
+      case 'range':
+        return this.rangeEditKey(ev);
     }
   }
 
@@ -583,6 +585,7 @@ export class Controller {
     const s = this.s;
     if (s.focus === 'filter') return this.filterKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
     if (s.focus === 'query') return this.queryEditKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
+    if (s.focus === 'range') return this.rangeEditKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
     this.set((st) => ({ ...st, line: EMPTY_LINE, completion: null, search: null, focus: st.focus === 'search' ? 'prompt' : st.focus, notice: 'line cleared (Ctrl-D on an empty line exits)' }));
   }
 
@@ -794,6 +797,10 @@ export class Controller {
         this.metricsRunner?.schedule();
         break;
       }
+      case 'range-type':
+        this.setMetrics(startRangeEdit);
+        this.set((s) => ({ ...s, focus: 'range' }));
+        break;
       case 'range-longer':
       case 'range-shorter': {
         const dir = actionFor(ev, ['metrics']) === 'range-shorter' ? -1 : 1;
@@ -857,6 +864,27 @@ export class Controller {
     if (action) {
       const a = action;
       this.setMetrics((m) => (m.editing ? { ...m, editing: { ...m.editing, line: edit(m.editing.line, a) } } : m));
+    }
+  }
+
+  /** The time range editor (`t`): the line editor's keys; Enter takes the range or shows why not; Esc cancels. */
+  private rangeEditKey(ev: KeyEvent): void {
+    const editing = this.s.metrics.rangeEdit;
+    if (!editing) return this.set((s) => ({ ...s, focus: 'pane' }));
+    let action: EditAction | null = null;
+    if (ev.kind === 'char' || ev.kind === 'paste') action = { type: 'insert', text: ev.text.replace(/\s+/g, '') };
+    else if (ev.name === 'enter') {
+      this.changeSettings(commitRangeEdit);
+      if (this.s.metrics.rangeEdit) return;
+      this.set((s) => ({ ...s, focus: 'pane' }));
+      return void this.metricsRunner?.refresh();
+    } else if (ev.name === 'escape') {
+      this.setMetrics((m) => ({ ...m, rangeEdit: null }));
+      return this.set((s) => ({ ...s, focus: 'pane' }));
+    } else action = editActionFor(ev);
+    if (action) {
+      const a = action;
+      this.setMetrics((m) => (m.rangeEdit ? { ...m, rangeEdit: { line: edit(m.rangeEdit.line, a), error: null } } : m));
     }
   }
 

@@ -75,8 +75,8 @@ export interface Detail {
   diff?: boolean;
 }
 
-/** `query` is the metrics pane's inline query editor. */
-export type Focus = 'prompt' | 'pane' | 'filter' | 'search' | 'query';
+/** `query` is the metrics pane's inline query editor, `range` its time range editor. */
+export type Focus = 'prompt' | 'pane' | 'filter' | 'search' | 'query' | 'range';
 
 export interface ConsoleState {
   cols: number;

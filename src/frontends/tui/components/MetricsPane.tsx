@@ -4,7 +4,8 @@ import type { ChartSeries } from '../../../render/chart/chart-series.js';
 import { renderChart } from '../../../render/chart/render-chart.js';
 import type { Style } from '../../../render/style.js';
 import { age, fit } from '../layout.js';
-import type { ChartMode, MetricsPaneState, MetricsQuery } from '../metrics-state.js';
+import { rangeLabel, type ChartMode, type MetricsPaneState, type MetricsQuery } from '../metrics-state.js';
+import { rangeLength } from '../../../core/time-range.js';
 import type { ConsoleState } from '../state.js';
 
 /** Lines a query needs at least: its title and a chart of three rows (below that, a sparkline). */
@@ -22,17 +23,12 @@ export function querySlots(count: number, selected: number, lines: number): { fi
 }
 
 /** "5s", "1m", "1h", "7d": the short form the pane's header uses for intervals and ranges. */
-export function shortDuration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms / 1000}s`;
-}
+export const shortDuration = rangeLength;
 
 /** The metrics pane: a header, then one chart per live query, sized to the pane. */
 export function MetricsPane({ s, height, now }: { s: ConsoleState; height: number; now: number }) {
   const m = s.metrics;
-  const focused = s.focus === 'pane' || s.focus === 'query';
+  const focused = s.focus === 'pane' || s.focus === 'query' || s.focus === 'range';
   const lines: ReactElement[] = [<Header key="header" m={m} cols={s.cols} editing={s.focus === 'query'} now={now} />];
   if (m.warning) lines.push(<Text key="warning" color="yellow" wrap="truncate">{fit(`⚠ ${m.warning}`, s.cols)}</Text>);
   if (m.backend === null) {
@@ -57,6 +53,19 @@ export function MetricsPane({ s, height, now }: { s: ConsoleState; height: numbe
 }
 
 function Header({ m, cols, editing, now }: { m: MetricsPaneState; cols: number; editing: boolean; now: number }) {
+  if (m.rangeEdit) {
+    const { line, error } = m.rangeEdit;
+    const label = 'time range› ';
+    return (
+      <Text wrap="truncate">
+        <Text bold color="cyan">{label}</Text>
+        <Text>{line.text.slice(0, line.cursor)}</Text>
+        <Text inverse>{line.text.slice(line.cursor, line.cursor + 1) || ' '}</Text>
+        <Text>{line.text.slice(line.cursor + 1)}</Text>
+        {error ? <Text color="red">{`  ✗ ${fit(error, Math.max(0, cols - label.length - line.text.length - 4))}`}</Text> : null}
+      </Text>
+    );
+  }
   if (editing && m.editing) {
     const { text, cursor } = m.editing.line;
     const label = m.editing.index === null ? 'add query› ' : `edit query ${m.editing.index + 1}› `;
@@ -80,7 +89,7 @@ function Header({ m, cols, editing, now }: { m: MetricsPaneState; cols: number; 
     m.transient ?? 'saved queries',
     `${m.queries.length} ${m.queries.length === 1 ? 'query' : 'queries'}`,
     `every ${shortDuration(m.intervalMs)}`,
-    `last ${shortDuration(m.rangeMs)}`,
+    rangeLabel(m),
     m.mode,
     m.queries.length > 0 ? `data ${age(newest === 0 ? null : newest, now)}` : '',
   ].filter(Boolean).join('  ·  ');
