@@ -193,6 +193,32 @@ describe('metrics pane: queries', () => {
     t.c.dispose();
   });
 
+  it('←/→ move a cursor over the selected chart: ← starts at the newest column, stops at the plot\'s right edge, clears past the left edge or with Esc', async () => {
+    const t = setup({ saved: { saved: { queries: ['up', 'down'] }, warning: null, writable: true }, autoAnswer: () => Array.from({ length: 61 }, (_, i): [number, number] => [1000 - 3600 + i * 60, i]) });
+    t.press(key('escape'), ...chars('4'));
+    await settle();
+    await settle();
+    expect(t.m().queries[0]!.series).not.toBeNull();
+    t.press(key('left'));
+    const newest = t.m().cursor!;
+    expect(newest).toBeGreaterThan(40);
+    expect(newest).toBeLessThan(100);
+    t.press(key('right'));
+    expect(t.m().cursor).toBe(newest);
+    t.press(key('left'), key('left'));
+    expect(t.m().cursor).toBe(newest - 2);
+    t.press(key('escape'));
+    expect(t.m().cursor).toBeNull();
+    expect(t.store.get().focus).toBe('pane');
+    t.press(key('right'));
+    expect(t.m().cursor).toBe(0);
+    t.press(key('left'));
+    expect(t.m().cursor).toBeNull();
+    t.press(key('right'), key('right'), ...chars('j'));
+    expect(t.m()).toMatchObject({ cursor: null, selected: 1 });
+    t.c.dispose();
+  });
+
   it('shows each query\'s last error and keeps its last good chart and data age', async () => {
     const t = setup({ saved: { saved: { queries: ['up', 'bad('] }, warning: null, writable: true } });
     t.press(key('escape'), ...chars('4'));

@@ -11,6 +11,7 @@ import { actionFor, bindingsFor, editActionFor } from './key-bindings.js';
 import { keyHelpLines, openKeyHelp, type KeyHelpState } from './key-help.js';
 import type { KeyEvent } from './keys.js';
 import { layout } from './layout.js';
+import { cursorColumns } from './components/MetricsPane.js';
 import { clampScroll, outputWindow } from './output-lines.js';
 import { findMatch, movePager, openPager, pagerLines, type PagerMove, type PagerState } from './pager.js';
 import { MetricsRunner, type FetchRange } from './metrics-runner.js';
@@ -762,7 +763,7 @@ export class Controller {
   private metricsKey(ev: KeyEvent): boolean {
     const m = this.s.metrics;
     const n = m.queries.length;
-    const select = (i: number) => this.setMetrics((x) => ({ ...x, selected: n === 0 ? 0 : Math.max(0, Math.min(n - 1, i)) }));
+    const select = (i: number) => this.setMetrics((x) => ({ ...x, cursor: null, selected: n === 0 ? 0 : Math.max(0, Math.min(n - 1, i)) }));
     switch (actionFor(ev, ['metrics'])) {
       case 'query-down':
         select(m.selected + 1);
@@ -797,6 +798,16 @@ export class Controller {
         this.metricsRunner?.schedule();
         break;
       }
+      case 'cursor-left':
+      case 'cursor-right': {
+        const cols = cursorColumns(this.s, layout(this.s).pane);
+        if (cols === 0) return false;
+        const left = actionFor(ev, ['metrics']) === 'cursor-left';
+        // First press: the newest column (←) or the oldest (→); ← past the left edge clears it.
+        const at = m.cursor === null ? (left ? cols - 1 : 0) : Math.min(cols - 1, m.cursor + (left ? -1 : 1));
+        this.setMetrics((x) => ({ ...x, cursor: at < 0 ? null : at }));
+        break;
+      }
       case 'range-type':
         this.setMetrics(startRangeEdit);
         this.set((s) => ({ ...s, focus: 'range' }));
@@ -819,6 +830,10 @@ export class Controller {
         this.notice('the metrics pane has no filter: edit a query (e) to narrow it');
         break;
       case 'back':
+        if (m.cursor !== null) {
+          this.setMetrics((x) => ({ ...x, cursor: null }));
+          break;
+        }
         // A watch or a service's queries are a detour: Esc goes back to the saved list, then to the prompt.
         if (m.transient !== null) {
           this.setMetrics((x) => showQueries(x, x.saved ?? [], null));

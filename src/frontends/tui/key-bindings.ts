@@ -145,6 +145,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'metrics', action: 'range-longer', keys: [ch('>')], show: ['>', '<'], does: 'longer or shorter time range (5 m … 7 d; default 1 h)', footer: '</> range' },
   { context: 'metrics', action: 'range-shorter', keys: [ch('<')], show: [], does: 'shorter time range' },
   { context: 'metrics', action: 'range-type', keys: [ch('t')], does: 'type the time range: `1h`, `30m`, `2d` (ending now) or `2026-12-07T10:00/2h` (a start in local time, or with Z, and a length); Enter keeps, Esc cancels', footer: 't type range' },
+  { context: 'metrics', action: 'cursor-left', keys: [key('left')], show: ['←', '→'], does: "a cursor on the selected chart: the time and each series' value at it in the legend; ← past the start or Esc clears it", footer: '←/→ cursor' },
+  { context: 'metrics', action: 'cursor-right', keys: [key('right')], show: [], does: 'move the chart cursor right' },
   { context: 'metrics', action: 'refresh', keys: [ch('R')], does: 'refresh now', footer: 'R refresh' },
   { context: 'metrics', action: 'save-list', keys: [ch('S')], does: "save the list shown (a watch's, a service's) as this profile's saved queries", footer: 'S save list' },
   { context: 'metrics', action: 'back', keys: [key('escape'), key('backspace')], does: "from a watch's or a service's list back to the saved queries, then to the prompt", footer: 'Esc back' },

@@ -28,6 +28,8 @@ export interface MetricsPaneState {
   mode: ChartMode;
   intervalMs: number;
   rangeMs: number;
+  /** The chart cursor on the selected query (`←`/`→`): a plot column from the left, or null. */
+  cursor: number | null;
   /** A typed range's fixed start (unix ms), or null: the window ends now. */
   rangeStart: number | null;
   /** The typed time range editor (`t`): its line, and why the last Enter did not take it. */
@@ -60,7 +62,7 @@ export const MAX_QUERIES = 50;
 export const MAX_EXPR = 10_000;
 
 export function initialMetrics(): MetricsPaneState {
-  return { queries: [], selected: 0, mode: 'braille', intervalMs: 5_000, rangeMs: 3_600_000, rangeStart: null, rangeEdit: null, transient: null, saved: null, editing: null, loaded: false, warning: null, style: PLAIN, backend: null };
+  return { queries: [], selected: 0, mode: 'braille', intervalMs: 5_000, rangeMs: 3_600_000, rangeStart: null, rangeEdit: null, cursor: null, transient: null, saved: null, editing: null, loaded: false, warning: null, style: PLAIN, backend: null };
 }
 
 let nextId = 0;
