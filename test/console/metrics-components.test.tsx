@@ -49,6 +49,29 @@ describe('metrics pane (ink-testing-library)', () => {
     unmount();
   });
 
+  it('the chart cursor shows the time and each series\' value at it on the selected query only', () => {
+    const store = storeWith((s) => ({ ...s, metrics: { ...s.metrics, queries: [answered('node_load1'), answered('up')], selected: 1, cursor: 0 } }), 40);
+    const { lastFrame, unmount } = render(<App store={store} />);
+    const frame = lastFrame()!;
+    expect(frame).toMatch(/● node_load1\{instance="a:9100"\}\s+cur 39\s+min 0\s+max 39/);
+    expect(frame).toMatch(/● up\{instance="a:9100"\}\s+16:00:\d\d 0\s+min 0\s+max 39/);
+    expect(frame).toMatch(/● up\{instance="b:9100"\}\s+16:00:\d\d 40\s+min 1\s+max 40/);
+    unmount();
+  });
+
+  it('the header shows a fixed range in effect, and the range editor with the reason a typed range was refused', () => {
+    const start = new Date(2026, 11, 7, 10, 0).getTime();
+    const fixed = storeWith((s) => ({ ...s, metrics: { ...s.metrics, queries: [answered('up')], rangeStart: start, rangeMs: 7_200_000 } }));
+    const shown = render(<App store={fixed} />);
+    expect(shown.lastFrame()).toMatch(/every 5s {2}· {2}2026-12-07T10:00 \+2h {2}· {2}braille/);
+    shown.unmount();
+    const editing = storeWith((s) => ({ ...s, focus: 'range', metrics: { ...s.metrics, queries: [answered('up')], rangeEdit: { line: lineOf('2x'), error: 'invalid time range "2x"' } } }));
+    const { lastFrame, unmount } = render(<App store={editing} />);
+    expect(lastFrame()).toMatch(/time range› 2x +✗ invalid time range "2x"/);
+    expect(lastFrame()).toMatch(/type 1h, 30m, 2d or 2026-12-07T10:00\/2h · Enter keep · Esc cancel/);
+    unmount();
+  });
+
   it('shows a query\'s last error next to its kept chart, and the error in full where no chart exists yet', () => {
     const store = storeWith((s) => ({
       ...s,

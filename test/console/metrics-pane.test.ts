@@ -160,6 +160,65 @@ describe('metrics pane: queries', () => {
     t.c.dispose();
   });
 
+  it('t types the range: prefilled with the range in effect; a bad range keeps the editor open with the reason; a start and length fixes the window', async () => {
+    const t = setup({ saved: { saved: { queries: ['up'] }, warning: null, writable: true } });
+    t.press(key('escape'), ...chars('4'));
+    t.calls[0]!.resolve([[1, 1]]);
+    await settle();
+    t.press(...chars('t'));
+    expect(t.store.get().focus).toBe('range');
+    expect(t.m().rangeEdit?.line.text).toBe('1h');
+    t.press(key('u', { ctrl: true }), ...chars('2x'), key('enter'));
+    expect(t.store.get().focus).toBe('range');
+    expect(t.m().rangeEdit?.error).toMatch(/invalid time range "2x"/);
+    expect(t.m().rangeMs).toBe(3_600_000);
+    t.press(key('backspace'), ...chars('d'), key('enter'));
+    expect(t.store.get().focus).toBe('pane');
+    expect(t.m()).toMatchObject({ rangeMs: 2 * 86_400_000, rangeStart: null, rangeEdit: null });
+    expect(t.saves.at(-1)?.rangeMs).toBe(2 * 86_400_000);
+    t.calls.at(-1)!.resolve([[1, 1]]);
+    await settle();
+    const start = Date.UTC(2026, 11, 7, 10, 0) / 1000;
+    t.press(...chars('t'), key('u', { ctrl: true }), ...chars('2026-12-07T10:00Z/2h'), key('enter'));
+    expect(t.m()).toMatchObject({ rangeMs: 2 * 3_600_000, rangeStart: start * 1000 });
+    const q = t.calls.at(-1)!.q;
+    expect(q.start).toBeGreaterThanOrEqual(start - q.step);
+    expect(q.end).toBeLessThanOrEqual(start + 7200);
+    expect(q.end).toBeGreaterThan(start + 7200 - 2 * q.step);
+    // Reopened, the editor reads the fixed range back (in local time); Esc leaves it as it was.
+    t.press(...chars('t'));
+    expect(t.m().rangeEdit?.line.text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d\/2h$/);
+    t.press(key('escape'));
+    expect(t.m()).toMatchObject({ rangeEdit: null, rangeStart: start * 1000 });
+    t.c.dispose();
+  });
+
+  it('←/→ move a cursor over the selected chart: ← starts at the newest column, stops at the plot\'s right edge, clears past the left edge or with Esc', async () => {
+    const t = setup({ saved: { saved: { queries: ['up', 'down'] }, warning: null, writable: true }, autoAnswer: () => Array.from({ length: 61 }, (_, i): [number, number] => [1000 - 3600 + i * 60, i]) });
+    t.press(key('escape'), ...chars('4'));
+    await settle();
+    await settle();
+    expect(t.m().queries[0]!.series).not.toBeNull();
+    t.press(key('left'));
+    const newest = t.m().cursor!;
+    expect(newest).toBeGreaterThan(40);
+    expect(newest).toBeLessThan(100);
+    t.press(key('right'));
+    expect(t.m().cursor).toBe(newest);
+    t.press(key('left'), key('left'));
+    expect(t.m().cursor).toBe(newest - 2);
+    t.press(key('escape'));
+    expect(t.m().cursor).toBeNull();
+    expect(t.store.get().focus).toBe('pane');
+    t.press(key('right'));
+    expect(t.m().cursor).toBe(0);
+    t.press(key('left'));
+    expect(t.m().cursor).toBeNull();
+    t.press(key('right'), key('right'), ...chars('j'));
+    expect(t.m()).toMatchObject({ cursor: null, selected: 1 });
+    t.c.dispose();
+  });
+
   it('shows each query\'s last error and keeps its last good chart and data age', async () => {
     const t = setup({ saved: { saved: { queries: ['up', 'bad('] }, warning: null, writable: true } });
     t.press(key('escape'), ...chars('4'));

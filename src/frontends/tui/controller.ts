@@ -11,16 +11,18 @@ import { actionFor, bindingsFor, editActionFor } from './key-bindings.js';
 import { keyHelpLines, openKeyHelp, type KeyHelpState } from './key-help.js';
 import type { KeyEvent } from './keys.js';
 import { layout } from './layout.js';
+import { cursorColumns } from './components/MetricsPane.js';
 import { clampScroll, outputWindow } from './output-lines.js';
 import { findMatch, movePager, openPager, pagerLines, type PagerMove, type PagerState } from './pager.js';
 import { MetricsRunner, type FetchRange } from './metrics-runner.js';
-import { commitEdit, exprsOf, INTERVALS_MS, RANGES_MS, removeQuery, showQueries, startEdit, stepChoice, type MetricsPaneState } from './metrics-state.js';
+import { commitEdit, commitRangeEdit, exprsOf, INTERVALS_MS, RANGES_MS, removeQuery, showQueries, startEdit, startRangeEdit, stepChoice, type MetricsPaneState } from './metrics-state.js';
 import { LiveFeed } from './live-feed.js';
 import { levelOf, type LoadedView, type Plan } from './pane-levels.js';
 import type { LoadedQueries, SavedQueries } from './saved-queries.js';
 import { applyHealth, type HealthReport } from '../../core/health.js';
 import { isErrorRow, type BackendErrorRow } from './scoped-rows.js';
-import { currentView, hasNamespaces, PANE_SUBSYSTEM, PANES, visibleRows, type ConsoleState, type LogEntry, type PaneId, type PaneRow, type PaneView } from './state.js';
+import { currentView, hasNamespaces, PANE_SUBSYSTEM, PANES, visibleRows, withSort, type ConsoleState, type LogEntry, type PaneId, type PaneRow, type PaneView } from './state.js';
+import { nextSort, reverseSort } from './row-sort.js';
 import type { Store } from './store.js';
 import { isUseLine, runUse, USE_COMMAND } from './use-namespace.js';
 
@@ -137,6 +139,8 @@ export class Controller {
         return this.paneKey(ev);
       case 'query':
         return this.queryEditKey(ev);
+      case 'range':
+        return this.rangeEditKey(ev);
     }
   }
 
@@ -582,6 +586,7 @@ export class Controller {
     const s = this.s;
     if (s.focus === 'filter') return this.filterKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
     if (s.focus === 'query') return this.queryEditKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
+    if (s.focus === 'range') return this.rangeEditKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
     this.set((st) => ({ ...st, line: EMPTY_LINE, completion: null, search: null, focus: st.focus === 'search' ? 'prompt' : st.focus, notice: 'line cleared (Ctrl-D on an empty line exits)' }));
   }
 
@@ -614,6 +619,13 @@ export class Controller {
         return this.select(view.selected - this.pageSize(), rows.length);
       case 'filter':
         return this.set((st) => ({ ...st, focus: 'filter' }));
+      case 'sort-next':
+      case 'sort-reverse': {
+        if (s.pane === 'metrics') break;
+        const sort = ev.kind === 'char' && ev.text === 's' ? nextSort(view.sort, view.columns.length) : reverseSort(view.sort);
+        this.setView(s.pane, view.level, (v) => withSort(v, sort));
+        return this.notice(sort ? `sorted by ${view.columns[sort.column] || `column ${sort.column + 1}`}, ${sort.desc ? 'high to low' : 'low to high'}` : 'rows in the order loaded');
+      }
       case 'to-prompt':
         return this.set((st) => ({ ...st, focus: 'prompt' }));
       case 'refresh':
@@ -751,7 +763,7 @@ export class Controller {
   private metricsKey(ev: KeyEvent): boolean {
     const m = this.s.metrics;
     const n = m.queries.length;
-    const select = (i: number) => this.setMetrics((x) => ({ ...x, selected: n === 0 ? 0 : Math.max(0, Math.min(n - 1, i)) }));
+    const select = (i: number) => this.setMetrics((x) => ({ ...x, cursor: null, selected: n === 0 ? 0 : Math.max(0, Math.min(n - 1, i)) }));
     switch (actionFor(ev, ['metrics'])) {
       case 'query-down':
         select(m.selected + 1);
@@ -786,6 +798,20 @@ export class Controller {
         this.metricsRunner?.schedule();
         break;
       }
+      case 'cursor-left':
+      case 'cursor-right': {
+        const cols = cursorColumns(this.s, layout(this.s).pane);
+        if (cols === 0) return false;
+        const left = actionFor(ev, ['metrics']) === 'cursor-left';
+        // First press: the newest column (←) or the oldest (→); ← past the left edge clears it.
+        const at = m.cursor === null ? (left ? cols - 1 : 0) : Math.min(cols - 1, m.cursor + (left ? -1 : 1));
+        this.setMetrics((x) => ({ ...x, cursor: at < 0 ? null : at }));
+        break;
+      }
+      case 'range-type':
+        this.setMetrics(startRangeEdit);
+        this.set((s) => ({ ...s, focus: 'range' }));
+        break;
       case 'range-longer':
       case 'range-shorter': {
         const dir = actionFor(ev, ['metrics']) === 'range-shorter' ? -1 : 1;
@@ -804,6 +830,10 @@ export class Controller {
         this.notice('the metrics pane has no filter: edit a query (e) to narrow it');
         break;
       case 'back':
+        if (m.cursor !== null) {
+          this.setMetrics((x) => ({ ...x, cursor: null }));
+          break;
+        }
         // A watch or a service's queries are a detour: Esc goes back to the saved list, then to the prompt.
         if (m.transient !== null) {
           this.setMetrics((x) => showQueries(x, x.saved ?? [], null));
@@ -849,6 +879,27 @@ export class Controller {
     if (action) {
       const a = action;
       this.setMetrics((m) => (m.editing ? { ...m, editing: { ...m.editing, line: edit(m.editing.line, a) } } : m));
+    }
+  }
+
+  /** The time range editor (`t`): the line editor's keys; Enter takes the range or shows why not; Esc cancels. */
+  private rangeEditKey(ev: KeyEvent): void {
+    const editing = this.s.metrics.rangeEdit;
+    if (!editing) return this.set((s) => ({ ...s, focus: 'pane' }));
+    let action: EditAction | null = null;
+    if (ev.kind === 'char' || ev.kind === 'paste') action = { type: 'insert', text: ev.text.replace(/\s+/g, '') };
+    else if (ev.name === 'enter') {
+      this.changeSettings(commitRangeEdit);
+      if (this.s.metrics.rangeEdit) return;
+      this.set((s) => ({ ...s, focus: 'pane' }));
+      return void this.metricsRunner?.refresh();
+    } else if (ev.name === 'escape') {
+      this.setMetrics((m) => ({ ...m, rangeEdit: null }));
+      return this.set((s) => ({ ...s, focus: 'pane' }));
+    } else action = editActionFor(ev);
+    if (action) {
+      const a = action;
+      this.setMetrics((m) => (m.rangeEdit ? { ...m, rangeEdit: { line: edit(m.rangeEdit.line, a), error: null } } : m));
     }
   }
 

@@ -1,6 +1,6 @@
 import { planRange, type RangeQuery } from '../../core/metrics.js';
 import type { ChartSeries } from '../../render/chart/chart-series.js';
-import { MAX_SERIES_PER_CHART, type MetricsPaneState, type MetricsQuery } from './metrics-state.js';
+import { MAX_SERIES_PER_CHART, rangeWindow, type MetricsPaneState, type MetricsQuery } from './metrics-state.js';
 import type { ConsoleState } from './state.js';
 import type { Store } from './store.js';
 
@@ -81,8 +81,8 @@ export class MetricsRunner {
   private async run(q: MetricsQuery, m: MetricsPaneState): Promise<void> {
     const problem = this.syntaxProblem(q.expr);
     if (problem !== null) return this.updateQuery(q.id, (x) => ({ ...x, error: problem, loading: false }));
-    const end = this.now() / 1000;
-    const plan = planRange(end - m.rangeMs / 1000, end, undefined, Math.max(20, this.store.get().cols));
+    const { start, end } = rangeWindow(m, this.now());
+    const plan = planRange(start, end, undefined, Math.max(20, this.store.get().cols));
     const ac = new AbortController();
     this.inFlight.set(q.id, ac);
     // A hung server must not keep a query "loading" forever: give up after a bound and say so.

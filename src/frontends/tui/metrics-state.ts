@@ -1,6 +1,7 @@
 import type { ChartSeries } from '../../render/chart/chart-series.js';
 import { PLAIN, type Style } from '../../render/style.js';
 import { lineOf, type LineState } from '../../shell/line-editor.js';
+import { localStamp, parseTimeRange, rangeLength, timeRangeText } from '../../core/time-range.js';
 
 /** One live query of the metrics pane and what its last refresh brought. */
 export interface MetricsQuery {
@@ -27,6 +28,12 @@ export interface MetricsPaneState {
   mode: ChartMode;
   intervalMs: number;
   rangeMs: number;
+  /** The chart cursor on the selected query (`←`/`→`): a plot column from the left, or null. */
+  cursor: number | null;
+  /** A typed range's fixed start (unix ms), or null: the window ends now. */
+  rangeStart: number | null;
+  /** The typed time range editor (`t`): its line, and why the last Enter did not take it. */
+  rangeEdit: { line: LineState; error: string | null } | null;
   /** Where the shown list came from when it is not the profile's saved list ("metrics watch", "service orders"). */
   transient: string | null;
   /** The saved list while a transient one is shown; Esc goes back to it. */
@@ -55,7 +62,7 @@ export const MAX_QUERIES = 50;
 export const MAX_EXPR = 10_000;
 
 export function initialMetrics(): MetricsPaneState {
-  return { queries: [], selected: 0, mode: 'braille', intervalMs: 5_000, rangeMs: 3_600_000, transient: null, saved: null, editing: null, loaded: false, warning: null, style: PLAIN, backend: null };
+  return { queries: [], selected: 0, mode: 'braille', intervalMs: 5_000, rangeMs: 3_600_000, rangeStart: null, rangeEdit: null, cursor: null, transient: null, saved: null, editing: null, loaded: false, warning: null, style: PLAIN, backend: null };
 }
 
 let nextId = 0;
@@ -106,4 +113,32 @@ export function stepChoice(choices: readonly number[], current: number, dir: 1 |
 
 export function exprsOf(m: MetricsPaneState): string[] {
   return m.queries.map((q) => q.expr);
+}
+
+/** `t`: the range editor, prefilled with the range in effect. */
+export function startRangeEdit(m: MetricsPaneState): MetricsPaneState {
+  return { ...m, rangeEdit: { line: lineOf(timeRangeText({ startMs: m.rangeStart, lengthMs: m.rangeMs })), error: null } };
+}
+
+/** Enter in the range editor: the typed range takes effect, or the editor stays open with the reason. */
+export function commitRangeEdit(m: MetricsPaneState): MetricsPaneState {
+  if (!m.rangeEdit) return m;
+  try {
+    const r = parseTimeRange(m.rangeEdit.line.text);
+    return { ...m, rangeEdit: null, rangeStart: r.startMs, rangeMs: r.lengthMs };
+  } catch (e) {
+    const hint = (e as { hint?: string }).hint;
+    return { ...m, rangeEdit: { ...m.rangeEdit, error: `${(e as Error).message}${hint ? ` (${hint})` : ''}` } };
+  }
+}
+
+/** The window a refresh asks for (unix seconds): the typed start and length, or the length up to now. */
+export function rangeWindow(m: MetricsPaneState, nowMs: number): { start: number; end: number } {
+  const start = m.rangeStart ?? nowMs - m.rangeMs;
+  return { start: start / 1000, end: (start + m.rangeMs) / 1000 };
+}
+
+/** The header's words for the range: `last 1h`, or `2026-12-07T10:00 +2h`. */
+export function rangeLabel(m: MetricsPaneState): string {
+  return m.rangeStart === null ? `last ${rangeLength(m.rangeMs)}` : `${localStamp(m.rangeStart)} +${rangeLength(m.rangeMs)}`;
 }

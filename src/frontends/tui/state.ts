@@ -6,6 +6,7 @@ import { historyOf, type HistoryState } from '../../shell/history.js';
 import type { KeyHelpState } from './key-help.js';
 import { initialMetrics, type MetricsPaneState } from './metrics-state.js';
 import type { PagerState } from './pager.js';
+import { sortRows, type PaneSort } from './row-sort.js';
 
 export type PaneId = 'services' | 'config' | 'locks' | 'metrics' | 'tx';
 export const PANES: readonly PaneId[] = ['services', 'config', 'locks', 'metrics', 'tx'];
@@ -46,6 +47,8 @@ export interface PaneView {
   warnings?: string[];
   /** The key of the row marked with `v` (a history entry to diff from), on levels that mark. */
   marked?: string | null;
+  /** The column the rows are ordered by (`s` cycles, `S` reverses); absent: the order the load gave. */
+  sort?: PaneSort | null;
 }
 
 export interface LogEntry {
@@ -72,8 +75,8 @@ export interface Detail {
   diff?: boolean;
 }
 
-/** `query` is the metrics pane's inline query editor. */
-export type Focus = 'prompt' | 'pane' | 'filter' | 'search' | 'query';
+/** `query` is the metrics pane's inline query editor, `range` its time range editor. */
+export type Focus = 'prompt' | 'pane' | 'filter' | 'search' | 'query' | 'range';
 
 export interface ConsoleState {
   cols: number;
@@ -165,22 +168,32 @@ export function initialState(
   };
 }
 
-/** Rows of a view after its filter: case-insensitive, every word must appear in some cell. */
+/** Rows of a view after its filter (case-insensitive, every word must appear in some cell), in its sort order. */
 export function visibleRows(view: PaneView): PaneRow[] {
   const words = view.filter.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return view.rows;
-  // Rendering and every key ask for this; filtering 100k rows each time would cost a frame.
+  const sort = view.sort && view.sort.column < view.columns.length ? view.sort : null;
+  if (words.length === 0 && !sort) return view.rows;
+  // Rendering and every key ask for this; filtering or sorting 100k rows each time would cost a frame.
   const cached = filterCache.get(view.rows);
-  if (cached && cached.filter === view.filter) return cached.rows;
-  const rows = view.rows.filter((r) => {
+  if (cached && cached.filter === view.filter && cached.sort === sort) return cached.rows;
+  const kept = words.length === 0 ? view.rows : view.rows.filter((r) => {
     const hay = r.cells.join(' ').toLowerCase();
     return words.every((w) => hay.includes(w));
   });
-  filterCache.set(view.rows, { filter: view.filter, rows });
+  const rows = sort ? sortRows(kept, sort) : kept;
+  filterCache.set(view.rows, { filter: view.filter, sort, rows });
   return rows;
 }
 
-const filterCache = new WeakMap<PaneRow[], { filter: string; rows: PaneRow[] }>();
+const filterCache = new WeakMap<PaneRow[], { filter: string; sort: PaneSort | null; rows: PaneRow[] }>();
+
+/** The view in another sort order, its selection still on the same row (by key). */
+export function withSort(view: PaneView, sort: PaneSort | null): PaneView {
+  const selectedKey = visibleRows(view)[view.selected]?.key;
+  const next = { ...view, sort };
+  const at = selectedKey === undefined ? -1 : visibleRows(next).findIndex((r) => r.key === selectedKey);
+  return { ...next, selected: at >= 0 ? at : 0 };
+}
 
 export function currentView(s: ConsoleState): PaneView {
   const stack = s.views[s.pane];

@@ -16,15 +16,15 @@ export interface LegendEntry {
  * columns. Labels are cut before the numbers are; series that do not fit are counted on the last
  * line. `indent` (aligning the legend with the plot) is dropped when the width is tight.
  */
-export function legendLines(entries: readonly LegendEntry[], width: number, rows: number, unit: string, indent: number): StyledLine[] {
+export function legendLines(entries: readonly LegendEntry[], width: number, rows: number, unit: string, indent: number, curName = 'cur '): StyledLine[] {
   if (rows <= 0 || entries.length === 0) return [];
   const shown = entries.length <= rows ? entries : entries.slice(0, Math.max(1, rows - 1));
   const hidden = entries.length - shown.length;
   const labelW = Math.max(...shown.map((e) => displayWidth(e.label)));
   const room = (ind: number, statW: number) => width - ind - 2 - 2 - statW;
   // Numbers as `cur 1.2k  min 0  max 3k`, or as `1.2k ↓0 ↑3k` when that leaves the label too little.
-  let statText = statColumns(shown, unit, ['cur ', 'min ', 'max '], '  ');
-  if (room(0, maxWidth(statText)) < Math.min(labelW, 12)) statText = statColumns(shown, unit, ['', '↓', '↑'], ' ');
+  let statText = statColumns(shown, unit, [curName, 'min ', 'max '], '  ');
+  if (room(0, maxWidth(statText)) < Math.min(labelW, 12)) statText = statColumns(shown, unit, [curName === 'cur ' ? '' : curName, '↓', '↑'], ' ');
   const statW = maxWidth(statText);
   // Keep the indent unless dropping it is what lets the labels show whole (or at least 12 columns).
   const lead = room(indent, statW) >= labelW || (room(0, statW) < labelW && room(indent, statW) >= 12) ? indent : 0;

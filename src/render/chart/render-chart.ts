@@ -23,6 +23,11 @@ export interface ChartOptions {
   mode?: 'braille' | 'block';
   /** Appended to every value, after its SI prefix: `s`, `B`, `%`. */
   unit?: string;
+  /**
+   * A cursor on this plot column (0: the left edge; clamped to the plot): a dim line down the
+   * empty cells, and the legend shows each series' value there and the column's time (UTC).
+   */
+  cursor?: number | null;
   /** The time window in unix seconds; defaults to the span of the samples. */
   start?: number;
   end?: number;
@@ -75,30 +80,7 @@ function layout(series: ChartSeries[], opts: ChartOptions): StyledLine[] {
     return [[{ text: spark, colour: first.colour }, { text: cols < width ? cur : '' }], ...legend];
   }
 
-  const xRows = height >= 7 ? 2 : 1;
-  const legendRows = Math.min(prepared.length, Math.max(1, Math.floor((height - xRows) / 3)));
-  const rows = height - xRows - legendRows;
-
-  let min = Infinity;
-  let max = -Infinity;
-  for (const p of withData) [min, max] = [Math.min(min, p.min ?? min), Math.max(max, p.max ?? max)];
-  const hasData = withData.length > 0 && win !== undefined;
-  const scale = hasData ? niceScale(min, max, rows <= 2 ? 2 : Math.min(5, Math.max(3, Math.floor(rows / 2) + 1))) : undefined;
-  const rowOf = mode === 'block' ? blockRow : brailleRow;
-
-  // Tick labels by row; one plot row shows only the top tick.
-  const lo = scale?.lo ?? 0;
-  const hi = scale?.hi ?? 1;
-  const probe: PlotFrame = { cols: 1, rows, start: win?.start ?? 0, end: win?.end ?? 1, lo, hi };
-  const tickAt = new Map<number, string>();
-  for (const v of rows === 1 ? [hi] : (scale?.ticks ?? [])) {
-    tickAt.set(rowOf(yFraction(v, probe), rows), formatTick(v, scale?.step ?? NaN) + unit);
-  }
-  let labelW = Math.max(0, ...[...tickAt.values()].map(displayWidth));
-  let axisW = 1;
-  if (width - labelW - axisW < 4) labelW = 0;
-  if (width - labelW - axisW < 1) axisW = 0;
-  const cols = width - labelW - axisW;
+  const { xRows, legendRows, rows, hasData, scale, rowOf, probe, tickAt, labelW, axisW, cols } = plotArea(prepared, win, opts, unit);
   const frame: PlotFrame = { ...probe, cols };
 
   let cells: PlotCell[][];
@@ -110,6 +92,16 @@ function layout(series: ChartSeries[], opts: ChartOptions): StyledLine[] {
     const msg = [...truncateToWidth('no data', cols)];
     const at = Math.max(0, Math.floor((cols - msg.length) / 2));
     msg.forEach((ch, i) => (cells[Math.floor((rows - 1) / 2)]![at + i] = { ch, colour: 'dim' }));
+  }
+
+  let legendEntries = entries;
+  let curName: string | undefined;
+  if (typeof opts.cursor === 'number' && hasData && win && cols > 0) {
+    const c = Math.max(0, Math.min(cols - 1, Math.floor(opts.cursor)));
+    for (const row of cells) if (row[c]!.ch === ' ') row[c] = { ch: '│', colour: 'dim' };
+    const t = win.start + ((c + 0.5) / cols) * (win.end - win.start);
+    curName = `${new Date(t * 1000).toISOString().slice(11, 19)} `;
+    legendEntries = prepared.map((p) => ({ ...p, cur: p.cur === null ? null : (columnValues(p.runs, win.start, win.end, cols)[c] ?? null) }));
   }
 
   const out: StyledLine[] = cells.map((row, r) => [
@@ -135,8 +127,50 @@ function layout(series: ChartSeries[], opts: ChartOptions): StyledLine[] {
   const margin = ' '.repeat(labelW);
   if (xRows === 2) out.push([{ text: margin + (axisW > 0 ? '└' : '') + axis.join(''), colour: 'dim' }]);
   out.push([{ text: margin + ' '.repeat(axisW) + labels.join(''), colour: 'dim' }]);
-  out.push(...legendLines(entries, width, legendRows, unit, labelW + axisW));
+  out.push(...legendLines(legendEntries, width, legendRows, unit, labelW + axisW, curName));
   return out;
+}
+
+/** How the chart's rows and columns are shared out: plot rows, legend rows, the y labels' width, the plot's columns. */
+function plotArea(prepared: Prepared[], win: { start: number; end: number } | undefined, opts: ChartOptions, unit: string) {
+  const { width, height } = opts;
+  const mode = opts.mode ?? 'braille';
+  const withData = prepared.filter((p) => p.cur !== null);
+  const xRows = height >= 7 ? 2 : 1;
+  const legendRows = Math.min(prepared.length, Math.max(1, Math.floor((height - xRows) / 3)));
+  const rows = height - xRows - legendRows;
+
+  let min = Infinity;
+  let max = -Infinity;
+  for (const p of withData) [min, max] = [Math.min(min, p.min ?? min), Math.max(max, p.max ?? max)];
+  const hasData = withData.length > 0 && win !== undefined;
+  const scale = hasData ? niceScale(min, max, rows <= 2 ? 2 : Math.min(5, Math.max(3, Math.floor(rows / 2) + 1))) : undefined;
+  const rowOf = mode === 'block' ? blockRow : brailleRow;
+
+  // Tick labels by row; one plot row shows only the top tick.
+  const lo = scale?.lo ?? 0;
+  const hi = scale?.hi ?? 1;
+  const probe: PlotFrame = { cols: 1, rows, start: win?.start ?? 0, end: win?.end ?? 1, lo, hi };
+  const tickAt = new Map<number, string>();
+  for (const v of rows === 1 ? [hi] : (scale?.ticks ?? [])) {
+    tickAt.set(rowOf(yFraction(v, probe), rows), formatTick(v, scale?.step ?? NaN) + unit);
+  }
+  let labelW = Math.max(0, ...[...tickAt.values()].map(displayWidth));
+  let axisW = 1;
+  if (width - labelW - axisW < 4) labelW = 0;
+  if (width - labelW - axisW < 1) axisW = 0;
+  const cols = width - labelW - axisW;
+  return { xRows, legendRows, rows, withData, hasData, scale, rowOf, probe, tickAt, labelW, axisW, cols };
+}
+
+/** The plot's columns for these series at this size (where a chart cursor can be), or 0 below 3 rows (a sparkline). */
+export function plotColumns(series: ChartSeries[], opts: ChartOptions): number {
+  const width = whole(opts.width);
+  const height = whole(opts.height);
+  if (height < 3 || width === 0) return 0;
+  const win = timeWindow(series, opts);
+  const prepared = series.map((s, i) => prepare(s, SERIES_COLOURS[i % SERIES_COLOURS.length]!, win));
+  return plotArea(prepared, win, { ...opts, width, height }, clean(opts.unit ?? '')).cols;
 }
 
 function timeWindow(series: ChartSeries[], opts: ChartOptions): { start: number; end: number } | undefined {

@@ -33,6 +33,7 @@ export function keysFor(s: ConsoleState): string {
   if (s.focus === 'filter') return join(footerLabels('filter'));
   if (s.focus === 'search') return join(footerLabels('search'));
   if (s.focus === 'query') return 'type PromQL · Enter keep · Esc cancel · Ctrl-A/E/K/U/W edit';
+  if (s.focus === 'range') return 'type 1h, 30m, 2d or 2026-12-07T10:00/2h · Enter keep · Esc cancel';
   if (s.focus === 'pane' && s.pane === 'metrics') {
     const m = s.metrics;
     const has = m.queries.length > 0;

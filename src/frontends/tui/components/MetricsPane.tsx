@@ -1,10 +1,11 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo, type ReactElement } from 'react';
 import type { ChartSeries } from '../../../render/chart/chart-series.js';
-import { renderChart } from '../../../render/chart/render-chart.js';
+import { plotColumns, renderChart } from '../../../render/chart/render-chart.js';
 import type { Style } from '../../../render/style.js';
 import { age, fit } from '../layout.js';
-import type { ChartMode, MetricsPaneState, MetricsQuery } from '../metrics-state.js';
+import { rangeLabel, type ChartMode, type MetricsPaneState, type MetricsQuery } from '../metrics-state.js';
+import { rangeLength } from '../../../core/time-range.js';
 import type { ConsoleState } from '../state.js';
 
 /** Lines a query needs at least: its title and a chart of three rows (below that, a sparkline). */
@@ -22,23 +23,32 @@ export function querySlots(count: number, selected: number, lines: number): { fi
 }
 
 /** "5s", "1m", "1h", "7d": the short form the pane's header uses for intervals and ranges. */
-export function shortDuration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms / 1000}s`;
+export const shortDuration = rangeLength;
+
+/** Lines above the charts: the header, the saved-file warning, the no-backend note. */
+function headLines(m: MetricsPaneState): number {
+  return 1 + (m.warning ? 1 : 0) + (m.backend === null ? 1 : 0);
+}
+
+/** The plot columns of the selected query's chart in a pane of this height: where its cursor can go (0: none). */
+export function cursorColumns(s: ConsoleState, height: number): number {
+  const m = s.metrics;
+  const q = m.queries[m.selected];
+  if (!q?.series) return 0;
+  const slots = querySlots(m.queries.length, m.selected, Math.max(0, height - headLines(m)));
+  return plotColumns(q.series, { width: s.cols, height: slots.each - 1, mode: m.mode, style: m.style, ...(q.window ? { start: q.window.start, end: q.window.end } : {}) });
 }
 
 /** The metrics pane: a header, then one chart per live query, sized to the pane. */
 export function MetricsPane({ s, height, now }: { s: ConsoleState; height: number; now: number }) {
   const m = s.metrics;
-  const focused = s.focus === 'pane' || s.focus === 'query';
+  const focused = s.focus === 'pane' || s.focus === 'query' || s.focus === 'range';
   const lines: ReactElement[] = [<Header key="header" m={m} cols={s.cols} editing={s.focus === 'query'} now={now} />];
   if (m.warning) lines.push(<Text key="warning" color="yellow" wrap="truncate">{fit(`⚠ ${m.warning}`, s.cols)}</Text>);
   if (m.backend === null) {
     lines.push(<Text key="nobackend" dimColor wrap="truncate">{fit('no metrics backend: add  metrics: {type: prometheus, url: http://prometheus:9090}  to this profile', s.cols)}</Text>);
   }
-  const room = Math.max(0, height - lines.length);
+  const room = Math.max(0, height - headLines(m));
   if (m.queries.length === 0) {
     lines.push(<Text key="empty" dimColor wrap="truncate">{fit('(no queries: press a to add one, or run  metrics watch EXPR  at the prompt)', s.cols)}</Text>);
   }
@@ -46,7 +56,7 @@ export function MetricsPane({ s, height, now }: { s: ConsoleState; height: numbe
   for (let i = slots.first; i < slots.first + slots.shown; i++) {
     const q = m.queries[i]!;
     lines.push(
-      <QueryBlock key={q.id} q={q} index={i} selected={i === m.selected} focused={focused} cols={s.cols} lines={slots.each} mode={m.mode} style={m.style} now={now} />,
+      <QueryBlock key={q.id} q={q} index={i} selected={i === m.selected} focused={focused} cols={s.cols} lines={slots.each} mode={m.mode} style={m.style} now={now} cursor={i === m.selected ? m.cursor : null} />,
     );
   }
   return (
@@ -57,6 +67,19 @@ export function MetricsPane({ s, height, now }: { s: ConsoleState; height: numbe
 }
 
 function Header({ m, cols, editing, now }: { m: MetricsPaneState; cols: number; editing: boolean; now: number }) {
+  if (m.rangeEdit) {
+    const { line, error } = m.rangeEdit;
+    const label = 'time range› ';
+    return (
+      <Text wrap="truncate">
+        <Text bold color="cyan">{label}</Text>
+        <Text>{line.text.slice(0, line.cursor)}</Text>
+        <Text inverse>{line.text.slice(line.cursor, line.cursor + 1) || ' '}</Text>
+        <Text>{line.text.slice(line.cursor + 1)}</Text>
+        {error ? <Text color="red">{`  ✗ ${fit(error, Math.max(0, cols - label.length - line.text.length - 4))}`}</Text> : null}
+      </Text>
+    );
+  }
   if (editing && m.editing) {
     const { text, cursor } = m.editing.line;
     const label = m.editing.index === null ? 'add query› ' : `edit query ${m.editing.index + 1}› `;
@@ -80,7 +103,7 @@ function Header({ m, cols, editing, now }: { m: MetricsPaneState; cols: number; 
     m.transient ?? 'saved queries',
     `${m.queries.length} ${m.queries.length === 1 ? 'query' : 'queries'}`,
     `every ${shortDuration(m.intervalMs)}`,
-    `last ${shortDuration(m.rangeMs)}`,
+    rangeLabel(m),
     m.mode,
     m.queries.length > 0 ? `data ${age(newest === 0 ? null : newest, now)}` : '',
   ].filter(Boolean).join('  ·  ');
@@ -88,7 +111,7 @@ function Header({ m, cols, editing, now }: { m: MetricsPaneState; cols: number; 
 }
 
 /** A query's title line (expression, data age, last error, warnings) and its chart. */
-function QueryBlock({ q, index, selected, focused, cols, lines, mode, style, now }: { q: MetricsQuery; index: number; selected: boolean; focused: boolean; cols: number; lines: number; mode: ChartMode; style: Style; now: number }) {
+function QueryBlock({ q, index, selected, focused, cols, lines, mode, style, now, cursor }: { q: MetricsQuery; index: number; selected: boolean; focused: boolean; cols: number; lines: number; mode: ChartMode; style: Style; now: number; cursor: number | null }) {
   const series = q.series?.length ?? 0;
   const facts = [
     q.series === null ? (q.loading ? 'loading…' : q.error ? '' : 'waiting') : `${series + q.hiddenSeries} series${q.hiddenSeries > 0 ? ` (${series} drawn)` : ''}`,
@@ -105,7 +128,7 @@ function QueryBlock({ q, index, selected, focused, cols, lines, mode, style, now
         <Text dimColor>{tail}</Text>
         {problem ? <Text color={q.error ? 'red' : 'yellow'}>{problem}</Text> : null}
       </Text>
-      {lines > 1 ? <Chart series={q.series} window={q.window} error={q.error} width={cols} height={lines - 1} mode={mode} style={style} /> : null}
+      {lines > 1 ? <Chart series={q.series} window={q.window} error={q.error} width={cols} height={lines - 1} mode={mode} style={style} cursor={cursor} /> : null}
     </Box>
   );
 }
@@ -114,12 +137,12 @@ function QueryBlock({ q, index, selected, focused, cols, lines, mode, style, now
  * The chart text, computed only when the data, the size or the mode changes: the one-second clock
  * and every keystroke re-render the pane, and neither may cost a chart.
  */
-const Chart = memo(function Chart({ series, window, error, width, height, mode, style }: { series: ChartSeries[] | null; window: MetricsQuery['window']; error: string | null; width: number; height: number; mode: ChartMode; style: Style }) {
+const Chart = memo(function Chart({ series, window, error, width, height, mode, style, cursor }: { series: ChartSeries[] | null; window: MetricsQuery['window']; error: string | null; width: number; height: number; mode: ChartMode; style: Style; cursor: number | null }) {
   const text = useMemo(() => {
     // No answer yet: the error in full, wrapped, where the chart will be.
     if (series === null) return error ? (error.match(new RegExp(`.{1,${Math.max(1, width)}}`, 'g')) ?? []).slice(0, height).join('\n') : 'loading…';
-    return renderChart(series, { width, height, mode, style, ...(window ? { start: window.start, end: window.end } : {}) });
-  }, [series, window, error, width, height, mode, style]);
+    return renderChart(series, { width, height, mode, style, cursor, ...(window ? { start: window.start, end: window.end } : {}) });
+  }, [series, window, error, width, height, mode, style, cursor]);
   return (
     <>
       {text.split('\n').map((line, i) => (

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { age, fit, pad } from '../layout.js';
 import { currentView, visibleRows, type ConsoleState, type PaneRow, type Tone } from '../state.js';
+import { sortedHeader } from '../row-sort.js';
 import { MetricsPane } from './MetricsPane.js';
 
 const TONE: Record<Tone, string | undefined> = { ok: 'green', warn: 'yellow', bad: 'red', dim: 'gray', plain: undefined };
@@ -29,7 +30,9 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
   const bodyRows = Math.max(1, height - 2 - (warnings.length > 0 ? 1 : 0));
   const offset = view.selected < bodyRows ? 0 : view.selected - bodyRows + 1;
   const window = rows.slice(offset, offset + bodyRows);
-  const widths = columnWidths(view.columns, window, s.cols);
+  const sort = view.sort && view.sort.column < view.columns.length ? view.sort : null;
+  const headers = view.columns.map((c, i) => sortedHeader(c, i, sort));
+  const widths = columnWidths(headers, window, s.cols);
   const status = [
     `${view.title}${scopeNote(s)}`,
     `${rows.length === 0 ? 0 : view.selected + 1}/${rows.length}${rows.length !== view.rows.length ? ` of ${view.rows.length}` : ''}`,
@@ -44,7 +47,7 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
       </Text>
       {warnings.length > 0 ? <Text color="yellow" wrap="truncate">{fit(`⚠ ${warnings.join('  ·  ')}`, s.cols)}</Text> : null}
       {/* Two columns in, where the rows start after their selection mark. */}
-      <Text bold dimColor wrap="truncate">{fit(`  ${view.columns.map((c, i) => pad(c, widths[i]!)).join('  ')}`, s.cols)}</Text>
+      <Text bold dimColor wrap="truncate">{fit(`  ${headers.map((c, i) => pad(c, widths[i]!)).join('  ')}`, s.cols)}</Text>
       {window.map((r, i) => (
         <Row key={r.key} row={r} widths={widths} cols={s.cols} selected={offset + i === view.selected} marked={r.key === view.marked} focused={s.focus === 'pane'} />
       ))}
