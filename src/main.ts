@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { COMMANDS } from './commands/table.js';
 import { OpsError, exitCodeOf } from './core/errors.js';
 import { parseArgs, type TopLevel } from './frontends/cli/build-program.js';
@@ -16,9 +15,6 @@ export const VERSION = typeof OPSDECK_VERSION === 'string' ? OPSDECK_VERSION : '
  */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const abort = new AbortController();
-  // Every request in flight listens to this signal (kit/http.ts) and stops listening when it ends:
-  // a listing over several backends has more than Node's default of 10 at once, which is no leak.
-  setMaxListeners(0, abort.signal);
   // A reader of stdout or stderr that goes away stops the run the way a first Ctrl-C does (a watch
   // ends, a script stops before its next line), quietly, and decides the exit status.
   const output = processOutput(() => abort.abort());

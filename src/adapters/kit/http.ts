@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Agent, request } from 'undici';
 import { OpsError } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
@@ -181,6 +182,10 @@ export class HttpClient {
       stop.abort();
     }, state.timeoutMs);
     const onCallerAbort = () => stop.abort();
+    // Every request in flight listens to its caller's signal until it ends: a listing over several
+    // backends holds more than Node's default of 10 at once, which is no leak, and the warning
+    // Node would print lands on the console's screen. Raised here, where the listeners are added.
+    if (req.signal) setMaxListeners(0, req.signal);
     req.signal?.addEventListener('abort', onCallerAbort);
     if (req.signal?.aborted) stop.abort();
     return {

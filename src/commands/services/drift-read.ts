@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { joinDrift, type DriftKind, type DriftRow, type MetricsReading, type RegistryReading, type Unjudged, type UpSample } from '../../core/drift.js';
 import { isOpsError, OpsError } from '../../core/errors.js';
 import type { RegistryBackend, ServiceSummary } from '../../core/registry.js';
@@ -62,9 +61,6 @@ const DETAIL_CONCURRENCY = 16;
  */
 export async function driftReport(session: Session, ask: DriftAsk, o: { signal?: AbortSignal; now?: () => number } = {}): Promise<DriftReport> {
   const signal = o.signal ?? new AbortController().signal;
-  // Each request in flight (up to 16 per registry) listens to the signal until it ends: not a leak,
-  // but past Node's default of 10 it prints a warning, which in the console would land on the screen.
-  setMaxListeners(0, signal);
   const labels = driftLabels(session.profile.metrics as Record<string, unknown> | undefined);
   const [registries, metrics] = await Promise.all([readRegistries(session, ask.service, signal), readMetrics(session, labels, signal)]);
   const parts: Array<BackendPart<unknown>> = [...registries.map((r) => r.part), ...(metrics ? [metrics.part] : [])];
