@@ -56,6 +56,8 @@ export function exitCodeOf(kind: ErrorKind): number {
 }
 
 export const usage = (message: string, hint?: string) => new OpsError('usage', message, hint);
+/** A write whose caller walked away (Ctrl-C) before it started: nothing was sent or written. */
+export const cancelledWrite = (what: string) => new OpsError('failed', `${what} was cancelled before it started; nothing was written`, 'run the command again');
 export const notFound = (message: string, hint?: string) => new OpsError('not-found', message, hint);
 export const conflict = (message: string, hint?: string, details?: Record<string, unknown>) =>
   new OpsError('conflict', message, hint, details);

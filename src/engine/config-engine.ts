@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { ConfigBackend, ConfigEvent, ConfigHistory, ConfigItem, ConfigRef, ConfigSummary, ConfigVersion } from '../core/config-center.js';
-import { conflict, notFound } from '../core/errors.js';
+import { cancelledWrite, conflict, notFound } from '../core/errors.js';
 import { describeScope, type Scope } from '../core/scope.js';
 import type { ConfigOp, ConfigType } from '../core/types.js';
 import type { WriteOptions } from '../core/registry.js';
 import { checkKinds, EMBEDDED_SCOPE, placeOf } from './embedded-scope.js';
-import { cancelled } from './registry-engine.js';
 import { keys, splitKey } from './keys.js';
 import type { KvStore, ReadView, WriteTx } from './store/kv-store.js';
 
@@ -91,7 +90,7 @@ export class ConfigEngine implements ConfigBackend {
   }
 
   set(ref: ConfigRef, content: string, type: ConfigType, opts: { ifMatch?: string } & WriteOptions = {}): Promise<ConfigItem> {
-    if (opts.signal?.aborted) return Promise.reject(cancelled('the publish'));
+    if (opts.signal?.aborted) return Promise.reject(cancelledWrite('the publish'));
     const place = placeOf(ref.scope);
     return this.store.update((tx) => {
       const prev = tx.get<ConfigDoc>(keys.config(place.namespace, place.group, ref.dataId));

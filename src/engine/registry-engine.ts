@@ -1,4 +1,4 @@
-import { notFound, OpsError, usage } from '../core/errors.js';
+import { cancelledWrite, notFound, OpsError, usage } from '../core/errors.js';
 import type { InstanceView, MetadataChange, RegisterRequest, RegistryBackend, ScopeEntry, ServiceDetail, ServiceRef, ServiceSummary, Traffic, WriteOptions } from '../core/registry.js';
 import { describeScope, type Scope, type ScopeKind } from '../core/scope.js';
 import { checkKinds, EMBEDDED_SCOPE, placeOf } from './embedded-scope.js';
@@ -78,7 +78,7 @@ export class RegistryEngine implements RegistryBackend {
 
   register(ref: ServiceRef, req: RegisterRequest, opts?: WriteOptions): Promise<ServiceDetail> {
     // A local write is one quick transaction: a cancelled caller is honoured before it starts.
-    if (opts?.signal?.aborted) return Promise.reject(cancelled('the registration'));
+    if (opts?.signal?.aborted) return Promise.reject(cancelledWrite('the registration'));
     const place = placeOf(ref.scope);
     return this.store.update((tx) => {
       const now = this.now();
@@ -217,6 +217,3 @@ function isGone(doc: InstanceDoc, now: number): boolean {
   return doc.ephemeral && now - doc.lastBeat > 2 * doc.ttlMs;
 }
 
-export function cancelled(what: string): OpsError {
-  return new OpsError('failed', `${what} was cancelled before it started`, 'run the command again');
-}

@@ -1,4 +1,4 @@
-import { OpsError } from '../../core/errors.js';
+import { cancelledWrite } from '../../core/errors.js';
 
 /**
  * A view of an adapter's HTTP wrapper that puts the caller's `signal` on every request sent
@@ -22,5 +22,5 @@ export function withRequestSignal<T extends { send(req: { signal?: AbortSignal }
  * and config backend must: nothing is sent, and the error says nothing was written.
  */
 export function refuseIfAborted(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted) throw new OpsError('failed', `${what} was cancelled before it started; nothing was written`, 'run the command again');
+  if (signal?.aborted) throw cancelledWrite(what);
 }
