@@ -41,6 +41,8 @@ import { metricsWatch } from './metrics/watch.js';
 import { txList } from './tx/list.js';
 import { txLocks } from './tx/locks.js';
 import { txShow } from './tx/show.js';
+import { benchUrl } from './bench/bench-url.js';
+import { benchService } from './bench/bench-service.js';
 import type { CommandSpec } from './types.js';
 
 /** The one command table. The CLI, replay, help and the console's completion derive from it. */
@@ -95,4 +97,6 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   txList,
   txShow,
   txLocks,
+  benchUrl,
+  benchService,
 ]);
