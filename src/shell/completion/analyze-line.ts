@@ -65,7 +65,8 @@ export function analyzeLine(commands: readonly CommandSpec[], line: string, curs
       if (found && found.option.value !== undefined && !found.inline) pending = found.option;
       continue;
     }
-    if (!spec) {
+    // A command that is also a group (`bench URL`, `bench service`): a subcommand's word continues the path.
+    if (!spec || (positionals.length === 0 && commands.some((c) => startsWithPath(c.path, [...pathWords, text])))) {
       pathWords.push(text);
       const matching = commands.filter((c) => startsWithPath(c.path, pathWords));
       if (matching.length === 0) return none;
