@@ -1,4 +1,3 @@
-import { OpsError } from '../../core/errors.js';
 import type { LoadPlan, LoadResult, RunLoadOptions } from '../../loadgen/load-types.js';
 
 export interface LoadEngine {
@@ -7,5 +6,5 @@ export interface LoadEngine {
 
 /** The load engine, loaded on first use: worker threads and histograms stay out of start-up. */
 export async function loadEngine(): Promise<LoadEngine> {
-  throw new OpsError('unsupported', 'the load engine is not in this build yet', 'build from a branch that has src/loadgen/run-load.ts');
+  return import('../../loadgen/run-load.js');
 }
