@@ -81,6 +81,10 @@ export function analyzeLine(commands: readonly CommandSpec[], line: string, curs
     return flagContext(line, at, current, spec, words, none);
   }
   if (!spec) return { ...none, target: { kind: 'command', words: pathWords } };
+  // Before its first argument, a command that is also a group offers its subcommands.
+  if (positionals.length === 0 && !spec.args[0]?.complete && commands.some((c) => c.path.length > pathWords.length && startsWithPath(c.path, pathWords))) {
+    return { ...none, target: { kind: 'command', words: pathWords } };
+  }
   const argIndex = Math.min(positionals.length, lastArgIndex(spec, positionals.length));
   const arg = spec.args[argIndex];
   if (!arg?.complete) return none;
