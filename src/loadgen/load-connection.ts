@@ -29,6 +29,7 @@ export interface ConnectionOptions {
   /** Time between intended sends (constant-rate mode), or null to send as fast as answers come. */
   intervalMs: number | null;
   phaseMs: number;
+  durationMs: number | null;
 }
 
 /**
@@ -58,6 +59,8 @@ export class LoadConnection {
   private next = 0;
   /** When the connection last had room to send; a request due before then waited for the server. */
   private freeSince = 0;
+  /** Constant-rate mode: requests due at or after this are not part of the schedule. */
+  private end = Infinity;
   private now = 0;
 
   constructor(
@@ -78,6 +81,7 @@ export class LoadConnection {
 
   start(t0: number): void {
     this.next = t0 + this.opts.phaseMs;
+    if (this.opts.durationMs !== null) this.end = t0 + this.opts.durationMs;
     this.connect();
   }
 
@@ -217,7 +221,7 @@ export class LoadConnection {
         this.sentAt[k] = now;
       }
     } else {
-      for (; n < room && this.next <= now; n++, at++) {
+      for (; n < room && this.next <= now && this.next < this.end; n++, at++) {
         const k = at % this.depth;
         // Coordinated-omission correction: a request that came due while the connection was busy
         // waited for the server, so its latency runs from when it was due. One that came due on an
@@ -226,7 +230,7 @@ export class LoadConnection {
         this.sentAt[k] = now;
         this.next += interval;
       }
-      if (n < room && this.timer === null) this.timer = setTimeout(this.onTimer, this.next - now);
+      if (n < room && this.timer === null && this.next < this.end) this.timer = setTimeout(this.onTimer, this.next - now);
     }
     if (n === 0) return;
     this.inflight += n;

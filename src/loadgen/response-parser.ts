@@ -167,8 +167,11 @@ export class ResponseParser {
   private head(buf: Buffer, start: number, at: number): string | null {
     // "HTTP/1.1 200 ": the version's minor digit and three status digits at fixed places.
     if (at - start < 12 || buf[start] !== 0x48 || buf[start + 4] !== 0x2f || buf[start + 8] !== 0x20) return 'not an HTTP/1.x response';
-    const status = (buf[start + 9]! - 48) * 100 + (buf[start + 10]! - 48) * 10 + (buf[start + 11]! - 48);
-    if (!(status >= 100 && status <= 999)) return 'bad status code';
+    const d1 = buf[start + 9]! - 48;
+    const d2 = buf[start + 10]! - 48;
+    const d3 = buf[start + 11]! - 48;
+    if (d1 < 1 || d1 > 9 || d2 < 0 || d2 > 9 || d3 < 0 || d3 > 9) return 'bad status code';
+    const status = d1 * 100 + d2 * 10 + d3;
     const lineEnd = buf.indexOf(0x0a, start);
     const headers = lineEnd >= at ? '' : buf.toString('latin1', lineEnd - 1, at).toLowerCase();
     let length = -1;

@@ -36,6 +36,7 @@ export class WorkerLoad implements ConnectionOwner {
           timeoutMs: plan.timeoutMs,
           intervalMs: plan.intervalMs,
           phaseMs: c.phaseMs,
+          durationMs: plan.durationMs,
         }),
     );
   }
