@@ -43,6 +43,7 @@ import { txLocks } from './tx/locks.js';
 import { txShow } from './tx/show.js';
 import { benchUrl } from './bench/bench-url.js';
 import { benchService } from './bench/bench-service.js';
+import { benchCompare } from './bench/bench-compare.js';
 import type { CommandSpec } from './types.js';
 
 /** The one command table. The CLI, replay, help and the console's completion derive from it. */
@@ -99,4 +100,5 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   txLocks,
   benchUrl,
   benchService,
+  benchCompare,
 ]);

@@ -1,4 +1,7 @@
-import type { LoadErrors, LoadResult, TargetResult } from '../loadgen/load-types.js';
+import type { BenchComparison } from '../commands/bench/bench-compare.js';
+import type { FigureDiff } from '../loadgen/compare-results.js';
+import { totalLoadErrors } from '../loadgen/load-errors.js';
+import type { LoadResult, TargetResult } from '../loadgen/load-types.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
 
@@ -23,10 +26,6 @@ export function formatBytes(n: number): string {
     i++;
   }
   return `${i === 0 ? v.toFixed(0) : v.toFixed(2)}${units[i]}`;
-}
-
-export function errorCount(e: LoadErrors): number {
-  return e.connect + e.read + e.write + e.timeout + e.other;
 }
 
 const statusText = (s: Record<string, number>) =>
@@ -59,7 +58,7 @@ export function loadResultView(r: LoadResult, style: Style): string {
   lines.push(`Status:       ${statusText(r.statuses)}`);
   const e = r.errors;
   const errLine = `Socket errors: connect ${e.connect}, read ${e.read}, write ${e.write}, timeout ${e.timeout}, other ${e.other}`;
-  lines.push(errorCount(e) > 0 ? style.red(errLine) : errLine);
+  lines.push(totalLoadErrors(e) > 0 ? style.red(errLine) : errLine);
   if (r.perTarget.length > 1) lines.push('', targetTable(r, style));
   lines.push(style.dim(latencyNote(r)));
   return lines.join('\n');
@@ -95,8 +94,39 @@ function targetTable(r: LoadResult, style: Style): string {
     { header: 'P50', get: (t) => pct(t, '50'), align: 'right' },
     { header: 'P99', get: (t) => pct(t, '99'), align: 'right', paint: (c, t, s) => (t === slow ? s.red(c) : c) },
     { header: 'MAX', get: (t) => formatMicros(t.latency.max), align: 'right' },
-    { header: 'ERRORS', get: (t) => String(errorCount(t.errors)), align: 'right', paint: (c, t, s) => (errorCount(t.errors) > 0 ? s.red(c) : c) },
+    { header: 'ERRORS', get: (t) => String(totalLoadErrors(t.errors)), align: 'right', paint: (c, t, s) => (totalLoadErrors(t.errors) > 0 ? s.red(c) : c) },
     { header: 'STATUS', get: (t) => statusText(t.statuses) },
   ], style, 80);
   return slow ? `${table}\n${style.red(`slowest: ${slow.label} (p99 ${pct(slow, '99')})`)}` : table;
+}
+
+/** "+12.3%" / "-4.0%" of B against A; "-" when A is zero. */
+function change(d: FigureDiff): string {
+  if (d.ratio === null) return '-';
+  const pct = (d.ratio - 1) * 100;
+  return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
+}
+
+/**
+ * `bench compare`: each percentile of A and B and the change, then req/s, requests, errors and
+ * the mean. Latency up is painted red and down green; for req/s it is the other way round.
+ */
+export function comparisonView(c: BenchComparison, style: Style): string {
+  const paint = (higherIsWorse: boolean) => (cell: string, d: FigureDiff, s: Style) => (d.ratio === null || Math.abs(d.ratio - 1) < 0.05 ? cell : (d.ratio > 1) === higherIsWorse ? s.red(cell) : s.green(cell));
+  type Row = { name: string; d: FigureDiff; show: (n: number) => string; higherIsWorse: boolean };
+  const rows: Row[] = [
+    ...c.latency.map((p) => ({ name: p.percentile === '100' ? 'max' : `p${p.percentile}`, d: p, show: formatMicros, higherIsWorse: true })),
+    { name: 'mean', d: c.mean, show: formatMicros, higherIsWorse: true },
+    { name: 'req/s', d: c.requestsPerSec, show: (n: number) => n.toFixed(1), higherIsWorse: false },
+    { name: 'requests', d: c.requests, show: String, higherIsWorse: false },
+    { name: 'errors', d: c.errors, show: String, higherIsWorse: true },
+  ];
+  const table = textTable(rows, [
+    { header: '', get: (r) => r.name },
+    { header: 'A', get: (r) => r.show(r.d.a), align: 'right' },
+    { header: 'B', get: (r) => r.show(r.d.b), align: 'right' },
+    { header: 'CHANGE', get: (r) => change(r.d), align: 'right', paint: (cell, r, s) => paint(r.higherIsWorse)(cell, r.d, s) },
+  ], style);
+  const head = style.dim(`A: ${c.a}  B: ${c.b}`);
+  return [head, table, ...c.caveats.map((x) => style.yellow(`note: ${x}`))].join('\n');
 }

@@ -184,6 +184,44 @@ describe('bad input: one line, an exit code, never a stack trace', () => {
   }, 20_000);
 });
 
+describe('bench compare', () => {
+  it('compares two saved runs per percentile, in text and JSON', async () => {
+    const a = join(box.dir, 'a.json');
+    const b = join(box.dir, 'b.json');
+    const ra = await opsdeckAsync(box.env, ['bench', fast.url, ...SHORT, '-o', 'json']);
+    const rb = await opsdeckAsync(box.env, ['bench', slow.url, ...SHORT, '-o', 'json']);
+    expect(ra.code, ra.stderr).toBe(0);
+    expect(rb.code, rb.stderr).toBe(0);
+    writeFileSync(a, ra.stdout);
+    writeFileSync(b, rb.stdout);
+    const json = await opsdeckAsync(box.env, ['bench', 'compare', a, b, '-o', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    const c = json.json();
+    const runA = ra.json<LoadResult>();
+    const runB = rb.json<LoadResult>();
+    const p99 = c.latency.find((p: { percentile: string }) => p.percentile === '99');
+    expect(p99).toMatchObject({ a: runA.latency.percentiles['99'], b: runB.latency.percentiles['99'] });
+    // The slow server answers after 40 ms: B's median is the higher.
+    expect(c.latency.find((p: { percentile: string }) => p.percentile === '50').delta).toBeGreaterThan(0);
+    const text = await opsdeckAsync(box.env, ['bench', 'compare', a, b, '-o', 'table']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^\s+A\s+B\s+CHANGE$/m);
+    expect(text.stdout).toMatch(/^p99\.9\s+\S+\s+\S+\s+[+-]\d+\.\d%$/m);
+    expect(text.stdout).toMatch(/^req\/s\s/m);
+  }, 60_000);
+
+  it('a missing or foreign file is one line, exit 2', async () => {
+    const missing = await opsdeckAsync(box.env, ['bench', 'compare', join(box.dir, 'nope.json'), join(box.dir, 'nope2.json')]);
+    expect(missing.code).toBe(2);
+    expectOneLineError(missing, /cannot read .*nope/);
+    const foreign = join(box.dir, 'foreign.json');
+    writeFileSync(foreign, '{"hello": 1}');
+    const r = await opsdeckAsync(box.env, ['bench', 'compare', foreign, foreign]);
+    expect(r.code).toBe(2);
+    expectOneLineError(r, /foreign\.json is not a bench result/);
+  }, 60_000);
+});
+
 describe('Ctrl-C', () => {
   it('stops the load and prints what was measured so far, exit 130', async () => {
     const before = fast.served();
