@@ -44,7 +44,7 @@ export function loadResultView(r: LoadResult, style: Style): string {
   const l = r.latency;
   const lines: string[] = [];
   const where = r.perTarget.length === 1 ? r.perTarget[0]!.url : `${r.perTarget.length} targets`;
-  lines.push(style.bold(`${r.plan.method} ${where}`) + style.dim(` · ${secs.toFixed(2)}s · ${r.plan.workers} threads · ${r.plan.connections} connections · ${r.plan.keepAlive ? 'keep-alive' : 'no keep-alive'}${r.plan.pipelining > 1 ? ` · pipelining ${r.plan.pipelining}` : ''}${r.rate !== null ? ` · --rate ${r.rate}` : ''}`));
+  lines.push(style.bold(`${r.plan.method} ${where}`) + style.dim(` · ${secs.toFixed(2)}s · ${r.plan.workers} ${r.plan.workers === 1 ? 'thread' : 'threads'} · ${r.plan.connections} ${r.plan.connections === 1 ? 'connection' : 'connections'} · ${r.plan.keepAlive ? 'keep-alive' : 'no keep-alive'}${r.plan.pipelining > 1 ? ` · pipelining ${r.plan.pipelining}` : ''}${r.rate !== null ? ` · --rate ${r.rate}` : ''}`));
   if (r.interrupted) lines.push(style.yellow(`interrupted after ${secs.toFixed(2)}s: what was measured until then`));
   lines.push(`  Latency   mean ${formatMicros(l.mean)}   stdev ${formatMicros(l.stddev)}   min ${formatMicros(l.min)}   max ${formatMicros(l.max)}`);
   lines.push('  Latency distribution');

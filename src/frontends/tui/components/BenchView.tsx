@@ -11,14 +11,16 @@ import { fit } from '../layout.js';
 export function BenchView({ v, cols, height, style }: { v: BenchViewState; cols: number; height: number; style: Style }) {
   const last = v.samples[v.samples.length - 1]!;
   const series = useMemo(() => benchSeries(v), [v]);
+  // The figures first: a narrow terminal cuts the end of the line, and the footer shows the keys.
   const status = [
-    v.done ? 'finished: the summary is in the output area (q/Esc closes)' : 'running: q/Esc stops the load, the summary so far goes to the output area',
+    v.done ? 'load finished' : 'load running',
     `${(last.elapsedMs / 1000).toFixed(0)}s`,
     `${last.requests} requests`,
     `${Math.round(last.requestsPerSec)} req/s`,
     `p50 ${formatMicros(last.p50)}`,
     `p99 ${formatMicros(last.p99)}`,
     `${last.errors} errors`,
+    v.done ? 'the summary is in the output area' : 'q/Esc stops it, the summary so far goes to the output area',
   ].join('  ·  ');
   const each = Math.max(3, Math.floor((height - 2) / 2));
   return (
