@@ -13,7 +13,7 @@ export const benchCompare = defineCommand({
   summary: 'Compare two saved bench runs (-o json) percentile by percentile, with req/s and errors',
   args: { a: arg({ summary: 'the first run (JSON from bench -o json)' }), b: arg({ summary: 'the second run' }) },
   options: {},
-  examples: ['opsdeck bench http://localhost:8080/ -o json > before.json', 'opsdeck bench compare before.json after.json'],
+  examples: ['opsdeck bench compare before.json after.json', 'opsdeck bench compare before.json after.json -o json'],
   mutates: false,
   offline: true,
   async run(ctx, { args }) {
