@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
 import { finished, startConsoleIn, useConsoleSandbox } from '../helpers/console-term.js';
 import { startHttpTarget, type HttpTarget } from '../helpers/http-targets.js';
 
@@ -60,5 +61,15 @@ describe('the bench live view in a real terminal', () => {
     const summary = await term.waitFor((s) => finished(line)(s) && /Latency distribution/.test(s));
     expect(summary).not.toMatch(/interrupted after/);
     expect(summary).toMatch(/Status: +200 \d+/);
+  }, E2E_TIMEOUT);
+
+  it('one-shot on a terminal: a progress line on stderr, redrawn each second, erased before the summary', async () => {
+    const { box, term } = ctx;
+    term.start(`${process.execPath} ${BIN} bench ${target.url} -d 4s -c 2 -t 1; echo "EXITED:$?"; sleep 60`, { ...box.env, TERM: 'xterm-256color' });
+    const progress = await term.waitFor(/^bench \d+\.\ds\/4s · \d+ requests · \d+ req\/s · p50 \S+ · p99 \S+/m);
+    expect(progress).not.toMatch(/Requests\/sec/);
+    const end = await term.waitFor(/EXITED:0/);
+    expect(end).toMatch(/Requests\/sec/);
+    expect(end).not.toMatch(/^bench \d+\.\ds\/4s/m);
   }, E2E_TIMEOUT);
 });
