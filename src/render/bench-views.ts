@@ -3,6 +3,7 @@ import type { FigureDiff } from '../loadgen/compare-results.js';
 import { totalLoadErrors } from '../loadgen/load-errors.js';
 import type { LoadResult, TargetResult } from '../loadgen/load-types.js';
 import type { Style } from './style.js';
+import { formatBytes } from './cache-views.js';
 import { textTable } from './text-table.js';
 
 /** The percentiles the summary lists, in order (the engine reports at least these). */
@@ -14,18 +15,6 @@ export function formatMicros(us: number): string {
   if (us < 1000) return `${us.toFixed(2)}us`;
   if (us < 1_000_000) return `${(us / 1000).toFixed(2)}ms`;
   return `${(us / 1_000_000).toFixed(2)}s`;
-}
-
-/** Bytes in binary units, as wrk's "12.3MB read". */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v.toFixed(0) : v.toFixed(2)}${units[i]}`;
 }
 
 const statusText = (s: Record<string, number>) =>

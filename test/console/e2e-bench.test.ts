@@ -19,14 +19,20 @@ afterAll(async () => {
   await target?.stop();
 });
 
+/** Starts the console and runs `line` at its prompt. */
+async function typeInConsole(line: string): Promise<string> {
+  const { box, term } = ctx;
+  startConsoleIn(term, box.env);
+  await term.waitFor(/local›/);
+  term.type(line);
+  term.keys('Enter');
+  return line;
+}
+
 describe('the bench live view in a real terminal', () => {
   it('opens on a running bench, charts it, and q stops the load leaving the partial summary in the output', async () => {
-    const { box, term } = ctx;
-    startConsoleIn(term, box.env);
-    await term.waitFor(/local›/);
-    const line = `bench ${target.url} -d 120s -c 2 -t 1`;
-    term.type(line);
-    term.keys('Enter');
+    const { term } = ctx;
+    const line = await typeInConsole(`bench ${target.url} -d 120s -c 2 -t 1`);
     // The view: its title, the status line, both charts' legends, and its keys in the footer.
     const live = await term.waitFor((s) => /load running  ·/.test(s) && /req\/s/.test(s) && /p50 ms/.test(s) && /p99 ms/.test(s));
     expect(live).toMatch(new RegExp(`bench\\s+bench ${target.url.replace(/[/.]/g, '\\$&')}`));
@@ -48,12 +54,8 @@ describe('the bench live view in a real terminal', () => {
   }, E2E_TIMEOUT);
 
   it('a run that ends on its own keeps its charts, marked finished, until Esc; the summary is in the output', async () => {
-    const { box, term } = ctx;
-    startConsoleIn(term, box.env);
-    await term.waitFor(/local›/);
-    const line = `bench ${target.url} -d 3s -c 2 -t 1`;
-    term.type(line);
-    term.keys('Enter');
+    const { term } = ctx;
+    const line = await typeInConsole(`bench ${target.url} -d 3s -c 2 -t 1`);
     await term.waitFor(/load running  ·/);
     const done = await term.waitFor(/load finished  ·/);
     expect(done).toMatch(/p99 ms/);
