@@ -14,7 +14,7 @@
 // average: the machine is shared, so single numbers are noise.
 // Run: node bench/load.mjs   (env: ROUNDS=3 SECONDS=5 CONNECTIONS=64)
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,9 +26,9 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
 const RATE_CONNECTIONS = 16;
-/** Per-connection pause of wrk's delay() in the fixed-load part: 16 connections × 1 / 8 ms ≈ 2000 req/s. */
-const WRK_DELAY_MS = 8;
-const STALL_RATE = 1000;
+/** Mean per-connection pause of wrk's delay() in the fixed-load part: 16 connections / 30 ms ≈ 530 req/s. */
+const WRK_DELAY_MS = 30;
+const STALL_RATE = 500;
 const STALL_SECONDS = 10;
 
 // Debian puts nginx in /usr/sbin, which is not on every user's PATH.
@@ -59,7 +59,10 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 writeFileSync(join(engineDir, 'package.json'), '{"type":"module"}');
-const { runLoad } = await import(pathToFileURL(join(engineDir, 'run-load.js')).href);
+// Like wrk and autocannon, the engine runs in a process of its own, so its CPU time is its own.
+const engineRunner = join(engineDir, 'run.js');
+writeFileSync(engineRunner, "import { runLoad } from './run-load.js';\nprocess.stdout.write(JSON.stringify(await runLoad(JSON.parse(process.argv[2]))));\n");
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -146,14 +149,22 @@ async function startStallServer() {
   return { port, stop: () => proc.kill(), pauses: () => fetch(`http://127.0.0.1:${port}/__pauses`).then((r) => r.json()) };
 }
 
+/** Runs a program to its end; with /usr/bin/time (package time), also the CPU time it used (ms, user + system). */
+let runs = 0;
 function run(cmd, args) {
+  const cpuFile = join(work, `cpu-${++runs}`);
+  const [bin, argv] = TIME ? [TIME, ['-f', '%U %S', '-o', cpuFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${err || out}`))));
+    p.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${cmd} exited ${code}: ${err || out}`));
+      const cpuMs = TIME ? readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).reduce((a, b) => a + Number(b) * 1000, 0) : NaN;
+      resolve({ out, cpuMs });
+    });
   });
 }
 
@@ -162,33 +173,36 @@ async function wrk(url, { connections, seconds, delayMs }) {
   const script = join(work, `wrk-${delayMs ?? 0}.lua`);
   writeFileSync(
     script,
-    `${delayMs ? `function delay() return ${delayMs} end\n` : ''}done = function(summary, latency, requests)
+    // A random pause (mean delayMs): a fixed one wakes all connections in step, and each burst
+    // queues at the server, which an evenly paced schedule does not do.
+    `${delayMs ? `function delay() return math.random(0, ${2 * delayMs}) end\n` : ''}done = function(summary, latency, requests)
   io.write(string.format('JSON {"requests":%d,"us":%d,"p50":%d,"p99":%d,"errors":%d}\\n', summary.requests, summary.duration,
     latency:percentile(50), latency:percentile(99), summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
 `,
   );
-  const out = await run('wrk', ['-t', '2', '-c', String(connections), '-d', `${seconds}s`, '-s', script, url]);
+  const { out, cpuMs } = await run('wrk', ['-t', '2', '-c', String(connections), '-d', `${seconds}s`, '-s', script, url]);
   const j = JSON.parse(out.slice(out.indexOf('JSON ') + 5).split('\n')[0]);
-  return { rps: j.requests / (j.us / 1e6), p50: j.p50, p99: j.p99, requests: j.requests, errors: j.errors };
+  return { rps: j.requests / (j.us / 1e6), p50: j.p50, p99: j.p99, requests: j.requests, errors: j.errors, cpuPerReq: (cpuMs * 1000) / j.requests };
 }
 
 /** autocannon in its own process (its CLI), as a user runs it. */
 async function autocannon(url, { connections, seconds, rate }) {
   const args = [join(ROOT, 'node_modules/autocannon/autocannon.js'), '-c', String(connections), '-d', String(seconds), '--json'];
   if (rate) args.push('--overallRate', String(rate));
-  const out = await run(process.execPath, [...args, url]);
+  const { out, cpuMs } = await run(process.execPath, [...args, url]);
   const j = JSON.parse(out);
   // autocannon reports milliseconds (with fractions).
-  return { rps: j.requests.total / (j.duration || seconds), p50: j.latency.p50 * 1000, p99: j.latency.p99 * 1000, requests: j.requests.total };
+  return { rps: j.requests.total / (j.duration || seconds), p50: j.latency.p50 * 1000, p99: j.latency.p99 * 1000, requests: j.requests.total, cpuPerReq: (cpuMs * 1000) / j.requests.total };
 }
 
 async function opsdeck(url, { connections, seconds, rate, pipelining = 1 }) {
   const plan = { targets: [{ url }], method: 'GET', headers: {}, durationMs: seconds * 1000, connections, workers: 2, timeoutMs: 5000, keepAlive: true, pipelining };
   if (rate) plan.rate = rate;
-  const r = await runLoad(plan, {});
+  const { out, cpuMs } = await run(process.execPath, [engineRunner, JSON.stringify(plan)]);
+  const r = JSON.parse(out);
   const errors = Object.values(r.errors).reduce((a, b) => a + b, 0);
-  return { rps: r.requestsPerSec, p50: r.latency.percentiles['50'], p99: r.latency.percentiles['99'], requests: r.requests, errors, result: r };
+  return { rps: r.requestsPerSec, p50: r.latency.percentiles['50'], p99: r.latency.percentiles['99'], requests: r.requests, errors, result: r, cpuPerReq: (cpuMs * 1000) / r.requests };
 }
 
 const rows = [];
@@ -205,14 +219,19 @@ const nginx = await startNginx();
 // 1. Throughput.
 for (const file of ['small.html', 'data.json']) {
   const url = `http://127.0.0.1:${nginx.port}/${file}`;
-  const m = { wrk: [], autocannon: [], opsdeck: [] };
+  const m = { wrk: [], autocannon: [], opsdeck: [], cpu: { wrk: [], autocannon: [], opsdeck: [] } };
   for (let i = 0; i < ROUNDS; i++) {
-    m.wrk.push((await wrk(url, { connections: CONNECTIONS, seconds: SECONDS })).rps);
-    m.opsdeck.push((await opsdeck(url, { connections: CONNECTIONS, seconds: SECONDS })).rps);
-    m.autocannon.push((await autocannon(url, { connections: CONNECTIONS, seconds: SECONDS })).rps);
-    console.log(`  ${file} round ${i + 1}: wrk ${fmt(m.wrk.at(-1))}, opsdeck ${fmt(m.opsdeck.at(-1))}, autocannon ${fmt(m.autocannon.at(-1))} req/s (load ${loadavg()[0].toFixed(2)})`);
+    const w = await wrk(url, { connections: CONNECTIONS, seconds: SECONDS });
+    const o = await opsdeck(url, { connections: CONNECTIONS, seconds: SECONDS });
+    const a = await autocannon(url, { connections: CONNECTIONS, seconds: SECONDS });
+    for (const [k, v] of Object.entries({ wrk: w, opsdeck: o, autocannon: a })) {
+      m[k].push(v.rps);
+      m.cpu[k].push(v.cpuPerReq);
+    }
+    console.log(`  ${file} round ${i + 1}: wrk ${fmt(w.rps)}, opsdeck ${fmt(o.rps)} (${o.errors} errors), autocannon ${fmt(a.rps)} req/s (load ${loadavg()[0].toFixed(2)})`);
   }
   const [w, o, a] = [median(m.wrk), median(m.opsdeck), median(m.autocannon)];
+  if (TIME) console.log(`info  ${file}: CPU per request (process total / answers, median): wrk ${fmt(median(m.cpu.wrk))} µs, opsdeck ${fmt(median(m.cpu.opsdeck))} µs, autocannon ${fmt(median(m.cpu.autocannon))} µs`);
   row(`${file}: opsdeck req/s ≥ 0.7× wrk -t2`, `${fmt(o)} req/s`, `wrk ${fmt(w)} req/s`, (o / w).toFixed(2), o >= 0.7 * w);
   row(`${file}: opsdeck req/s ≥ 2× autocannon`, `${fmt(o)} req/s`, `autocannon ${fmt(a)} req/s`, (o / a).toFixed(2), o >= 2 * a);
 }
@@ -245,7 +264,9 @@ for (const file of ['small.html', 'data.json']) {
 // share of the stall's requests behind one another, and the measured tail then includes how fast
 // the server drains that queue afterwards (printed for information, not a target).
 {
-  const STALL_CONNECTIONS = 20;
+  // Few connections, so that measured from the actual send only a few requests see a stall
+  // (2 stalls × 10 connections = 0.4% of 5000): a p99 that shows the stalls shows the correction.
+  const STALL_CONNECTIONS = 10;
   /** The p99 of latencies counted from each request's due time: zero outside a stall, until its end inside. */
   const trueP99 = (startMs, pauses) => {
     const n = STALL_RATE * STALL_SECONDS;
@@ -277,7 +298,7 @@ for (const file of ['small.html', 'data.json']) {
     m.single.push(one.p99);
     m.singleTrue.push(oneTrue);
     console.log(
-      `  stall round ${i + 1}: true p99 ${us(t)}; opsdeck ${us(o.p99)} (${o.requests} answers); opsdeck without pipelining ${us(one.p99)} (true ${us(oneTrue)}, p50 ${us(one.p50)}); autocannon ${us(a.p99)} (${a.requests} answers) (load ${loadavg()[0].toFixed(2)})`,
+      `  stall round ${i + 1}: true p99 ${us(t)}; opsdeck ${us(o.p99)} (${o.requests} answers, ${o.errors} errors); opsdeck without pipelining ${us(one.p99)} (true ${us(oneTrue)}, p50 ${us(one.p50)}); autocannon ${us(a.p99)} (${a.requests} answers) (load ${loadavg()[0].toFixed(2)})`,
     );
   }
   const [o, t, a] = [median(m.o), median(m.t), median(m.a)];
