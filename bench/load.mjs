@@ -12,7 +12,7 @@
 //     autocannon's (which measures from the actual send) not.
 // Each measurement runs ROUNDS times (interleaved) and the median is reported, with the load
 // average: the machine is shared, so single numbers are noise.
-// Run: node bench/load.mjs   (env: ROUNDS=3 SECONDS=5 CONNECTIONS=64)
+// Run: node bench/load.mjs   (env: ROUNDS=3 SECONDS=5 CONNECTIONS=64 WORKERS=1)
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
@@ -26,6 +26,12 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
 const RATE_CONNECTIONS = 16;
+/**
+ * Engine workers. One by default: on this 2-core machine nginx needs a core of its own, and a
+ * second worker thread only adds wake-ups (measured: about twice the CPU per request when the
+ * machine is busy). Two workers are measured too and printed for information.
+ */
+const WORKERS = Number(process.env.WORKERS ?? 1);
 /** Mean per-connection pause of wrk's delay() in the fixed-load part: 16 connections / 30 ms ≈ 530 req/s. */
 const WRK_DELAY_MS = 30;
 const STALL_RATE = 500;
@@ -197,8 +203,8 @@ async function autocannon(url, { connections, seconds, rate, ignoreCoordinatedOm
   return { rps: j.requests.total / (j.duration || seconds), p50: j.latency.p50 * 1000, p90: j.latency.p90 * 1000, p99: j.latency.p99 * 1000, requests: j.requests.total, cpuPerReq: (cpuMs * 1000) / j.requests.total };
 }
 
-async function opsdeck(url, { connections, seconds, rate, pipelining = 1 }) {
-  const plan = { targets: [{ url }], method: 'GET', headers: {}, durationMs: seconds * 1000, connections, workers: 2, timeoutMs: 5000, keepAlive: true, pipelining };
+async function opsdeck(url, { connections, seconds, rate, pipelining = 1, workers = WORKERS }) {
+  const plan = { targets: [{ url }], method: 'GET', headers: {}, durationMs: seconds * 1000, connections, workers, timeoutMs: 5000, keepAlive: true, pipelining };
   if (rate) plan.rate = rate;
   const { out, cpuMs } = await run(process.execPath, [engineRunner, JSON.stringify(plan)]);
   const r = JSON.parse(out);
@@ -214,25 +220,33 @@ function row(target, measured, baseline, ratio, pass) {
 const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(2));
 const us = (n) => (n >= 1000 ? `${(n / 1000).toFixed(2)} ms` : `${Math.round(n)} µs`);
 
-console.log(`bench/load: ${ROUNDS} rounds, ${SECONDS} s each, ${CONNECTIONS} connections; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`bench/load: ${ROUNDS} rounds, ${SECONDS} s each, ${CONNECTIONS} connections, opsdeck with ${WORKERS} worker(s); load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const nginx = await startNginx();
 
 // 1. Throughput.
 for (const file of ['small.html', 'data.json']) {
   const url = `http://127.0.0.1:${nginx.port}/${file}`;
-  const m = { wrk: [], autocannon: [], opsdeck: [], cpu: { wrk: [], autocannon: [], opsdeck: [] } };
+  const other = WORKERS === 1 ? 2 : 1;
+  const m = { wrk: [], autocannon: [], opsdeck: [], other: [], cpu: { wrk: [], autocannon: [], opsdeck: [], other: [] } };
   for (let i = 0; i < ROUNDS; i++) {
     const w = await wrk(url, { connections: CONNECTIONS, seconds: SECONDS });
     const o = await opsdeck(url, { connections: CONNECTIONS, seconds: SECONDS });
     const a = await autocannon(url, { connections: CONNECTIONS, seconds: SECONDS });
-    for (const [k, v] of Object.entries({ wrk: w, opsdeck: o, autocannon: a })) {
+    const o2 = await opsdeck(url, { connections: CONNECTIONS, seconds: SECONDS, workers: other });
+    for (const [k, v] of Object.entries({ wrk: w, opsdeck: o, autocannon: a, other: o2 })) {
       m[k].push(v.rps);
       m.cpu[k].push(v.cpuPerReq);
     }
-    console.log(`  ${file} round ${i + 1}: wrk ${fmt(w.rps)}, opsdeck ${fmt(o.rps)} (${o.errors} errors), autocannon ${fmt(a.rps)} req/s (load ${loadavg()[0].toFixed(2)})`);
+    console.log(
+      `  ${file} round ${i + 1}: wrk ${fmt(w.rps)}, opsdeck ${fmt(o.rps)} (${o.errors} errors), autocannon ${fmt(a.rps)}, opsdeck with ${other} workers ${fmt(o2.rps)} req/s (load ${loadavg()[0].toFixed(2)})`,
+    );
   }
   const [w, o, a] = [median(m.wrk), median(m.opsdeck), median(m.autocannon)];
-  if (TIME) console.log(`info  ${file}: CPU per request (process total / answers, median): wrk ${fmt(median(m.cpu.wrk))} µs, opsdeck ${fmt(median(m.cpu.opsdeck))} µs, autocannon ${fmt(median(m.cpu.autocannon))} µs`);
+  console.log(`info  ${file}: opsdeck with ${other} workers: ${fmt(median(m.other))} req/s (${(median(m.other) / w).toFixed(2)}× wrk)`);
+  if (TIME) {
+    const cpu = (k) => fmt(median(m.cpu[k]));
+    console.log(`info  ${file}: CPU per request (process total incl. start-up / answers, median): wrk ${cpu('wrk')} µs, opsdeck ${cpu('opsdeck')} µs (${other} workers: ${cpu('other')} µs), autocannon ${cpu('autocannon')} µs`);
+  }
   row(`${file}: opsdeck req/s ≥ 0.7× wrk -t2`, `${fmt(o)} req/s`, `wrk ${fmt(w)} req/s`, (o / w).toFixed(2), o >= 0.7 * w);
   row(`${file}: opsdeck req/s ≥ 2× autocannon`, `${fmt(o)} req/s`, `autocannon ${fmt(a)} req/s`, (o / a).toFixed(2), o >= 2 * a);
 }
