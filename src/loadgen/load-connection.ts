@@ -12,8 +12,8 @@ export interface ConnectionOwner {
   readonly stopped: boolean;
   /** One read buffer per worker: reads are handled one at a time, so sockets can share it. */
   readonly readBuffer: Buffer;
-  /** This second's latencies, for progress. */
-  readonly interval: LatencyStats;
+  /** This second's latencies, for progress (null when nobody listens). */
+  readonly interval: LatencyStats | null;
   /** How many more requests may go out now (the worker's share of a request count). */
   allowance(): number;
   sent(n: number): void;
@@ -193,7 +193,7 @@ export class LoadConnection {
     stats.requests++;
     stats.statuses[status]!++;
     stats.latency.record(us);
-    this.owner.interval.record(us);
+    this.owner.interval?.record(us);
     this.owner.answered();
     if (close || !this.opts.keepAlive) this.closeAfter = true;
   };

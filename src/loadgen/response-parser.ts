@@ -172,25 +172,27 @@ export class ResponseParser {
     const d3 = buf[start + 11]! - 48;
     if (d1 < 1 || d1 > 9 || d2 < 0 || d2 > 9 || d3 < 0 || d3 > 9) return 'bad status code';
     const status = d1 * 100 + d2 * 10 + d3;
-    const lineEnd = buf.indexOf(0x0a, start);
-    const headers = lineEnd >= at ? '' : buf.toString('latin1', lineEnd - 1, at).toLowerCase();
+    // Headers are matched as bytes, case-insensitively: no string is made per response.
     let length = -1;
     let chunked = false;
     let close = buf[start + 7] === 0x30; // HTTP/1.0 closes unless it says keep-alive
-    if (headers.length > 0) {
-      const cl = headers.indexOf('\r\ncontent-length:');
-      if (cl !== -1) {
-        length = parseInt(valueOf(headers, cl + 17), 10);
-        if (!(length >= 0)) return 'bad content-length';
+    let line = buf.indexOf(0x0a, start) + 1;
+    while (line > 0 && line < at) {
+      const eol = buf.indexOf(0x0d, line);
+      const lineEnd = eol === -1 || eol > at ? at : eol;
+      const first = buf[line]! | 0x20;
+      if (first === 0x63 /* c */) {
+        if (nameIs(buf, line, lineEnd, CONTENT_LENGTH)) {
+          length = digits(buf, line + CONTENT_LENGTH.length, lineEnd);
+          if (length < 0) return 'bad content-length';
+        } else if (nameIs(buf, line, lineEnd, CONNECTION)) {
+          if (has(buf, line + CONNECTION.length, lineEnd, CLOSE)) close = true;
+          else if (has(buf, line + CONNECTION.length, lineEnd, KEEP_ALIVE)) close = false;
+        }
+      } else if (first === 0x74 /* t */ && nameIs(buf, line, lineEnd, TRANSFER_ENCODING)) {
+        chunked = has(buf, line + TRANSFER_ENCODING.length, lineEnd, CHUNKED);
       }
-      const te = headers.indexOf('\r\ntransfer-encoding:');
-      if (te !== -1) chunked = valueOf(headers, te + 20).includes('chunked');
-      const cn = headers.indexOf('\r\nconnection:');
-      if (cn !== -1) {
-        const v = valueOf(headers, cn + 13);
-        if (v.includes('close')) close = true;
-        else if (v.includes('keep-alive')) close = false;
-      }
+      line = lineEnd + 2;
     }
     if (status < 200) return null; // an interim answer (100 Continue): the real one follows
     this.status = status;
@@ -210,7 +212,41 @@ export class ResponseParser {
   }
 }
 
-function valueOf(headers: string, from: number): string {
-  const end = headers.indexOf('\r', from);
-  return end === -1 ? headers.slice(from) : headers.slice(from, end);
+const lower = (text: string) => Buffer.from(text, 'latin1');
+const CONTENT_LENGTH = lower('content-length:');
+const CONNECTION = lower('connection:');
+const TRANSFER_ENCODING = lower('transfer-encoding:');
+const CLOSE = lower('close');
+const KEEP_ALIVE = lower('keep-alive');
+const CHUNKED = lower('chunked');
+
+/** Whether the line at `from` starts with `name` (lower case, with its colon), ignoring case. */
+function nameIs(buf: Buffer, from: number, end: number, name: Buffer): boolean {
+  if (end - from < name.length) return false;
+  // | 0x20 lower-cases letters and leaves '-' and ':' as they are.
+  for (let i = 0; i < name.length; i++) if ((buf[from + i]! | 0x20) !== name[i]) return false;
+  return true;
+}
+
+/** The decimal number in buf[from, end) (spaces around it allowed), or -1. */
+function digits(buf: Buffer, from: number, end: number): number {
+  let i = from;
+  while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
+  let n = -1;
+  for (; i < end; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) break;
+    n = n < 0 ? d : n * 10 + d;
+  }
+  while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
+  return i === end ? n : -1;
+}
+
+/** Whether `word` (lower case) occurs in buf[from, end), ignoring case. */
+function has(buf: Buffer, from: number, end: number, word: Buffer): boolean {
+  outer: for (let i = from; i + word.length <= end; i++) {
+    for (let k = 0; k < word.length; k++) if ((buf[i + k]! | 0x20) !== word[k]) continue outer;
+    return true;
+  }
+  return false;
 }

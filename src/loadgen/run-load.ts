@@ -19,7 +19,7 @@ import type { FromWorker, ToWorker, WireTarget, WorkerTarget } from './worker-me
 export async function runLoad(plan: LoadPlan, opts: RunLoadOptions = {}): Promise<LoadResult> {
   checkPlan(plan);
   const targets = await Promise.all(plan.targets.map((t) => workerTarget(t.url, plan)));
-  const plans = splitPlan(plan, targets);
+  const plans = splitPlan(plan, targets, opts.onProgress !== undefined);
   const entry = await workerEntry();
   const workers = plans.map((p) => new Worker(entry, { workerData: p }));
   try {
@@ -73,6 +73,7 @@ function drive(plan: LoadPlan, workers: Worker[], opts: RunLoadOptions): Promise
     let started = 0;
     let interrupted = false;
     let settled = false;
+    let backstop: NodeJS.Timeout | undefined;
     // Progress: report second n once every worker has sent its report n.
     const pending = new Map<number, { workers: number; requests: number; errors: number; latency: LatencyStats }>();
 
@@ -83,6 +84,7 @@ function drive(plan: LoadPlan, workers: Worker[], opts: RunLoadOptions): Promise
     const fail = (e: unknown) => {
       if (settled) return;
       settled = true;
+      clearTimeout(backstop);
       opts.signal?.removeEventListener('abort', onAbort);
       reject(e instanceof Error ? e : new Error(String(e)));
     };
@@ -101,7 +103,7 @@ function drive(plan: LoadPlan, workers: Worker[], opts: RunLoadOptions): Promise
           opts.signal?.addEventListener('abort', onAbort, { once: true });
           send({ type: interrupted ? 'stop' : 'go' });
           // Workers stop themselves on time; this is the backstop if one is stuck.
-          if (plan.durationMs !== undefined) setTimeout(() => send({ type: 'stop' }), plan.durationMs + 5000).unref();
+          if (plan.durationMs !== undefined) backstop = setTimeout(() => send({ type: 'stop' }), plan.durationMs + 5000);
         } else if (m.type === 'progress') {
           if (!opts.onProgress) return;
           const p = pending.get(m.seq) ?? { workers: 0, requests: 0, errors: 0, latency: new LatencyStats() };
@@ -114,12 +116,18 @@ function drive(plan: LoadPlan, workers: Worker[], opts: RunLoadOptions): Promise
             pending.delete(m.seq);
             const snap = p.latency.snapshot();
             const progress: LoadProgress = { elapsedMs: m.seq * 1000, requests: p.requests, requestsPerSec: p.requests, p50: snap.percentiles['50']!, p99: snap.percentiles['99']!, errors: p.errors };
-            opts.onProgress(progress);
+            try {
+              opts.onProgress(progress);
+            } catch (e) {
+              send({ type: 'stop' });
+              fail(e);
+            }
           }
         } else if (m.type === 'done') {
           done.push(m);
           if (done.length < workers.length || settled) return;
           settled = true;
+          clearTimeout(backstop);
           opts.signal?.removeEventListener('abort', onAbort);
           resolve(result(plan, done, startedAt, started > 0 ? Math.max(...done.map((d) => d.elapsedMs)) : 0, interrupted));
         }

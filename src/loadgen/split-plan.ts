@@ -7,7 +7,7 @@ import type { WorkerPlan, WorkerTarget } from './worker-messages.js';
  * and no target is left to one worker. With a rate, each connection sends every C/R seconds,
  * connection g offset by g/R, so the sends of all connections fall evenly R times a second.
  */
-export function splitPlan(plan: LoadPlan, targets: WorkerTarget[]): WorkerPlan[] {
+export function splitPlan(plan: LoadPlan, targets: WorkerTarget[], progress: boolean): WorkerPlan[] {
   const c = plan.connections;
   const w = Math.max(1, Math.min(plan.workers, c));
   const rate = plan.rate ?? null;
@@ -22,6 +22,7 @@ export function splitPlan(plan: LoadPlan, targets: WorkerTarget[]): WorkerPlan[]
       durationMs: plan.durationMs ?? null,
       requests: null,
       intervalMs: rate === null ? null : (c * 1000) / rate,
+      progress,
     });
   }
   for (let g = 0; g < c; g++) {

@@ -13,7 +13,7 @@ import type { FromWorker, WorkerPlan } from './worker-messages.js';
 export class WorkerLoad implements ConnectionOwner {
   stopped = false;
   readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
-  readonly interval = new LatencyStats();
+  readonly interval: LatencyStats | null;
   private readonly stats: TargetStats[];
   private readonly connections: LoadConnection[];
   private inflight = 0;
@@ -27,6 +27,7 @@ export class WorkerLoad implements ConnectionOwner {
     private readonly plan: WorkerPlan,
     private readonly post: (m: FromWorker) => void,
   ) {
+    this.interval = plan.progress ? new LatencyStats() : null;
     this.stats = plan.targets.map(() => new TargetStats());
     this.connections = plan.connections.map(
       (c) =>
@@ -44,7 +45,7 @@ export class WorkerLoad implements ConnectionOwner {
   start(): void {
     this.t0 = performance.now();
     for (const c of this.connections) c.start(this.t0);
-    this.timers.push(setInterval(() => this.progress(), 1000));
+    if (this.plan.progress) this.timers.push(setInterval(() => this.progress(), 1000));
     this.timers.push(setInterval(() => this.sweep(), Math.max(10, Math.min(250, this.plan.timeoutMs / 4))));
     if (this.plan.durationMs !== null) this.timers.push(setTimeout(() => this.stop(), this.plan.durationMs));
     if (this.plan.requests === 0) this.stop();
@@ -85,14 +86,16 @@ export class WorkerLoad implements ConnectionOwner {
     this.finishedAt = performance.now();
     for (const t of this.timers) clearInterval(t);
     for (const c of this.connections) c.stop();
-    this.post({ type: 'done', elapsedMs: this.finishedAt - this.t0, targets: this.stats.map((s) => s.wire()) });
+    // Stopped before it started (aborted while the workers were starting): nothing ran.
+    const elapsedMs = this.t0 === 0 ? 0 : this.finishedAt - this.t0;
+    this.post({ type: 'done', elapsedMs, targets: this.stats.map((s) => s.wire()) });
   }
 
   private progress(): void {
     const errors = this.stats.reduce((n, s) => n + totalLoadErrors(s.errors), 0);
-    this.post({ type: 'progress', seq: ++this.seq, requests: this.answers - this.reported.answers, errors: errors - this.reported.errors, latency: this.interval.wire() });
+    this.post({ type: 'progress', seq: ++this.seq, requests: this.answers - this.reported.answers, errors: errors - this.reported.errors, latency: this.interval!.wire() });
     this.reported = { answers: this.answers, errors };
-    this.interval.reset();
+    this.interval!.reset();
   }
 
   private sweep(): void {

@@ -25,6 +25,8 @@ export interface WorkerPlan {
   requests: number | null;
   /** Time between two intended sends on one connection (constant-rate mode), or null. */
   intervalMs: number | null;
+  /** Whether anyone listens to the once-a-second reports. */
+  progress: boolean;
 }
 
 export interface WireTarget {

@@ -22,11 +22,13 @@ function parse(text: string, cuts: number[] = [], head = false) {
 const LENGTH = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello';
 const CHUNKED = 'HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n';
 const CLOSE = 'HTTP/1.1 404 Not Found\r\nconnection: Close\r\ncontent-length: 0\r\n\r\n';
+const SHOUTED = 'HTTP/1.1 200 OK\r\nCONNECTION: Keep-Alive\r\nCONTENT-LENGTH:3 \r\n\r\nabc';
 
 describe('ResponseParser', () => {
   it('delimits responses by Content-Length, chunked framing and close, at every split point', () => {
-    const stream = LENGTH + CHUNKED + 'HTTP/1.1 100 Continue\r\n\r\n' + 'HTTP/1.1 204 No Content\r\n\r\n' + CLOSE;
+    const stream = LENGTH + SHOUTED + CHUNKED + 'HTTP/1.1 100 Continue\r\n\r\n' + 'HTTP/1.1 204 No Content\r\n\r\n' + CLOSE;
     const want = [
+      [200, false],
       [200, false],
       [201, false],
       [204, false],
