@@ -34,6 +34,8 @@ beforeAll(async () => {
     const r = await opsdeckAsync(box.env, ['instances', 'register', 'orders', t.address]);
     expect(r.code, r.stderr).toBe(0);
   }
+  const staged = await opsdeckAsync(box.env, ['instances', 'register', 'catalog', fast2.address, '--namespace', 'staging']);
+  expect(staged.code, staged.stderr).toBe(0);
   const drained = await opsdeckAsync(box.env, ['instances', 'register', 'idle', fast.address]);
   expect(drained.code, drained.stderr).toBe(0);
   const d = await opsdeckAsync(box.env, ['instances', 'drain', 'idle', fast.address, '--yes']);
@@ -103,6 +105,15 @@ describe('bench service: a row per instance from the embedded registry', () => {
     const r = await opsdeckAsync(box.env, ['bench', 'service', 'orders', '--instances', `${fast.address},${fast2.address}`, ...SHORT, '-o', 'json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json<LoadResult>().perTarget.map((t) => new URL(t.url).host).sort()).toEqual([fast.address, fast2.address].sort());
+  }, 60_000);
+
+  it('--namespace addresses the service in that namespace, as the registry commands do', async () => {
+    const elsewhere = await opsdeckAsync(box.env, ['bench', 'service', 'catalog', ...SHORT]);
+    expect(elsewhere.code).toBe(1);
+    expectOneLineError(elsewhere, /service catalog not found in namespace public/);
+    const r = await opsdeckAsync(box.env, ['bench', 'service', 'catalog', '--namespace', 'staging', ...SHORT, '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json<LoadResult>().perTarget.map((t) => new URL(t.url).host)).toEqual([fast2.address]);
   }, 60_000);
 
   it('a service with no healthy, enabled instance is one line, exit 1', async () => {
