@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadResult } from '../../src/loadgen/load-types.js';
 import { BIN, opsdeckAsync, sandbox, writeProfileFile } from '../helpers/cli.js';
-import { closedPort, startHttpTarget, type HttpTarget } from '../helpers/http-targets.js';
+import { startHttpTarget, type HttpTarget } from '../helpers/http-targets.js';
+import { closedPort } from '../loadgen/local-servers.js';
 import { expectOneLineError } from '../helpers/one-line-error.js';
 
 /**

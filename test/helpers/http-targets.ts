@@ -36,12 +36,3 @@ export async function startHttpTarget(delayMs = 0): Promise<HttpTarget> {
     }),
   };
 }
-
-/** A loopback port nothing listens on: bound once to learn a free number, then closed. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
