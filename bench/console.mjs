@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { inkOutputPlugin } from '../scripts/ink-output-plugin.mjs';
 import { loadNote, median, printTargets, quantile, shuffled, target } from './targets.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -85,7 +86,8 @@ export async function measureFrames(presses = 300) {
     target: 'node20',
     jsx: 'automatic',
     // Ink imports react-devtools-core only when DEV=true; a one-file bundle needs a stand-in.
-    plugins: [{ name: 'no-devtools', setup(b) { b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'stub', namespace: 'stub' })); b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default {}' })); } }],
+    // The console's own build setup: Ink gets opsdeck's output compositor (scripts/ink-output-plugin.mjs).
+    plugins: [inkOutputPlugin, { name: 'no-devtools', setup(b) { b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'stub', namespace: 'stub' })); b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default {}' })); } }],
     define: { 'process.env.NODE_ENV': '"production"' },
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'error',
