@@ -2,10 +2,13 @@ import type { LoadPlan } from './load-types.js';
 import type { WorkerPlan, WorkerTarget } from './worker-messages.js';
 
 /**
- * Deals the plan's connections over workers and targets: connection g goes to worker g mod W and
- * to target ⌊g / W⌋ mod T, so every worker serves every target when there are enough connections
- * and no target is left to one worker. With a rate, each connection sends every C/R seconds,
- * connection g offset by g/R, so the sends of all connections fall evenly R times a second.
+ * Deals the plan's connections over workers and targets: connection g goes to worker g mod W, so
+ * workers get equal shares, and the targets are dealt round-robin over worker 0's connections,
+ * then on over worker 1's, and so on. So targets get equal shares too, every target is served
+ * when there are at least as many connections as targets, and a worker with at least T
+ * connections serves every target (no target is left to one worker's loop). With a rate, each
+ * connection sends every C/R seconds, connection g offset by g/R, so the sends of all
+ * connections fall evenly R times a second.
  */
 export function splitPlan(plan: LoadPlan, targets: WorkerTarget[], progress: boolean): WorkerPlan[] {
   const c = plan.connections;
@@ -25,9 +28,10 @@ export function splitPlan(plan: LoadPlan, targets: WorkerTarget[], progress: boo
       progress,
     });
   }
-  for (let g = 0; g < c; g++) {
-    plans[g % w]!.connections.push({ target: Math.floor(g / w) % targets.length, phaseMs: rate === null ? 0 : (g * 1000) / rate });
-  }
+  let dealt = 0;
+  plans.forEach((p, i) => {
+    for (let g = i; g < c; g += w) p.connections.push({ target: dealt++ % targets.length, phaseMs: rate === null ? 0 : (g * 1000) / rate });
+  });
   if (plan.requests !== undefined) {
     // Shares in proportion to connections, the remainder to the first workers.
     let left = plan.requests;
