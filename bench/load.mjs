@@ -12,7 +12,7 @@
 //     autocannon's (which measures from the actual send) not.
 // Each measurement runs ROUNDS times (interleaved) and the median is reported, with the load
 // average: the machine is shared, so single numbers are noise.
-// Run: node bench/load.mjs   (env: ROUNDS=3 SECONDS=5 CONNECTIONS=64 WORKERS=1)
+// Run: node bench/load.mjs   (env: ROUNDS=3 SECONDS=5 CONNECTIONS=64 WORKERS=2)
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
@@ -27,11 +27,11 @@ const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
 const RATE_CONNECTIONS = 16;
 /**
- * Engine workers. One by default: on this 2-core machine nginx needs a core of its own, and a
- * second worker thread only adds wake-ups (measured: about twice the CPU per request when the
- * machine is busy). Two workers are measured too and printed for information.
+ * Engine workers: two, as wrk's two threads. On a shared machine the scheduler gives each busy
+ * thread a share, so the thread count matters as much as the cost per request; one worker is
+ * measured too and printed for information.
  */
-const WORKERS = Number(process.env.WORKERS ?? 1);
+const WORKERS = Number(process.env.WORKERS ?? 2);
 /** Mean per-connection pause of wrk's delay() in the fixed-load part: 16 connections / 30 ms ≈ 530 req/s. */
 const WRK_DELAY_MS = 30;
 const STALL_RATE = 500;
