@@ -12,7 +12,7 @@
 //     autocannon's (which measures from the actual send) not.
 // Each measurement runs ROUNDS times (interleaved) and the median is reported, with the load
 // average: the machine is shared, so single numbers are noise.
-// Run: node bench/load.mjs   (env: ROUNDS=3 SECONDS=5 CONNECTIONS=64 WORKERS=1)
+// Run: node bench/load.mjs   (env: ROUNDS=3 SECONDS=5 CONNECTIONS=64 WORKERS=2)
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
@@ -27,11 +27,11 @@ const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
 const RATE_CONNECTIONS = 16;
 /**
- * Engine workers. One by default: on this 2-core machine nginx needs a core of its own, and a
- * second worker thread only adds wake-ups (measured: about twice the CPU per request when the
- * machine is busy). Two workers are measured too and printed for information.
+ * Engine workers: two, as wrk's two threads. On a shared machine the scheduler gives each busy
+ * thread a share, so the thread count matters as much as the cost per request; one worker is
+ * measured too and printed for information.
  */
-const WORKERS = Number(process.env.WORKERS ?? 1);
+const WORKERS = Number(process.env.WORKERS ?? 2);
 /** Mean per-connection pause of wrk's delay() in the fixed-load part: 16 connections / 30 ms ≈ 530 req/s. */
 const WRK_DELAY_MS = 30;
 const STALL_RATE = 500;
@@ -189,27 +189,29 @@ end
   );
   const { out, cpuMs } = await run('wrk', ['-t', '2', '-c', String(connections), '-d', `${seconds}s`, '-s', script, url]);
   const j = JSON.parse(out.slice(out.indexOf('JSON ') + 5).split('\n')[0]);
-  return { rps: j.requests / (j.us / 1e6), p50: j.p50, p99: j.p99, requests: j.requests, errors: j.errors, cpuPerReq: (cpuMs * 1000) / j.requests };
+  return { rps: j.requests / (j.us / 1e6), p50: j.p50, p99: j.p99, requests: j.requests, errors: j.errors, cpuMs, cpuPerReq: (cpuMs * 1000) / j.requests };
 }
 
 /** autocannon in its own process (its CLI), as a user runs it. */
-async function autocannon(url, { connections, seconds, rate, ignoreCoordinatedOmission = false }) {
+async function autocannon(url, { connections, seconds, rate, ignoreCoordinatedOmission = false, amount }) {
   const args = [join(ROOT, 'node_modules/autocannon/autocannon.js'), '-c', String(connections), '-d', String(seconds), '--json'];
+  if (amount) args.push('-a', String(amount));
   if (rate) args.push('--overallRate', String(rate));
   if (ignoreCoordinatedOmission) args.push('--ignoreCoordinatedOmission');
   const { out, cpuMs } = await run(process.execPath, [...args, url]);
   const j = JSON.parse(out);
   // autocannon reports milliseconds (with fractions).
-  return { rps: j.requests.total / (j.duration || seconds), p50: j.latency.p50 * 1000, p90: j.latency.p90 * 1000, p99: j.latency.p99 * 1000, requests: j.requests.total, cpuPerReq: (cpuMs * 1000) / j.requests.total };
+  return { rps: j.requests.total / (j.duration || seconds), p50: j.latency.p50 * 1000, p90: j.latency.p90 * 1000, p99: j.latency.p99 * 1000, requests: j.requests.total, cpuMs, cpuPerReq: (cpuMs * 1000) / j.requests.total };
 }
 
-async function opsdeck(url, { connections, seconds, rate, pipelining = 1, workers = WORKERS }) {
+async function opsdeck(url, { connections, seconds, rate, pipelining = 1, workers = WORKERS, requests }) {
   const plan = { targets: [{ url }], method: 'GET', headers: {}, durationMs: seconds * 1000, connections, workers, timeoutMs: 5000, keepAlive: true, pipelining };
+  if (requests) plan.requests = requests;
   if (rate) plan.rate = rate;
   const { out, cpuMs } = await run(process.execPath, [engineRunner, JSON.stringify(plan)]);
   const r = JSON.parse(out);
   const errors = Object.values(r.errors).reduce((a, b) => a + b, 0);
-  return { rps: r.requestsPerSec, p50: r.latency.percentiles['50'], p99: r.latency.percentiles['99'], requests: r.requests, errors, result: r, cpuPerReq: (cpuMs * 1000) / r.requests };
+  return { rps: r.requestsPerSec, p50: r.latency.percentiles['50'], p99: r.latency.percentiles['99'], requests: r.requests, errors, result: r, cpuMs, cpuPerReq: (cpuMs * 1000) / r.requests };
 }
 
 const rows = [];
@@ -223,6 +225,24 @@ const us = (n) => (n >= 1000 ? `${(n / 1000).toFixed(2)} ms` : `${Math.round(n)}
 console.log(`bench/load: ${ROUNDS} rounds, ${SECONDS} s each, ${CONNECTIONS} connections, opsdeck with ${WORKERS} worker(s); load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const nginx = await startNginx();
 
+/**
+ * CPU a tool spends starting and stopping (a run of one request per connection), taken off its
+ * CPU time before dividing by answers, so CPU per answer compares the load loops themselves: a
+ * busy machine gives short runs few answers, and start-up (Node, the bundle, worker isolates)
+ * would otherwise dominate. wrk's start-up is negligible.
+ */
+const startup = { wrk: 0, opsdeck: [], other: [], autocannon: [] };
+if (TIME) {
+  const url = `http://127.0.0.1:${nginx.port}/small.html`;
+  for (let i = 0; i < 3; i++) {
+    startup.opsdeck.push((await opsdeck(url, { connections: CONNECTIONS, seconds: 30, requests: CONNECTIONS })).cpuMs);
+    startup.other.push((await opsdeck(url, { connections: CONNECTIONS, seconds: 30, requests: CONNECTIONS, workers: WORKERS === 1 ? 2 : 1 })).cpuMs);
+    startup.autocannon.push((await autocannon(url, { connections: CONNECTIONS, seconds: 30, amount: CONNECTIONS })).cpuMs);
+  }
+  for (const k of ['opsdeck', 'other', 'autocannon']) startup[k] = median(startup[k]);
+  console.log(`start-up CPU (median of 3): opsdeck ${fmt(startup.opsdeck)} ms, with ${WORKERS === 1 ? 2 : 1} workers ${fmt(startup.other)} ms, autocannon ${fmt(startup.autocannon)} ms`);
+}
+
 // 1. Throughput.
 for (const file of ['small.html', 'data.json']) {
   const url = `http://127.0.0.1:${nginx.port}/${file}`;
@@ -235,7 +255,7 @@ for (const file of ['small.html', 'data.json']) {
     const o2 = await opsdeck(url, { connections: CONNECTIONS, seconds: SECONDS, workers: other });
     for (const [k, v] of Object.entries({ wrk: w, opsdeck: o, autocannon: a, other: o2 })) {
       m[k].push(v.rps);
-      m.cpu[k].push(v.cpuPerReq);
+      m.cpu[k].push(((v.cpuMs - startup[k]) * 1000) / v.requests);
     }
     console.log(
       `  ${file} round ${i + 1}: wrk ${fmt(w.rps)}, opsdeck ${fmt(o.rps)} (${o.errors} errors), autocannon ${fmt(a.rps)}, opsdeck with ${other} workers ${fmt(o2.rps)} req/s (load ${loadavg()[0].toFixed(2)})`,
@@ -245,7 +265,7 @@ for (const file of ['small.html', 'data.json']) {
   console.log(`info  ${file}: opsdeck with ${other} workers: ${fmt(median(m.other))} req/s (${(median(m.other) / w).toFixed(2)}× wrk)`);
   if (TIME) {
     const cpu = (k) => fmt(median(m.cpu[k]));
-    console.log(`info  ${file}: CPU per request (process total incl. start-up / answers, median): wrk ${cpu('wrk')} µs, opsdeck ${cpu('opsdeck')} µs (${other} workers: ${cpu('other')} µs), autocannon ${cpu('autocannon')} µs`);
+    console.log(`info  ${file}: CPU per request (after start-up, median): wrk ${cpu('wrk')} µs, opsdeck ${cpu('opsdeck')} µs (${other} workers: ${cpu('other')} µs), autocannon ${cpu('autocannon')} µs`);
   }
   row(`${file}: opsdeck req/s ≥ 0.7× wrk -t2`, `${fmt(o)} req/s`, `wrk ${fmt(w)} req/s`, (o / w).toFixed(2), o >= 0.7 * w);
   row(`${file}: opsdeck req/s ≥ 2× autocannon`, `${fmt(o)} req/s`, `autocannon ${fmt(a)} req/s`, (o / a).toFixed(2), o >= 2 * a);
