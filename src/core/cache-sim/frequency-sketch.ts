@@ -4,7 +4,8 @@
  * counters all live in one block, each in its own pair of words, and every `sampleSize` additions
  * all counters are halved (aging), so the sketch keeps recent popularity rather than all-time counts.
  * JavaScript has no cheap 64-bit integers, so a word is two 32-bit halves of 8 counters each.
- * Keys are already small integers; the hashes only spread them over the table.
+ * Keys are already small integers; the hashes only spread them over the table. `salt` picks one
+ * of many equally good hash functions, so a caller can average over several (see `WTinyLfu`).
  */
 export class FrequencySketch {
   private table = new Uint32Array(0);
@@ -12,6 +13,8 @@ export class FrequencySketch {
   /** Additions between two halvings: ten times the capacity, as Caffeine does. */
   sampleSize = 0;
   private additions = 0;
+
+  constructor(private readonly salt = 0) {}
 
   get initialized(): boolean {
     return this.table.length > 0;
@@ -35,7 +38,7 @@ export class FrequencySketch {
   /** The estimated count of `key` (0 to 15): the least of its four counters. */
   frequency(key: number): number {
     if (!this.initialized) return 0;
-    const blockHash = spread(key);
+    const blockHash = spread(key ^ this.salt);
     const counterHash = rehash(blockHash);
     const block = (blockHash & this.blockMask) << 4;
     let min = 15;
@@ -52,7 +55,7 @@ export class FrequencySketch {
   /** Adds one to each of the key's four counters that is below 15; ages the table every `sampleSize` additions. */
   increment(key: number): void {
     if (!this.initialized) return;
-    const blockHash = spread(key);
+    const blockHash = spread(key ^ this.salt);
     const counterHash = rehash(blockHash);
     const block = (blockHash & this.blockMask) << 4;
     let added = false;

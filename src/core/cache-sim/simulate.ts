@@ -18,9 +18,23 @@ export interface InternedTrace {
 export interface SimPoint {
   policy: PolicyName;
   size: number;
+  /** Mean hits over the runs (W-TinyLFU), else the hits of the one deterministic run. */
   hits: number;
   requests: number;
   hitRatio: number;
+  /** W-TinyLFU only: the lowest and highest hit ratio among its runs; null for the others. */
+  range: [number, number] | null;
+}
+
+export interface SweepOptions {
+  /**
+   * W-TinyLFU runs per size, each with its own sketch hash. One hash is one sample: the window
+   * climber amplifies hash collisions, so at small sizes runs differ by a point or two (as real
+   * Caffeine's do across key sets); the mean is the policy's expected hit ratio.
+   */
+  hashRuns?: number;
+  /** Runs after each replay (the command yields there so Ctrl-C is seen). */
+  between?: () => Promise<void>;
 }
 
 export interface Recommendation {
@@ -40,13 +54,13 @@ export function sizesFor(distinct: number, shares: readonly number[] = DEFAULT_S
  * Replays a trace through one policy at one size and returns its hits. Bélády needs the trace's
  * next uses; pass them in when several sizes share one trace, so they are computed once.
  */
-export function hitsOf(policy: PolicyName, size: number, trace: InternedTrace, next?: Int32Array): number {
+export function hitsOf(policy: PolicyName, size: number, trace: InternedTrace, next?: Int32Array, seed = 0): number {
   const { keys, keyCount } = trace;
   switch (policy) {
     case 'lru':
       return new Lru(size, keyCount).run(keys);
     case 'w-tinylfu':
-      return new WTinyLfu(size, keyCount).run(keys);
+      return new WTinyLfu(size, keyCount, { seed }).run(keys);
     case 's3-fifo':
       return new S3Fifo(size, keyCount).run(keys);
     case 'belady':
@@ -54,19 +68,23 @@ export function hitsOf(policy: PolicyName, size: number, trace: InternedTrace, n
   }
 }
 
-/**
- * Every policy at every size, in order; `between` runs after each replay (the command yields
- * there so Ctrl-C is seen, and reports progress).
- */
-export async function sweep(trace: InternedTrace, sizes: readonly number[], policies: readonly PolicyName[], between: () => Promise<void> = async () => {}): Promise<SimPoint[]> {
+/** Every policy at every size, in order. */
+export async function sweep(trace: InternedTrace, sizes: readonly number[], policies: readonly PolicyName[], o: SweepOptions = {}): Promise<SimPoint[]> {
   const next = policies.includes('belady') ? nextUses(trace.keys, trace.keyCount) : undefined;
+  const requests = trace.keys.length;
+  const ratio = (hits: number) => (requests === 0 ? 0 : hits / requests);
   const points: SimPoint[] = [];
   for (const policy of policies) {
     for (const size of sizes) {
-      const hits = hitsOf(policy, size, trace, next);
-      const requests = trace.keys.length;
-      points.push({ policy, size, hits, requests, hitRatio: requests === 0 ? 0 : hits / requests });
-      await between();
+      const runs = policy === 'w-tinylfu' ? Math.max(1, o.hashRuns ?? 1) : 1;
+      const all: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        all.push(hitsOf(policy, size, trace, next, r));
+        await o.between?.();
+      }
+      const hits = all.reduce((a, b) => a + b, 0) / runs;
+      const range: [number, number] | null = policy === 'w-tinylfu' ? [ratio(Math.min(...all)), ratio(Math.max(...all))] : null;
+      points.push({ policy, size, hits, requests, hitRatio: ratio(hits), range });
     }
   }
   return points;

@@ -26,6 +26,7 @@ export interface WTinyLfuOptions {
   climb?: boolean;
   /** Drop one read in 17 during runs of hits, as Caffeine's full read buffer does (default true). */
   readBuffer?: boolean;
+  /** Picks the sketch's hash function and the admission coin; each seed is one equally likely run. */
   seed?: number;
 }
 
@@ -41,7 +42,7 @@ export interface WTinyLfuOptions {
 export class WTinyLfu {
   private readonly links: LinkedSlots;
   private readonly queue: Uint8Array;
-  private readonly sketch = new FrequencySketch();
+  private readonly sketch: FrequencySketch;
   private readonly random: SeededRandom;
   private readonly window: number;
   private readonly probation: number;
@@ -68,7 +69,9 @@ export class WTinyLfu {
     this.probation = this.links.sentinel(1);
     this.protected = this.links.sentinel(2);
     this.queue = new Uint8Array(keyCount);
-    this.random = new SeededRandom(options.seed ?? 1);
+    const seed = options.seed ?? 0;
+    this.sketch = new FrequencySketch(seed === 0 ? 0 : new SeededRandom(seed).nextInt());
+    this.random = new SeededRandom(seed + 1);
     this.climbs = options.climb ?? true;
     this.buffersReads = options.readBuffer ?? true;
     this.windowMaximum = capacity - Math.floor(PERCENT_MAIN * capacity);

@@ -82,15 +82,25 @@ describe('sweep helpers', () => {
 
   it('recommends the smallest size that reaches the target, or none', () => {
     const points = [
-      { policy: 'lru' as const, size: 10, hits: 5, requests: 10, hitRatio: 0.5 },
-      { policy: 'lru' as const, size: 20, hits: 9, requests: 10, hitRatio: 0.9 },
-      { policy: 'lru' as const, size: 30, hits: 10, requests: 10, hitRatio: 1 },
-      { policy: 's3-fifo' as const, size: 30, hits: 8, requests: 10, hitRatio: 0.8 },
+      { policy: 'lru' as const, size: 10, hits: 5, requests: 10, hitRatio: 0.5, range: null },
+      { policy: 'lru' as const, size: 20, hits: 9, requests: 10, hitRatio: 0.9, range: null },
+      { policy: 'lru' as const, size: 30, hits: 10, requests: 10, hitRatio: 1, range: null },
+      { policy: 's3-fifo' as const, size: 30, hits: 8, requests: 10, hitRatio: 0.8, range: null },
     ];
     expect(recommend(points, ['lru', 's3-fifo'], 0.9)).toEqual([
       { policy: 'lru', size: 20, hitRatio: 0.9 },
       { policy: 's3-fifo', size: null, hitRatio: null },
     ]);
+  });
+
+  it('averages W-TinyLFU over its hash runs and reports their range', async () => {
+    const keys = 2000;
+    const trace = { keys: zipfTrace({ s: 0.8, keys, requests: 50_000, seed: 3 }), keyCount: keys };
+    const [p] = await sweep(trace, [40], ['w-tinylfu'], { hashRuns: 3 });
+    const runs = [0, 1, 2].map((seed) => hitsOf('w-tinylfu', 40, trace, undefined, seed));
+    expect(new Set(runs).size, 'each run hashes differently').toBeGreaterThan(1);
+    expect(p!.hits).toBeCloseTo((runs[0]! + runs[1]! + runs[2]!) / 3, 9);
+    expect(p!.range).toEqual([Math.min(...runs) / 50_000, Math.max(...runs) / 50_000]);
   });
 
   it('hitsOf computes next uses itself when not given them', () => {
