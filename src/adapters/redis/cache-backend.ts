@@ -9,6 +9,7 @@ import { keyspaceKeys, parseInfo } from './parse-info.js';
 import { isRefusal, pipelined } from './pipelined.js';
 import { redactText } from '../../core/redact.js';
 import { masters } from './bounded-scan.js';
+import { openMonitor } from './monitor-connector.js';
 import { readKeys } from './read-keys.js';
 import { scanBatches } from './scan-batches.js';
 import { TopKeys, type Ranked } from './top-keys.js';
@@ -97,7 +98,13 @@ export class RedisCache implements CacheBackend {
   keyTrace(o: KeyTraceOptions): Promise<KeyTraceSummary> {
     return this.guard(async () => {
       const nodes = await this.masters();
-      const monitors = await Promise.all(nodes.map((n) => n.monitor()));
+      const opened = await Promise.allSettled(nodes.map((n) => openMonitor(n)));
+      const monitors = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const failed = opened.find((r) => r.status === 'rejected');
+      if (failed) {
+        for (const m of monitors) m.disconnect();
+        throw failed.reason;
+      }
       const summary: KeyTraceSummary = { requests: 0, commands: 0, stoppedBy: 'time' };
       try {
         await new Promise<void>((resolve, reject) => {

@@ -36,11 +36,11 @@ export const cacheSimulate = defineCommand({
   ],
   mutates: false,
   async run(ctx, { args, opts, given }): Promise<Simulation> {
-    const sources = [args.file !== undefined, opts.zipf !== undefined, opts.monitor !== undefined].filter(Boolean).length;
-    if (sources !== 1) throw usage(sources === 0 ? 'cache simulate needs a trace' : 'cache simulate takes one trace source at a time', 'give a FILE, or --zipf S, or --monitor DURATION');
     for (const flag of ['keys', 'requests', 'seed'] as const) {
       if (given.has(flag) && opts.zipf === undefined) throw usage(`--${flag} only applies to a Zipf trace`, 'add --zipf S, or drop it');
     }
+    const sources = [args.file !== undefined, opts.zipf !== undefined, opts.monitor !== undefined].filter(Boolean).length;
+    if (sources !== 1) throw usage(sources === 0 ? 'cache simulate needs a trace' : 'cache simulate takes one trace source at a time', 'give a FILE, or --zipf S, or --monitor DURATION');
     const bounds: TraceBounds = { maxKeys: opts['max-keys'], maxRequests: opts['max-requests'] };
     const { trace, source } = await readSource(ctx, args.file, opts, bounds);
     if (trace.keys.length === 0) throw usage(`${describe(source)} holds no requests`, 'give a trace with at least one key');
