@@ -11,7 +11,11 @@
 //     points lower.
 // It only prints; nothing here is asserted by a test.
 // Run: node bench/cache-sim.mjs   (BENCH_REQUESTS=10000000 BENCH_KEYS=1000000 change part 1's trace)
-import { loadSource } from './load-source.mjs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSource, ROOT } from './load-source.mjs';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000_000);
 const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
@@ -22,7 +26,7 @@ const PUBLISHED = { tinyUfo1: 52.35, tinyUfo10: 75.98, lruGap1: 13, lruGap10: 8 
 const GAP_TOLERANCE = 3;
 
 const sim = await loadSource(
-  "export { zipfTrace } from './src/core/cache-sim/zipf.ts'; export { hitsOf, POLICIES } from './src/core/cache-sim/simulate.ts'; export { nextUses } from './src/core/cache-sim/belady.ts';",
+  "export { zipfTrace } from './src/core/cache-sim/zipf.ts'; export { hitsOf, sweep, POLICIES } from './src/core/cache-sim/simulate.ts'; export { nextUses } from './src/core/cache-sim/belady.ts';",
   'cache-sim',
 );
 
@@ -83,9 +87,29 @@ for (const size of sizes) console.log(`  report  w-tinylfu at ${size}: ${fmtRate
 const { keys: ukeys, requests: ureq } = TINYUFO_SETUP;
 console.log(`\npublished-figure setup (TinyUFO's bench_hit_ratio.rs): Zipf s=1.0, ${ukeys.toLocaleString('en')} keys, ${ureq.toLocaleString('en')} requests, sizes 1% and 10% of the keys, seed 7`);
 const utrace = { keys: sim.zipfTrace({ s: 1.0, keys: ukeys, requests: ureq, seed: 7 }), keyCount: ukeys };
-const ratio = (policy, share) => (sim.hitsOf(policy, Math.round(ukeys * share), utrace) / ureq) * 100;
-const [w1, w10, l1, l10] = [ratio('w-tinylfu', 0.01), ratio('w-tinylfu', 0.1), ratio('lru', 0.01), ratio('lru', 0.1)];
-console.log(`  w-tinylfu ${w1.toFixed(2)}% / ${w10.toFixed(2)}%   lru ${l1.toFixed(2)}% / ${l10.toFixed(2)}%   (1% / 10%)`);
+const usizes = [Math.round(ukeys * 0.01), Math.round(ukeys * 0.1)];
+// W-TinyLFU as `cache simulate` reports it: the mean of 3 sketch hashes.
+const upoints = await sim.sweep(utrace, usizes, ['w-tinylfu', 'lru', 's3-fifo'], { hashRuns: 3 });
+const ratio = (policy, i) => upoints.find((p) => p.policy === policy && p.size === usizes[i]).hitRatio * 100;
+const [w1, w10, l1, l10] = [ratio('w-tinylfu', 0), ratio('w-tinylfu', 1), ratio('lru', 0), ratio('lru', 1)];
+console.log(`  w-tinylfu ${w1.toFixed(2)}% / ${w10.toFixed(2)}%   lru ${l1.toFixed(2)}% / ${l10.toFixed(2)}%   s3-fifo ${ratio('s3-fifo', 0).toFixed(2)}% / ${ratio('s3-fifo', 1).toFixed(2)}%   (1% / 10%)`);
+console.log(`  published (TinyUFO README / bench_hit_ratio.rs): TinyUFO 52.35% / 75.98%, moka (TinyLFU) 50.64% / 74.22%, lru 39.02% / 67.60%`);
+// Real Caffeine on the same trace, when the interop module is built (test/interop/caffeine-sim).
+const jar = join(ROOT, 'test/interop/caffeine-sim/target/caffeine-sim.jar');
+if (existsSync(jar)) {
+  const dir = mkdtempSync(join(tmpdir(), 'opsdeck-bench-caffeine-'));
+  try {
+    const file = join(dir, 'trace.txt');
+    writeFileSync(file, utrace.keys.join('\n') + '\n');
+    const out = execFileSync('java', ['-jar', jar, file, usizes.join(','), '3'], { encoding: 'utf8' });
+    const real = out.trim().split('\n').map((l) => l.split(' ').map(Number)).map(([, req, ...h]) => (h.reduce((a, b) => a + b, 0) / h.length / req) * 100);
+    console.log(`  real Caffeine 3.2 on this trace (mean of 3 key namings): ${real[0].toFixed(2)}% / ${real[1].toFixed(2)}%`);
+  } catch (e) {
+    console.log(`  real Caffeine: not run (${e.message.split('\n')[0]})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+} else console.log('  real Caffeine: not run (build test/interop/caffeine-sim first: its test does)');
 check(`W-TinyLFU at 1%: ${w1.toFixed(2)}% >= TinyUFO's published ${PUBLISHED.tinyUfo1}%`, w1 >= PUBLISHED.tinyUfo1);
 check(`W-TinyLFU at 10%: ${w10.toFixed(2)}% >= TinyUFO's published ${PUBLISHED.tinyUfo10}%`, w10 >= PUBLISHED.tinyUfo10);
 check(`LRU at 1% is ${(w1 - l1).toFixed(2)} points below W-TinyLFU (published: about ${PUBLISHED.lruGap1}, within ${GAP_TOLERANCE})`, Math.abs(w1 - l1 - PUBLISHED.lruGap1) <= GAP_TOLERANCE);
