@@ -64,15 +64,32 @@ for (const policy of sim.POLICIES) {
   }
 }
 
-// Memory: the typed arrays each policy allocates, by construction (bytes per distinct key plus per entry).
-const perKey = { lru: 4 + 4 + 1, 'w-tinylfu': 4 + 4 + 1, 's3-fifo': 1 + 1 + 4, belady: 4 + 4 };
-const perEntry = { lru: 0, 'w-tinylfu': 8 / 16 * 2 /* sketch: 4 bits x 16 counters per entry rounded to a power of two */, 's3-fifo': 8, belady: 4 };
-console.log('\nmemory (typed arrays; keys are interned so a policy indexes arrays by key):');
-for (const policy of sim.POLICIES) {
-  const extra = policy === 'belady' ? ' + 4 B per request (next-use table)' : '';
-  console.log(`  ${policy.padEnd(10)} ${perKey[policy]} B per distinct key + about ${perEntry[policy]} B per cache entry${extra}`);
+// Memory: the bytes of every typed array a policy holds (found by walking its fields, after
+// replaying part of the trace so that W-TinyLFU's lazily built sketch exists). Bélády's shared
+// next-use table (4 B a request) is counted once, apart.
+const memSim = await loadSource(
+  "export { Lru } from './src/core/cache-sim/lru.ts'; export { WTinyLfu } from './src/core/cache-sim/w-tinylfu.ts'; export { S3Fifo } from './src/core/cache-sim/s3-fifo.ts'; export { Belady } from './src/core/cache-sim/belady.ts';",
+  'cache-sim-mem',
+);
+function typedBytes(value, seen = new Set()) {
+  if (value === null || typeof value !== 'object' || seen.has(value) || value === next || value === keys) return 0;
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  return Object.values(value).reduce((sum, v) => sum + typedBytes(v, seen), 0);
 }
-console.log('  trace: 4 B per request; key interning (file traces): one Map entry per distinct key');
+const build = { lru: (n) => new memSim.Lru(n, KEYS), 'w-tinylfu': (n) => new memSim.WTinyLfu(n, KEYS), 's3-fifo': (n) => new memSim.S3Fifo(n, KEYS), belady: (n) => new memSim.Belady(n, KEYS, next) };
+console.log(`\nmemory per policy run (its typed arrays; ${KEYS.toLocaleString('en')} distinct keys; Bélády also reads the shared next-use table, 4 B a request):`);
+for (const policy of sim.POLICIES) {
+  const row = [];
+  for (const size of sizes) {
+    const p = build[policy](size);
+    p.run(keys.subarray(0, Math.min(keys.length, 50 * size)));
+    const bytes = typedBytes(p);
+    row.push(`size ${size}: ${(bytes / 1e6).toFixed(1)} MB (${(bytes / KEYS).toFixed(1)} B per distinct key, ${(bytes / size).toFixed(0)} B per cache entry)`);
+  }
+  console.log(`  ${policy.padEnd(10)} ${row.join('; ')}`);
+}
+console.log('  trace: 4 B per request; interning a file trace: one Map entry per distinct key (about 100 B)');
 
 console.log('\nchecks:');
 const check = (label, ok) => console.log(`  ${ok ? 'HOLDS ' : 'FAILS '} ${label}`);
