@@ -60,9 +60,9 @@ describe('cache simulate on trace files', () => {
 
 describe('cache simulate on a Zipf trace', () => {
   it('sweeps 1% … 20% of the keys, with Bélády on top and a recommendation per policy', () => {
-    const r = run('--zipf', '1.0', '--keys', '5000', '--requests', '200000', '--seed', '7', '--target', '0.6', '-o', 'json');
+    const r = run('--zipf', '1.0', '--keys', '5000', '--requests', '100000', '--seed', '7', '--target', '0.6', '-o', 'json');
     const d = r.json<Simulation>();
-    expect(d.source).toEqual({ kind: 'zipf', zipf: { s: 1, keys: 5000, requests: 200000, seed: 7 } });
+    expect(d.source).toEqual({ kind: 'zipf', zipf: { s: 1, keys: 5000, requests: 100000, seed: 7 } });
     expect(d.sizes).toEqual([50, 100, 250, 500, 750, 1000]);
     expect(d.points).toHaveLength(24);
     for (const size of d.sizes) {
@@ -76,7 +76,7 @@ describe('cache simulate on a Zipf trace', () => {
       expect(rec.size).toBe(first?.size ?? null);
     }
     // Seeded: the same command gives the same answer.
-    expect(run('--zipf', '1.0', '--keys', '5000', '--requests', '200000', '--seed', '7', '--target', '0.6', '-o', 'json').stdout).toBe(r.stdout);
+    expect(run('--zipf', '1.0', '--keys', '5000', '--requests', '100000', '--seed', '7', '--target', '0.6', '-o', 'json').stdout).toBe(r.stdout);
   });
 
   it('renders the chart, the table and the recommendation as text', () => {
