@@ -1,6 +1,7 @@
 import { cacheBigkeys } from './cache/bigkeys.js';
 import { cacheHotkeys } from './cache/hotkeys.js';
 import { cacheKeys } from './cache/keys.js';
+import { cacheSimulate } from './cache/simulate.js';
 import { cacheStats } from './cache/stats.js';
 import { servicesList } from './services/list.js';
 import { servicesShow } from './services/show.js';
@@ -85,6 +86,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   cacheKeys,
   cacheHotkeys,
   cacheBigkeys,
+  cacheSimulate,
   metricsQuery,
   metricsRange,
   metricsWatch,

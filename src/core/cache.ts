@@ -56,6 +56,24 @@ export interface CacheSample {
   keys: CacheKey[];
 }
 
+/** A bounded sample of the keys a cache server is asked for, taken as they happen (Redis MONITOR). */
+export interface KeyTraceOptions {
+  /** Stop after this long. */
+  timeMs: number;
+  signal?: AbortSignal;
+  /** Called with each key read, in the order the server saw them; false stops the sample there. */
+  onKey(key: string): boolean;
+}
+
+export interface KeyTraceSummary {
+  /** Key reads passed to onKey. */
+  requests: number;
+  /** Commands the server reported, reads or not. */
+  commands: number;
+  /** `bound`: onKey said stop (the caller's request or key bound). */
+  stoppedBy: 'time' | 'bound' | 'aborted';
+}
+
 export interface CacheBackend {
   readonly name: string;
   stats(): Promise<CacheStats>;
@@ -64,4 +82,6 @@ export interface CacheBackend {
   hotKeys?(opts: CacheScanOptions): Promise<CacheKey[]>;
   /** Largest keys by memory found in a bounded scan. */
   bigKeys?(opts: CacheScanOptions): Promise<CacheKey[]>;
+  /** Samples the keys clients read, for `cache simulate`. Costly for the server while it runs. */
+  keyTrace?(opts: KeyTraceOptions): Promise<KeyTraceSummary>;
 }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { CacheBackend, CacheKey, CacheScanOptions, CacheStats } from '../../core/cache.js';
+import type { CacheBackend, CacheKey, CacheScanOptions, CacheStats, KeyTraceOptions, KeyTraceSummary } from '../../core/cache.js';
 import { OpsError } from '../../core/errors.js';
 import { connectClient, mapRedisError, type RedisClient } from './client.js';
 import { combineStats, type NodeFacts } from './combine-stats.js';
@@ -9,6 +9,8 @@ import { keyspaceKeys, parseInfo } from './parse-info.js';
 import { isRefusal, pipelined } from './pipelined.js';
 import { redactText } from '../../core/redact.js';
 import { masters } from './bounded-scan.js';
+import { openMonitor } from './monitor-connector.js';
+import { readKeys } from './read-keys.js';
 import { scanBatches } from './scan-batches.js';
 import { TopKeys, type Ranked } from './top-keys.js';
 
@@ -85,6 +87,53 @@ export class RedisCache implements CacheBackend {
       o.onScanEnd?.(summary);
       const rows = await details(top.result(), { memory: true, size: false }, (row, r) => (row.frequency = r.score));
       return rows.sort((a, b) => (b.frequency ?? 0) - (a.frequency ?? 0) || byKey(a, b));
+    });
+  }
+
+  /**
+   * MONITOR on every master until the time bound, the caller's bound or an abort. Each monitoring
+   * connection makes the server copy every command to it, so the bounds are firm and the
+   * connections are closed in every case.
+   */
+  keyTrace(o: KeyTraceOptions): Promise<KeyTraceSummary> {
+    return this.guard(async () => {
+      const nodes = await this.masters();
+      const opened = await Promise.allSettled(nodes.map((n) => openMonitor(n)));
+      const monitors = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const failed = opened.find((r) => r.status === 'rejected');
+      if (failed) {
+        for (const m of monitors) m.disconnect();
+        throw failed.reason;
+      }
+      const summary: KeyTraceSummary = { requests: 0, commands: 0, stoppedBy: 'time' };
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const stop = (why: KeyTraceSummary['stoppedBy']) => {
+            summary.stoppedBy = why;
+            clearTimeout(timer);
+            o.signal?.removeEventListener('abort', onAbort);
+            for (const m of monitors) m.removeAllListeners('monitor');
+            resolve();
+          };
+          const onAbort = () => stop('aborted');
+          const timer = setTimeout(() => stop('time'), o.timeMs);
+          o.signal?.addEventListener('abort', onAbort, { once: true });
+          if (o.signal?.aborted) return stop('aborted');
+          for (const m of monitors) {
+            m.on('error', reject);
+            m.on('monitor', (_time: string, args: string[]) => {
+              summary.commands++;
+              for (const key of readKeys(args)) {
+                if (!o.onKey(key)) return stop('bound');
+                summary.requests++;
+              }
+            });
+          }
+        });
+      } finally {
+        for (const m of monitors) m.disconnect();
+      }
+      return summary;
     });
   }
 

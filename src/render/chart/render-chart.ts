@@ -31,6 +31,11 @@ export interface ChartOptions {
   /** The time window in unix seconds; defaults to the span of the samples. */
   start?: number;
   end?: number;
+  /**
+   * Labels for the x axis when x is not time (a cache size, say): given the window and the plot's
+   * columns, where to put which label. Default: UTC times.
+   */
+  xTicks?: (start: number, end: number, columns: number) => Array<{ t: number; text: string }>;
 }
 
 interface Prepared {
@@ -114,7 +119,7 @@ function layout(series: ChartSeries[], opts: ChartOptions): StyledLine[] {
   const axis = [...'─'.repeat(cols)];
   const labels = [...' '.repeat(cols)];
   let free = 0;
-  for (const { t, text } of win ? timeTicks(win.start, win.end, cols) : []) {
+  for (const { t, text } of win ? (opts.xTicks ?? timeTicks)(win.start, win.end, cols) : []) {
     const fx = xFraction(t, frame);
     const col = mode === 'block' ? Math.floor(fx * cols) : Math.round(fx * (2 * cols - 1)) >> 1;
     const c = Math.max(0, Math.min(cols - 1, col));
