@@ -9,6 +9,7 @@ import { coverageLines } from './scope-columns.js';
 import { GLOBAL_OPTION_SPECS } from '../commands/global-options.js';
 import type { HelpEntry } from '../commands/misc/help.js';
 import { cacheSampleView, cacheStatsView } from './cache-views.js';
+import { cacheDetailView, cacheFleetView } from './cache-fleet-view.js';
 import { renderChart } from './chart/render-chart.js';
 import { matrixToSeries } from './chart/matrix-to-series.js';
 import { cell, renderGeneric } from './generic.js';
@@ -90,6 +91,8 @@ export const VIEWS: Record<string, View> = {
   'cache keys': cacheSampleView('none'),
   'cache hotkeys': cacheSampleView('frequency'),
   'cache bigkeys': cacheSampleView('size'),
+  'cache list': cacheFleetView,
+  'cache show': cacheDetailView,
   'tx list': txListView,
   'tx show': txShowView,
   'tx locks': txLocksView,

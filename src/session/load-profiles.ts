@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
+import { CacheSpecError, readCacheFleet } from '../core/cache-mapping.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { OpsError } from '../core/errors.js';
 import { OptionError, type OptionSchema } from '../adapters/kit/options.js';
@@ -10,7 +11,7 @@ import { backendName, BUILTIN_LOCAL, entryPath, oneEntryList, type BackendSpec, 
 export type BackendTypes = Readonly<Record<string, { options(): Promise<OptionSchema<unknown>> }>>;
 
 const TOP_KEYS = ['profiles', 'defaultProfile'];
-const PROFILE_KEYS = ['description', 'readOnly', 'production', 'registry', 'config', 'locks', 'metrics', 'cache', 'tx'];
+const PROFILE_KEYS = ['description', 'readOnly', 'production', 'registry', 'config', 'locks', 'metrics', 'cache', 'tx', 'caches'];
 const SUBSYSTEMS = ['metrics', 'cache', 'tx'] as const;
 
 /**
@@ -116,6 +117,14 @@ export async function loadProfiles(path: string, explicit: boolean, types: Backe
     if (body.locks !== undefined) {
       if (!Array.isArray(body.locks)) fail([...at, 'locks'], 'value', `profile ${name}: locks must be a list of backends`);
       profile.locks = backendList(body.locks, [...at, 'locks'], `profile ${name}: locks`);
+    }
+    if (body.caches !== undefined) {
+      try {
+        profile.caches = readCacheFleet(body.caches);
+      } catch (e) {
+        if (!(e instanceof CacheSpecError)) throw e;
+        fail([...at, 'caches', ...e.path], 'value', `profile ${name}: caches${e.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${e.detail}`, e.hint);
+      }
     }
     checkOneDataDir(profile, at);
     profiles.set(name, profile);

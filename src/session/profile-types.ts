@@ -1,3 +1,5 @@
+import type { CacheFleetSpec } from '../core/cache-mapping.js';
+
 /** A backend entry of a profile: `{type, url, ...}` with the rest passed to the adapter. */
 export interface BackendSpec {
   type: string;
@@ -17,6 +19,8 @@ export interface Profile {
   cache?: BackendSpec;
   /** Distributed transactions (Seata). */
   tx?: BackendSpec;
+  /** How the fleet cache view reads the metrics backend's cache series (`caches:`); absent: the defaults. */
+  caches?: CacheFleetSpec;
   /** Where the profile came from, for messages: a file path or "built-in". */
   source: string;
 }
