@@ -161,11 +161,21 @@ describe('loadProfiles: errors with positions', () => {
     expect((await configError(path)).message).toBe(`${path}:2:3: profile a must be a mapping`);
   });
 
+  it('reads a caches block, and points at a bad value inside it', async () => {
+    const ok = file('profiles:\n  a:\n    caches: {sources: [{kind: groupcache}], flags: {ratioDrop: 0.2}}\n');
+    const set = await loadProfiles(ok, true, KNOWN);
+    expect(set.profiles.get('a')!.caches!.sources[0]!.cacheLabel).toBe('group');
+    expect(set.profiles.get('a')!.caches!.flags.ratioDrop).toBe(0.2);
+    const path = file('profiles:\n  a:\n    caches:\n      sources:\n        - kind: micrometer\n          metrics: {hits: "rate(x[5m])"}\n');
+    const e = await configError(path);
+    expect(e.message).toBe(`${path}:6:27: profile a: caches.sources[0].metrics.hits: "rate(x[5m])" is not a series selector`);
+  });
+
   it('rejects an unknown profile key and lists the allowed keys', async () => {
     const path = file('profiles:\n  a:\n    readOnly: true\n    registy: {type: embedded}\n');
     const e = await configError(path);
     expect(e.message).toBe(`${path}:4:5: profile a: unknown key "registy"`);
-    expect(e.hint).toBe('did you mean registry? a profile takes: description, readOnly, production, registry, config, locks, metrics, cache, tx');
+    expect(e.hint).toBe('did you mean registry? a profile takes: description, readOnly, production, registry, config, locks, metrics, cache, tx, caches');
   });
 
   it('rejects an unknown backend type and names the supported ones', async () => {
