@@ -34,7 +34,7 @@ describe('help in a real terminal', () => {
     await term.waitFor(/\(pane focus\)/);
     term.type('3');
     await term.waitFor(/billing\/nightly-settlement/);
-    expect(await term.waitFor(/^1-5\/Tab panes/m)).toMatch(/r release \(mine\) · f force release/);
+    expect(await term.waitFor(/^1-6\/Tab panes/m)).toMatch(/r release \(mine\) · f force release/);
     term.type('?');
     const pane = await term.waitFor(/keys: locks pane/);
     expect(pane).toMatch(/f\s+force release \(this view\)/);

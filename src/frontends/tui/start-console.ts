@@ -141,7 +141,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     minRefreshMs: (view) => levelOf(view.pane, view).minRefreshMs?.(session) ?? 0,
     liveChanges: (view, signal, scope) => levelOf(view.pane, view).changes?.(session, signal, scope) ?? (async function* () {})(),
     namespaces: () => namespaceChoices(session),
-    loadDetail: (plan) => plan.load(session),
+    loadDetail: (plan) => plan.load(session, store.get().cols),
     editConfig: async (plan) => {
       await editConfig(plan, {
         session,
