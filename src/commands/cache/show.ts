@@ -36,13 +36,14 @@ export const cacheShow = defineCommand({
 export async function cacheDetail(session: Session, ask: FleetAsk & { cache: string }, rangeMs: number, now: number): Promise<CacheDetail> {
   const end = now / 1000;
   const plan = planRange(end - rangeMs / 1000, end, undefined, 120);
-  const [fleet, history] = await Promise.all([readFleet(session, ask), readHistory(session, ask, plan)]);
-  const notes = fleet.caches.filter((c) => c.kind === 'redis').map((c) => `${c.source}: Redis keeps no history, so it has no charts; its row comes from INFO (${c.window})`);
+  const notes: string[] = [];
+  const [fleet, history] = await Promise.all([readFleet(session, ask), readHistory(session, ask, plan, (n) => notes.push(n))]);
+  notes.push(...fleet.caches.filter((c) => c.kind === 'redis').map((c) => `${c.source}: Redis keeps no history, so it has no charts; its row comes from INFO (${c.window})`));
   return { ...fleet, cache: ask.cache, range: { start: plan.start, end: plan.end, step: plan.step }, history, notes };
 }
 
-/** The charts' series; a metrics backend that fails here already failed (and is reported) in the rows. */
-async function readHistory(session: Session, ask: FleetAsk & { cache: string }, plan: { start: number; end: number; step: number }): Promise<CacheHistory[]> {
+/** The charts' series; when they cannot be read, a note says why (the rows report a backend that is down). */
+async function readHistory(session: Session, ask: FleetAsk & { cache: string }, plan: { start: number; end: number; step: number }, note: (text: string) => void): Promise<CacheHistory[]> {
   if (!session.profile.metrics) return [];
   try {
     const backend = await session.metrics();
@@ -61,8 +62,8 @@ async function readHistory(session: Session, ask: FleetAsk & { cache: string }, 
     );
     return parts.flat();
   } catch (e) {
-    // The rows' read reports a backend that is down; this says only that the charts are missing.
-    ask.warn?.(`no history for ${ask.cache}: ${(e as Error).message}`);
+    // The rows' read reports a backend that is down; this says only why the charts are missing.
+    note(`no history for ${ask.cache}: ${(e as Error).message}`);
     return [];
   }
 }

@@ -53,7 +53,7 @@ export const cachesTop: Level = {
           ...r.flags.map((f) => `⚑ ${f.kind}: ${f.message}`),
           '',
         ];
-        if (mine.length === 0) return [...facts, ...(d.notes.length > 0 ? d.notes : [`no history for ${r.cache} @ ${r.instance} in the metrics backend`])];
+        if (mine.length === 0) return [...facts, ...d.notes, `no history for ${r.cache} @ ${r.instance} in the metrics backend`];
         return [...facts, ...historyCharts(mine[0]!, PLAIN, Math.max(40, cols - 2), 8)];
       },
     };
