@@ -1,3 +1,5 @@
+import { didYouMean } from './did-you-mean.js';
+
 /**
  * How a cache library's Prometheus series become the fleet view's fields: data, written in the
  * profile's `caches:` block, with the defaults below for Micrometer (Caffeine), bigcache and
@@ -142,6 +144,8 @@ export class CacheSpecError extends Error {
     readonly path: Array<string | number>,
     readonly detail: string,
     readonly hint: string,
+    /** Whether the problem is the key itself (an unknown one) or its value. */
+    readonly on: 'key' | 'value' = 'value',
   ) {
     super(detail);
   }
@@ -151,6 +155,11 @@ const SELECTOR = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^{}]*\})?$/;
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_FIELDS = ['hits', 'misses', 'requests', 'evictions', 'size', 'bound', 'peerLoads'] as const;
 const SOURCE_KEYS = ['kind', 'from', 'metrics', 'cacheLabel', 'instanceLabel', 'keepLabels', 'selector', 'sizeUnit', 'bounds', 'extra'];
+/** `did you mean bounds? ` when a key is a typo of a known one. */
+function nearly(k: string, known: readonly string[]): string {
+  const near = didYouMean(k, known);
+  return near === undefined ? '' : `did you mean ${near}? `;
+}
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -160,7 +169,7 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
  */
 export function readCacheFleet(raw: unknown): CacheFleetSpec {
   if (!isMap(raw)) throw new CacheSpecError([], 'caches must be a mapping with "sources" and/or "flags"', 'README "Caches" shows the format');
-  for (const k of Object.keys(raw)) if (k !== 'sources' && k !== 'flags') throw new CacheSpecError([k], `unknown key "${k}"`, 'caches takes: sources, flags');
+  for (const k of Object.keys(raw)) if (k !== 'sources' && k !== 'flags') throw new CacheSpecError([k], `unknown key "${k}"`, 'caches takes: sources, flags', 'key');
   const sources = raw.sources === undefined ? DEFAULT_FLEET.sources : readSources(raw.sources);
   return { sources, flags: readFlags(raw.flags) };
 }
@@ -172,7 +181,7 @@ function readSources(v: unknown): CacheMapping[] {
 
 function readSource(v: unknown, at: Array<string | number>): CacheMapping {
   if (!isMap(v)) throw new CacheSpecError(at, 'a source must be a mapping like {kind: micrometer}', 'README "Caches" shows the fields');
-  for (const k of Object.keys(v)) if (!SOURCE_KEYS.includes(k)) throw new CacheSpecError([...at, k], `unknown key "${k}"`, `a source takes: ${SOURCE_KEYS.join(', ')}`);
+  for (const k of Object.keys(v)) if (!SOURCE_KEYS.includes(k)) throw new CacheSpecError([...at, k], `unknown key "${k}"`, `${nearly(k, SOURCE_KEYS)}a source takes: ${SOURCE_KEYS.join(', ')}`, 'key');
   const kind = text(v.kind, [...at, 'kind']);
   const from = v.from === undefined ? kind : text(v.from, [...at, 'from']);
   const base = DEFAULT_MAPPINGS[from];
@@ -209,7 +218,7 @@ function readMetrics(v: unknown, at: Array<string | number>, base: CacheMetricNa
   const given = v === undefined ? {} : v;
   if (!isMap(given)) throw new CacheSpecError(at, 'metrics must be a mapping of field: series selector', `the fields: ${METRIC_FIELDS.join(', ')}`);
   for (const k of Object.keys(given)) {
-    if (!(METRIC_FIELDS as readonly string[]).includes(k)) throw new CacheSpecError([...at, k], `unknown field "${k}"`, `the fields: ${METRIC_FIELDS.join(', ')}`);
+    if (!(METRIC_FIELDS as readonly string[]).includes(k)) throw new CacheSpecError([...at, k], `unknown field "${k}"`, `${nearly(k, METRIC_FIELDS)}the fields: ${METRIC_FIELDS.join(', ')}`, 'key');
   }
   const out: Record<string, string> = { ...(base ?? {}) };
   for (const [k, s] of Object.entries(given)) {
@@ -247,7 +256,7 @@ function readFlags(v: unknown): CacheFlagRules {
   if (!isMap(v)) throw new CacheSpecError(['flags'], 'flags must be a mapping', `it takes: ${Object.keys(DEFAULT_FLAG_RULES).join(', ')}`);
   const out = { ...DEFAULT_FLAG_RULES };
   for (const [k, n] of Object.entries(v)) {
-    if (!(k in DEFAULT_FLAG_RULES)) throw new CacheSpecError(['flags', k], `unknown flag rule "${k}"`, `flags takes: ${Object.keys(DEFAULT_FLAG_RULES).join(', ')}`);
+    if (!(k in DEFAULT_FLAG_RULES)) throw new CacheSpecError(['flags', k], `unknown flag rule "${k}"`, `flags takes: ${Object.keys(DEFAULT_FLAG_RULES).join(', ')}`, 'key');
     const whole = k === 'minRequests';
     if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || (!whole && n > 1)) {
       throw new CacheSpecError(['flags', k], `${k} must be ${whole ? 'a number of lookups' : 'a fraction from 0 to 1'}`, `the default is ${DEFAULT_FLAG_RULES[k as keyof CacheFlagRules]}`);

@@ -123,7 +123,7 @@ export async function loadProfiles(path: string, explicit: boolean, types: Backe
         profile.caches = readCacheFleet(body.caches);
       } catch (e) {
         if (!(e instanceof CacheSpecError)) throw e;
-        fail([...at, 'caches', ...e.path], 'value', `profile ${name}: caches${e.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${e.detail}`, e.hint);
+        fail([...at, 'caches', ...e.path], e.on, `profile ${name}: caches${e.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${e.detail}`, e.hint);
       }
     }
     checkOneDataDir(profile, at);

@@ -169,6 +169,10 @@ describe('loadProfiles: errors with positions', () => {
     const path = file('profiles:\n  a:\n    caches:\n      sources:\n        - kind: micrometer\n          metrics: {hits: "rate(x[5m])"}\n');
     const e = await configError(path);
     expect(e.message).toBe(`${path}:6:27: profile a: caches.sources[0].metrics.hits: "rate(x[5m])" is not a series selector`);
+    const typo = file('profiles:\n  a:\n    caches:\n      sources:\n        - kind: micrometer\n          bound: {books: 10}\n');
+    const e2 = await configError(typo);
+    expect(e2.message).toBe(`${typo}:6:11: profile a: caches.sources[0].bound: unknown key "bound"`);
+    expect(e2.hint).toMatch(/^did you mean bounds\? a source takes: /);
   });
 
   it('rejects an unknown profile key and lists the allowed keys', async () => {
