@@ -17,7 +17,7 @@ const TOOLS = [
   { cmd: 'tmux', pkg: 'tmux', why: 'console end-to-end tests (a real terminal)' },
   { cmd: 'redis-server', pkg: 'redis-server', why: 'Redis lock and cache tests' },
   { cmd: 'redis-cli', pkg: 'redis-tools', why: 'Redis cluster tests' },
-  { cmd: 'java', pkg: 'openjdk-17-jdk-headless', why: 'Java interop peers and servers (Redisson, Curator, ShedLock, Seata, Eureka, Spring Cloud Zookeeper and Consul, Dubbo)' },
+  { cmd: 'java', pkg: 'openjdk-17-jdk-headless', why: 'Java interop peers and servers (Redisson, Curator, ShedLock, Seata, Eureka, Spring Cloud Zookeeper and Consul, Dubbo, Spring Boot with Caffeine and Micrometer)' },
   { cmd: 'mvn', pkg: 'maven', why: 'building the Java interop peers and servers' },
   { cmd: 'python3', pkg: 'python3', why: 'the console benchmark\'s PTY helper' },
   { cmd: 'prometheus', pkg: 'prometheus', why: 'metrics tests against a real Prometheus' },

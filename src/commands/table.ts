@@ -2,6 +2,8 @@ import { cacheBigkeys } from './cache/bigkeys.js';
 import { cacheHotkeys } from './cache/hotkeys.js';
 import { cacheKeys } from './cache/keys.js';
 import { cacheSimulate } from './cache/simulate.js';
+import { cacheList } from './cache/list.js';
+import { cacheShow } from './cache/show.js';
 import { cacheStats } from './cache/stats.js';
 import { servicesList } from './services/list.js';
 import { servicesShow } from './services/show.js';
@@ -87,6 +89,8 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   cacheHotkeys,
   cacheBigkeys,
   cacheSimulate,
+  cacheList,
+  cacheShow,
   metricsQuery,
   metricsRange,
   metricsWatch,

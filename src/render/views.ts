@@ -10,6 +10,7 @@ import { GLOBAL_OPTION_SPECS } from '../commands/global-options.js';
 import type { HelpEntry } from '../commands/misc/help.js';
 import { cacheSampleView, cacheStatsView } from './cache-views.js';
 import { simulationView } from './cache-sim-view.js';
+import { cacheDetailView, cacheFleetView } from './cache-fleet-view.js';
 import { renderChart } from './chart/render-chart.js';
 import { matrixToSeries } from './chart/matrix-to-series.js';
 import { cell, renderGeneric } from './generic.js';
@@ -97,6 +98,8 @@ export const VIEWS: Record<string, View> = {
   'cache hotkeys': cacheSampleView('frequency'),
   'cache bigkeys': cacheSampleView('size'),
   'cache simulate': simulationView,
+  'cache list': cacheFleetView,
+  'cache show': cacheDetailView,
   'tx list': txListView,
   'tx show': txShowView,
   'tx locks': txLocksView,

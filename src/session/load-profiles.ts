@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
+import { CacheSpecError, readCacheFleet } from '../core/cache-mapping.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { OpsError } from '../core/errors.js';
 import { OptionError, type OptionSchema } from '../adapters/kit/options.js';
@@ -10,7 +11,7 @@ import { backendName, BUILTIN_LOCAL, type BenchLimits, entryPath, oneEntryList, 
 export type BackendTypes = Readonly<Record<string, { options(): Promise<OptionSchema<unknown>> }>>;
 
 const TOP_KEYS = ['profiles', 'defaultProfile'];
-const PROFILE_KEYS = ['description', 'readOnly', 'production', 'registry', 'config', 'locks', 'metrics', 'cache', 'tx', 'bench'];
+const PROFILE_KEYS = ['description', 'readOnly', 'production', 'registry', 'config', 'locks', 'metrics', 'cache', 'tx', 'bench', 'caches'];
 const BENCH_KEYS = ['allowedHosts', 'maxRate', 'maxConnections'];
 const SUBSYSTEMS = ['metrics', 'cache', 'tx'] as const;
 
@@ -119,6 +120,14 @@ export async function loadProfiles(path: string, explicit: boolean, types: Backe
       profile.locks = backendList(body.locks, [...at, 'locks'], `profile ${name}: locks`);
     }
     if (body.bench !== undefined) profile.bench = benchSettings(body.bench, [...at, 'bench'], `profile ${name}: bench`);
+    if (body.caches !== undefined) {
+      try {
+        profile.caches = readCacheFleet(body.caches);
+      } catch (e) {
+        if (!(e instanceof CacheSpecError)) throw e;
+        fail([...at, 'caches', ...e.path], e.on, `profile ${name}: caches${e.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${e.detail}`, e.hint);
+      }
+    }
     checkOneDataDir(profile, at);
     profiles.set(name, profile);
   }

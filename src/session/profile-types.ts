@@ -1,3 +1,5 @@
+import type { CacheFleetSpec } from '../core/cache-mapping.js';
+
 /** What `bench` may do from a profile: where it may send load, and how much. */
 export interface BenchLimits {
   /** Host names or addresses, `*.example.com` for a domain's hosts, `*` for any. */
@@ -40,6 +42,8 @@ export interface Profile {
   tx?: BackendSpec;
   /** Limits of `bench` (load generation); absent keys take `BENCH_DEFAULTS`. */
   bench?: Partial<BenchLimits>;
+  /** How the fleet cache view reads the metrics backend's cache series (`caches:`); absent: the defaults. */
+  caches?: CacheFleetSpec;
   /** Where the profile came from, for messages: a file path or "built-in". */
   source: string;
 }

@@ -30,7 +30,7 @@ describe('footer messages in a real terminal', () => {
     term.keys('Escape');
     await term.waitFor((s) => footer(s) === 'cancelled; nothing was changed');
     term.type('j');
-    await term.waitFor((s) => /^1-5\/Tab panes/.test(footer(s)));
+    await term.waitFor((s) => /^1-6\/Tab panes/.test(footer(s)));
 
     // A watch runs until Ctrl-C; the footer says it is cancelling, then returns to the keys.
     term.keys('Escape');

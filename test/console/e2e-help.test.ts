@@ -8,13 +8,13 @@ const E2E_TIMEOUT = 300_000;
 const ctx = useConsoleSandbox(120, 40);
 
 describe('help in a real terminal', () => {
-  it('? lists the keys at the prompt and in a pane (searchable), footers name pane 5, help COMMAND shows flags and examples', async () => {
+  it('? lists the keys at the prompt and in a pane (searchable), footers name pane 6, help COMMAND shows flags and examples', async () => {
     const { box, term } = ctx;
     expect(opsdeck(box.env, ['demo']).code).toBe(0);
     startConsoleIn(term, box.env);
     await term.waitFor(/local›/);
     await term.waitFor(/orders/);
-    expect(await term.waitFor(/Alt-1\.\.5 pane/)).toMatch(/\? keys/);
+    expect(await term.waitFor(/Alt-1\.\.6 pane/)).toMatch(/\? keys/);
 
     // ? at the prompt: the prompt's keys, searchable.
     term.type('?');
@@ -33,14 +33,14 @@ describe('help in a real terminal', () => {
     term.keys('Escape');
     await term.waitFor(/\(pane focus\)/);
     term.type('3');
-    await term.waitFor(/billing\/nightly-settlement/);
-    expect(await term.waitFor(/^1-5\/Tab panes/m)).toMatch(/r release \(mine\) · f force release/);
+    await term.waitFor(/billing\/nightly-settle/);
+    expect(await term.waitFor(/^1-6\/Tab panes/m)).toMatch(/r release \(mine\) · f force release/);
     term.type('?');
     const pane = await term.waitFor(/keys: locks pane/);
     expect(pane).toMatch(/f\s+force release \(this view\)/);
-    expect(pane).toMatch(/1 2 3 4 5\s+services, config, locks, metrics, transactions/);
+    expect(pane).toMatch(/1 2 3 4 5 6\s+services, config, locks, metrics, transactions, caches/);
     term.keys('Escape');
-    await term.waitFor((s) => !/keys: locks pane/.test(s) && /billing\/nightly-settlement/.test(s));
+    await term.waitFor((s) => !/keys: locks pane/.test(s) && /billing\/nightly-settle/.test(s));
 
     // help COMMAND at the prompt: the command's flags and examples, from its spec.
     term.type(':');

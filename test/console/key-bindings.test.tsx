@@ -26,6 +26,7 @@ const LEVELS = {
   'config history': levelOf('config', { level: levelId('history', { backend: 'b', scope: {}, dataId: 'd', address: [], caps: [] }) }),
   locks: levelOf('locks', { level: 'top' }),
   tx: levelOf('tx', { level: 'top' }),
+  caches: levelOf('caches', { level: 'top' }),
 };
 
 function consoleState(update: (s: ConsoleState) => ConsoleState = (s) => s): ConsoleState {
@@ -66,10 +67,10 @@ describe('the key table', () => {
     }
   });
 
-  it('footers name pane 5: the prompt says Alt-1..5, every pane 1-5', () => {
-    expect(keysFor(consoleState())).toContain('Alt-1..5 pane');
-    for (const pane of ['services', 'config', 'locks', 'metrics', 'tx'] as const) {
-      expect(keysFor(consoleState((s) => ({ ...s, focus: 'pane', pane })))).toMatch(/^1-5\/Tab panes .*\? keys/);
+  it('footers name pane 6: the prompt says Alt-1..6, every pane 1-6', () => {
+    expect(keysFor(consoleState())).toContain('Alt-1..6 pane');
+    for (const pane of ['services', 'config', 'locks', 'metrics', 'tx', 'caches'] as const) {
+      expect(keysFor(consoleState((s) => ({ ...s, focus: 'pane', pane })))).toMatch(/^1-6\/Tab panes .*\? keys/);
     }
     expect(keysFor(consoleState((s) => ({ ...s, focus: 'pane', pane: 'locks' })))).toContain('r release (mine) · f force release');
   });

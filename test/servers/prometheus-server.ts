@@ -15,9 +15,9 @@ export interface PrometheusServer {
   stop(): Promise<void>;
 }
 
-/** More scrape jobs besides the test exporter: each job's targets as `host:port`. */
+/** More scrape jobs besides the test exporter: each job's targets as `host:port`, and its metrics path (default /metrics). */
 export interface PrometheusOptions {
-  jobs?: Array<{ job: string; targets: string[] }>;
+  jobs?: Array<{ job: string; targets: string[]; path?: string }>;
 }
 
 export async function startPrometheus(opts: PrometheusOptions = {}): Promise<PrometheusServer> {
@@ -60,7 +60,7 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Pro
       'scrape_configs:',
       '  - job_name: opsdeck-test',
       `    static_configs: [{targets: ["127.0.0.1:${exporterPort}"]}]`,
-      ...(opts.jobs ?? []).flatMap((j) => [`  - job_name: ${JSON.stringify(j.job)}`, `    static_configs: [{targets: ${JSON.stringify(j.targets)}}]`]),
+      ...(opts.jobs ?? []).flatMap((j) => [`  - job_name: ${JSON.stringify(j.job)}`, ...(j.path ? [`    metrics_path: ${JSON.stringify(j.path)}`] : []), `    static_configs: [{targets: ${JSON.stringify(j.targets)}}]`]),
       '',
     ].join('\n'),
   );

@@ -161,11 +161,25 @@ describe('loadProfiles: errors with positions', () => {
     expect((await configError(path)).message).toBe(`${path}:2:3: profile a must be a mapping`);
   });
 
+  it('reads a caches block, and points at a bad value inside it', async () => {
+    const ok = file('profiles:\n  a:\n    caches: {sources: [{kind: groupcache}], flags: {ratioDrop: 0.2}}\n');
+    const set = await loadProfiles(ok, true, KNOWN);
+    expect(set.profiles.get('a')!.caches!.sources[0]!.cacheLabel).toBe('group');
+    expect(set.profiles.get('a')!.caches!.flags.ratioDrop).toBe(0.2);
+    const path = file('profiles:\n  a:\n    caches:\n      sources:\n        - kind: micrometer\n          metrics: {hits: "rate(x[5m])"}\n');
+    const e = await configError(path);
+    expect(e.message).toBe(`${path}:6:27: profile a: caches.sources[0].metrics.hits: "rate(x[5m])" is not a series selector`);
+    const typo = file('profiles:\n  a:\n    caches:\n      sources:\n        - kind: micrometer\n          bound: {books: 10}\n');
+    const e2 = await configError(typo);
+    expect(e2.message).toBe(`${typo}:6:11: profile a: caches.sources[0].bound: unknown key "bound"`);
+    expect(e2.hint).toMatch(/^did you mean bounds\? a source takes: /);
+  });
+
   it('rejects an unknown profile key and lists the allowed keys', async () => {
     const path = file('profiles:\n  a:\n    readOnly: true\n    registy: {type: embedded}\n');
     const e = await configError(path);
     expect(e.message).toBe(`${path}:4:5: profile a: unknown key "registy"`);
-    expect(e.hint).toBe('did you mean registry? a profile takes: description, readOnly, production, registry, config, locks, metrics, cache, tx, bench');
+    expect(e.hint).toBe('did you mean registry? a profile takes: description, readOnly, production, registry, config, locks, metrics, cache, tx, bench, caches');
   });
 
   it('reads bench limits and points at a wrong one', async () => {

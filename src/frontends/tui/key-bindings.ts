@@ -53,7 +53,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'prompt', action: 'complete', keys: [key('tab')], does: 'complete: commands, flags, flag values and live data; a menu when several match', footer: 'Tab complete' },
   { context: 'prompt', action: 'key-help', keys: [ch('?')], does: 'on an empty line: this list of keys', footer: '? keys' },
   { context: 'prompt', action: 'to-panes', keys: [key('escape')], does: 'go to the panes', footer: 'Esc panes' },
-  { context: 'prompt', action: 'pane-jump', keys: ['1', '2', '3', '4', '5'].map((n) => alt(n as KeyName)), show: ['Alt-1..5'], does: 'jump to a pane (services, config, locks, metrics, tx)', footer: 'Alt-1..5 pane' },
+  { context: 'prompt', action: 'pane-jump', keys: ['1', '2', '3', '4', '5', '6'].map((n) => alt(n as KeyName)), show: ['Alt-1..6'], does: 'jump to a pane (services, config, locks, metrics, tx, caches)', footer: 'Alt-1..6 pane' },
   { context: 'prompt', action: 'output-up', keys: [key('pageup'), key('wheelup')], does: 'scroll the output back (the mouse wheel too, with OPSDECK_MOUSE=1)', footer: 'PgUp/PgDn output' },
   { context: 'prompt', action: 'output-down', keys: [key('pagedown'), key('wheeldown')], does: 'scroll the output forward, back to the newest' },
   { context: 'prompt', action: 'output-pager', keys: [ctrl('o')], does: 'read the output shown in the pager (search with /, o for $PAGER)', footer: 'Ctrl-O pager' },
@@ -106,7 +106,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'help', action: 'help-close', keys: [key('escape')], does: 'clear the search, then close', footer: 'Esc close' },
 
   // ----- every list pane -----
-  { context: 'pane', action: 'pane-jump', keys: ['1', '2', '3', '4', '5'].map(ch), does: 'services, config, locks, metrics, transactions', footer: '1-5/Tab panes' },
+  { context: 'pane', action: 'pane-jump', keys: ['1', '2', '3', '4', '5', '6'].map(ch), does: 'services, config, locks, metrics, transactions, caches', footer: '1-6/Tab panes' },
   { context: 'pane', action: 'pane-next', keys: [key('tab')], show: ['Tab', 'Shift-Tab'], does: 'next pane (Shift-Tab: previous)' },
   { context: 'pane', action: 'row-down', keys: [ch('j'), key('down')], does: 'next row', footer: 'j/k move' },
   { context: 'pane', action: 'row-up', keys: [ch('k'), key('up')], does: 'previous row' },
@@ -117,7 +117,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'pane', action: 'filter', keys: [ch('/')], does: 'filter (every word must match; Esc clears)', footer: '/ filter' },
   { context: 'pane', action: 'sort-next', keys: [ch('s')], does: 'sort by the next column (the header marks it ▲/▼), then back to the loaded order; numbers and durations by value, text ignoring case', footer: 's/S sort' },
   { context: 'pane', action: 'sort-reverse', keys: [ch('S')], does: 'reverse the sort (unsorted: the first column, high to low)' },
-  { context: 'pane', action: 'open', keys: [key('enter')], does: "open: a service's instances, a config's content, a version's content, a lock's details, a transaction's branches and row locks", footer: 'Enter open' },
+  { context: 'pane', action: 'open', keys: [key('enter')], does: "open: a service's instances, a config's content, a version's content, a lock's details, a transaction's branches and row locks, a cache's charts over the last hour (hit ratio, lookups/s, evictions/s)", footer: 'Enter open' },
   { context: 'pane', action: 'mark', keys: [ch('v')], does: 'config history: mark an entry (`•`); `d` on another then diffs from the marked one to it', footer: 'v mark for diff' },
   { context: 'pane', action: 'namespace', keys: [ch('n')], does: 'panes 1 and 2: switch namespace (the prompt opens with `use ` and the namespaces); shown where the backends have namespaces', footer: 'n namespace' },
   { context: 'pane', action: 'back', keys: [key('escape'), key('backspace')], does: 'back one level, then clear the filter, then to the prompt', footer: 'Esc back' },

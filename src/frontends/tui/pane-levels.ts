@@ -10,6 +10,7 @@ import { instancesLevel, servicesTop } from './registry-levels.js';
 import { paneTable } from './pane-table.js';
 import { errorDetail, errorRows, isErrorRow, warningsOf } from './scoped-rows.js';
 import { txTop } from './tx-level.js';
+import { cachesTop } from './caches-level.js';
 import { driftLevel, isDriftLevel } from './drift-level.js';
 import type { PaneId, PaneRow, PaneView } from './state.js';
 
@@ -21,7 +22,8 @@ import type { PaneId, PaneRow, PaneView } from './state.js';
 export type Plan =
   | { kind: 'command'; line: string; confirm: string | null }
   | { kind: 'drill'; level: string; title: string; columns: string[] }
-  | { kind: 'detail'; title: string; load(reads: ConsoleReads): Promise<string[]> }
+  /** `cols`: the terminal's width, for details that draw charts. */
+  | { kind: 'detail'; title: string; load(reads: ConsoleReads, cols?: number): Promise<string[]> }
   /** The config pane's `e`: `address` are the words that name the config on the `config set` line. */
   | { kind: 'edit-config'; backend: string; scope: Scope; dataId: string; address: string[] }
   /** The services → metrics cross-view: the metrics pane with the service's standard queries. */
@@ -135,7 +137,7 @@ export function levelOf(pane: PaneId, view: Pick<PaneView, 'level'>): Level {
   if (view.level.startsWith('instances:')) return instancesLevel(view.level);
   if (view.level.startsWith('history:')) return historyLevel(view.level);
   if (isDriftLevel(view.level)) return driftLevel(view.level);
-  return { services: servicesTop, config: configTop, locks: locksTop, metrics: metricsTop, tx: txTop }[pane];
+  return { services: servicesTop, config: configTop, locks: locksTop, metrics: metricsTop, tx: txTop, caches: cachesTop }[pane];
 }
 
 /** The rows of a loaded view, whether it came with its columns or not. */

@@ -145,7 +145,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     minRefreshMs: (view) => levelOf(view.pane, view).minRefreshMs?.(session.profile) ?? 0,
     liveChanges: (view, signal, scope) => levelOf(view.pane, view).changes?.(reads, signal, scope) ?? (async function* () {})(),
     namespaces: () => reads.namespaceChoices(),
-    loadDetail: (plan) => plan.load(reads),
+    loadDetail: (plan) => plan.load(reads, store.get().cols),
     editConfig: async (plan) => {
       await editConfig(plan, {
         reads,

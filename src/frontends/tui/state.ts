@@ -1,4 +1,4 @@
-import { healthBoard, type HealthBoard } from '../../core/health.js';
+import { healthBoard, subsystemHealth, type HealthBoard, type HealthState } from '../../core/health.js';
 import type { Scope, ScopeKind } from '../../core/scope.js';
 import type { CompletionResult } from '../../shell/completion/types.js';
 import { EMPTY_LINE, type LineState } from '../../shell/line-editor.js';
@@ -8,11 +8,23 @@ import type { KeyHelpState } from './key-help.js';
 import { initialMetrics, type MetricsPaneState } from './metrics-state.js';
 import type { PagerState } from './pager.js';
 import { sortRows, type PaneSort } from './row-sort.js';
+import { CACHE_COLUMNS } from '../../render/cache-fleet-view.js';
 
-export type PaneId = 'services' | 'config' | 'locks' | 'metrics' | 'tx';
-export const PANES: readonly PaneId[] = ['services', 'config', 'locks', 'metrics', 'tx'];
-/** The profile subsystem each pane shows (its health is that subsystem's). */
-export const PANE_SUBSYSTEM: Readonly<Record<PaneId, string>> = { services: 'registry', config: 'config', locks: 'locks', metrics: 'metrics', tx: 'tx' };
+export type PaneId = 'services' | 'config' | 'locks' | 'metrics' | 'tx' | 'caches';
+export const PANES: readonly PaneId[] = ['services', 'config', 'locks', 'metrics', 'tx', 'caches'];
+/**
+ * The profile subsystem each pane shows (its health is that subsystem's). The caches pane reads the
+ * metrics backend and the Redis cache: its loads report as metrics, its tab shows both (paneHealth).
+ */
+export const PANE_SUBSYSTEM: Readonly<Record<PaneId, string>> = { services: 'registry', config: 'config', locks: 'locks', metrics: 'metrics', tx: 'tx', caches: 'metrics' };
+const PANE_ALSO: Readonly<Partial<Record<PaneId, readonly string[]>>> = { caches: ['cache'] };
+
+/** A pane's health for its tab: the worst of its subsystems' that are configured (`off` when none is). */
+export function paneHealth(board: HealthBoard, pane: PaneId): HealthState {
+  const states = [PANE_SUBSYSTEM[pane], ...(PANE_ALSO[pane] ?? [])].map((sub) => subsystemHealth(board, sub).state).filter((st) => st !== 'off');
+  const order: HealthState[] = ['down', 'warning', 'unknown', 'ok'];
+  return order.find((st) => (states as HealthState[]).includes(st)) ?? 'off';
+}
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'dim' | 'plain';
 
@@ -162,6 +174,7 @@ export function initialState(
       locks: top('locks', 'locks', ['BACKEND', 'LOCK', 'HOLDER', 'TOKEN', 'LEASE LEFT', 'WAITERS']),
       metrics: top('metrics', 'metrics', ['']),
       tx: top('tx', 'transactions', ['XID', 'STATUS', 'APP', 'NAME', 'AGE', 'TIMEOUT', 'BRANCHES', 'FLAGS']),
+      caches: top('caches', 'caches', CACHE_COLUMNS.map((c) => c.header)),
     },
     detail: null,
     dialog: null,

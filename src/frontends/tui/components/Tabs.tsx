@@ -1,6 +1,5 @@
 import { Text } from 'ink';
-import { subsystemHealth } from '../../../core/health.js';
-import { PANE_SUBSYSTEM, PANES, type ConsoleState } from '../state.js';
+import { paneHealth, PANES, type ConsoleState } from '../state.js';
 import { HEALTH_COLOR } from './StatusBar.js';
 
 export function Tabs({ s }: { s: ConsoleState }) {
@@ -8,7 +7,7 @@ export function Tabs({ s }: { s: ConsoleState }) {
     <Text wrap="truncate">
       {PANES.map((p, i) => {
         // A tab says what the bar says about its subsystem: red when down, grey when not configured.
-        const { state } = subsystemHealth(s.health, PANE_SUBSYSTEM[p]);
+        const state = paneHealth(s.health, p);
         const color = state === 'down' || state === 'off' ? HEALTH_COLOR[state] : undefined;
         return (
           <Text key={p} inverse={p === s.pane} bold={p === s.pane} color={color} dimColor={state === 'off'}>{` ${i + 1} ${p} `}</Text>
