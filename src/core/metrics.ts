@@ -79,6 +79,8 @@ export interface MetricsStoreOps {
   importText(text: string, source: string): Promise<ImportSummary>;
   /** Series, samples, bytes in memory and on disk, and who collects. */
   stats(): Promise<StoreStats>;
+  /** The HTTP API's bearer token (made on first use); shown only when asked for. */
+  apiToken(): Promise<string>;
 }
 
 export interface CollectOptions {
@@ -103,6 +105,8 @@ export interface ImportSummary {
   samples: number;
   /** Samples refused: out of order, or a second value at a time already stored. */
   rejected: number;
+  /** Samples that carried no timestamp and were stamped with the import time. */
+  untimed: number;
   series: number;
   minTime: string | null;
   maxTime: string | null;

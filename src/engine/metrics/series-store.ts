@@ -1,5 +1,5 @@
-import { OpsError } from '../../core/errors.js';
 import type { LabelMatcher, Labels, SeriesSamples, SeriesSource } from '../../core/series-source.js';
+import { compileMatcher } from '../../promql/matchers.js';
 import type { FamilyMetadata } from './exposition-parser.js';
 import { ChunkAppender, CHUNK_SAMPLES, decodeChunk, type SealedChunk } from './xor-chunk.js';
 
@@ -226,7 +226,11 @@ export class SeriesStore implements SeriesSource {
 
   /** Series matching every matcher (Prometheus semantics: a missing label reads as ""). */
   matching(matchers: readonly LabelMatcher[]): MemSeries[] {
-    const tests = matchers.map(compileMatcher);
+    // The evaluator's own matchers: RE2 syntax translated, anchored, a missing label reads as "".
+    const tests = matchers.map((m) => {
+      const test = compileMatcher(m);
+      return (l: Labels) => test(l[m.name] ?? '');
+    });
     let candidates: Iterable<MemSeries> | null = null;
     // Start from the shortest postings list among the equality matchers that need the label.
     let best: number[] | null = null;
@@ -268,32 +272,5 @@ export class SeriesStore implements SeriesSource {
 
   private *inRange(mint: number, maxt: number): Iterable<MemSeries> {
     for (const s of this.byKey.values()) if (s.lastT >= mint && s.minT <= maxt) yield s;
-  }
-}
-
-const regexCache = new Map<string, RegExp>();
-
-function compileMatcher(m: LabelMatcher): (labels: Labels) => boolean {
-  const get = (l: Labels) => l[m.name] ?? '';
-  switch (m.type) {
-    case '=':
-      return (l) => get(l) === m.value;
-    case '!=':
-      return (l) => get(l) !== m.value;
-    default: {
-      let re = regexCache.get(m.value);
-      if (!re) {
-        try {
-          // Prometheus anchors label regexes at both ends.
-          re = new RegExp(`^(?:${m.value})$`, 'u');
-        } catch (e) {
-          throw new OpsError('usage', `invalid regular expression ${JSON.stringify(m.value)} for label ${m.name}: ${(e as Error).message}`, 'fix the =~ or !~ matcher');
-        }
-        if (regexCache.size > 1000) regexCache.clear();
-        regexCache.set(m.value, re);
-      }
-      const r = re;
-      return m.type === '=~' ? (l) => r.test(get(l)) : (l) => !r.test(get(l));
-    }
   }
 }
