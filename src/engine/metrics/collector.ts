@@ -78,7 +78,8 @@ export async function collect(db: MetricsDb, s: CollectorSettings, o: CollectOpt
     writeTargets();
   };
   every(s.flushIntervalMs, flush);
-  if (o.discover) every(s.discoverEveryMs ?? 30_000, discover);
+  // Registries are asked again every two scrape intervals, between 5 s and 30 s: new instances show up soon, and a big registry is not read too often.
+  if (o.discover) every(s.discoverEveryMs ?? Math.min(30_000, Math.max(5_000, 2 * s.scrapeIntervalMs)), discover);
   let http: Awaited<ReturnType<typeof serveMetricsApi>> | null = null;
   try {
     if (o.listen) http = await serveMetricsApi(db, { host: o.listen.host, port: o.listen.port, token: o.listen.auth ? apiToken(db.dataDir) : null, targets: () => scraper.health(), version: s.version });

@@ -1,4 +1,4 @@
-import { DEMO_INSTANCES } from '../../commands/misc/demo-fleet.js';
+import { DEMO_INSTANCES, type DemoInstance } from '../../commands/misc/demo-fleet.js';
 import type { Session } from '../../session/session.js';
 
 /** The demo's own clock speed: 1 in use; tests raise it (OPSDECK_DEMO_SPEED) to see minutes in seconds. */
@@ -28,6 +28,10 @@ export class DemoAnimator {
   private readonly periodMs: number;
   private readonly ttlMs: number;
 
+  /** Metadata that points the scraper at the instance's demo metrics page (demo-metrics.ts). */
+  metricsMetadata: ((inst: DemoInstance) => Record<string, string>) | null = null;
+  private labelled = false;
+
   constructor(private readonly session: Session, speed = 1) {
     this.periodMs = 1000 / speed;
     this.ttlMs = 4000 / speed;
@@ -50,18 +54,26 @@ export class DemoAnimator {
     this.timer = null;
   }
 
+  /**
+   * The last gateway misses its heartbeats for 8 beats of every 20: it goes unhealthy, may expire,
+   * and comes back when it beats again. The other two never stop, so the service stays. Its
+   * metrics page is down meanwhile.
+   */
+  isDown(inst: DemoInstance): boolean {
+    return inst === GATEWAYS[GATEWAYS.length - 1] && this.tick % 20 >= 12;
+  }
+
   /** One beat of the fleet (public so a test can run many minutes of it without waiting). */
   async step(): Promise<void> {
     const t = ++this.tick;
     // The demo's profile has one registry and one config backend; the fleet lives in their default scope.
     const registry = await this.session.registryBackend();
+    if (this.metricsMetadata && !this.labelled) await this.labelForMetrics();
     const gateway = { scope: {}, name: 'gateway' };
-    for (const [i, inst] of GATEWAYS.entries()) {
-      // The last gateway misses its heartbeats for 8 beats of every 20: it goes unhealthy, may
-      // expire, and comes back when it beats again. The other two never stop, so the service stays.
-      const flapping = i === GATEWAYS.length - 1 && t % 20 >= 12;
-      if (flapping) continue;
-      await registry.register?.(gateway, { ip: inst.ip, port: inst.port, weight: inst.weight, metadata: inst.metadata, ephemeral: true, ...(registry.leaseTtl === 'per-instance' ? { ttlMs: this.ttlMs } : {}) });
+    for (const inst of GATEWAYS) {
+      if (this.isDown(inst)) continue;
+      const metadata = { ...inst.metadata, ...this.metricsMetadata?.(inst) };
+      await registry.register?.(gateway, { ip: inst.ip, port: inst.port, weight: inst.weight, metadata, ephemeral: true, ...(registry.leaseTtl === 'per-instance' ? { ttlMs: this.ttlMs } : {}) });
     }
     if (t % 7 === 0) {
       const config = await this.session.configBackend();
@@ -87,6 +99,20 @@ export class DemoAnimator {
           () => undefined,
         );
       }
+    }
+  }
+
+  /** Once: the persistent instances get the metadata that makes the scraper collect them. */
+  private async labelForMetrics(): Promise<void> {
+    this.labelled = true;
+    const registry = await this.session.registryBackend();
+    if (!registry.updateMetadata) return;
+    for (const inst of DEMO_INSTANCES) {
+      if (inst.ephemeral) continue;
+      const ref = { scope: inst.namespace === undefined ? {} : { namespace: inst.namespace }, name: inst.service };
+      const found = await registry.getService(ref).catch(() => null);
+      const id = found?.instances.find((x) => x.ip === inst.ip && x.port === inst.port)?.id;
+      if (id) await registry.updateMetadata(ref, id, { set: this.metricsMetadata!(inst), remove: [] }).catch(() => undefined);
     }
   }
 }

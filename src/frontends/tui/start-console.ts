@@ -18,6 +18,9 @@ import type { SessionPool } from '../session-pool.js';
 import { startBootPainter } from './boot-painter.js';
 import { Controller } from './controller.js';
 import { DemoAnimator, demoSpeed } from './demo-animator.js';
+import { DEMO_QUERIES, DemoMetrics } from './demo-metrics.js';
+import { startConsoleCollector } from './console-collector.js';
+import { DEMO_INSTANCES } from '../../commands/misc/demo-fleet.js';
 import { KeyParser } from './keys.js';
 import { LiveCache } from './live-cache.js';
 import { levelOf } from './pane-levels.js';
@@ -59,7 +62,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     // A profile file of its own with only the embedded "local" profile, so the user's profile file
     // (which may point at production) is never read for the demo.
     globals.config = join(demoDir, 'profiles.yaml');
-    writeFileSync(globals.config, 'profiles:\n  local:\n    registry: {type: embedded}\n    config: {type: embedded}\n    locks: [{type: embedded}]\n');
+    writeFileSync(globals.config, 'profiles:\n  local:\n    registry: {type: embedded}\n    config: {type: embedded}\n    locks: [{type: embedded}]\n    metrics: {type: embedded, scrapeInterval: 2s, flushInterval: 5s}\n');
   }
   const { session, profiles } = await pool.get(globals);
   const color = globals.color && colorAllowed(env, true);
@@ -176,7 +179,8 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
         const answer = await (await session.metrics()).queryRange(q, undefined, signal);
         return { series: matrixToSeries(answer.data as MatrixData), warnings: answer.warnings };
       },
-      loadSaved: () => loadSavedQueries(savedQueriesFile),
+      // The demo's queries are its own and never saved over the user's "local" profile's.
+      loadSaved: () => (top.demo ? { saved: { queries: DEMO_QUERIES, rangeMs: 120_000 }, warning: null, writable: false } : loadSavedQueries(savedQueriesFile)),
       save: (saved) => writeSavedQueries(savedQueriesFile, saved),
       serviceQueries: (service) => serviceQueries(session.profile.metrics, service),
       check: (expr) => {
@@ -238,7 +242,13 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   const probeStart = setTimeout(() => probe.start(), 1500);
   probeStart.unref?.();
   const animator = top.demo ? new DemoAnimator(session, demoSpeed()) : null;
+  const demoMetrics = animator ? new DemoMetrics(DEMO_INSTANCES, { isDown: (i) => animator.isDown(i), degraded: () => DEMO_INSTANCES.some((i) => animator.isDown(i)) }) : null;
+  if (demoMetrics && animator) {
+    await demoMetrics.start();
+    animator.metricsMetadata = (i) => demoMetrics.metadataOf(i);
+  }
   animator?.start();
+  const collector = startConsoleCollector(session);
   if (top.demo) controller.log({ line: null, text: 'demo: the fleet is animated in a throwaway data dir; try "services show gateway" or press Esc for the panes', exitCode: null });
 
   const code = await done;
@@ -250,6 +260,8 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   probe.stop();
   controller.dispose();
   animator?.stop();
+  await collector?.stop();
+  demoMetrics?.stop();
   process.stdin.off('data', onData);
   process.stdout.off('resize', onResize);
   process.off('SIGINT', onSigint);
