@@ -16,6 +16,8 @@ export interface ParsedSample {
   value: number;
   /** Milliseconds since the epoch, when the line carried a timestamp. */
   timestampMs?: number;
+  /** The line's text up to the value (name and label set as written): a cheap key for the series. */
+  series: string;
   exemplar?: { labels: Record<string, string>; value: number; timestampMs?: number };
 }
 
@@ -150,9 +152,11 @@ function parseSampleLine(line: string, lineNo: number, om: boolean, keepExemplar
   if (!name) throw new ExpositionError(lineNo, `expected a metric name at the start of ${short(line)}`);
   const labels: Record<string, string> = { __name__: name };
   if (c.peek() === '{') c.labels(labels);
+  const seriesEnd = c.i;
   if (!c.blanks()) throw new ExpositionError(lineNo, `expected a space and a value after ${short(line.slice(0, c.i))}`);
+  const series = line.slice(0, seriesEnd);
   const value = parseValue(c.token(), lineNo, 'value');
-  const sample: ParsedSample = { labels, value };
+  const sample: ParsedSample = { labels, value, series };
   c.blanks();
   if (!c.done() && c.peek() !== '#') sample.timestampMs = parseTimestamp(c.token(), lineNo, om);
   c.blanks();

@@ -40,6 +40,8 @@ interface Target {
   running: boolean;
   /** Series written by the last successful scrape, for staleness. */
   seen: Set<MemSeries>;
+  /** The last scrape's series by line text (see scrape). */
+  cache: Map<string, MemSeries>;
   health: TargetHealth['health'];
   lastScrape: number | null;
   lastDuration: number | null;
@@ -82,6 +84,7 @@ export class Scraper {
         timer: null,
         running: false,
         seen: new Set(),
+        cache: new Map(),
         health: 'unknown',
         lastScrape: null,
         lastDuration: null,
@@ -159,21 +162,29 @@ export class Scraper {
       t.health = 'up';
       scraped = exposition.samples.length;
       for (const [family, meta] of exposition.metadata) this.db.setMetadata(family, meta);
+      // The series of a line is looked up by the line's own text first: building and sorting the
+      // label set again for every sample of every scrape is most of the ingest cost otherwise.
+      const cache = new Map<string, MemSeries>();
       for (const s of exposition.samples) {
-        const labels = withTargetLabels(s.labels, t.spec.labels);
-        const before = this.db.mem.seriesCount;
-        const series = this.db.mem.getOrCreate(labels);
-        if (this.db.mem.seriesCount > before) added++;
+        let series = t.cache.get(s.series);
+        if (!series || series.dropped) {
+          const before = this.db.mem.seriesCount;
+          series = this.db.mem.getOrCreate(withTargetLabels(s.labels, t.spec.labels));
+          if (this.db.mem.seriesCount > before) added++;
+        }
+        cache.set(s.series, series);
         this.db.mem.appendTo(series, s.timestampMs ?? start, s.value);
         // Samples with their own timestamps are the exporter's business: Prometheus does not mark them stale.
         if (s.timestampMs === undefined) seen.add(series);
       }
       this.markStale(t, [...t.seen].filter((s) => !seen.has(s)), start);
       t.seen = seen;
+      t.cache = cache;
     } else {
       t.health = 'down';
       this.markStale(t, [...t.seen], start);
       t.seen = new Set();
+      t.cache = new Map();
     }
     const report: Array<[string, number]> = [
       ['up', exposition ? 1 : 0],

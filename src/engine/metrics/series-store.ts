@@ -34,6 +34,8 @@ export class MemSeries {
   lastV = NaN;
   /** Time of the last sample written to disk; later ones go into the next flush. */
   flushedT = -Infinity;
+  /** Set when retention removed the series from the store: holders of it must look it up again. */
+  dropped = false;
   readonly labelBytes: number;
 
   constructor(readonly id: number, readonly labels: Labels, readonly key: string) {
@@ -208,6 +210,7 @@ export class SeriesStore implements SeriesSource {
 
   private forget(gone: MemSeries[]): void {
     for (const s of gone) {
+      s.dropped = true;
       this.byKey.delete(s.key);
       this.byId.delete(s.id);
     }
