@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeriesSource } from '../../src/core/series-source.js';
 import { sharedPrometheusOnOpenMetrics } from '../servers/prometheus-blocks.js';
 import { askOurs, askPrometheus, diff } from './compare.js';
@@ -12,6 +12,8 @@ import { dataset, selectedLoader } from './dataset.js';
 const data = dataset();
 let url = '';
 let source: SeriesSource;
+/** How the cases went, printed at the end: a suite where both sides merely fail proves little. */
+const tally = { agreed: 0, bothFailed: 0, unsupported: 0 };
 
 beforeAll(async () => {
   url = (await sharedPrometheusOnOpenMetrics('promql-differential', () => data.openMetrics)).url;
@@ -29,11 +31,13 @@ describe('PromQL: our evaluator agrees with Prometheus 2.42', () => {
       const ours = askOurs(source, c);
       if (c.unsupported) {
         expect(ours.ok ? 'answered' : ours.error).toMatch(/^not supported yet: /);
+        tally.unsupported++;
         return;
       }
       const prom = await askPrometheus(url, c);
       if (!prom.ok) {
         expect(ours.ok ? `answered where Prometheus failed with: ${prom.error}` : '').toBe('');
+        tally.bothFailed++;
         return;
       }
       if (!ours.ok) {
@@ -41,6 +45,11 @@ describe('PromQL: our evaluator agrees with Prometheus 2.42', () => {
         return;
       }
       expect(diff(c.expr, prom.data, ours.data) ?? '').toBe('');
+      tally.agreed++;
     });
   }
+});
+
+afterAll(() => {
+  console.log(`PromQL differential: ${tally.agreed} answers agreed, ${tally.bothFailed} errors agreed, ${tally.unsupported} refused as not supported yet (of ${data.evals.length} cases)`);
 });
