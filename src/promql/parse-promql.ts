@@ -201,7 +201,9 @@ class Converter {
       return this.src(parts[0]!) === '-' ? -inner : inner;
     }
     if (parts.length !== 1 || parts[0]!.name !== 'NumberDurationLiteralInDurationContext') return notSupported('duration arithmetic (newer than Prometheus 2.42)');
-    return parseDuration(this.src(parts[0]!));
+    const ms = parseDuration(this.src(parts[0]!));
+    if (ms === 0) promqlError('parse error: duration must be greater than 0');
+    return ms;
   }
 
   private call(n: SyntaxNode): Expr {

@@ -86,7 +86,7 @@ export function readScript(path: string, name: string): Script {
 }
 
 function parseSeriesLine(line: string, interval: number, where: string): ScriptSeries {
-  const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)?(\{[^}]*\})?\s+(.+)$/.exec(line);
+  const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)?(\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\})?\s+(.+)$/.exec(line);
   if (!m) throw new Error(`${where}: expected "metric{labels} values"`);
   const labels: Record<string, string> = {};
   if (m[1]) labels.__name__ = m[1];
