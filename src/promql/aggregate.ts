@@ -93,7 +93,8 @@ export function aggregate(node: AggregateExpr, vec: Sample[], param: number | st
       case 'bottomk': {
         const less = op === 'topk' ? lessTop : lessBottom;
         if (g.heap.length < k) heapPush(g.heap, s, less);
-        else if ((op === 'topk' ? g.heap[0]!.v < s.v : g.heap[0]!.v > s.v) || (Number.isNaN(g.heap[0]!.v) && !Number.isNaN(s.v))) {
+        // 2.42 replaces a NaN at the top even with another NaN (later versions keep it).
+        else if ((op === 'topk' ? g.heap[0]!.v < s.v : g.heap[0]!.v > s.v) || Number.isNaN(g.heap[0]!.v)) {
           g.heap[0] = s;
           if (k > 1) heapFix(g.heap, 0, less);
         }

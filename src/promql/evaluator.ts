@@ -38,6 +38,8 @@ export class Evaluator {
   private readonly groupCaches = new WeakMap<AggregateExpr, GroupCache>();
   private readonly sigCaches = new WeakMap<BinaryExpr, SignatureCache>();
   private readonly nameDrops = new WeakMap<Expr, WeakMap<Metric, Metric>>();
+  /** Per range-function call and unary minus: which input series made each output label set, over all steps. */
+  private readonly origins = new WeakMap<Expr, Map<string, string>>();
 
   constructor(
     private readonly source: SeriesSource,
@@ -128,8 +130,12 @@ export class Evaluator {
         const v = this.eval(e.expr, ts);
         if (e.op === '+') return v;
         if (v.type === 'scalar') return { type: 'scalar', v: -v.v };
-        const out = (v.v as Sample[]).map((s) => ({ metric: this.dropNameCached(e, s.metric), v: -s.v, t: ts }));
-        return { type: 'vector', v: checkUnique(out) };
+        const out = (v.v as Sample[]).map((s) => {
+          const metric = this.dropNameCached(e, s.metric);
+          this.checkOrigin(e, metric, s.metric);
+          return { metric, v: -s.v, t: ts };
+        });
+        return { type: 'vector', v: out };
       }
       case 'binary':
         return this.binary(e, ts);
@@ -138,6 +144,19 @@ export class Evaluator {
       case 'call':
         return this.call(e, ts);
     }
+  }
+
+  /**
+   * Prometheus checks the output of range functions and unary minus for duplicate label sets over
+   * the whole evaluated range, not per step: two series that collide once the name is dropped fail
+   * even when they never overlap in time.
+   */
+  private checkOrigin(e: Expr, out: Metric, input: Metric): void {
+    let m = this.origins.get(e);
+    if (!m) this.origins.set(e, (m = new Map()));
+    const prev = m.get(out.key);
+    if (prev === undefined) m.set(out.key, input.key);
+    else if (prev !== input.key) promqlError('vector cannot contain metrics with the same labelset');
   }
 
   private dropNameCached(e: Expr, m: Metric): Metric {
@@ -292,7 +311,10 @@ export class Evaluator {
     const fn = RANGE_FUNCTIONS[e.func] ?? notSupported(`function ${e.func} over a range`);
     const push = (metric: Metric, w: Window) => {
       const v = fn(w);
-      if (v !== undefined) out.push({ metric: keepName ? metric : this.dropNameCached(e, metric), v, t: ts });
+      if (v === undefined) return;
+      const outMetric = keepName ? metric : this.dropNameCached(e, metric);
+      this.checkOrigin(e, outMetric, metric);
+      out.push({ metric: outMetric, v, t: ts });
     };
     if (arg.kind === 'matrix') {
       const [mint, maxt] = this.windowOf(arg.selector.at, arg.selector.offset, arg.range, ts);
@@ -308,7 +330,7 @@ export class Evaluator {
         push(s.metric, { t: s.t, v: s.v, lo: 0, hi: s.t.length, ts, rangeStart: mint, rangeEnd: maxt, range: arg.range, params });
       }
     }
-    return checkUnique(out);
+    return out;
   }
 }
 

@@ -102,7 +102,8 @@ export function callInstant(func: string, args: InstantArg[], argExprs: Expr[], 
     case 'sort':
     case 'sort_desc': {
       const out = [...vec()];
-      const less = func === 'sort' ? (a: Sample, b: Sample) => Number.isNaN(a.v) || a.v < b.v : (a: Sample, b: Sample) => Number.isNaN(a.v) || a.v > b.v;
+      // Prometheus sorts the opposite order with NaN first, reversed, so NaN ends up last either way.
+      const less = func === 'sort' ? (a: Sample, b: Sample) => Number.isNaN(b.v) || b.v > a.v : (a: Sample, b: Sample) => Number.isNaN(b.v) || b.v < a.v;
       insertionSort(out, less);
       return out;
     }

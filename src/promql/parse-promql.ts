@@ -19,15 +19,19 @@ export function parsePromql(text: string): Expr {
   const bad = firstError(top);
   if (bad) {
     // The grammar only knows today's function names; a call to any other is its error.
-    const call = /([a-zA-Z_][a-zA-Z0-9_]*)\s*\(/.exec(text.slice(Math.max(0, bad.from - 40), bad.to + 1));
     const fn = [...text.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*\(/g)].map((m) => m[1]!).find((n) => n in FUNCTIONS && !isGrammarFunction(n));
     if (fn) notSupported(`function ${fn}`);
-    void call;
+    // Go's lexer reads "5." as a number; the grammar does not.
+    if (/(^|[^\w.])\d+\.(?![\d\w])/.test(withoutStrings(text))) notSupported('numbers ending in a dot (write 5.0 for 5.)');
     promqlError(`parse error at char ${bad.from + 1}: unexpected ${JSON.stringify(text.slice(bad.from, bad.to + 1) || 'end of input')}`);
   }
   const body = kids(top)[0];
   if (!body) promqlError('parse error: no expression found in input');
   return new Converter(text).expr(body!);
+}
+
+function withoutStrings(text: string): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');
 }
 
 function isGrammarFunction(name: string): boolean {
@@ -170,7 +174,7 @@ class Converter {
     if (when!.name === 'AtModifierPreprocessors') at = { at: kids(when!)[0]!.name === 'AtStart' ? 'start' : 'end' };
     else {
       const secs = parseNumber(this.src(when!));
-      if (!Number.isFinite(secs)) promqlError('parse error: timestamp out of bounds for @ modifier');
+      if (!Number.isFinite(secs) || Math.abs(secs) >= 9.223372036854776e18) promqlError('parse error: timestamp out of bounds for @ modifier');
       at = { at: Math.round(secs * 1000) };
     }
     const target = e.kind === 'matrix' ? e.selector : e.kind === 'vector' || e.kind === 'subquery' ? e : undefined;
@@ -197,7 +201,9 @@ class Converter {
       return this.src(parts[0]!) === '-' ? -inner : inner;
     }
     if (parts.length !== 1 || parts[0]!.name !== 'NumberDurationLiteralInDurationContext') return notSupported('duration arithmetic (newer than Prometheus 2.42)');
-    return parseDuration(this.src(parts[0]!));
+    const ms = parseDuration(this.src(parts[0]!));
+    if (ms === 0) promqlError('parse error: duration must be greater than 0');
+    return ms;
   }
 
   private call(n: SyntaxNode): Expr {

@@ -225,11 +225,11 @@ export class Controller {
         this.refreshAgain = true;
         return;
       }
-      const { rows, columns, warnings = [] }: Exclude<LoadedView, PaneRow[]> = Array.isArray(loaded) ? { rows: loaded, columns: view.columns } : loaded;
+      const { rows, columns, align, scopeKinds, warnings = [] }: Exclude<LoadedView, PaneRow[]> = Array.isArray(loaded) ? { rows: loaded, columns: view.columns } : loaded;
       this.setView(pane, view.level, (v) => {
         // Keep the cursor on the same row (by key) when rows are added or reordered.
         const selectedKey = visibleRows(v)[v.selected]?.key;
-        const next = { ...v, rows, columns, warnings, fetchedAt: this.d.now(), error: null, loading: false };
+        const next = { ...v, rows, columns, align, scopeKinds, warnings, fetchedAt: this.d.now(), error: null, loading: false };
         const shown = visibleRows(next);
         const same = selectedKey === undefined ? -1 : shown.findIndex((r) => r.key === selectedKey);
         return { ...next, selected: same >= 0 ? same : clamp(v.selected, shown.length) };

@@ -1,5 +1,5 @@
 import { DEMO_INSTANCES, type DemoInstance } from '../../commands/misc/demo-fleet.js';
-import type { Session } from '../../session/session.js';
+import type { ConsoleReads } from '../console-reads.js';
 
 /** The demo's own clock speed: 1 in use; tests raise it (OPSDECK_DEMO_SPEED) to see minutes in seconds. */
 export function demoSpeed(env: NodeJS.ProcessEnv = process.env): number {
@@ -13,8 +13,9 @@ const GATEWAYS = DEMO_INSTANCES.filter((i) => i.service === 'gateway' && i.names
 /**
  * Keeps the demo fleet alive in-process: gateways heartbeat (one of them flaps), a feature flag
  * flips now and then, and workers take and release job locks, so every pane moves on its own.
- * It goes straight to the backends: these are the fleet's actions, not the user's, so they stay out
- * of history and recordings.
+ * It runs the same commands a user would (`instances register`, `config set`, `locks acquire`,
+ * `locks release`) through the console's reads (`act`): these are the fleet's actions, not the
+ * user's, so they stay out of history, recordings and the audit log.
  *
  * The fleet is taken from its definition (demo-fleet.ts), never from what the registry still
  * lists: deriving it from the registry let each expired gateway shrink the fleet, until the whole
@@ -32,7 +33,7 @@ export class DemoAnimator {
   metricsMetadata: ((inst: DemoInstance) => Record<string, string>) | null = null;
   private labelled = false;
 
-  constructor(private readonly session: Session, speed = 1) {
+  constructor(private readonly reads: ConsoleReads, speed = 1) {
     this.periodMs = 1000 / speed;
     this.ttlMs = 4000 / speed;
   }
@@ -63,56 +64,50 @@ export class DemoAnimator {
     return inst === GATEWAYS[GATEWAYS.length - 1] && this.tick % 20 >= 12;
   }
 
+  /** Once: the persistent instances get the metadata that makes the scraper collect them. */
+  private async labelForMetrics(act: (words: string[]) => Promise<unknown>): Promise<void> {
+    this.labelled = true;
+    for (const inst of DEMO_INSTANCES) {
+      if (inst.ephemeral) continue;
+      const set = Object.entries(this.metricsMetadata!(inst)).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+      const scope = inst.namespace === undefined ? [] : ['--namespace', inst.namespace];
+      await act(['instances', 'meta', inst.service, `${inst.ip}:${inst.port}`, ...set, ...scope]).catch(() => undefined);
+    }
+  }
+
   /** One beat of the fleet (public so a test can run many minutes of it without waiting). */
   async step(): Promise<void> {
     const t = ++this.tick;
-    // The demo's profile has one registry and one config backend; the fleet lives in their default scope.
-    const registry = await this.session.registryBackend();
-    if (this.metricsMetadata && !this.labelled) await this.labelForMetrics();
-    const gateway = { scope: {}, name: 'gateway' };
+    // The demo's profile has one registry, config backend and lock backend; the fleet lives in their default scope.
+    const act = (words: string[]) => this.reads.act(words);
+    const ttl = `${Math.round(this.ttlMs)}ms`;
+    if (this.metricsMetadata && !this.labelled) await this.labelForMetrics(act);
     for (const inst of GATEWAYS) {
       if (this.isDown(inst)) continue;
-      const metadata = { ...inst.metadata, ...this.metricsMetadata?.(inst) };
-      await registry.register?.(gateway, { ip: inst.ip, port: inst.port, weight: inst.weight, metadata, ephemeral: true, ...(registry.leaseTtl === 'per-instance' ? { ttlMs: this.ttlMs } : {}) });
+      const meta = Object.entries({ ...inst.metadata, ...this.metricsMetadata?.(inst) }).flatMap(([k, v]) => ['--meta', `${k}=${v}`]);
+      await act(['instances', 'register', 'gateway', `${inst.ip}:${inst.port}`, '--weight', String(inst.weight), ...meta, '--ephemeral', '--ttl', ttl]);
     }
     if (t % 7 === 0) {
-      const config = await this.session.configBackend();
       const on = t % 14 === 0;
-      await config.set?.({ scope: {}, dataId: 'feature-flags.properties' }, `checkout.v2=${on}\nsearch.semantic=${!on}\n`, 'properties', {});
+      await act(['config', 'set', 'feature-flags.properties', '--value', `checkout.v2=${on}\nsearch.semantic=${!on}\n`, '--type', 'properties']);
     }
-    const locks = await this.session.lockBackend();
-    if (!locks?.tryAcquire || !locks.release) return;
     const scale = this.periodMs / 1000;
     const now = Date.now();
     for (const [name, h] of this.held) {
       if (h.until <= now) {
         this.held.delete(name);
-        await locks.release(name, h.owner).catch(() => undefined);
+        await act(['locks', 'release', name, '--owner', h.owner]).catch(() => undefined);
       }
     }
     if (t % 3 === 0) {
       const job = `jobs/report-${t % 4}`;
       const owner = `report-worker-${t % 5}@10.0.7.${20 + (t % 5)}`;
       if (!this.held.has(job)) {
-        await locks.tryAcquire(job, { owner, ttlMs: 15_000 * scale, waitMs: 0 }).then(
+        await act(['locks', 'acquire', job, '--owner', owner, '--ttl', `${Math.round(15_000 * scale)}ms`, '--wait', '0s']).then(
           () => this.held.set(job, { owner, until: now + (2000 + (t % 3) * 1500) * scale }),
           () => undefined,
         );
       }
-    }
-  }
-
-  /** Once: the persistent instances get the metadata that makes the scraper collect them. */
-  private async labelForMetrics(): Promise<void> {
-    this.labelled = true;
-    const registry = await this.session.registryBackend();
-    if (!registry.updateMetadata) return;
-    for (const inst of DEMO_INSTANCES) {
-      if (inst.ephemeral) continue;
-      const ref = { scope: inst.namespace === undefined ? {} : { namespace: inst.namespace }, name: inst.service };
-      const found = await registry.getService(ref).catch(() => null);
-      const id = found?.instances.find((x) => x.ip === inst.ip && x.port === inst.port)?.id;
-      if (id) await registry.updateMetadata(ref, id, { set: this.metricsMetadata!(inst), remove: [] }).catch(() => undefined);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { age, fit, pad } from '../layout.js';
-import { currentView, visibleRows, type ConsoleState, type PaneRow, type Tone } from '../state.js';
+import { currentView, listsNamespaces, visibleRows, type ConsoleState, type PaneRow, type PaneView, type Tone } from '../state.js';
 import { sortedHeader } from '../row-sort.js';
 import { MetricsPane } from './MetricsPane.js';
 
@@ -47,9 +47,9 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
       </Text>
       {warnings.length > 0 ? <Text color="yellow" wrap="truncate">{fit(`⚠ ${warnings.join('  ·  ')}`, s.cols)}</Text> : null}
       {/* Two columns in, where the rows start after their selection mark. */}
-      <Text bold dimColor wrap="truncate">{fit(`  ${headers.map((c, i) => pad(c, widths[i]!)).join('  ')}`, s.cols)}</Text>
+      <Text bold dimColor wrap="truncate">{fit(`  ${headers.map((c, i) => pad(c, widths[i]!, view.align?.[i])).join('  ')}`, s.cols)}</Text>
       {window.map((r, i) => (
-        <Row key={r.key} row={r} widths={widths} cols={s.cols} selected={offset + i === view.selected} marked={r.key === view.marked} focused={s.focus === 'pane'} />
+        <Row key={r.key} row={r} widths={widths} align={view.align} cols={s.cols} selected={offset + i === view.selected} marked={r.key === view.marked} focused={s.focus === 'pane'} />
       ))}
       {rows.length === 0 && !view.loading ? <Text dimColor>{view.filter ? '(nothing matches the filter)' : '(empty)'}</Text> : null}
     </Box>
@@ -72,11 +72,12 @@ export function diffColor(line: string): string | undefined {
 export function scopeNote(s: ConsoleState): string {
   if ((s.pane !== 'services' && s.pane !== 'config') || s.views[s.pane].length > 1) return '';
   if (s.scope.namespace !== undefined) return ` in namespace ${s.scope.namespace}`;
-  return s.views[s.pane][0]!.columns.includes('NAMESPACE') ? ' in every namespace' : '';
+  return listsNamespaces(s.views[s.pane][0]!) ? ' in every namespace' : '';
 }
 
-const Row = memo(function Row({ row, widths, cols, selected, marked, focused }: { row: PaneRow; widths: number[]; cols: number; selected: boolean; marked: boolean; focused: boolean }) {
-  const text = fit(row.span ?? row.cells.map((c, i) => pad(c, widths[i] ?? c.length)).join('  '), cols - 2);
+const Row = memo(function Row({ row, widths, align, cols, selected, marked, focused }: { row: PaneRow; widths: number[]; align: PaneView['align']; cols: number; selected: boolean; marked: boolean; focused: boolean }) {
+  // Aligned as the CLI table aligns the column (numbers and durations to the right).
+  const text = fit(row.span ?? row.cells.map((c, i) => pad(c, widths[i] ?? c.length, align?.[i])).join('  '), cols - 2);
   return (
     <Text wrap="truncate" inverse={selected && focused} bold={selected && !focused} color={TONE[row.tone]}>
       {/* The second column of the gutter is the `v` mark (a history entry to diff from). */}
