@@ -19,7 +19,6 @@ import { startBootPainter } from './boot-painter.js';
 import { Controller } from './controller.js';
 import { DemoAnimator, demoSpeed } from './demo-animator.js';
 import { DEMO_QUERIES, DemoMetrics } from './demo-metrics.js';
-import { startConsoleCollector } from './console-collector.js';
 import { DEMO_INSTANCES } from '../../commands/misc/demo-fleet.js';
 import { KeyParser } from './keys.js';
 import { LiveCache } from './live-cache.js';
@@ -250,7 +249,11 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     animator.metricsMetadata = (i) => demoMetrics.metadataOf(i);
   }
   animator?.start();
-  const collector = startConsoleCollector(session);
+  // The console hosts the embedded metrics collector; it starts after the first frames, so the
+  // store and the evaluator load in the background.
+  const collection = new AbortController();
+  let collecting: Promise<void> = Promise.resolve();
+  const collectStart = setTimeout(() => (collecting = reads.collectMetrics(collection.signal)), 300);
   if (top.demo) controller.log({ line: null, text: 'demo: the fleet is animated in a throwaway data dir; try "services show gateway" or press Esc for the panes', exitCode: null });
 
   const code = await done;
@@ -262,7 +265,9 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   probe.stop();
   controller.dispose();
   animator?.stop();
-  await collector?.stop();
+  clearTimeout(collectStart);
+  collection.abort();
+  await collecting;
   demoMetrics?.stop();
   process.stdin.off('data', onData);
   process.stdout.off('resize', onResize);
