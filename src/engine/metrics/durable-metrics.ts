@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { OpsError } from '../../core/errors.js';
@@ -144,25 +144,30 @@ export class MetricsDb {
 
   /** Reads the new part of one file into memory; false when the file is gone. */
   private readFile(name: string): boolean {
+    let state = this.files.get(name);
     let buf: Buffer;
     try {
-      buf = readFileSync(join(this.dir, name));
+      buf = readFrom(join(this.dir, name), state?.offset ?? 0);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw dataDirError(this.dir, e) ?? e;
     }
-    let state = this.files.get(name);
-    if (!state) {
-      if (buf.length < MAGIC.length) return true; // being created; read again next time
-      if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) {
-        this.note(`${name} is not an opsdeck metrics file; it was skipped`);
-        this.files.set(name, { offset: buf.length, refs: new Map() });
-        return true;
-      }
-      state = { offset: MAGIC.length, refs: new Map() };
-      this.files.set(name, state);
+    if (state) {
+      // Only the part not read yet was loaded: decode it as if it started the file.
+      if (buf.length === 0) return true;
+      const { records, validEnd } = decodeRecords(buf, 0);
+      for (const r of records) this.apply(r, state.refs);
+      state.offset += validEnd;
+      return true;
     }
-    if (buf.length <= state.offset) return true;
+    if (buf.length < MAGIC.length) return true; // being created; read again next time
+    if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) {
+      this.note(`${name} is not an opsdeck metrics file; it was skipped`);
+      this.files.set(name, { offset: buf.length, refs: new Map() });
+      return true;
+    }
+    state = { offset: MAGIC.length, refs: new Map() };
+    this.files.set(name, state);
     const { records, validEnd, problem } = decodeRecords(buf, state.offset);
     for (const r of records) this.apply(r, state.refs);
     state.offset = validEnd;
@@ -319,6 +324,25 @@ export class MetricsDb {
   private releaseWriter(): void {
     this.writerSocket?.close();
     this.writerSocket = null;
+  }
+}
+
+/** The bytes of a file from offset to its current end (a reader catching up reads only what is new). */
+function readFrom(path: string, offset: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size <= offset) return Buffer.alloc(0);
+    const buf = Buffer.alloc(size - offset);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
   }
 }
 
