@@ -49,7 +49,7 @@ describe('PromQL evaluator', () => {
 
   it('refuses what it does not support with `not supported yet`, never an answer', () => {
     const src = new MemorySeriesSource([]);
-    for (const q of ['holt_winters(x[5m], 0.5, 0.5)', 'limitk(1, x)', 'x[1m+1m]', 'sort_by_label(x, "a")']) {
+    for (const q of ['double_exponential_smoothing(x[5m], 0.5, 0.5)', 'limitk(1, x)', 'x[1m+1m]', 'sort_by_label(x, "a")']) {
       expect(() => evaluateInstant(q, 0, src), q).toThrow(NotSupportedError);
       expect(() => evaluateInstant(q, 0, src), q).toThrow(/^not supported yet: /);
     }
