@@ -15,6 +15,24 @@ export type { EvalOptions } from './evaluator.js';
  * Errors are PromqlError (the query's fault) or NotSupportedError (`not supported yet: …`).
  */
 export function evaluateInstant(expr: string, timeMs: number, source: SeriesSource, opts?: EvalOptions): QueryData {
+  return guardDepth(() => instant(expr, timeMs, source, opts));
+}
+
+export function evaluateRange(expr: string, startMs: number, endMs: number, stepMs: number, source: SeriesSource, opts?: EvalOptions): QueryData {
+  return guardDepth(() => range(expr, startMs, endMs, stepMs, source, opts));
+}
+
+/** Parsing and evaluation recurse over the tree; a pathologically deep one must fail as a query error, not a crash. */
+function guardDepth(f: () => QueryData): QueryData {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) promqlError('the expression is too deeply nested to evaluate (split it into smaller queries)');
+    throw e;
+  }
+}
+
+function instant(expr: string, timeMs: number, source: SeriesSource, opts?: EvalOptions): QueryData {
   const ast = parsePromql(expr);
   const ev = new Evaluator(source, timeMs, timeMs, opts);
   ev.prepare(ast);
@@ -35,7 +53,7 @@ export function evaluateInstant(expr: string, timeMs: number, source: SeriesSour
   }
 }
 
-export function evaluateRange(expr: string, startMs: number, endMs: number, stepMs: number, source: SeriesSource, opts?: EvalOptions): QueryData {
+function range(expr: string, startMs: number, endMs: number, stepMs: number, source: SeriesSource, opts?: EvalOptions): QueryData {
   if (!(stepMs > 0)) promqlError('zero or negative query resolution step widths are not accepted. Try a positive integer');
   if (endMs < startMs) promqlError('end timestamp must not be before start time');
   if ((endMs - startMs) / stepMs > 11_000) promqlError('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');

@@ -95,6 +95,3 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSignature>> = {
   vector: { args: [s], returns: v },
   year: date(),
 };
-
-/** Functions Prometheus 2.42 has that this evaluator refuses rather than answer wrongly. */
-export const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set(['histogram_count', 'histogram_sum', 'histogram_fraction', 'holt_winters']);

@@ -12,15 +12,15 @@ import { compileMatcher } from './matchers.js';
  * accepts syntax 2.42 lacks (durations as numbers, quoted label names, limitk, fill, ...): those
  * fail with `not supported yet`, never as something else.
  */
-export function parsePromql(text: string): Expr {
+export function parsePromql(input: string): Expr {
+  let text = input;
   if (text.trim() === '') promqlError('parse error: no expression found in input');
+  text = renameHoltWinters(text);
   const tree = parser.parse(text);
   const top = tree.topNode;
   const bad = firstError(top);
   if (bad) {
     // The grammar only knows today's function names; a call to any other is its error.
-    const fn = [...text.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*\(/g)].map((m) => m[1]!).find((n) => n in FUNCTIONS && !isGrammarFunction(n));
-    if (fn) notSupported(`function ${fn}`);
     // Go's lexer reads "5." as a number; the grammar does not.
     if (/(^|[^\w.])\d+\.(?![\d\w])/.test(withoutStrings(text))) notSupported('numbers ending in a dot (write 5.0 for 5.)');
     promqlError(`parse error at char ${bad.from + 1}: unexpected ${JSON.stringify(text.slice(bad.from, bad.to + 1) || 'end of input')}`);
@@ -34,8 +34,19 @@ function withoutStrings(text: string): string {
   return text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');
 }
 
-function isGrammarFunction(name: string): boolean {
-  return name !== 'holt_winters';
+/**
+ * 2.42's holt_winters is the grammar's double_exponential_smoothing under its old name (Prometheus
+ * 3 renamed it): the call is parsed under the new name and evaluated as holt_winters. The new name
+ * itself does not exist in 2.42.
+ */
+const NEW_NAME = 'double_exponential_smoothing';
+
+function renameHoltWinters(text: string): string {
+  const code = withoutStrings(text);
+  if (new RegExp(`\\b${NEW_NAME}\\b`).test(code)) notSupported(`function ${NEW_NAME} (not in Prometheus 2.42)`);
+  if (!/\bholt_winters\b/.test(code)) return text;
+  // Rename outside string literals only.
+  return text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|\bholt_winters\b/g, (m) => (m === 'holt_winters' ? NEW_NAME : m));
 }
 
 function firstError(node: SyntaxNode): SyntaxNode | undefined {
@@ -208,7 +219,8 @@ class Converter {
 
   private call(n: SyntaxNode): Expr {
     const [ident, body] = kids(n);
-    const func = this.src(ident!).trim();
+    const written = this.src(ident!).trim();
+    const func = written === NEW_NAME ? 'holt_winters' : written;
     const sig = FUNCTIONS[func];
     if (!sig) return notSupported(`function ${func} (not in Prometheus 2.42)`);
     const args = kids(body!).map((a) => this.expr(a));

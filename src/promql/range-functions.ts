@@ -1,3 +1,5 @@
+import { promqlError } from './errors.js';
+
 /**
  * The functions over a range of samples (`rate`, `*_over_time`, ...), as Prometheus 2.42 computes
  * them. Each gets one series' window as index bounds into its arrays (no copying) and answers a
@@ -204,6 +206,25 @@ export const RANGE_FUNCTIONS: Readonly<Record<string, RangeFunction>> = {
   present_over_time: aggr(() => 1),
   stddev_over_time: aggr((v, lo, hi) => Math.sqrt(variance(v, lo, hi))),
   stdvar_over_time: aggr(variance),
+  holt_winters: (w) => {
+    const [sf, tf] = w.params as [number, number];
+    if (sf <= 0 || sf >= 1) promqlError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf}`);
+    if (tf <= 0 || tf >= 1) promqlError(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf}`);
+    if (w.hi - w.lo < 2) return undefined;
+    const { v, lo, hi } = w;
+    // Double exponential smoothing: s is the level, b the trend, both seeded from the first two samples.
+    let s0 = 0;
+    let s1 = v[lo]!;
+    let b = v[lo + 1]! - v[lo]!;
+    for (let i = lo + 1; i < hi; i++) {
+      const x = sf * v[i]!;
+      if (i > lo + 1) b = tf * (s1 - s0) + (1 - tf) * b;
+      const y = (1 - sf) * (s1 + b);
+      s0 = s1;
+      s1 = x + y;
+    }
+    return s1;
+  },
   quantile_over_time: (w) => {
     if (w.hi <= w.lo) return undefined;
     const values: number[] = [];

@@ -135,6 +135,7 @@ export class ExprGenerator {
           `predict_linear(${this.matrix(depth - 1)}, ${this.number()})`,
           `quantile_over_time(${this.pick(['0.1', '0.5', '0.95'])}, ${this.matrix(depth - 1)})`,
           `absent_over_time(${this.matrix(depth - 1)})`,
+          `holt_winters(${this.matrix(depth - 1)}, ${this.pick(['0.1', '0.5', '0.9'])}, ${this.pick(['0.2', '0.5'])})`,
         ]);
       default:
         return `(${this.vector(depth - 1)})`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { staleNaN } from '../../../src/core/series-source.js';
-import { evaluateInstant, evaluateRange, MemorySeriesSource, NotSupportedError } from '../../../src/promql/index.js';
+import { evaluateInstant, evaluateRange, MemorySeriesSource, NotSupportedError, PromqlError } from '../../../src/promql/index.js';
 import { formatValue } from '../../../src/promql/format.js';
 import { re2ToRegExp } from '../../../src/promql/regex.js';
 
@@ -49,10 +49,18 @@ describe('PromQL evaluator', () => {
 
   it('refuses what it does not support with `not supported yet`, never an answer', () => {
     const src = new MemorySeriesSource([]);
-    for (const q of ['holt_winters(x[5m], 0.5, 0.5)', 'limitk(1, x)', 'x[1m+1m]', 'sort_by_label(x, "a")']) {
+    for (const q of ['double_exponential_smoothing(x[5m], 0.5, 0.5)', 'limitk(1, x)', 'x[1m+1m]', 'sort_by_label(x, "a")']) {
       expect(() => evaluateInstant(q, 0, src), q).toThrow(NotSupportedError);
       expect(() => evaluateInstant(q, 0, src), q).toThrow(/^not supported yet: /);
     }
+  });
+
+  it('fails a pathologically deep expression as a query error, not a crash', () => {
+    const src = new MemorySeriesSource([]);
+    const deep = '1' + ' + 1'.repeat(50_000);
+    // The grammar caps nesting itself; whichever layer gives up, it is a query error.
+    expect(() => evaluateInstant(deep, 0, src)).toThrow(PromqlError);
+    expect(() => evaluateInstant('-'.repeat(2000) + '1', 0, src)).not.toThrow();
   });
 
   it('reports Prometheus\' errors for duplicate label sets and many-to-many matching', () => {
