@@ -21,6 +21,7 @@ const TOOLS = [
   { cmd: 'mvn', pkg: 'maven', why: 'building the Java interop peers and servers' },
   { cmd: 'python3', pkg: 'python3', why: 'the console benchmark\'s PTY helper' },
   { cmd: 'prometheus', pkg: 'prometheus', why: 'metrics tests against a real Prometheus' },
+  { cmd: 'promtool', pkg: 'prometheus', why: 'PromQL differential tests and bench: TSDB blocks built from OpenMetrics' },
   { path: '/usr/share/zookeeper/bin/zkServer.sh', pkg: 'zookeeper', why: 'ZooKeeper lock tests against ZooKeeper 3.8' },
   { cmd: 'etcd', pkg: 'etcd-server', why: 'etcd lock tests against etcd 3.4' },
   { cmd: 'etcdctl', pkg: 'etcd-client', why: 'etcd interop (the Go client takes locks)' },

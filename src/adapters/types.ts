@@ -8,6 +8,8 @@ export interface AdapterContext {
   name: string;
   /** The profile's `type` (one module may serve several, e.g. prometheus and thanos). */
   type?: string;
+  /** The subsystem being connected (the embedded backend serves metrics apart from the rest). */
+  subsystem?: string;
 }
 
 export type Connect = (options: Record<string, unknown>, ctx: AdapterContext) => Promise<Adapter>;

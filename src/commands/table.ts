@@ -41,6 +41,9 @@ import { metricsQuery } from './metrics/query.js';
 import { metricsRange } from './metrics/range.js';
 import { metricsStores } from './metrics/stores.js';
 import { metricsWatch } from './metrics/watch.js';
+import { metricsCollect } from './metrics/collect.js';
+import { metricsImport } from './metrics/import.js';
+import { metricsToken, metricsTsdb } from './metrics/tsdb.js';
 import { txList } from './tx/list.js';
 import { txLocks } from './tx/locks.js';
 import { txShow } from './tx/show.js';
@@ -101,6 +104,10 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   metricsSeries,
   metricsMetadata,
   metricsStores,
+  metricsCollect,
+  metricsImport,
+  metricsTsdb,
+  metricsToken,
   txList,
   txShow,
   txLocks,

@@ -1,4 +1,5 @@
 /** The metrics subsystem: the Prometheus HTTP API's answers, passed through unchanged in `data`. */
+import type { ScrapeTargetSpec } from './metrics-targets.js';
 
 /** Prometheus `data` of /query and /query_range: `{resultType, result}` as the server sent it. */
 export interface QueryData {
@@ -63,6 +64,67 @@ export interface MetricsBackend {
   metadata(metric?: string, signal?: AbortSignal): Promise<MetricsAnswer<Record<string, Array<{ type: string; help: string; unit: string }>>>>;
   /** Thanos only: its store API endpoints; throws an 'unsupported' OpsError on a plain Prometheus. */
   stores?(): Promise<MetricsAnswer<StoresData>>;
+  /** The embedded backend only: its own store, which collects and imports. */
+  store?: MetricsStoreOps;
+}
+
+/** What the embedded metrics store does besides answering queries. */
+export interface MetricsStoreOps {
+  /**
+   * Scrapes and stores until the signal aborts, then flushes and resolves. Throws a conflict when
+   * another process is already collecting into the same data dir.
+   */
+  collect(opts: CollectOptions): Promise<CollectSummary>;
+  /** Loads a text-format or OpenMetrics dump (samples with timestamps). */
+  importText(text: string, source: string): Promise<ImportSummary>;
+  /** Series, samples, bytes in memory and on disk, and who collects. */
+  stats(): Promise<StoreStats>;
+  /** The HTTP API's bearer token (made on first use); shown only when asked for. */
+  apiToken(): Promise<string>;
+}
+
+export interface CollectOptions {
+  signal: AbortSignal;
+  /** Targets found in the registries, asked again every `discoverEveryMs`. */
+  discover?: () => Promise<ScrapeTargetSpec[]>;
+  /** Serve the Prometheus HTTP API while collecting. */
+  listen?: { host: string; port: number; auth: boolean };
+  /** Called once collection runs (with the HTTP address when serving). */
+  onReady?(info: { targets: number; url: string | null }): void;
+}
+
+export interface CollectSummary {
+  scrapes: number;
+  samples: number;
+  flushes: number;
+}
+
+export interface ImportSummary {
+  source: string;
+  format: string;
+  samples: number;
+  /** Samples refused: out of order, or a second value at a time already stored. */
+  rejected: number;
+  /** Samples that carried no timestamp and were stamped with the import time. */
+  untimed: number;
+  series: number;
+  minTime: string | null;
+  maxTime: string | null;
+}
+
+export interface StoreStats {
+  dataDir: string;
+  collecting: boolean;
+  series: number;
+  samples: number;
+  memoryBytes: number;
+  chunkBytes: number;
+  diskBytes: number;
+  bytesPerSample: number | null;
+  minTime: string | null;
+  maxTime: string | null;
+  retention: { time: string; bytes: number };
+  problems: string[];
 }
 
 /** The most points Prometheus (and Thanos) return per series in one range query. */

@@ -45,6 +45,12 @@ export interface ConsoleReads {
   namespaceChoices(): Promise<string[]>;
   /** What PromQL completion reads, through `metrics labels`, `metrics metadata` and `metrics series`. */
   promql: PromqlSource;
+  /**
+   * Runs `metrics collect` until the signal aborts when the profile's metrics are embedded: the
+   * console hosts the collector (README "Embedded metrics"). Resolves at once otherwise, and
+   * quietly when another process already collects into the data dir (the panes then read).
+   */
+  collectMetrics(signal: AbortSignal): Promise<void>;
 }
 
 /** How many parsed lines are kept: panes reload the same few lines every tick. */
@@ -63,6 +69,22 @@ export function consoleReads(session: Session, profiles: ProfileSet = { file: nu
     parsed.set(key, p.inv);
     return p.inv;
   };
+  const ctxFor = (signal: AbortSignal, warnings: string[]): Ctx => ({
+    session,
+    profiles,
+    defaultOwner: DEFAULT_OWNER,
+    version,
+    signal,
+    now: Date.now,
+    commands: COMMANDS,
+    // Only the console's own actors run mutating commands here, and nobody is there to ask.
+    confirm: async () => undefined,
+    readFile: async (path) => {
+      throw new OpsError('usage', `the console reads no files here (${path})`);
+    },
+    progress: () => undefined,
+    warn: (m) => void warnings.push(m),
+  });
   const run = async (words: readonly string[], mutating: boolean, signal: AbortSignal): Promise<Answer<unknown>> => {
     const inv = parse(words);
     const id = commandId(inv.spec);
@@ -70,23 +92,7 @@ export function consoleReads(session: Session, profiles: ProfileSet = { file: nu
     if (inv.spec.mutates && !mutating) throw new OpsError('internal', `internal error: the console read "${id}", which changes state`);
     if (inv.spec.mutates) session.assertWritable(id);
     const warnings: string[] = [];
-    const ctx: Ctx = {
-      session,
-      profiles,
-      defaultOwner: DEFAULT_OWNER,
-      version,
-      signal,
-      now: Date.now,
-      commands: COMMANDS,
-      // Only the console's own actors run mutating commands here, and nobody is there to ask.
-      confirm: async () => undefined,
-      readFile: async (path) => {
-        throw new OpsError('usage', `the console reads no files here (${path})`);
-      },
-      progress: () => undefined,
-      warn: (m) => void warnings.push(m),
-    };
-    const data = await inv.spec.run(ctx, inv.input);
+    const data = await inv.spec.run(ctxFor(signal, warnings), inv.input);
     if (isStream(data)) throw new OpsError('internal', `internal error: "${id}" streams; the console follows changes through its feeds`);
     return { data, warnings };
   };
@@ -102,6 +108,16 @@ export function consoleReads(session: Session, profiles: ProfileSet = { file: nu
     scopeValues: (kind) => scopeValues(session, kind),
     scopeKinds: () => scopeKindsOf(session),
     namespaceChoices: () => namespaceChoices(session),
+    async collectMetrics(signal) {
+      if (session.profile.metrics?.type !== 'embedded') return;
+      try {
+        const inv = parse(['metrics', 'collect']);
+        const data = await inv.spec.run(ctxFor(signal, []), inv.input);
+        if (isStream(data)) for await (const _event of data.stream) if (signal.aborted) break;
+      } catch {
+        // Another process collects: this console reads what it flushes.
+      }
+    },
     promql: {
       labels: (name, signal) => readNoting(['metrics', 'labels', ...(name === undefined ? [] : [name])], signal),
       metadata: (metric, signal) => readNoting(['metrics', 'metadata', ...(metric === undefined ? [] : [metric])], signal),

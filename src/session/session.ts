@@ -144,8 +144,9 @@ export class Session {
   private adapterFor(subsystem: Subsystem, spec: BackendSpec | undefined): Promise<Adapter> {
     if (!spec) throw notConfigured(this.profile, subsystem);
     const { type, name, ...options } = spec;
-    // The embedded backend is one store per data dir, whatever subsystems point at it.
-    const id = type === 'embedded' ? 'embedded' : JSON.stringify(spec);
+    // The embedded backend is one store per data dir, whatever subsystems point at it; its metrics
+    // are a store of their own, read with the metrics entry's options (scrape targets, retention).
+    const id = type === 'embedded' ? (subsystem === 'metrics' ? 'embedded:metrics' : 'embedded') : JSON.stringify(spec);
     let pending = this.open.get(id);
     if (!pending) {
       const entry = ADAPTERS[type];
@@ -155,7 +156,7 @@ export class Session {
         const resolved = resolveSecrets(options, this.env, label);
         const connect = await entry.connect();
         try {
-          return await connect(resolved, { dataDir: this.dataDir, version: this.version, name: name ?? type, type });
+          return await connect(resolved, { dataDir: this.dataDir, version: this.version, name: name ?? type, type, subsystem });
         } catch (e) {
           // The file was checked when it loaded; what fails here came from a ${...} reference.
           if (e instanceof OptionError) throw new OpsError('config', `${label}: ${e.detail}${fromReference(options, e.path)}`, e.hint);

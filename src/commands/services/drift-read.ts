@@ -100,7 +100,7 @@ function sourceOf(part: BackendPart<unknown>, role: DriftSource['role'], type: s
 
 type Read<R> = { part: BackendPart<unknown>; reading: R };
 
-async function readRegistries(session: Session, service: string | undefined, signal: AbortSignal): Promise<Array<Read<RegistryReading>>> {
+export async function readRegistries(session: Session, service: string | undefined, signal: AbortSignal): Promise<Array<Read<RegistryReading>>> {
   // The listing narrowed by name (contains, case-insensitive); the exact match is the join's.
   const parts = await serviceParts(session, service === undefined ? {} : { filter: service }, () => ({ signal }));
   return Promise.all(parts.map((p) => readInstances(session, p, service, signal)));

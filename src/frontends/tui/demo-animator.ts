@@ -1,4 +1,4 @@
-import { DEMO_INSTANCES } from '../../commands/misc/demo-fleet.js';
+import { DEMO_INSTANCES, type DemoInstance } from '../../commands/misc/demo-fleet.js';
 import type { ConsoleReads } from '../console-reads.js';
 
 /** The demo's own clock speed: 1 in use; tests raise it (OPSDECK_DEMO_SPEED) to see minutes in seconds. */
@@ -29,6 +29,10 @@ export class DemoAnimator {
   private readonly periodMs: number;
   private readonly ttlMs: number;
 
+  /** Metadata that points the scraper at the instance's demo metrics page (demo-metrics.ts). */
+  metricsMetadata: ((inst: DemoInstance) => Record<string, string>) | null = null;
+  private labelled = false;
+
   constructor(private readonly reads: ConsoleReads, speed = 1) {
     this.periodMs = 1000 / speed;
     this.ttlMs = 4000 / speed;
@@ -51,18 +55,36 @@ export class DemoAnimator {
     this.timer = null;
   }
 
+  /**
+   * The last gateway misses its heartbeats for 8 beats of every 20: it goes unhealthy, may expire,
+   * and comes back when it beats again. The other two never stop, so the service stays. Its
+   * metrics page is down meanwhile.
+   */
+  isDown(inst: DemoInstance): boolean {
+    return inst === GATEWAYS[GATEWAYS.length - 1] && this.tick % 20 >= 12;
+  }
+
+  /** Once: the persistent instances get the metadata that makes the scraper collect them. */
+  private async labelForMetrics(act: (words: string[]) => Promise<unknown>): Promise<void> {
+    this.labelled = true;
+    for (const inst of DEMO_INSTANCES) {
+      if (inst.ephemeral) continue;
+      const set = Object.entries(this.metricsMetadata!(inst)).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+      const scope = inst.namespace === undefined ? [] : ['--namespace', inst.namespace];
+      await act(['instances', 'meta', inst.service, `${inst.ip}:${inst.port}`, ...set, ...scope]).catch(() => undefined);
+    }
+  }
+
   /** One beat of the fleet (public so a test can run many minutes of it without waiting). */
   async step(): Promise<void> {
     const t = ++this.tick;
     // The demo's profile has one registry, config backend and lock backend; the fleet lives in their default scope.
     const act = (words: string[]) => this.reads.act(words);
     const ttl = `${Math.round(this.ttlMs)}ms`;
-    for (const [i, inst] of GATEWAYS.entries()) {
-      // The last gateway misses its heartbeats for 8 beats of every 20: it goes unhealthy, may
-      // expire, and comes back when it beats again. The other two never stop, so the service stays.
-      const flapping = i === GATEWAYS.length - 1 && t % 20 >= 12;
-      if (flapping) continue;
-      const meta = Object.entries(inst.metadata).flatMap(([k, v]) => ['--meta', `${k}=${v}`]);
+    if (this.metricsMetadata && !this.labelled) await this.labelForMetrics(act);
+    for (const inst of GATEWAYS) {
+      if (this.isDown(inst)) continue;
+      const meta = Object.entries({ ...inst.metadata, ...this.metricsMetadata?.(inst) }).flatMap(([k, v]) => ['--meta', `${k}=${v}`]);
       await act(['instances', 'register', 'gateway', `${inst.ip}:${inst.port}`, '--weight', String(inst.weight), ...meta, '--ephemeral', '--ttl', ttl]);
     }
     if (t % 7 === 0) {

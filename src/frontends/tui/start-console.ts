@@ -18,6 +18,8 @@ import type { SessionPool } from '../session-pool.js';
 import { startBootPainter } from './boot-painter.js';
 import { Controller } from './controller.js';
 import { DemoAnimator, demoSpeed } from './demo-animator.js';
+import { DEMO_QUERIES, DemoMetrics } from './demo-metrics.js';
+import { DEMO_INSTANCES } from '../../commands/misc/demo-fleet.js';
 import { KeyParser } from './keys.js';
 import { LiveCache } from './live-cache.js';
 import { levelOf } from './pane-levels.js';
@@ -59,7 +61,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     // A profile file of its own with only the embedded "local" profile, so the user's profile file
     // (which may point at production) is never read for the demo.
     globals.config = join(demoDir, 'profiles.yaml');
-    writeFileSync(globals.config, 'profiles:\n  local:\n    registry: {type: embedded}\n    config: {type: embedded}\n    locks: [{type: embedded}]\n');
+    writeFileSync(globals.config, 'profiles:\n  local:\n    registry: {type: embedded}\n    config: {type: embedded}\n    locks: [{type: embedded}]\n    metrics: {type: embedded, scrapeInterval: 2s, flushInterval: 5s}\n');
   }
   const { session, profiles } = await pool.get(globals);
   const color = globals.color && colorAllowed(env, true);
@@ -181,7 +183,8 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
         const answer = await reads.readNoting<MatrixData>(['metrics', 'range', q.expr, '--start', String(q.start), '--end', String(q.end), '--step', `${Math.round(q.step * 1000)}ms`], signal);
         return { series: matrixToSeries(answer.data), warnings: answer.warnings.map(serverWarning) };
       },
-      loadSaved: () => loadSavedQueries(savedQueriesFile),
+      // The demo's queries are its own and never saved over the user's "local" profile's.
+      loadSaved: () => (top.demo ? { saved: { queries: DEMO_QUERIES, rangeMs: 120_000 }, warning: null, writable: false } : loadSavedQueries(savedQueriesFile)),
       save: (saved) => writeSavedQueries(savedQueriesFile, saved),
       serviceQueries: (service) => serviceQueries(session.profile.metrics, service),
       check: (expr) => {
@@ -243,7 +246,17 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   const probeStart = setTimeout(() => probe.start(), 1500);
   probeStart.unref?.();
   const animator = top.demo ? new DemoAnimator(reads, demoSpeed()) : null;
+  const demoMetrics = animator ? new DemoMetrics(DEMO_INSTANCES, { isDown: (i) => animator.isDown(i), degraded: () => DEMO_INSTANCES.some((i) => animator.isDown(i)) }) : null;
+  if (demoMetrics && animator) {
+    await demoMetrics.start();
+    animator.metricsMetadata = (i) => demoMetrics.metadataOf(i);
+  }
   animator?.start();
+  // The console hosts the embedded metrics collector; it starts after the first frames, so the
+  // store and the evaluator load in the background.
+  const collection = new AbortController();
+  let collecting: Promise<void> = Promise.resolve();
+  const collectStart = setTimeout(() => (collecting = reads.collectMetrics(collection.signal)), 300);
   if (top.demo) controller.log({ line: null, text: 'demo: the fleet is animated in a throwaway data dir; try "services show gateway" or press Esc for the panes', exitCode: null });
 
   const code = await done;
@@ -255,6 +268,10 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   probe.stop();
   controller.dispose();
   animator?.stop();
+  clearTimeout(collectStart);
+  collection.abort();
+  await collecting;
+  demoMetrics?.stop();
   process.stdin.off('data', onData);
   process.stdout.off('resize', onResize);
   process.off('SIGINT', onSigint);
