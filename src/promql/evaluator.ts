@@ -130,11 +130,7 @@ export class Evaluator {
         const v = this.eval(e.expr, ts);
         if (e.op === '+') return v;
         if (v.type === 'scalar') return { type: 'scalar', v: -v.v };
-        const out = (v.v as Sample[]).map((s) => {
-          const metric = this.dropNameCached(e, s.metric);
-          this.checkOrigin(e, metric, s.metric);
-          return { metric, v: -s.v, t: ts };
-        });
+        const out = (v.v as Sample[]).map((s) => ({ metric: this.dropNameCached(e, s.metric), v: -s.v, t: ts }));
         return { type: 'vector', v: out };
       }
       case 'binary':
@@ -163,7 +159,11 @@ export class Evaluator {
     let c = this.nameDrops.get(e);
     if (!c) this.nameDrops.set(e, (c = new WeakMap()));
     let d = c.get(m);
-    if (!d) c.set(m, (d = dropName(m)));
+    if (!d) {
+      c.set(m, (d = dropName(m)));
+      // Once per input series is enough: the check compares series, not steps.
+      this.checkOrigin(e, d, m);
+    }
     return d;
   }
 
@@ -312,9 +312,8 @@ export class Evaluator {
     const push = (metric: Metric, w: Window) => {
       const v = fn(w);
       if (v === undefined) return;
-      const outMetric = keepName ? metric : this.dropNameCached(e, metric);
-      this.checkOrigin(e, outMetric, metric);
-      out.push({ metric: outMetric, v, t: ts });
+      // last_over_time keeps the name, so its series stay as distinct as its input's.
+      out.push({ metric: keepName ? metric : this.dropNameCached(e, metric), v, t: ts });
     };
     if (arg.kind === 'matrix') {
       const [mint, maxt] = this.windowOf(arg.selector.at, arg.selector.offset, arg.range, ts);

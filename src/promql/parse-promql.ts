@@ -15,19 +15,24 @@ import { compileMatcher } from './matchers.js';
 export function parsePromql(input: string): Expr {
   let text = input;
   if (text.trim() === '') promqlError('parse error: no expression found in input');
-  text = renameHoltWinters(text);
+  text = completeTrailingDots(renameHoltWinters(text));
   const tree = parser.parse(text);
   const top = tree.topNode;
   const bad = firstError(top);
   if (bad) {
     // The grammar only knows today's function names; a call to any other is its error.
-    // Go's lexer reads "5." as a number; the grammar does not.
-    if (/(^|[^\w.])\d+\.(?![\d\w])/.test(withoutStrings(text))) notSupported('numbers ending in a dot (write 5.0 for 5.)');
     promqlError(`parse error at char ${bad.from + 1}: unexpected ${JSON.stringify(text.slice(bad.from, bad.to + 1) || 'end of input')}`);
   }
   const body = kids(top)[0];
   if (!body) promqlError('parse error: no expression found in input');
   return new Converter(text).expr(body!);
+}
+
+/** Go's lexer reads `5.` and `5.e3` as numbers, the grammar does not: outside strings and comments they become `5.0`, `5.0e3`. */
+function completeTrailingDots(text: string): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|#[^\n]*|(^|[^\w.])(\d+)\.(?=$|[eE][-+]?\d|[^\w.])/g, (m, pre: string | undefined, digits: string | undefined) =>
+    digits === undefined ? m : `${pre}${digits}.0`,
+  );
 }
 
 function withoutStrings(text: string): string {
