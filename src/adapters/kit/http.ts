@@ -88,7 +88,9 @@ let undici: Promise<typeof import('undici')> | undefined;
  * opened that pane yet) does not pay for it, and the console's first frame does not wait for it.
  */
 function loadUndici(): Promise<typeof import('undici')> {
-  return (undici ??= import('undici'));
+  // Bundled, a CommonJS package imported dynamically has only a default export (its
+  // module.exports); Node's own loader gives the same object as default too.
+  return (undici ??= import('undici').then((m) => (m as { default?: typeof m }).default ?? m));
 }
 
 /**
