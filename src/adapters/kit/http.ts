@@ -90,7 +90,7 @@ let undici: Promise<typeof import('undici')> | undefined;
 function loadUndici(): Promise<typeof import('undici')> {
   // Bundled, a CommonJS package imported dynamically has only a default export (its
   // module.exports); Node's own loader gives the same object as default too.
-  return (undici ??= import('undici').then((m) => (m as { default?: typeof m }).default ?? m));
+  return (undici ??= import('undici').then((m) => (m as unknown as { default?: typeof m }).default ?? m));
 }
 
 /**
