@@ -8,7 +8,8 @@ import { lazyChildProcessPlugin } from './lazy-child-process-plugin.mjs';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { main: 'src/main.ts' },
+  // The load generator's worker threads start from their own file, so it is an entry of its own.
+  entryPoints: { main: 'src/main.ts', 'load-worker': 'src/loadgen/load-worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -79,6 +79,25 @@ describe('architecture invariants', () => {
     }
   });
 
+  it('the console reads through the commands: nothing under frontends/tui holds a session or reaches a backend', () => {
+    const tui = all.filter((x) => x.path.startsWith('frontends/tui/'));
+    expect(tui.length).toBeGreaterThan(10);
+    for (const f of tui) {
+      // No adapter, no engine, no Session (the object that opens backends), no session-taking helper of the command layer.
+      expect(f.deps.filter((d) => /^(adapters|engine)\//.test(d) || d === 'session/session.js' || /^commands\/(live-lists|listing|list-scoped|change-feeds|find-one)\.js$/.test(d))).toEqual([]);
+      const code = readFileSync(join(SRC, f.path), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$|^(import|export) .* from .*$/gm, '')
+        // Prose in strings is not code: keep only a template's ${…} parts.
+        .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, "''")
+        .replace(/`(?:[^`\\]|\\.)*`/g, (t) => [...t.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]).join(' '));
+      // A backend is opened only by a session; a pane that had one could call it.
+      const uses = [...code.matchAll(/\bsession\b[\w.]*\(?/g)].map((m) => m[0]);
+      // start-console.ts opens the session: it reads the profile from it and hands it to consoleReads, nothing else.
+      const allowed = f.path === 'frontends/tui/start-console.ts' ? /^session(\.profile[\w.]*|\.backends\(|\.dataDir(From)?)?$/ : /^$/;
+      expect(uses.filter((u) => !allowed.test(u)).map((u) => `${f.path}: ${u}`)).toEqual([]);
+      expect(/\.(registryBackends?|configBackends?|lockBackends?)\(|\bawait\s+\w+\.open\(\)/.test(code) ? f.path : '').toBe('');
+    }
+  });
+
   it('render/ is pure: no I/O modules and no session or adapter imports', () => {
     for (const f of all.filter((x) => x.path.startsWith('render/'))) {
       expect(f.deps.filter((d) => d.startsWith('node:') || /^(session|adapters|engine|frontends)\//.test(d))).toEqual([]);

@@ -90,7 +90,7 @@ export function coverageOf(parts: ReadonlyArray<BackendPart<unknown>>): Coverage
     complete: first === undefined,
     stoppedBy: first?.stoppedBy ?? 'done',
     // warnings appear only where a backend gave some, so listings of backends that never warn keep their shape.
-    backends: parts.map((p) => ({ backend: p.backend, complete: p.complete, stoppedBy: p.stoppedBy, error: p.error?.message ?? null, ...(p.warnings.length > 0 ? { warnings: p.warnings } : {}) })),
+    backends: parts.map((p) => ({ backend: p.backend, complete: p.complete, stoppedBy: p.stoppedBy, error: p.error?.message ?? null, ...(p.error?.hint ? { hint: p.error.hint } : {}), ...(p.warnings.length > 0 ? { warnings: p.warnings } : {}) })),
   };
 }
 

@@ -55,6 +55,8 @@ export interface BackendCoverage {
   stoppedBy: ListStop;
   /** Why the backend gave nothing at all, when it failed; a listing cut short by a bound has none. */
   error: string | null;
+  /** The next step for that error, where it has one (the console's red row shows it on Enter). */
+  hint?: string;
   /** What the backend said about its own state while listing (`ListOptions.onWarning`); absent when nothing. */
   warnings?: string[];
 }

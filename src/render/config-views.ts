@@ -4,22 +4,25 @@ import { formatDuration } from '../core/duration.js';
 import { cell } from './generic.js';
 import { backendColumn, coverageLines, scopeColumns } from './scope-columns.js';
 import type { Style } from './style.js';
-import { textTable } from './text-table.js';
+import { textTable, type Column } from './text-table.js';
 
 const ago = (iso: string | null, now: number) => (iso ? `${formatDuration(now - Date.parse(iso))} ago` : '-');
 
 export function configsView(d: ConfigListing, style: Style, now: number): string {
-  return (
-    textTable<ConfigSummary>(d.configs, [
-      ...backendColumn(d),
-      ...scopeColumns(d.configs),
-      { header: 'DATA ID', get: (r) => r.dataId, paint: (c, _r, s) => s.cyan(c) },
-      { header: 'TYPE', get: (r) => cell(r.type) },
-      { header: 'VERSION', get: (r) => cell(r.version), align: 'right' },
-      { header: 'MD5', get: (r) => cell(r.md5) },
-      { header: 'UPDATED', get: (r) => ago(r.updatedAt, now) },
-    ], style) + coverageLines(d, style)
-  );
+  return textTable(d.configs, configsColumns(d, now), style) + coverageLines(d, style);
+}
+
+/** The columns of `config list`, in the CLI table and the config pane alike. */
+export function configsColumns(d: ConfigListing, now: number): Array<Column<ConfigSummary>> {
+  return [
+    ...backendColumn<ConfigSummary>(d),
+    ...scopeColumns(d.configs),
+    { header: 'DATA ID', get: (r) => r.dataId, paint: (c, _r, s) => s.cyan(c) },
+    { header: 'TYPE', get: (r) => cell(r.type) },
+    { header: 'VERSION', get: (r) => cell(r.version), align: 'right' },
+    { header: 'MD5', get: (r) => cell(r.md5), narrow: 12 },
+    { header: 'UPDATED', get: (r) => ago(r.updatedAt, now) },
+  ];
 }
 
 /** The facts line of one config: where it lives, its type, version, md5, and its token when that is not the md5. */
@@ -27,7 +30,19 @@ export function configFacts(d: ConfigItem): string {
   return [d.dataId, d.backend, describeScope(d as Scope), d.type, d.version === null ? null : `version ${d.version}`, `md5 ${d.md5}`, d.token === d.md5 ? null : `token ${d.token}`].filter(Boolean).join(' · ');
 }
 
-export function configView(d: ConfigItem, style: Style): string {
+/** `config get --entry ID`: what the config held right after that history entry's change (null: it was deleted). */
+export interface EntryContent extends Scope {
+  backend: string;
+  dataId: string;
+  entry: Pick<ConfigVersion, 'id' | 'op' | 'at'>;
+  content: string | null;
+}
+
+export function configView(d: ConfigItem | EntryContent, style: Style): string {
+  if ('entry' in d) {
+    const head = style.dim(`# ${d.dataId} · ${d.backend} · entry ${d.entry.id} · ${d.entry.op}${d.entry.at ? ` · ${d.entry.at}` : ''} · the content right after this change`);
+    return d.content === null ? `${head}\n${style.dim('(nothing: the config was deleted)')}` : `${head}\n${d.content.replace(/\n$/, '')}`;
+  }
   return `${style.dim(`# ${configFacts(d)}`)}\n${d.content.replace(/\n$/, '')}`;
 }
 
@@ -37,16 +52,20 @@ export function publishedView(verb: string, d: ConfigItem, style: Style): string
 
 /** The entries; an incomplete history is said on stderr by the command (`ctx.warn`). */
 export function historyView(h: { entries: ConfigVersion[] }, style: Style, now: number): string {
-  const rows = h.entries;
-  return textTable(rows, [
+  return textTable(h.entries, historyColumns(h.entries, now), style);
+}
+
+/** The columns of `config history`, in the CLI table and the config pane's history alike. */
+export function historyColumns(rows: readonly ConfigVersion[], now: number): Array<Column<ConfigVersion>> {
+  return [
     { header: 'ID', get: (r) => r.id, align: 'right' },
     { header: 'OP', get: (r) => r.op, paint: (c, r, s) => (r.op === 'delete' ? s.red(c) : r.op === 'rollback' ? s.yellow(c) : c) },
     // Nacos' update rows hold the content from before the change: say so on every row.
     { header: 'CONTENT', get: (r) => (r.op === 'delete' && r.contentIs === 'after' ? '-' : `${r.contentIs} the change`) },
-    { header: 'MD5', get: (r) => cell(r.md5) },
+    { header: 'MD5', get: (r) => cell(r.md5), narrow: 12 },
     { header: 'AT', get: (r) => (r.at ? `${r.at} (${ago(r.at, now)})` : '-') },
     ...(rows.some((r) => r.by !== null || r.from !== null) ? [{ header: 'BY', get: (r: ConfigVersion) => [r.by, r.from].filter(Boolean).join(' from ') || '-' }] : []),
-  ], style);
+  ];
 }
 
 export function diffView(d: { dataId: string; from: string; to: string | null; file: string | null; identical: boolean; diff: string[] }, style: Style): string {

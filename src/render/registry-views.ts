@@ -8,18 +8,21 @@ import { textTable, type Column } from './text-table.js';
 
 /** `services list`: one row per service, scope columns from the registries' own kinds. */
 export function servicesView(d: ServiceListing, style: Style): string {
-  return (
-    textTable<ServiceSummary>(d.services, [
-      ...backendColumn(d),
-      ...scopeColumns(d.services),
-      { header: 'SERVICE', get: (r) => r.name, paint: (c, _r, s) => s.cyan(c) },
-      // Registries that hold several registration layouts (ZooKeeper, etcd) say which one each service uses.
-      ...(d.services.some((r) => r.layout !== undefined) ? [{ header: 'LAYOUT', get: (r: ServiceSummary) => r.layout ?? '-' }] : []),
-      { header: 'INSTANCES', get: (r) => String(r.instances), align: 'right' },
-      { header: 'HEALTHY', get: (r) => `${r.healthy}/${r.instances}`, align: 'right', paint: (c, r, s) => (r.healthy === r.instances ? s.green(c) : r.healthy === 0 ? s.red(c) : s.yellow(c)) },
-      { header: 'DRAINED', get: (r) => String(r.disabled), align: 'right', paint: (c, r, s) => (r.disabled > 0 ? s.yellow(c) : s.dim(c)) },
-    ], style) + coverageLines(d, style)
-  );
+  return textTable(d.services, servicesColumns(d), style) + coverageLines(d, style);
+}
+
+/** The columns of `services list`, in the CLI table and the services pane alike. */
+export function servicesColumns(d: ServiceListing): Array<Column<ServiceSummary>> {
+  return [
+    ...backendColumn<ServiceSummary>(d),
+    ...scopeColumns(d.services),
+    { header: 'SERVICE', get: (r) => r.name, paint: (c, _r, s) => s.cyan(c) },
+    // Registries that hold several registration layouts (ZooKeeper, etcd) say which one each service uses.
+    ...(d.services.some((r) => r.layout !== undefined) ? [{ header: 'LAYOUT', get: (r: ServiceSummary) => r.layout ?? '-' }] : []),
+    { header: 'INSTANCES', get: (r) => String(r.instances), align: 'right' },
+    { header: 'HEALTHY', get: (r) => `${r.healthy}/${r.instances}`, align: 'right', paint: (c, r, s) => (r.healthy === r.instances ? s.green(c) : r.healthy === 0 ? s.red(c) : s.yellow(c)) },
+    { header: 'DRAINED', get: (r) => String(r.disabled), align: 'right', paint: (c, r, s) => (r.disabled > 0 ? s.yellow(c) : s.dim(c)) },
+  ];
 }
 
 /** `services show` and every command that returns a service: its instances. */

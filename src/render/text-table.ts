@@ -6,6 +6,11 @@ export interface Column<T> {
   /** Colour for the cell, applied after padding so alignment ignores escape codes. */
   paint?(cell: string, row: T, style: Style): string;
   align?: 'left' | 'right';
+  /**
+   * The most characters a cramped table (a console pane) gives the cell; the CLI table shows it
+   * whole. An md5 is told apart by its first 12 characters.
+   */
+  narrow?: number;
 }
 
 /** Lays rows out as aligned columns with a header; long cells are cut with an ellipsis. */

@@ -1,7 +1,7 @@
 import { formatDuration } from '../core/duration.js';
 import type { BranchTxView, GlobalTxDetailView, GlobalTxView, RowLockView, TxFlag } from '../core/transactions.js';
 import type { Style } from './style.js';
-import { textTable } from './text-table.js';
+import { textTable, type Column } from './text-table.js';
 
 /* Seata transaction views. Null (not stored, or a column the schema lacks) is "-"; a status code
  * the profile's Seata version has no name for is shown as its number. */
@@ -13,18 +13,21 @@ const FLAG_TEXT: Record<TxFlag, string> = { 'timed-out': 'timed-out', retrying: 
 const flags = (f: TxFlag[]) => (f.length === 0 ? '' : f.map((x) => FLAG_TEXT[x]).join(','));
 
 export function txListView(rows: GlobalTxView[], style: Style): string {
-  return textTable(rows, [
-    { header: 'XID', get: (r) => r.xid, paint: (c, _r, s) => s.cyan(c) },
-    { header: 'STATUS', get: (r) => status(r.statusName, r.status), paint: (c, r, s) => (r.statusName === null ? s.yellow(c) : c) },
-    { header: 'APP', get: (r) => dash(r.applicationId) },
-    { header: 'NAME', get: (r) => dash(r.transactionName) },
-    { header: 'AGE', get: (r) => age(r.ageMs), align: 'right' },
-    { header: 'IN STATUS', get: (r) => age(r.inStatusMs), align: 'right' },
-    { header: 'TIMEOUT', get: (r) => age(r.timeoutMs), align: 'right' },
-    { header: 'BRANCHES', get: (r) => dash(r.branchCount), align: 'right' },
-    { header: 'FLAGS', get: (r) => flags(r.flags), paint: (c, r, s) => (r.flags.length > 0 ? s.red(c) : c) },
-  ], style);
+  return textTable(rows, TX_LIST_COLUMNS, style);
 }
+
+/** The columns of `tx list`, in the CLI table and the transactions pane alike. */
+export const TX_LIST_COLUMNS: ReadonlyArray<Column<GlobalTxView>> = [
+  { header: 'XID', get: (r) => r.xid, paint: (c, _r, s) => s.cyan(c) },
+  { header: 'STATUS', get: (r) => status(r.statusName, r.status), paint: (c, r, s) => (r.statusName === null ? s.yellow(c) : c) },
+  { header: 'APP', get: (r) => dash(r.applicationId) },
+  { header: 'NAME', get: (r) => dash(r.transactionName) },
+  { header: 'AGE', get: (r) => age(r.ageMs), align: 'right' },
+  { header: 'IN STATUS', get: (r) => age(r.inStatusMs), align: 'right' },
+  { header: 'TIMEOUT', get: (r) => age(r.timeoutMs), align: 'right' },
+  { header: 'BRANCHES', get: (r) => dash(r.branchCount), align: 'right' },
+  { header: 'FLAGS', get: (r) => flags(r.flags), paint: (c, r, s) => (r.flags.length > 0 ? s.red(c) : c) },
+];
 
 export function txShowView(d: GlobalTxDetailView, style: Style): string {
   const g = d.global;

@@ -16,6 +16,8 @@ import { renderAlerts, renderMetadata, renderQuery, renderRules, renderSeries, r
 import { renderStores } from './stores-view.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
+import { comparisonView, loadResultView } from './bench-views.js';
+import { lockColumns } from './lock-views.js';
 import { txListView, txLocksView, txShowView } from './tx-views.js';
 
 type NamespaceRow = { backend: string; id: string; name: string; description: string | null };
@@ -74,6 +76,9 @@ export const VIEWS: Record<string, View> = {
       { header: 'ERROR', get: (r) => cell(r.error) },
     ], style),
   version: (d: { version: string }) => `opsdeck ${d.version}`,
+  bench: loadResultView,
+  'bench service': loadResultView,
+  'bench compare': comparisonView,
   'metrics query': (d, style) => renderQuery(d, style),
   // A chart as wide as the terminal; 16 rows leave room for the legend and the prompt.
   'metrics range': (d, style, _now, width = 100) => (d.resultType === 'matrix' ? renderChart(matrixToSeries(d), { width, height: Math.max(8, Math.min(24, 6 + d.result.length * 2 + 8)), style }) : renderQuery(d, style)),
@@ -102,17 +107,7 @@ export function renderView(commandId: string, data: unknown, style: Style, now: 
 }
 
 function lockTable(rows: LockView[], style: Style, now: number): string {
-  return textTable(rows, [
-    { header: 'BACKEND', get: (r) => r.backend },
-    { header: 'LOCK', get: (r) => r.name, paint: (c, _r, s) => s.cyan(c) },
-    { header: 'KIND', get: (r) => r.kind },
-    { header: 'HOLDER', get: (r) => r.holder ?? '(free)', paint: (c, r, s) => (r.holder ? c : s.dim(c)) },
-    { header: 'TOKEN', get: (r) => cell(r.token), align: 'right' },
-    { header: 'HOLDS', get: (r) => cell(r.reentrancy), align: 'right' },
-    { header: 'HELD FOR', get: (r) => (r.acquiredAt ? formatDuration(now - Date.parse(r.acquiredAt)) : '-'), align: 'right' },
-    { header: 'LEASE LEFT', get: (r) => (r.expiresAt ? formatDuration(Date.parse(r.expiresAt) - now) : '-'), align: 'right' },
-    { header: 'WAITERS', get: (r) => (r.waiters === null ? '?' : String(r.waiters.length)), align: 'right' },
-  ], style);
+  return textTable(rows, lockColumns(now), style);
 }
 
 function waiterLines(rows: LockView[], style: Style, now: number): string {

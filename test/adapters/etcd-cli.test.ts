@@ -9,6 +9,7 @@ import { LiveCache } from '../../src/frontends/tui/live-cache.js';
 import { opsdeck, sandbox } from '../helpers/cli.js';
 import { freePort } from '../servers/redis-server.js';
 import { startEtcd, type EtcdServer } from '../servers/etcd-server.js';
+import { consoleReads } from '../../src/frontends/console-reads.js';
 
 /** The built binary against a real etcd, and the lock listings with one of several backends down. */
 let server: EtcdServer;
@@ -71,7 +72,8 @@ describe('opsdeck CLI on etcd', () => {
       expect(r.json()).toMatchObject({ complete: false, stoppedBy: 'unreachable' });
       expect(r.json().backends).toEqual([
         { backend: 'embedded', complete: true, stoppedBy: 'done', error: null },
-        { backend: 'etcd-dead', complete: false, stoppedBy: 'unreachable', error: expect.stringMatching(/^etcd at .* is unreachable/) },
+        // The hint, where the error has one, rides along for the console's red row.
+        expect.objectContaining({ backend: 'etcd-dead', complete: false, stoppedBy: 'unreachable', error: expect.stringMatching(/^etcd at .* is unreachable/) }),
       ]);
       expect(r.stderr).toMatch(/warning: lock backend etcd-dead was left out: etcd at .* is unreachable/);
       const table = opsdeck(box.env, ['--profile', 'two', 'locks', 'list', '-o', 'table']);
@@ -136,7 +138,7 @@ describe('console locks pane and completion with a backend down', () => {
       await local!.tryAcquire!('jobs/local', { owner: 'alice', ttlMs: 60_000, waitMs: 0 });
       await live!.tryAcquire!('jobs/etcd', { owner: 'bob', ttlMs: 60_000, waitMs: 0 });
 
-      const rows = rowsOf(await levelOf('locks', { level: 'top' }).load(session, Date.now()));
+      const rows = rowsOf(await levelOf('locks', { level: 'top' }).load(consoleReads(session), Date.now()));
       const byBackend = rows.map((r) => `${r.cells[0]}:${r.cells[1]}:${r.tone}`);
       expect(byBackend).toContain('embedded:jobs/local:plain');
       expect(byBackend).toContain('etcd-live:jobs/etcd:plain');
@@ -149,7 +151,7 @@ describe('console locks pane and completion with a backend down', () => {
       const detail = level.enter!(dead);
       expect(detail?.kind).toBe('detail');
 
-      const cache = new LiveCache(session, { file: null, defaultProfile: 'mixed', profiles: new Map() }, 0);
+      const cache = new LiveCache(consoleReads(session), { file: null, defaultProfile: 'mixed', profiles: new Map() }, 0);
       await cache.refresh();
       expect([...cache.locks()].sort()).toEqual(['jobs/etcd', 'jobs/local']);
     } finally {

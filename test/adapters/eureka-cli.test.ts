@@ -9,6 +9,7 @@ import { Session } from '../../src/session/session.js';
 import { opsdeckAsync, sandbox, writeProfileFile } from '../helpers/cli.js';
 import { startEurekaClientApp, type EurekaClientApp } from '../interop/eureka-client.js';
 import { eurekaAppName, sharedEureka, type EurekaEndpoint } from '../servers/eureka-server.js';
+import { consoleReads } from '../../src/frontends/console-reads.js';
 
 /**
  * The binary against a real Eureka server and a real Spring Cloud Eureka client application
@@ -109,12 +110,12 @@ describe('opsdeck CLI on Eureka with a live Spring Cloud client', () => {
     // The console's panes, on the same profile.
     const session = new Session({ name: 'e', readOnly: false, production: false, registry: [{ type: 'eureka', url: server.url, selfPreservation: false }], config: [], locks: [], source: 'test' }, join(box.dir, 'data'), 'test');
     try {
-      const top = loaded(await levelOf('services', { level: 'top' }).load(session, Date.now()));
+      const top = loaded(await levelOf('services', { level: 'top' }).load(consoleReads(session), Date.now()));
       expect(top.columns).toEqual(['SERVICE', 'INSTANCES', 'HEALTHY', 'DRAINED']);
       const row = top.rows.find((r) => r.cells[0] === APP)!;
       expect(row.cells).toEqual([APP, '1', '0/1', '1']);
       const drill = levelOf('services', { level: 'top' }).enter!(row) as Extract<Plan, { kind: 'drill' }>;
-      const inst = loaded(await levelOf('services', { level: drill.level }).load(session, Date.now()));
+      const inst = loaded(await levelOf('services', { level: drill.level }).load(consoleReads(session), Date.now()));
       expect(inst.columns).toEqual(['INSTANCE', 'ADDRESS', 'HEALTH', 'TRAFFIC', 'STATUS', 'EPHEMERAL', 'LEASE LEFT', 'METADATA']);
       expect([inst.rows[0]!.cells[0], inst.rows[0]!.cells[3], inst.rows[0]!.cells[4], inst.rows[0]!.tone]).toEqual([ID, 'drained', 'OUT_OF_SERVICE (override)', 'dim']);
     } finally {

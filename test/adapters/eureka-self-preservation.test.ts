@@ -4,6 +4,7 @@ import { levelOf, type Plan } from '../../src/frontends/tui/pane-levels.js';
 import { Session } from '../../src/session/session.js';
 import { opsdeckAsync, sandbox, writeProfileFile } from '../helpers/cli.js';
 import { eurekaAppName, sharedEureka, type EurekaEndpoint } from '../servers/eureka-server.js';
+import { consoleReads } from '../../src/frontends/console-reads.js';
 
 /**
  * Self-preservation on a real Eureka that has it on (Eureka's default, with the start-up wait cut
@@ -100,11 +101,11 @@ describe('self-preservation on a real Eureka', () => {
     const session = new Session({ name: 'sp', readOnly: false, production: false, registry: [{ type: 'eureka', url: sp.url }], config: [], locks: [], source: 'test' }, join(box.dir, 'data'), 'test');
     try {
       const level = levelOf('services', { level: 'top' });
-      const top = await level.load(session, Date.now());
+      const top = await level.load(consoleReads(session), Date.now());
       if (Array.isArray(top)) throw new Error('the services pane gives columns');
       expect(top.warnings).toEqual([expect.stringMatching(new RegExp(`^eureka: self-preservation is most likely on: .*${APP}/sp-`))]);
       const drill = level.enter!(top.rows.find((r) => r.cells[0] === APP)!) as Extract<Plan, { kind: 'drill' }>;
-      const inst = await levelOf('services', { level: drill.level }).load(session, Date.now());
+      const inst = await levelOf('services', { level: drill.level }).load(consoleReads(session), Date.now());
       if (Array.isArray(inst)) throw new Error('the instances pane gives columns');
       expect(inst.rows.map((r) => [r.cells[0], r.cells[2], r.tone]).sort()).toEqual([
         ['sp-1', 'critical', 'bad'],

@@ -9,6 +9,7 @@ import { Session } from '../../src/session/session.js';
 import { readFileSync } from 'node:fs';
 import { startHostile } from '../servers/hostile-http.js';
 import { startIstioFake, type IstioFake, type IstioFakeOptions, type IstioVersion } from '../servers/istio-fake.js';
+import { consoleReads } from '../../src/frontends/console-reads.js';
 
 /*
  * The Istio adapter against the Istio FAKE (test/servers/istio-fake.ts), which serves fixtures
@@ -237,12 +238,12 @@ describe("the console's panes", () => {
     const session = new Session({ name: 'mesh', readOnly: false, production: false, registry: [{ type: 'istio', url: f.debugUrl, namespace: 'shop' }], config: [], locks: [], source: 'test' }, join(dir, 'data'), 'test');
     try {
       const top = levelOf('services', { level: 'top' });
-      const list = loaded(await top.load(session, Date.now()));
+      const list = loaded(await top.load(consoleReads(session), Date.now()));
       const row = list.rows.find((r) => r.cells.includes('reviews'))!;
       expect(row.cells).toEqual(['shop', 'reviews', '3', '2/3', '0']);
       const drill = top.enter!(row) as Extract<Plan, { kind: 'drill' }>;
       const level = levelOf('services', { level: drill.level });
-      const inst = loaded(await level.load(session, Date.now()));
+      const inst = loaded(await level.load(consoleReads(session), Date.now()));
       expect(inst.columns).toEqual(['INSTANCE', 'HEALTH', 'TRAFFIC', 'STATUS', 'CLUSTER', 'EPHEMERAL', 'METADATA']);
       expect(inst.rows.map((r) => [r.cells[0], r.cells[1], r.cells[3], r.tone])).toEqual([
         ['10.244.1.12:9080', 'passing', 'HEALTHY', 'ok'],

@@ -28,7 +28,7 @@ function healthConsole(loadView: ConstructorParameters<typeof Controller>[0]['lo
 
 describe('the panes report to the health model', () => {
   it("the locks pane's red row for Redis makes locks down in the model, the embedded backend stays ok", async () => {
-    const t = healthConsole(async (view) => (view.pane === 'locks' ? [lock, ...errorRows([{ backend: 'redis', error: { message: 'connect ECONNREFUSED 127.0.0.1:6390' } }], (b) => [b], 3)] : []));
+    const t = healthConsole(async (view) => (view.pane === 'locks' ? [lock, ...errorRows([{ backend: 'redis', error: 'connect ECONNREFUSED 127.0.0.1:6390' }], ['BACKEND', 'LOCK', 'HOLDER'])] : []));
     await t.pane('3');
     const h = t.store.get().health;
     expect(subsystemHealth(h, 'locks')).toEqual({ state: 'down', message: 'connect ECONNREFUSED 127.0.0.1:6390', backend: 'redis' });

@@ -6,6 +6,7 @@ import { demo } from '../../src/commands/misc/demo.js';
 import { DEMO_INSTANCES } from '../../src/commands/misc/demo-fleet.js';
 import { DemoAnimator, demoSpeed } from '../../src/frontends/tui/demo-animator.js';
 import { Session } from '../../src/session/session.js';
+import { consoleReads } from '../../src/frontends/console-reads.js';
 
 /**
  * The demo fleet over simulated minutes: the animator's clock (Date) is moved a beat at a time, so
@@ -31,7 +32,7 @@ describe('demo animator', () => {
   it('keeps every service of the fleet alive for ten minutes while one gateway flaps and recovers', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now());
-    const animator = new DemoAnimator(session);
+    const animator = new DemoAnimator(consoleReads(session));
     const registry = await session.registryBackend();
     const services = [...new Set(DEMO_INSTANCES.filter((i) => i.namespace === undefined).map((i) => i.service))];
     const gatewayHealth: string[] = [];
@@ -53,7 +54,8 @@ describe('demo animator', () => {
     expect(gatewayHealth.filter((h) => h !== 'passing').length).toBeGreaterThan(60);
     expect(gatewayHealth.slice(-20)).toContain('passing');
     expect(gatewayHealth.slice(-20).some((h) => h !== 'passing')).toBe(true);
-  });
+    // 600 durable beats: a few seconds on a quiet machine, more than a minute on a loaded one.
+  }, 240_000);
 
   it('reads its speed from OPSDECK_DEMO_SPEED, within bounds', () => {
     expect(demoSpeed({})).toBe(1);

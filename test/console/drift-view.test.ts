@@ -11,6 +11,7 @@ import { levelOf, type LoadedView } from '../../src/frontends/tui/pane-levels.js
 import { currentView, initialState, type ConsoleState } from '../../src/frontends/tui/state.js';
 import { Store } from '../../src/frontends/tui/store.js';
 import { Session } from '../../src/session/session.js';
+import { consoleReads } from '../../src/frontends/console-reads.js';
 
 /**
  * The drift view's wiring without a terminal: `services drift` at the prompt means "open the
@@ -52,7 +53,7 @@ describe('the drift view', () => {
     const plan = driftPlan({ service: 'orders' });
     expect(plan.title).toBe('drift (service orders)');
     const level = levelOf('services', { level: plan.level });
-    const loaded = (await level.load(session, Date.now())) as Exclude<LoadedView, unknown[]>;
+    const loaded = (await level.load(consoleReads(session), Date.now())) as Exclude<LoadedView, unknown[]>;
     expect(loaded.rows.map((r) => [...r.cells.slice(0, 4), r.tone])).toEqual([['(not read)', '-', '-', 'down', 'bad']]);
     expect(loaded.rows[0]!.cells[4]).toMatch(/127\.0\.0\.1:1/);
     expect(loaded.warnings).toEqual([
@@ -60,13 +61,13 @@ describe('the drift view', () => {
       ...['not-scraped', 'not-registered', 'healthy-but-down'].map((k) => `${k} not judged in full: the profile has no metrics backend`),
     ]);
     const detail = level.enter!(loaded.rows[0]!);
-    expect(detail?.kind === 'detail' && (await detail.load(session))[0]).toBe('source  down');
+    expect(detail?.kind === 'detail' && (await detail.load(consoleReads(session)))[0]).toBe('source  down');
   });
 
   it('one registry that agrees with itself: a single "no drift" row', async () => {
     const alone = new Session({ name: 'p', readOnly: false, production: false, registry: [{ type: 'embedded' }], config: [], locks: [], source: 'test' }, dir, 'test');
     try {
-      const loaded = (await levelOf('services', { level: driftPlan().level }).load(alone, Date.now())) as Exclude<LoadedView, unknown[]>;
+      const loaded = (await levelOf('services', { level: driftPlan().level }).load(consoleReads(alone), Date.now())) as Exclude<LoadedView, unknown[]>;
       expect(loaded.rows.map((r) => [r.cells[0], r.cells[3], r.tone])).toEqual([['no drift', 'embedded', 'ok']]);
     } finally {
       await alone.dispose();

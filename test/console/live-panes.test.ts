@@ -12,6 +12,7 @@ import { OPERATOR, startAclFake, waitUntil } from '../adapters/consul-support.js
 import type { ConsulFake } from '../servers/consul-fake.js';
 import { stubDeps } from '../helpers/controller-stub.js';
 import { seedConsulScenario, type ConsulScenario } from '../servers/consul-fake/scenario.js';
+import { consoleReads } from '../../src/frontends/console-reads.js';
 
 /**
  * Panes fed by push instead of polling. The levels on a real session: a Consul registry (the Consul
@@ -48,14 +49,14 @@ describe('levels: push where every backend has it', () => {
   it('the services pane and an instances drill-down wake when Consul changes, with datacenter columns', async () => {
     const session = open({ registry: [consul()], config: [] });
     const top = levelOf('services', { level: 'top' });
-    const loaded = await top.load(session, Date.now());
+    const loaded = await top.load(consoleReads(session), Date.now());
     expect(Array.isArray(loaded) ? null : loaded.columns).toEqual(['DATACENTER', 'SERVICE', 'INSTANCES', 'HEALTHY', 'DRAINED']);
     const rows = Array.isArray(loaded) ? loaded : loaded.rows;
     const web = rows.find((r) => r.cells[1] === 'web')!;
     const drill = top.enter!(web) as Extract<Plan, { kind: 'drill' }>;
     for (const level of [top, levelOf('services', { level: drill.level })]) {
       const ac = new AbortController();
-      const next = level.changes!(session, ac.signal)[Symbol.asyncIterator]().next();
+      const next = level.changes!(consoleReads(session), ac.signal)[Symbol.asyncIterator]().next();
       await waitUntil(() => fake.parked() > 0);
       await fetch(`${fake.agents[1]!.url}/v1/agent/service/maintenance/web-2?enable=${level === top ? 'true' : 'false'}`, { method: 'PUT', headers: { 'X-Consul-Token': OPERATOR } });
       expect((await next).done).toBe(false);
@@ -66,7 +67,7 @@ describe('levels: push where every backend has it', () => {
   it('the config pane wakes when a key under the prefix changes', async () => {
     const session = open({ registry: [], config: [{ ...consul(), prefix: 'config/' }] });
     const ac = new AbortController();
-    const next = levelOf('config', { level: 'top' }).changes!(session, ac.signal)[Symbol.asyncIterator]().next();
+    const next = levelOf('config', { level: 'top' }).changes!(consoleReads(session), ac.signal)[Symbol.asyncIterator]().next();
     await waitUntil(() => fake.parked() > 0);
     await fetch(`${fake.url}/v1/kv/config/web/timeout`, { method: 'DELETE', headers: { 'X-Consul-Token': OPERATOR } });
     expect((await next).done).toBe(false);
@@ -76,7 +77,7 @@ describe('levels: push where every backend has it', () => {
   it('a pane that also shows a backend without push has no feed (it ends at once), so it is polled', async () => {
     const session = open({ registry: [{ type: 'embedded', name: 'emb' }, { ...consul(), name: 'cons' }], config: [] });
     const ac = new AbortController();
-    expect((await levelOf('services', { level: 'top' }).changes!(session, ac.signal)[Symbol.asyncIterator]().next()).done).toBe(true);
+    expect((await levelOf('services', { level: 'top' }).changes!(consoleReads(session), ac.signal)[Symbol.asyncIterator]().next()).done).toBe(true);
   });
 });
 

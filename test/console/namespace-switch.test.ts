@@ -21,6 +21,7 @@ import { complete } from '../../src/shell/completion/complete.js';
 import { tokenize } from '../../src/shell/tokenize.js';
 import type { Profile } from '../../src/session/profile-types.js';
 import { Session } from '../../src/session/session.js';
+import { consoleReads } from '../../src/frontends/console-reads.js';
 
 /**
  * The console's namespace (`use NAMESPACE`, `n` in panes 1 and 2) on a real embedded store, which
@@ -58,14 +59,14 @@ const until = async (ok: () => boolean) => {
 
 function setup() {
   const store = new Store<ConsoleState>(initialState(120, 30, { name: 'p', production: false, readOnly: false }, [], false));
-  const cache = new LiveCache(session, { profiles: new Map([['p', profile]]) } as never);
+  const cache = new LiveCache(consoleReads(session), { profiles: new Map([['p', profile]]) } as never);
   const ran: string[] = [];
   const c = new Controller(
     stubDeps({
       store,
       completion: cache,
       runLine: async (l) => (ran.push(l), 0),
-      loadView: (view, scope) => levelOf(view.pane, view).load(session, Date.now(), scope),
+      loadView: (view, scope) => levelOf(view.pane, view).load(consoleReads(session), Date.now(), scope),
       namespaces: () => namespaceChoices(session),
     }),
   );

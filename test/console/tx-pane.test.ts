@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { levelOf, rowsOf } from '../../src/frontends/tui/pane-levels.js';
+import { levelOf, rowsOf, type Plan } from '../../src/frontends/tui/pane-levels.js';
 import { Session } from '../../src/session/session.js';
 import { createSeataDb, seataDdl, type SeataDb } from '../servers/seata-schema.js';
+import { consoleReads } from '../../src/frontends/console-reads.js';
+import { PLAIN } from '../../src/render/style.js';
+import { renderView } from '../../src/render/views.js';
 
 /**
  * The console's transactions pane against a Seata store in real PostgreSQL: stuck transactions
@@ -48,20 +51,26 @@ afterAll(async () => {
 
 describe('transactions pane', () => {
   it('lists flagged transactions first and paints them as bad', async () => {
-    const rows = rowsOf(await levelOf('tx', { level: 'top' }).load(session, now));
+    const loaded = await levelOf('tx', { level: 'top' }).load(consoleReads(session), now);
+    const rows = rowsOf(loaded);
+    // The columns are `tx list`'s: find FLAGS by its header, as a reader of the pane does.
+    const flags = (Array.isArray(loaded) ? [] : loaded.columns).indexOf('FLAGS');
     expect(rows.map((r) => r.key)).toEqual(['10.0.0.1:8091:3', '10.0.0.1:8091:2', '10.0.0.1:8091:1']);
     expect(rows.map((r) => r.tone)).toEqual(['bad', 'bad', 'plain']);
     expect(rows[0]!.cells[1]).toBe('RollbackRetrying');
-    expect(rows[0]!.cells[7]).toBe('retrying');
-    expect(rows[1]!.cells[7]).toBe('timed-out');
+    expect(rows[0]!.cells[flags]).toBe('retrying');
+    expect(rows[1]!.cells[flags]).toBe('timed-out');
+    // The pane's columns are `tx list`'s CLI columns (one view definition for both).
+    const cli = renderView('tx list', await consoleReads(session).read(['tx', 'list', '--limit', '500']), PLAIN, now);
+    expect(Array.isArray(loaded) ? [] : loaded.columns).toEqual(cli.split('\n')[0]!.trim().split(/\s{2,}/));
   });
 
   it('shows branches and row locks one key away', async () => {
     const level = levelOf('tx', { level: 'top' });
-    const rows = rowsOf(await level.load(session, now));
+    const rows = rowsOf(await level.load(consoleReads(session), now));
     const plan = level.enter!(rows[0]!);
     expect(plan?.kind).toBe('detail');
-    const lines = await (plan as { load(s: Session): Promise<string[]> }).load(session);
+    const lines = await (plan as Extract<Plan, { kind: 'detail' }>).load(consoleReads(session));
     const text = lines.join('\n');
     expect(text).toContain('7001');
     expect(text).toContain('AT');
@@ -71,7 +80,7 @@ describe('transactions pane', () => {
 
   it('says what is missing when the profile has no transactions backend', async () => {
     const bare = new Session({ name: 'bare', readOnly: false, production: false, registry: [], config: [], locks: [], source: 'test' }, dir, 'test');
-    const err = await levelOf('tx', { level: 'top' }).load(bare, now).catch((e: unknown) => e);
+    const err = await levelOf('tx', { level: 'top' }).load(consoleReads(bare), now).catch((e: unknown) => e);
     expect(String((err as Error).message)).toContain('has no tx backend');
     await bare.dispose();
   });

@@ -1,3 +1,4 @@
+import { timeOpt } from '../option-types.js';
 import { optionalArg, variadicArg } from '../arg-types.js';
 import { defineCommand } from '../define-command.js';
 import { unwrap } from './answer.js';
@@ -47,10 +48,14 @@ export const metricsSeries = defineCommand({
   path: ['metrics', 'series'],
   summary: 'Series matching one or more selectors',
   args: { match: variadicArg({ summary: 'series selector, e.g. up{job="api"}', required: true }) },
-  options: {},
-  examples: ['opsdeck metrics series \'up{job="api"}\''],
+  options: {
+    // Completion asks for the series of the last hour or so: a whole retention can be very large.
+    start: timeOpt({ summary: 'only series with samples after this (default: the server\'s)' }),
+    end: timeOpt({ summary: 'only series with samples before this (default: the server\'s)' }),
+  },
+  examples: ['opsdeck metrics series \'up{job="api"}\'', 'opsdeck metrics series \'{__name__="up"}\' --start now-1h'],
   mutates: false,
-  run: async (ctx, { args }) => unwrap(ctx, await (await ctx.session.metrics()).series(args.match, undefined, undefined, ctx.signal)),
+  run: async (ctx, { args, opts }) => unwrap(ctx, await (await ctx.session.metrics()).series(args.match, opts.start?.(ctx.now()), opts.end?.(ctx.now()), ctx.signal)),
 });
 
 export const metricsMetadata = defineCommand({

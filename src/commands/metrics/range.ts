@@ -34,6 +34,7 @@ export const metricsRange = defineCommand({
     const plan = planRange(start, end, opts.step === undefined ? undefined : opts.step / 1000);
     if (plan.clamped) ctx.warn(`--step raised to ${formatDuration(plan.step * 1000)}: a smaller one would exceed 11,000 points per series`);
     const backend = await ctx.session.metrics();
-    return unwrap(ctx, await backend.queryRange({ ...plan, expr: args.expr }, thanosFlags(opts)));
+    // Ctrl-C (and the console closing its metrics pane) aborts the request in flight.
+    return unwrap(ctx, await backend.queryRange({ ...plan, expr: args.expr }, thanosFlags(opts), ctx.signal));
   },
 });

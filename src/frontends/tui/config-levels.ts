@@ -1,14 +1,11 @@
-import { configParts } from '../../commands/config/list.js';
-import { contentAfter, type ConfigSummary, type ConfigVersion } from '../../core/config-center.js';
-import { formatDuration } from '../../core/duration.js';
-import { isOpsError } from '../../core/errors.js';
+import type { ConfigItem, ConfigListing, ConfigSummary, ConfigVersion } from '../../core/config-center.js';
 import { describeScope, type Scope } from '../../core/scope.js';
-import { cell } from '../../render/generic.js';
-import { configFacts } from '../../render/config-views.js';
+import { configFacts, configsColumns, historyColumns, type EntryContent } from '../../render/config-views.js';
 import { commandLine } from '../../shell/quote-word.js';
 import { levelData, levelId } from './level-id.js';
 import type { Level, PaneAction } from './pane-levels.js';
-import { pushOf } from './push-feeds.js';
+import { paneTable } from './pane-table.js';
+import { scopeWords } from './registry-levels.js';
 import { errorDetail, isErrorRow, scopedRows } from './scoped-rows.js';
 
 /** A config row: the summary, the words that address it on a command line, and what its backend can do. */
@@ -42,26 +39,23 @@ function configAction(key: string, label: string, method: string, cannot: string
 }
 
 export const configTop: Level = {
-  load: async (session, _now, scope = {}) =>
-    scopedRows(session.configBackends(), await configParts(session, scope), {
-      columns: ['DATA ID', 'TYPE', 'VER', 'MD5'],
+  async load(reads, now, scope = {}) {
+    const listing = await reads.read<ConfigListing>(['config', 'list', ...scopeWords(scope)]);
+    return scopedRows(reads, 'config', listing, listing.configs, configsColumns(listing, now), {
       methods: CONFIG_ACTIONS,
       name: (c) => c.dataId,
-      row: (c, at) => ({
-        cells: [c.dataId, cell(c.type), cell(c.version), (c.md5 ?? '-').slice(0, 12)],
-        tone: 'plain',
-        data: { kind: 'config', config: c, ...at } satisfies ConfigRow,
-      }),
-    }),
-  changes: (session, signal, scope = {}) => pushOf(session.configBackends(), (c, s) => c.changes?.({ scope }, s), signal),
+      row: (c, at) => ({ tone: 'plain', data: { kind: 'config', config: c, ...at } satisfies ConfigRow }),
+    });
+  },
+  changes: (reads, signal, scope = {}) => reads.changes({ subsystem: 'config', scope }, signal),
   enter(row) {
     if (isErrorRow(row)) return errorDetail(row, 'config backend');
     const { config: c, scope, address } = row.data as ConfigRow;
     return {
       kind: 'detail',
       title: `${c.dataId} (${[address.includes('--backend') ? c.backend : '', describeScope(scope)].filter(Boolean).join(', ')})`,
-      load: async (session) => {
-        const item = await (await session.configBackend(c.backend)).get({ scope, dataId: c.dataId });
+      load: async (reads) => {
+        const item = await reads.read<ConfigItem>(['config', 'get', c.dataId, ...address]);
         return [configFacts(item), '', ...item.content.replace(/\n$/, '').split('\n')];
       },
     };
@@ -73,7 +67,7 @@ export const configTop: Level = {
     }),
     configAction('h', 'history', 'history', 'show config history', false, (row) => {
       const { config: c, scope, address, caps } = row.data as ConfigRow;
-      return { kind: 'drill', level: levelId('history', { backend: c.backend, scope, dataId: c.dataId, address, caps } satisfies HistoryOf), title: `history of ${c.dataId}`, columns: ['ID', 'OP', 'CONTENT', 'MD5', 'UPDATED'] };
+      return { kind: 'drill', level: levelId('history', { backend: c.backend, scope, dataId: c.dataId, address, caps } satisfies HistoryOf), title: `history of ${c.dataId}`, columns: ['ID'] };
     }),
     configAction('l', 'listeners', 'listeners', 'list config listeners', false, (row) => {
       const { config: c, address } = row.data as ConfigRow;
@@ -84,33 +78,21 @@ export const configTop: Level = {
 
 export function historyLevel(level: string): Level {
   const at = levelData<HistoryOf>(level);
-  const ref = { scope: at.scope, dataId: at.dataId };
   const needs = (method: string, cannot: string) => () => (at.caps.includes(method) ? null : `config backend ${at.backend} cannot ${cannot}`);
   return {
     ...(at.caps.includes('versionContent') ? { marks: 'mark for diff' } : {}),
-    async load(session, now) {
-      const backend = await session.configBackend(at.backend);
-      if (!backend.history) throw new Error(`config backend ${at.backend} keeps no history`);
-      const rows = (await backend.history(ref)).entries;
-      return rows.map((v: ConfigVersion) => ({
-        key: v.id,
-        cells: [v.id, v.op, `${v.contentIs} the change`, (v.md5 ?? '-').slice(0, 12), v.at ? `${formatDuration(now - Date.parse(v.at))} ago` : '-'],
-        tone: v.op === 'delete' ? 'bad' : v.op === 'rollback' ? 'warn' : 'plain',
-        data: v,
-      }));
+    async load(reads, now) {
+      const h = await reads.read<{ entries: ConfigVersion[] }>(['config', 'history', at.dataId, ...at.address]);
+      return paneTable(historyColumns(h.entries, now), h.entries, (v) => ({ key: v.id, tone: v.op === 'delete' ? 'bad' : v.op === 'rollback' ? 'warn' : 'plain', data: v }));
     },
     enter(row) {
       const v = row.data as ConfigVersion;
       return {
         kind: 'detail',
         title: `${at.dataId} after entry ${v.id}`,
-        load: async (session) => {
-          const backend = await session.configBackend(at.backend);
-          if (!backend.history || !backend.versionContent) return ['(this backend cannot show the content of a history entry)'];
-          const history = (await backend.history(ref)).entries;
-          const read = backend.versionContent.bind(backend);
-          const current = () => backend.get(ref).then((i) => i.content, (e: unknown) => (isOpsError(e) && e.kind === 'not-found' ? null : Promise.reject(e)));
-          const content = await contentAfter(history, v, (id) => read(ref, id), current);
+        load: async (reads) => {
+          if (!at.caps.includes('versionContent')) return ['(this backend cannot show the content of a history entry)'];
+          const { content } = await reads.read<EntryContent>(['config', 'get', at.dataId, '--entry', v.id, ...at.address]);
           const head = `entry ${v.id} · ${v.op}${v.at ? ` · ${v.at}` : ''} · the content right after this change`;
           return content === null ? [head, '', '(nothing: the config was deleted)'] : [head, '', ...content.replace(/\n$/, '').split('\n')];
         },

@@ -7,6 +7,7 @@ import type { CompletionData } from '../../shell/completion/types.js';
 import { previous, next, record, searchBack } from '../../shell/history.js';
 import { edit, lineOf, EMPTY_LINE, type EditAction } from '../../shell/line-editor.js';
 import { withoutYes } from '../../shell/without-yes.js';
+import { benchViewKey } from './bench-view.js';
 import { actionFor, bindingsFor, editActionFor } from './key-bindings.js';
 import { keyHelpLines, openKeyHelp, type KeyHelpState } from './key-help.js';
 import type { KeyEvent } from './keys.js';
@@ -126,6 +127,7 @@ export class Controller {
     if (global === 'cancel') return this.interrupt();
     if (global === 'redraw') return this.d.redraw();
     if (s.keyHelp) return this.keyHelpKey(ev);
+    if (s.bench) return benchViewKey(ev, s.bench, { stop: () => this.running?.abort(), close: () => this.set((st) => ({ ...st, bench: null })) });
     if (s.pager) return this.pagerKey(ev);
     if (s.detail) return this.detailKey(ev);
     switch (s.focus) {
@@ -225,11 +227,11 @@ export class Controller {
         this.refreshAgain = true;
         return;
       }
-      const { rows, columns, warnings = [] }: Exclude<LoadedView, PaneRow[]> = Array.isArray(loaded) ? { rows: loaded, columns: view.columns } : loaded;
+      const { rows, columns, align, scopeKinds, warnings = [] }: Exclude<LoadedView, PaneRow[]> = Array.isArray(loaded) ? { rows: loaded, columns: view.columns } : loaded;
       this.setView(pane, view.level, (v) => {
         // Keep the cursor on the same row (by key) when rows are added or reordered.
         const selectedKey = visibleRows(v)[v.selected]?.key;
-        const next = { ...v, rows, columns, warnings, fetchedAt: this.d.now(), error: null, loading: false };
+        const next = { ...v, rows, columns, align, scopeKinds, warnings, fetchedAt: this.d.now(), error: null, loading: false };
         const shown = visibleRows(next);
         const same = selectedKey === undefined ? -1 : shown.findIndex((r) => r.key === selectedKey);
         return { ...next, selected: same >= 0 ? same : clamp(v.selected, shown.length) };

@@ -1,18 +1,24 @@
-import { driftReport, type DriftAsk } from '../../commands/services/drift-read.js';
+import type { DriftAsk, DriftReport } from '../../commands/services/drift-read.js';
 import type { DriftRow } from '../../core/drift.js';
-import { saysCell, sourcesCell } from '../../render/drift-view.js';
+import { DRIFT_COLUMNS as DRIFT_VIEW } from '../../render/drift-view.js';
 import { levelData, levelId } from './level-id.js';
 import type { Level, LoadedView, Plan } from './pane-levels.js';
+import { paneTable } from './pane-table.js';
 import type { PaneRow } from './state.js';
 
 /**
- * The drift view: what `services drift` returns, as rows of the services pane. It reads through the
- * command's own `driftReport`, so the view and the command cannot disagree. Opened by `D` on the
+ * The drift view: what `services drift` returns, as rows of the services pane in its CLI columns.
+ * It runs the command itself, so the view and the command cannot disagree. Opened by `D` on the
  * services pane and by `services drift` typed at the prompt (console-actions.ts); Esc goes back.
  */
 
 const KIND = 'drift';
-export const DRIFT_COLUMNS = ['KIND', 'SERVICE', 'INSTANCE', 'SOURCES', 'WHAT THEY SAY'];
+export const DRIFT_COLUMNS = DRIFT_VIEW.map((c) => c.header);
+
+/** `services drift` with the options the view was opened with. */
+function driftWords(ask: DriftAsk): string[] {
+  return ['services', 'drift', ...(ask.service ? ['--service', ask.service] : []), ...(ask.ignore ?? []).flatMap((k) => ['--ignore', k])];
+}
 
 /** The drill-down that shows drift, for the options given (`--service`, `--ignore`). */
 export function driftPlan(ask: DriftAsk = {}): Extract<Plan, { kind: 'drill' }> {
@@ -29,11 +35,10 @@ export function driftLevel(level: string): Level {
   return {
     // Every service's instances of every registry are read: not something to repeat every 2 s.
     minRefreshMs: () => 15_000,
-    async load(session): Promise<LoadedView> {
-      const d = await driftReport(session, ask);
-      const rows: PaneRow[] = d.rows.map((r, i) => ({
-        key: `${r.kind} ${r.service} ${r.instance ?? ''} ${i}`,
-        cells: [r.kind, r.service, r.instance ?? '-', sourcesCell(r), saysCell(r)],
+    async load(reads): Promise<LoadedView> {
+      const d = await reads.read<DriftReport>(driftWords(ask));
+      const { rows, align } = paneTable(DRIFT_VIEW, d.rows, (r) => ({
+        key: `${r.kind} ${r.service} ${r.instance ?? ''} ${d.rows.indexOf(r)}`,
         tone: r.kind === 'healthy-but-down' || r.kind === 'expired-kept' ? 'bad' : 'warn',
         data: r,
       }));
@@ -43,7 +48,7 @@ export function driftLevel(level: string): Level {
       }
       if (rows.length === 0) rows.push({ key: 'none', cells: ['no drift', '-', '-', d.sources.map((s) => s.name).join(', '), 'every source agrees'], tone: 'ok', data: null });
       const warnings = [...d.sources.flatMap((s) => (s.warnings ?? []).map((w) => `${s.name}: ${w}`)), ...d.unjudged.map((u) => `${u.kind} not judged in full: ${u.reason}`)];
-      return { rows, columns: DRIFT_COLUMNS, ...(warnings.length > 0 ? { warnings } : {}) };
+      return { rows, columns: DRIFT_COLUMNS, align, ...(warnings.length > 0 ? { warnings } : {}) };
     },
     enter(row) {
       const r = row.data as DriftRow | { source: string; error: string } | null;

@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { checkContent } from '../../commands/config/content-check.js';
 import type { ConfigItem } from '../../core/config-center.js';
-import type { Session } from '../../session/session.js';
+import type { ConsoleReads } from '../console-reads.js';
 import { commandLine } from '../../shell/quote-word.js';
 import { editLoop, type EditLoopDeps, type EditOutcome } from './edit-loop.js';
 import type { Plan } from './pane-levels.js';
 
 /** What the config pane's `e` needs from the running console. */
 export interface EditConfigWorld {
-  session: Session;
+  /** Reads the config as `config get` does. */
+  reads: ConsoleReads;
   env: NodeJS.ProcessEnv;
   /** Leaves the console's screen and raw mode while `fn` runs (the editor owns the terminal). */
   suspend<T>(fn: () => T): T;
@@ -27,12 +28,11 @@ export interface EditConfigWorld {
 
 /** The real editor, backend and temp files for the edit loop (edit-loop.ts). */
 export function editConfig(plan: Extract<Plan, { kind: 'edit-config' }>, w: EditConfigWorld): Promise<EditOutcome> {
-  const ref = { scope: plan.scope, dataId: plan.dataId };
   const setLine = (path: string, base: ConfigItem): string => commandLine(['config', 'set', plan.dataId, '--file', path, '--if-match', base.token, '--type', base.type, ...plan.address]);
   const editor = w.env.VISUAL || w.env.EDITOR || 'vi';
   const deps: EditLoopDeps = {
     dataId: plan.dataId,
-    load: async () => (await w.session.configBackend(plan.backend)).get(ref),
+    load: () => w.reads.read<ConfigItem>(['config', 'get', plan.dataId, ...plan.address]),
     openEditor: async (file) => {
       // The file goes as "$1", never spliced into the command text (git does the same): a path
       // with $ or backticks must not run anything.

@@ -56,9 +56,11 @@ export function fitMiddle(text: string, width: number): string {
   return chars.slice(0, head).join('') + '…' + chars.slice(chars.length - tail).join('');
 }
 
-export function pad(text: string, width: number): string {
+export function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   const chars = [...text];
-  return chars.length >= width ? fit(text, width) : text + ' '.repeat(width - chars.length);
+  if (chars.length >= width) return fit(text, width);
+  const gap = ' '.repeat(width - chars.length);
+  return align === 'right' ? gap + text : text + gap;
 }
 
 export function age(ms: number | null, now: number): string {

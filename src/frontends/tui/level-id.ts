@@ -25,12 +25,5 @@ export function addressWords(backend: string, several: boolean, scope: Scope, mo
   return words;
 }
 
-/** The optional methods a backend has: what its rows offer (a key for a method it lacks is hidden). */
-export function capabilitiesOf(backend: object, methods: readonly string[]): string[] {
-  const has = methods.filter((m) => typeof (backend as Record<string, unknown>)[m] === 'function');
-  // A backend read-only by design (RegistryBackend.readOnly) is marked, so a key pressed anyway says so.
-  return typeof (backend as { readOnly?: unknown }).readOnly === 'string' ? [...has, READ_ONLY_CAP] : has;
-}
-
-/** The mark `capabilitiesOf` adds for a backend that is read-only by design. */
-export const READ_ONLY_CAP = 'read-only';
+/** The mark a backend read-only by design carries among its capabilities (commands/backend-facts.ts). */
+export { READ_ONLY_CAP } from '../../commands/backend-facts.js';

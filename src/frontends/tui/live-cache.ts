@@ -1,19 +1,19 @@
-import { configParts } from '../../commands/config/list.js';
-import { instanceChoices, scopeKindsOf, scopeValues } from '../../commands/live-lists.js';
-import { listEachLockBackend } from '../../commands/locks/list.js';
-import { serviceParts } from '../../commands/services/list.js';
+import type { ConsoleReads } from '../console-reads.js';
+import type { ConfigListing } from '../../core/config-center.js';
+import type { ServiceListing } from '../../core/registry.js';
 import { SCOPE_KINDS, type Scope, type ScopeKind } from '../../core/scope.js';
+import type { LockListing } from '../../core/types.js';
 import { prepareCompletion } from '../../shell/completion/prepare-completion.js';
 import { PromqlCache } from '../../shell/completion/promql-cache.js';
 import type { CompletionData, InstanceChoice, InstanceQuery, ScopeQuery } from '../../shell/completion/types.js';
-import type { Session } from '../../session/session.js';
 import type { ProfileSet } from '../../session/profile-types.js';
 
 /**
  * Live data for completion, loaded in the background and read synchronously. A keystroke never
  * waits for the network: it sees what is cached, and a stale entry only triggers a reload.
  * Namespaces, groups and datacenters come from the backends (their lists, their defaults, and what the
- * listings hold), never from a default written here.
+ * listings hold), never from a default written here. Names come from the listing commands
+ * (`services list`, `config list`, `locks list`) and live lists from the ones `__complete` uses.
  */
 export class LiveCache implements CompletionData {
   private data = {
@@ -35,10 +35,10 @@ export class LiveCache implements CompletionData {
   private loading = false;
   private profileNames: string[] | null = null;
   /** PromQL names and values: fetched only once completion inside a PromQL argument asks. */
-  readonly promql = new PromqlCache(() => this.session.metrics());
+  readonly promql = new PromqlCache(async () => this.reads.promql);
 
   constructor(
-    private readonly session: Session,
+    private readonly reads: ConsoleReads,
     private readonly profileSet: ProfileSet,
     private readonly freshMs = 10_000,
     private readonly now: () => number = Date.now,
@@ -70,7 +70,7 @@ export class LiveCache implements CompletionData {
     if (hit && this.now() - hit.at <= this.freshMs) return;
     // Mark as loading so repeated keystrokes do not fire repeated requests.
     this.instanceMap.set(key, { at: this.now(), list: hit?.list ?? null });
-    void instanceChoices(this.session, q).then(
+    void this.reads.instanceChoices(q).then(
       (list) => this.instanceMap.set(key, { at: this.now(), list }),
       () => this.instanceMap.delete(key),
     );
@@ -83,33 +83,34 @@ export class LiveCache implements CompletionData {
     return (async () => {
       const settle = async <T>(p: () => Promise<T>): Promise<T | null> => p().catch(() => null);
       const [services, configs, locks, namespaces, groups, datacenters, kinds] = await Promise.all([
-        // Per backend, as the panes list: one backend that is down must not empty the names of the others.
-        settle(() => serviceParts(this.session, {})),
-        settle(() => configParts(this.session, {})),
-        settle(() => listEachLockBackend(this.session, '')),
-        settle(() => scopeValues(this.session, 'namespace')),
-        settle(() => scopeValues(this.session, 'group')),
-        settle(() => scopeValues(this.session, 'datacenter')),
-        settle(() => scopeKindsOf(this.session)),
+        // The listings answer per backend, as the panes show them: one backend that is down does
+        // not empty the names of the others, and all of them down keeps the names last seen.
+        settle(() => this.reads.read<ServiceListing>(['services', 'list'])),
+        settle(() => this.reads.read<ConfigListing>(['config', 'list'])),
+        settle(() => this.reads.read<LockListing>(['locks', 'list'])),
+        settle(() => this.reads.scopeValues('namespace')),
+        settle(() => this.reads.scopeValues('group')),
+        settle(() => this.reads.scopeValues('datacenter')),
+        settle(() => this.reads.scopeKinds()),
       ]);
       const next = { ...this.data };
       // An unchanged list keeps its identity: completion indexes are keyed by it, and rebuilding
       // the index of 100k names costs a visible pause.
       const keep = (old: string[], fresh: string[]) => (old.length === fresh.length && old.every((v, i) => v === fresh[i]) ? old : fresh);
-      const rows = [...(services ?? []).flatMap((p) => p.items), ...(configs ?? []).flatMap((p) => p.items)];
-      if (services) next.services = keep(next.services, [...new Set(services.flatMap((p) => p.items.map((s) => s.name)))]);
-      if (configs) next.configIds = keep(next.configIds, [...new Set(configs.flatMap((p) => p.items.map((c) => c.dataId)))]);
-      if (services) next.serviceRows = services.flatMap((p) => p.items.map((s) => placed(s, s.name)));
-      if (configs) next.configRows = configs.flatMap((p) => p.items.map((c) => placed(c, c.dataId)));
+      const rows = [...(services?.services ?? []), ...(configs?.configs ?? [])];
+      if (services) next.services = keep(next.services, [...new Set(services.services.map((s) => s.name))]);
+      if (configs) next.configIds = keep(next.configIds, [...new Set(configs.configs.map((c) => c.dataId))]);
+      if (services) next.serviceRows = services.services.map((s) => placed(s, s.name));
+      if (configs) next.configRows = configs.configs.map((c) => placed(c, c.dataId));
       if (services || configs) this.inScope = new Map();
       const values = (listed: string[] | null, kind: ScopeKind) => [...new Set([...(listed ?? []), ...rows.flatMap((r) => (r[kind] === undefined ? [] : [r[kind]!]))])];
       next.namespaces = keep(next.namespaces, values(namespaces, 'namespace'));
       next.groups = keep(next.groups, values(groups, 'group'));
       next.datacenters = keep(next.datacenters, values(datacenters, 'datacenter'));
       if (locks) {
-        const fresh = locks.flatMap((l) => l.items.map((v) => v.name));
+        const fresh = locks.locks.map((v) => v.name);
         // While a backend is down its names stay as last seen, so completion does not flicker with it.
-        const partial = locks.some((l) => l.error !== null);
+        const partial = locks.backends.some((l) => l.error !== null);
         next.locks = keep(next.locks, [...new Set([...(partial ? next.locks : []), ...fresh])]);
       }
       this.data = next;

@@ -1,13 +1,14 @@
-import { formatDuration } from '../../core/duration.js';
-import type { Scope } from '../../core/scope.js';
-import type { LockView } from '../../core/types.js';
+import type { ConsoleReads } from '../console-reads.js';
+import type { Scope, ScopeKind } from '../../core/scope.js';
+import type { LockListing, LockView } from '../../core/types.js';
 import { cell } from '../../render/generic.js';
-import type { Session } from '../../session/session.js';
-import { listEachLockBackend } from '../../commands/locks/list.js';
+import { lockColumns } from '../../render/lock-views.js';
+import type { Profile } from '../../session/profile-types.js';
 import { commandLine } from '../../shell/quote-word.js';
 import { configTop, historyLevel } from './config-levels.js';
 import { instancesLevel, servicesTop } from './registry-levels.js';
-import { errorDetail, errorRows, isErrorRow } from './scoped-rows.js';
+import { paneTable } from './pane-table.js';
+import { errorDetail, errorRows, isErrorRow, warningsOf } from './scoped-rows.js';
 import { txTop } from './tx-level.js';
 import { driftLevel, isDriftLevel } from './drift-level.js';
 import type { PaneId, PaneRow, PaneView } from './state.js';
@@ -20,7 +21,7 @@ import type { PaneId, PaneRow, PaneView } from './state.js';
 export type Plan =
   | { kind: 'command'; line: string; confirm: string | null }
   | { kind: 'drill'; level: string; title: string; columns: string[] }
-  | { kind: 'detail'; title: string; load(session: Session): Promise<string[]> }
+  | { kind: 'detail'; title: string; load(reads: ConsoleReads): Promise<string[]> }
   /** The config pane's `e`: `address` are the words that name the config on the `config set` line. */
   | { kind: 'edit-config'; backend: string; scope: Scope; dataId: string; address: string[] }
   /** The services → metrics cross-view: the metrics pane with the service's standard queries. */
@@ -36,22 +37,27 @@ export interface PaneAction {
   plan(row: PaneRow, me: string, marked?: PaneRow | null): Plan | null;
 }
 
-/** Rows, or rows with their columns and what the backends warned about their state (Eureka's self-preservation). */
-export type LoadedView = PaneRow[] | { rows: PaneRow[]; columns: string[]; warnings?: string[] };
+/**
+ * Rows, or rows with their columns (a command's CLI columns, with their alignment), what the
+ * backends warned about their state (Eureka's self-preservation), and the scope kinds the
+ * backends have (whether `n` switches namespaces, even while no row shows one).
+ */
+export type LoadedView = PaneRow[] | { rows: PaneRow[]; columns: string[]; align?: Array<'left' | 'right'>; warnings?: string[]; scopeKinds?: ScopeKind[] };
 
 export interface Level {
   /**
    * `scope` is the console's scope in effect (`use NAMESPACE`): the top listings of panes 1 and 2
-   * are narrowed to it; drill-downs carry their own scope in their level id.
+   * are narrowed to it; drill-downs carry their own scope in their level id. Every load reads
+   * through `reads`: the commands of the table, as the CLI runs them.
    */
-  load(session: Session, now: number, scope?: Scope): Promise<LoadedView>;
+  load(reads: ConsoleReads, now: number, scope?: Scope): Promise<LoadedView>;
   /** The least time between automatic reloads; listings that SCAN a shared server ask for more. */
-  minRefreshMs?(session: Session): number;
+  minRefreshMs?(profile: Profile): number;
   /**
    * Yields when the data may have changed, where every backend the view reads pushes (Consul's
    * blocking queries); ends at once where one does not, and the view is polled.
    */
-  changes?(session: Session, signal: AbortSignal, scope?: Scope): AsyncIterable<void>;
+  changes?(reads: ConsoleReads, signal: AbortSignal, scope?: Scope): AsyncIterable<void>;
   enter?(row: PaneRow): Plan | null;
   actions: PaneAction[];
   /** The footer label of `v`, which marks a row for the next action (config history: diff from it); absent: no marking. */
@@ -61,23 +67,18 @@ export interface Level {
 const locksTop: Level = {
   // Listing Redis locks is a SCAN of the keyspace: every 2 s on a production server is load the
   // on-call engineer did not ask for. The embedded store is cheap to read.
-  minRefreshMs: (session) => (session.profile.locks.every((l) => l.type === 'embedded') ? 0 : 10_000),
-  async load(session, now) {
-    // Each backend on its own: one that is down becomes a red row naming it, the others still show.
-    const listings = await listEachLockBackend(session, '');
-    // Nothing answered: throw, so the pane keeps its last good rows, marked stale, with the error
-    // in its header; a red row is for one backend among others that did answer.
-    const failed = listings.filter((p) => p.error !== null);
-    if (failed.length > 0 && failed.length === listings.length) throw failed[0]!.error!;
-    return listings.flatMap((part): PaneRow[] => [
-      ...part.items.map((l: LockView): PaneRow => ({
-        key: `${l.backend}/${l.name}`,
-        cells: [l.backend, l.name, l.holder ?? '(free)', cell(l.token), l.expiresAt ? formatDuration(Date.parse(l.expiresAt) - now) : '-', l.waiters === null ? '?' : String(l.waiters.length)],
-        tone: l.holder === null ? 'dim' : (l.waiters?.length ?? 0) > 0 ? 'warn' : 'plain',
-        data: l,
-      })),
-      ...errorRows([part], (b) => [b], 3),
-    ]);
+  minRefreshMs: (profile) => (profile.locks.every((l) => l.type === 'embedded') ? 0 : 10_000),
+  async load(reads, now) {
+    // `locks list` asks each backend on its own: one that is down is a red row naming it, the
+    // others still show. Nothing answering fails the command, and the pane keeps its last rows.
+    const listing = await reads.read<LockListing>(['locks', 'list']);
+    const table = paneTable(lockColumns(now), listing.locks, (l: LockView) => ({
+      key: `${l.backend}/${l.name}`,
+      tone: l.holder === null ? 'dim' : (l.waiters?.length ?? 0) > 0 ? 'warn' : 'plain',
+      data: l,
+    }));
+    const warnings = warningsOf(listing);
+    return { ...table, rows: [...table.rows, ...errorRows(listing.backends, table.columns)], ...(warnings.length > 0 ? { warnings } : {}) };
   },
   enter(row) {
     if (isErrorRow(row)) return errorDetail(row, 'lock backend');

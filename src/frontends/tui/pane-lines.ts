@@ -1,6 +1,6 @@
 import { age, fit, pad } from './layout.js';
 import { sortedHeader } from './row-sort.js';
-import { currentView, visibleRows, type ConsoleState, type PaneRow, type Tone } from './state.js';
+import { currentView, listsNamespaces, visibleRows, type ConsoleState, type PaneRow, type Tone } from './state.js';
 
 /** One row of a pane list as drawn: its text after the two-column gutter, and how it is marked. */
 export interface PaneLineRow {
@@ -47,10 +47,11 @@ export function paneLines(s: ConsoleState, height: number, now: number): PaneLin
     error: view.error ? fit(`  ✗ ${view.error}`, Math.max(0, s.cols - status.length)) : null,
     warning: warnings.length > 0 ? fit(`⚠ ${warnings.join('  ·  ')}`, s.cols) : null,
     // Two columns in, where the rows start after their selection mark.
-    header: fit(`  ${headers.map((c, i) => pad(c, widths[i]!)).join('  ')}`, s.cols),
+    header: fit(`  ${headers.map((c, i) => pad(c, widths[i]!, view.align?.[i])).join('  ')}`, s.cols),
     rows: window.map((r, i) => ({
       key: r.key,
-      text: fit(r.span ?? r.cells.map((c, j) => pad(c, widths[j] ?? c.length)).join('  '), s.cols - 2),
+      // Aligned as the CLI table aligns the column (numbers and durations to the right).
+      text: fit(r.span ?? r.cells.map((c, j) => pad(c, widths[j] ?? c.length, view.align?.[j])).join('  '), s.cols - 2),
       tone: r.tone,
       selected: offset + i === view.selected,
       marked: r.key === view.marked,
@@ -66,7 +67,7 @@ export function paneLines(s: ConsoleState, height: number, now: number): PaneLin
 export function scopeNote(s: ConsoleState): string {
   if ((s.pane !== 'services' && s.pane !== 'config') || s.views[s.pane].length > 1) return '';
   if (s.scope.namespace !== undefined) return ` in namespace ${s.scope.namespace}`;
-  return s.views[s.pane][0]!.columns.includes('NAMESPACE') ? ' in every namespace' : '';
+  return listsNamespaces(s.views[s.pane][0]!) ? ' in every namespace' : '';
 }
 
 /** The gutter before a row's text: the selection mark, then the `v` mark (a history entry to diff from). */

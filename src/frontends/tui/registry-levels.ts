@@ -1,15 +1,14 @@
-import { serviceParts } from '../../commands/services/list.js';
-import type { InstanceView, RegistryBackend, ServiceSummary } from '../../core/registry.js';
+import type { InstanceView, ServiceDetail, ServiceListing, ServiceSummary } from '../../core/registry.js';
 import { describeScope, SCOPE_KINDS, type Scope } from '../../core/scope.js';
 import { cell } from '../../render/generic.js';
-import { leaseCell, statusCell } from '../../render/registry-views.js';
+import { instanceColumns, servicesColumns } from '../../render/registry-views.js';
 import { commandLine } from '../../shell/quote-word.js';
 import { driftPlan } from './drift-level.js';
 import { levelData, levelId, READ_ONLY_CAP } from './level-id.js';
 import type { Level, LoadedView, PaneAction } from './pane-levels.js';
-import { pushOf } from './push-feeds.js';
+import { paneTable } from './pane-table.js';
 import { errorDetail, isErrorRow, scopedRows } from './scoped-rows.js';
-import type { PaneRow, Tone } from './state.js';
+import type { Tone } from './state.js';
 
 /** A services row: the summary, and how a command line addresses it and what its registry can do. */
 export interface ServiceRow {
@@ -31,19 +30,24 @@ interface InstancesOf {
 
 const REGISTRY_ACTIONS = ['setTraffic', 'deregister', 'setWeight', 'updateMetadata'];
 
+/** The words of a command line that narrow a listing to the console's scope (`use NAMESPACE`). */
+export function scopeWords(scope: Scope): string[] {
+  return SCOPE_KINDS.flatMap((k) => (scope[k] === undefined ? [] : [`--${k}`, scope[k]!]));
+}
+
 export const servicesTop: Level = {
-  load: async (session, _now, scope = {}) =>
-    scopedRows(session.registryBackends(), await serviceParts(session, scope), {
-      columns: ['SERVICE', 'INSTANCES', 'HEALTHY', 'DRAINED'],
+  async load(reads, _now, scope = {}) {
+    const listing = await reads.read<ServiceListing>(['services', 'list', ...scopeWords(scope)]);
+    return scopedRows(reads, 'registry', listing, listing.services, servicesColumns(listing), {
       methods: REGISTRY_ACTIONS,
       name: (s) => s.name,
       row: (s, at) => ({
-        cells: [s.name, String(s.instances), `${s.healthy}/${s.instances}`, String(s.disabled)],
         tone: s.healthy === s.instances ? 'ok' : s.healthy === 0 ? 'bad' : 'warn',
         data: { kind: 'service', service: s, address: at.address, caps: at.caps } satisfies ServiceRow,
       }),
-    }),
-  changes: (session, signal, scope = {}) => pushOf(session.registryBackends(), (r, s) => r.changes?.({ scope }, s), signal),
+    });
+  },
+  changes: (reads, signal, scope = {}) => reads.changes({ subsystem: 'registry', scope }, signal),
   enter(row) {
     if (isErrorRow(row)) return errorDetail(row, 'registry');
     const { service: s, address, caps } = row.data as ServiceRow;
@@ -73,38 +77,13 @@ export function instancesLevel(level: string): Level {
     },
   });
   return {
-    async load(session, now): Promise<LoadedView> {
-      const registry: RegistryBackend = await session.registryBackend(at.backend);
-      const d = await registry.getService({ scope: at.scope, name: at.service });
-      const some = (f: (i: InstanceView) => boolean) => d.instances.some(f);
-      const address = some((i) => i.id !== `${i.ip}:${i.port}`);
-      const cluster = some((i) => i.cluster !== null);
-      // Only the facts some instance has: no WEIGHT on Eureka, STATUS and LEASE LEFT where the registry keeps them.
-      const weight = some((i) => i.weight !== null);
-      const status = some((i) => i.status !== null);
-      const lease = some((i) => i.lease?.expiresAt != null);
-      const columns = ['INSTANCE', ...(address ? ['ADDRESS'] : []), ...(weight ? ['WEIGHT'] : []), 'HEALTH', 'TRAFFIC', ...(status ? ['STATUS'] : []), ...(cluster ? ['CLUSTER'] : []), 'EPHEMERAL', ...(lease ? ['LEASE LEFT'] : []), 'METADATA'];
-      const rows = d.instances.map((i): PaneRow => ({
-        key: i.id,
-        cells: [
-          i.id,
-          ...(address ? [`${i.ip}:${i.port}`] : []),
-          ...(weight ? [cell(i.weight)] : []),
-          i.health,
-          i.traffic === 'enabled' ? 'enabled' : 'drained',
-          ...(status ? [statusCell(i)] : []),
-          ...(cluster ? [cell(i.cluster)] : []),
-          i.ephemeral === null ? '-' : i.ephemeral ? 'yes' : 'no',
-          ...(lease ? [leaseCell(i, now)] : []),
-          cell(i.metadata),
-        ],
-        tone: toneOf(i),
-        data: i,
-      }));
+    async load(reads, now): Promise<LoadedView> {
+      const d = await reads.read<ServiceDetail>(['services', 'show', at.service, ...at.address]);
+      const table = paneTable(instanceColumns(d.instances, now), d.instances, (i) => ({ key: i.id, tone: toneOf(i), data: i }));
       const warnings = (d.warnings ?? []).map((w) => `${at.backend}: ${w}`);
-      return { rows, columns, ...(warnings.length > 0 ? { warnings } : {}) };
+      return { ...table, ...(warnings.length > 0 ? { warnings } : {}) };
     },
-    changes: (session, signal) => pushOf([{ open: () => session.registryBackend(at.backend) }], (r, s) => r.changes?.({ scope: at.scope, service: at.service }, s), signal),
+    changes: (reads, signal) => reads.changes({ subsystem: 'registry', backend: at.backend, scope: at.scope, service: at.service }, signal),
     enter(row) {
       const i = row.data as InstanceView;
       return { kind: 'detail', title: `${at.service} ${i.id}`, load: async () => Object.entries({ ...i, metadata: cell(i.metadata), tags: cell(i.tags), lease: cell(i.lease) }).map(([k, v]) => `${k.padEnd(13)} ${cell(v)}`) };

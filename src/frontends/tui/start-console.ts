@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS } from '../../commands/table.js';
-import { checkBackends } from '../../commands/misc/check-backends.js';
 import { statusReports } from '../../core/health.js';
 import type { BackendStatus } from '../../core/types.js';
 import { backendName } from '../../session/profile-types.js';
@@ -11,6 +10,7 @@ import { runReplay, scriptLines } from '../../shell/replay-runner.js';
 import { checkReplayCommand } from '../cli/check-replay-command.js';
 import { PLAIN, type Style } from '../../render/style.js';
 import { matrixToSeries, type MatrixData } from '../../render/chart/matrix-to-series.js';
+import { consoleReads } from '../console-reads.js';
 import { colorAllowed } from '../cli/cli-io.js';
 import { parseArgs, type TopLevel } from '../cli/build-program.js';
 import { DEFAULT_OWNER, execute, type FrontendIo } from '../execute.js';
@@ -24,6 +24,7 @@ import { levelOf } from './pane-levels.js';
 import { readHistory, historyPath, writeHistory } from './history-file.js';
 import { editConfig } from './edit-config.js';
 import { lineRunner } from './line-runner.js';
+import { withProgress } from './bench-view.js';
 import { Recorder } from './recorder.js';
 import { Refresher } from './refresher.js';
 import { loadSavedQueries, savedQueriesPath, writeSavedQueries } from './saved-queries.js';
@@ -33,7 +34,6 @@ import { commandLine } from '../../shell/quote-word.js';
 import { driftPlan } from './drift-level.js';
 import { initialState, type ConsoleState } from './state.js';
 import { Store } from './store.js';
-import { namespaceChoices } from '../../commands/live-lists.js';
 import { enterConsoleMode } from './terminal.js';
 
 /** How often the background ping checks every backend for the status bar. */
@@ -83,7 +83,9 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   // Chart colours follow the console's colour decision; the pane knows whether a backend exists.
   store.set((s) => ({ ...s, metrics: { ...s.metrics, style, backend: session.profile.metrics?.type ?? null } }));
   const savedQueriesFile = savedQueriesPath(env, session.profile.name);
-  const cache = new LiveCache(session, profiles);
+  // Every read of the console (panes, completion, the health ping, the demo fleet) runs a command of the table.
+  const reads = consoleReads(session, profiles, version);
+  const cache = new LiveCache(reads, profiles);
   void cache.refresh();
   const recorder = top.record ? new Recorder(top.record, session.profile.name, new Date()) : null;
   const usesEmbedded = [...session.profile.registry, ...session.profile.config, ...session.profile.locks].some((b) => b.type === 'embedded');
@@ -115,6 +117,8 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
       if (id === 'status') controller.reportHealth(statusReports(data as BackendStatus[]));
     },
     openDrift: (ask) => controller.openDrill('services', driftPlan(ask)),
+    loadProgress: (line, p) => store.set((s) => ({ ...s, bench: withProgress(s.bench, line, p, Date.now()) })),
+    loadEnded: (line) => store.set((s) => (s.bench?.line === line ? { ...s, bench: { ...s.bench, done: true } } : s)),
     ...(recorder ? { record: (line: string, code: number) => recorder.command(line, code) } : {}),
     scope: () => store.get().scope,
   });
@@ -137,14 +141,14 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
       });
       return summary.exitCode;
     },
-    loadView: (view, scope) => levelOf(view.pane, view).load(session, Date.now(), scope),
-    minRefreshMs: (view) => levelOf(view.pane, view).minRefreshMs?.(session) ?? 0,
-    liveChanges: (view, signal, scope) => levelOf(view.pane, view).changes?.(session, signal, scope) ?? (async function* () {})(),
-    namespaces: () => namespaceChoices(session),
-    loadDetail: (plan) => plan.load(session),
+    loadView: (view, scope) => levelOf(view.pane, view).load(reads, Date.now(), scope),
+    minRefreshMs: (view) => levelOf(view.pane, view).minRefreshMs?.(session.profile) ?? 0,
+    liveChanges: (view, signal, scope) => levelOf(view.pane, view).changes?.(reads, signal, scope) ?? (async function* () {})(),
+    namespaces: () => reads.namespaceChoices(),
+    loadDetail: (plan) => plan.load(reads),
     editConfig: async (plan) => {
       await editConfig(plan, {
-        session,
+        reads,
         env,
         suspend: (fn) => terminal.suspend(fn),
         redraw: () => redraw(),
@@ -173,8 +177,9 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     now: Date.now,
     metrics: {
       fetchRange: async (q, signal) => {
-        const answer = await (await session.metrics()).queryRange(q, undefined, signal);
-        return { series: matrixToSeries(answer.data as MatrixData), warnings: answer.warnings };
+        // `metrics range` with the window and step the pane planned: the command keeps them (they are aligned already).
+        const answer = await reads.readNoting<MatrixData>(['metrics', 'range', q.expr, '--start', String(q.start), '--end', String(q.end), '--step', `${Math.round(q.step * 1000)}ms`], signal);
+        return { series: matrixToSeries(answer.data), warnings: answer.warnings.map(serverWarning) };
       },
       loadSaved: () => loadSavedQueries(savedQueriesFile),
       save: (saved) => writeSavedQueries(savedQueriesFile, saved),
@@ -230,14 +235,14 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   // after the first frame, so opening the console never waits for a slow backend.
   const probe = new Refresher(HEALTH_PROBE_MS, async () => {
     try {
-      controller.reportHealth(statusReports(await checkBackends(session)));
+      controller.reportHealth(statusReports(await reads.read<BackendStatus[]>(['status'])));
     } catch {
       // A profile error is shown by the panes and commands that hit it; the bar keeps what it knew.
     }
   });
   const probeStart = setTimeout(() => probe.start(), 1500);
   probeStart.unref?.();
-  const animator = top.demo ? new DemoAnimator(session, demoSpeed()) : null;
+  const animator = top.demo ? new DemoAnimator(reads, demoSpeed()) : null;
   animator?.start();
   if (top.demo) controller.log({ line: null, text: 'demo: the fleet is animated in a throwaway data dir; try "services show gateway" or press Esc for the panes', exitCode: null });
 
@@ -258,6 +263,11 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   terminal.restore();
   if (demoDir) rmSync(demoDir, { recursive: true, force: true });
   return code;
+}
+
+/** A metrics server's warning as the pane shows it: the command words it for stderr. */
+function serverWarning(w: string): string {
+  return w.replace(/^the server warns: /, '');
 }
 
 /** Runs $PAGER (default `less`) on the text, through the shell so `PAGER="less -S"` works; throws when it cannot start. */

@@ -1,8 +1,9 @@
 import { healthBoard, type HealthBoard } from '../../core/health.js';
-import type { Scope } from '../../core/scope.js';
+import type { Scope, ScopeKind } from '../../core/scope.js';
 import type { CompletionResult } from '../../shell/completion/types.js';
 import { EMPTY_LINE, type LineState } from '../../shell/line-editor.js';
 import { historyOf, type HistoryState } from '../../shell/history.js';
+import type { BenchViewState } from './bench-view.js';
 import type { KeyHelpState } from './key-help.js';
 import { initialMetrics, type MetricsPaneState } from './metrics-state.js';
 import type { PagerState } from './pager.js';
@@ -35,6 +36,10 @@ export interface PaneView {
   level: string;
   title: string;
   columns: string[];
+  /** Each column's alignment, from the CLI table's view definition; absent: all left. */
+  align?: Array<'left' | 'right'>;
+  /** The scope kinds of the backends the view lists (namespace: `n` switches it); absent: those of its columns. */
+  scopeKinds?: ScopeKind[];
   rows: PaneRow[];
   fetchedAt: number | null;
   /** A push feed (Consul's blocking queries) reloads this view on change, instead of the polling tick. */
@@ -94,6 +99,8 @@ export interface ConsoleState {
   pager: PagerState | null;
   /** The `?` overlay. */
   keyHelp: KeyHelpState | null;
+  /** The live view of a running `bench` (bench-view.ts); it covers the panes and the output. */
+  bench?: BenchViewState | null;
   running: { line: string; startedAt: number } | null;
   pane: PaneId;
   /** Stack of views per pane; the last one is shown. */
@@ -205,5 +212,10 @@ export function currentView(s: ConsoleState): PaneView {
  * answered have namespaces (their top list has the column, from the backends' scope models).
  */
 export function hasNamespaces(s: ConsoleState, pane: PaneId): boolean {
-  return (pane === 'services' || pane === 'config') && s.views[pane][0]!.columns.includes('NAMESPACE');
+  return (pane === 'services' || pane === 'config') && listsNamespaces(s.views[pane][0]!);
+}
+
+/** Whether the backends a view lists have namespaces: their kinds, once a load said them, else its columns. */
+export function listsNamespaces(view: PaneView): boolean {
+  return view.scopeKinds?.includes('namespace') ?? view.columns.includes('NAMESPACE');
 }

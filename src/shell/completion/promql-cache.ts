@@ -1,4 +1,7 @@
 import type { MetricsBackend } from '../../core/metrics.js';
+
+/** What PromQL completion reads: label names and values, metadata and series (the `metrics` commands' answers). */
+export type PromqlSource = Pick<MetricsBackend, 'labels' | 'metadata' | 'series'>;
 import { prepareOperands } from './promql-complete.js';
 import type { PromqlCompletionData } from './types.js';
 
@@ -39,7 +42,7 @@ export class PromqlCache implements PromqlCompletionData {
   private readonly perLabel = new Map<string, Slot<string[]>>();
 
   constructor(
-    private readonly backend: () => Promise<MetricsBackend>,
+    private readonly backend: () => Promise<PromqlSource>,
     private readonly ttlMs = 5 * 60_000,
     private readonly retryMs = 30_000,
     private readonly now: () => number = Date.now,
@@ -109,7 +112,7 @@ export class PromqlCache implements PromqlCompletionData {
    * Starts a background load when the slot is empty or stale and none is running; returns the
    * slot object the load will replace. Never awaits.
    */
-  private ensure<T>(slot: Slot<T>, load: (b: MetricsBackend) => Promise<T | undefined>): Slot<T> {
+  private ensure<T>(slot: Slot<T>, load: (b: PromqlSource) => Promise<T | undefined>): Slot<T> {
     const age = this.now() - slot.at;
     const due = slot.value === undefined && slot.at === 0 ? true : age > (slot.value === undefined ? this.retryMs : this.ttlMs);
     if (slot.loading || !due) return slot;
