@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { bootLines, startBootPainter } from '../../src/frontends/tui/boot-painter.js';
+import { bootLines, paneAnswered, startBootPainter } from '../../src/frontends/tui/boot-painter.js';
 import { App } from '../../src/frontends/tui/components/App.js';
 import { initialState, type ConsoleState, type PaneRow } from '../../src/frontends/tui/state.js';
 import { Store } from '../../src/frontends/tui/store.js';
@@ -56,3 +56,21 @@ describe('the boot frame drawn before Ink loads', () => {
     stop();
   });
 });
+
+describe('Ink waits for the first answer of the pane', () => {
+  it('until rows (or an error) are in, and no longer than its bound', async () => {
+    const store = new Store(state((s) => s));
+    let answered = false;
+    const waiting = paneAnswered(store, 60_000).then(() => (answered = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBe(false);
+    store.set(withRows(2));
+    await waiting;
+    expect(answered).toBe(true);
+    // Nothing ever arrives: the bound lets Ink load anyway.
+    await paneAnswered(new Store(state((s) => s)), 5);
+    const failed = new Store(state((s) => ({ ...s, views: { ...s.views, services: [{ ...s.views.services[0]!, loading: false, error: 'down' }] } })));
+    await paneAnswered(failed, 60_000);
+  });
+});
+

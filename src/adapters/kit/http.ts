@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { Agent, request } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { OpsError } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
 import { AnswerShape } from './shape.js';
@@ -81,6 +81,18 @@ const MAX_TIMER_MS = 2_147_483_647;
 /** Error codes of a connection that could not be made or was lost: the server is not there for us. */
 const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ENETDOWN|EPIPE|ETIMEDOUT|EADDRNOTAVAIL|UND_ERR_SOCKET|UND_ERR_CLOSED)$/;
 
+let undici: Promise<typeof import('undici')> | undefined;
+/**
+ * undici (about 0.1 s of CPU to load) is loaded by the first exchange, not with the adapter: a
+ * command that builds an HTTP adapter and never sends (an offline check, a console that has not
+ * opened that pane yet) does not pay for it, and the console's first frame does not wait for it.
+ */
+function loadUndici(): Promise<typeof import('undici')> {
+  // Bundled, a CommonJS package imported dynamically has only a default export (its
+  // module.exports); Node's own loader gives the same object as default too.
+  return (undici ??= import('undici').then((m) => (m as unknown as { default?: typeof m }).default ?? m));
+}
+
 /**
  * One HTTP client per adapter over undici: its own connection pool (closed by `close`, so a one-shot
  * run exits at once), one deadline for the whole exchange, bodies capped before they fill memory,
@@ -90,18 +102,11 @@ const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|
 export class HttpClient {
   /** "etcd at http://127.0.0.1:2379": how every message names the server. */
   readonly where: string;
-  private readonly agent: Agent;
+  private agent: Agent | null = null;
   private readonly hints: HttpHints;
 
   constructor(private readonly o: HttpClientOptions) {
     this.where = `${o.name} at ${redactText(o.url)}`;
-    this.agent = new Agent({
-      connect: {
-        timeout: clampTimer(o.timeoutMs),
-        ...(o.tls?.ca !== undefined ? { ca: o.tls.ca } : {}),
-        ...(o.tls?.insecure ? { rejectUnauthorized: false } : {}),
-      },
-    });
     this.hints = {
       timeout: `check the server, or raise timeoutMs in the profile (it bounds the whole exchange: connect, headers and body)`,
       tooLarge: 'narrow the request, or raise maxResponseBytes in the profile',
@@ -113,7 +118,7 @@ export class HttpClient {
 
   /** Closes every connection; an exchange still running (a blocking request) ends as cancelled. */
   async close(): Promise<void> {
-    await this.agent.destroy().catch(() => undefined);
+    await this.agent?.destroy().catch(() => undefined);
   }
 
   /** One exchange; resolves with any HTTP status (the adapter knows what its server's 4xx mean). */
@@ -141,7 +146,7 @@ export class HttpClient {
    */
   async stream(req: HttpRequest): Promise<HttpStream> {
     const x = this.begin(req);
-    let res: Awaited<ReturnType<typeof request>>;
+    let res: Dispatcher.ResponseData;
     try {
       res = await this.send(req, x.stop.signal);
     } catch (e) {
@@ -199,7 +204,15 @@ export class HttpClient {
     };
   }
 
-  private send(req: HttpRequest, signal: AbortSignal) {
+  private async send(req: HttpRequest, signal: AbortSignal) {
+    const { Agent, request } = await loadUndici();
+    this.agent ??= new Agent({
+      connect: {
+        timeout: clampTimer(this.o.timeoutMs),
+        ...(this.o.tls?.ca !== undefined ? { ca: this.o.tls.ca } : {}),
+        ...(this.o.tls?.insecure ? { rejectUnauthorized: false } : {}),
+      },
+    });
     return request(this.urlOf(req), {
       method: req.method ?? (req.json !== undefined || req.form !== undefined || req.body !== undefined ? 'POST' : 'GET'),
       headers: this.headersOf(req),

@@ -1,6 +1,6 @@
 import { layout } from './layout.js';
 import { gutter, paneLines } from './pane-lines.js';
-import { PANES, type ConsoleState } from './state.js';
+import { currentView, PANES, type ConsoleState } from './state.js';
 import type { Store } from './store.js';
 
 const BOLD = '\x1b[1m';
@@ -59,3 +59,31 @@ export function bootLines(s: ConsoleState, now: number): string[] {
   lines[Math.max(2, s.rows - 2) - 1] = `${(label + s.line.text).slice(0, s.cols - 1)}${INVERSE} ${RESET}`;
   return lines;
 }
+
+/**
+ * Resolves once the boot frame shows the current pane's first answer (rows or an error), or after
+ * `maxWaitMs`. The console loads Ink (about 0.6 MB of React, Ink and yoga to compile) only then:
+ * loaded at once, it competes for the one thread with the first read, and the full first frame
+ * comes later, not sooner.
+ */
+export function paneAnswered(store: Store<ConsoleState>, maxWaitMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const answered = () => {
+      const s = store.get();
+      const view = currentView(s);
+      return s.pane === 'metrics' || view.fetchedAt !== null || view.error !== null || !view.loading;
+    };
+    if (answered()) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      // Let the boot painter's own listener draw this state first.
+      setImmediate(resolve);
+    };
+    const timer = setTimeout(done, maxWaitMs);
+    const unsubscribe = store.subscribe(() => {
+      if (answered()) done();
+    });
+  });
+}
+

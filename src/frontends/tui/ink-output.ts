@@ -1,4 +1,5 @@
 import stringWidth from 'string-width';
+import { narrowWidth } from './text-width.js';
 
 /**
  * A faster compositor for Ink's output stage, bundled in place of `ink/build/output.js`
@@ -92,6 +93,13 @@ function balanced(line: string): boolean {
 function joinableWidth(line: string): number {
   const cached = widths.get(line);
   if (cached !== undefined) return cached;
+  // Most lines: one-column characters only; then only the codes' balance is left to check.
+  const narrow = narrowWidth(line);
+  if (narrow >= 0 && (!line.includes('\x1b') || balanced(line))) {
+    if (widths.size >= MAX_CACHED) widths.clear();
+    widths.set(line, narrow);
+    return narrow;
+  }
   let width = 0;
   let plain = line;
   if (line.includes('\x1b')) {

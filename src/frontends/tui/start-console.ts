@@ -15,7 +15,7 @@ import { colorAllowed } from '../cli/cli-io.js';
 import { parseArgs, type TopLevel } from '../cli/build-program.js';
 import { DEFAULT_OWNER, execute, type FrontendIo } from '../execute.js';
 import type { SessionPool } from '../session-pool.js';
-import { startBootPainter } from './boot-painter.js';
+import { paneAnswered, startBootPainter } from './boot-painter.js';
 import { Controller } from './controller.js';
 import { DemoAnimator, demoSpeed } from './demo-animator.js';
 import { DEMO_QUERIES, DemoMetrics } from './demo-metrics.js';
@@ -199,7 +199,7 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
   let ink: { clear(): void; unmount(): void } | null = null;
   const stopBoot = startBootPainter(store, (t) => void process.stdout.write(t));
   let closed = false;
-  const inkReady = import('./mount-ink.js').then(({ mountInk }) => {
+  const inkReady = paneAnswered(store, 400).then(() => import('./mount-ink.js')).then(({ mountInk }) => {
     if (closed) return;
     stopBoot();
     ink = mountInk(store);
