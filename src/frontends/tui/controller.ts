@@ -16,11 +16,10 @@ import { clampScroll, outputWindow } from './output-lines.js';
 import { findMatch, movePager, openPager, pagerLines, type PagerMove, type PagerState } from './pager.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { MetricsController } from './metrics-controller.js';
-import { LiveFeed } from './live-feed.js';
-import { levelOf, type LoadedView, type Plan } from './pane-levels.js';
-import { applyHealth, type HealthReport } from '../../core/health.js';
-import { isErrorRow, type BackendErrorRow } from './scoped-rows.js';
-import { currentView, hasNamespaces, PANE_SUBSYSTEM, PANES, visibleRows, withSort, type ConsoleState, type LogEntry, type PaneId, type PaneRow, type PaneView } from './state.js';
+import { ViewLoader } from './view-loader.js';
+import { levelOf, type Plan } from './pane-levels.js';
+import type { HealthReport } from '../../core/health.js';
+import { clamp, currentView, hasNamespaces, PANES, visibleRows, withSort, withView, type ConsoleState, type LogEntry, type PaneId, type PaneView } from './state.js';
 import { nextSort, reverseSort } from './row-sort.js';
 import { isUseLine, runUse, USE_COMMAND } from './use-namespace.js';
 
@@ -30,8 +29,6 @@ const PROMPT_COMMANDS = [...COMMANDS, USE_COMMAND];
 const LOG_CAP = 400;
 /** The footer while a cancelled command winds down; cleared when it ends, not by a key. */
 const CANCELLING = 'cancelling…';
-/** A view followed by a push feed is still reloaded this often, in case a change slipped past the feed. */
-const LIVE_SAFETY_MS = 60_000;
 
 /**
  * The console's behaviour, free of widgets: key events in, state transitions and effects out.
@@ -41,13 +38,13 @@ const LIVE_SAFETY_MS = 60_000;
 export class Controller {
   private running: AbortController | null = null;
   private logId = 0;
-  private refreshing = false;
-  private refreshAgain = false;
-  private readonly live = new LiveFeed();
+  /** Loads and follows the view on screen (view-loader.ts). */
+  private readonly views: ViewLoader;
   /** The metrics pane's own controller (metrics-controller.ts): its keys, editors, saved list and runner. */
   private readonly metrics: MetricsController;
 
   constructor(private readonly d: ControllerDeps) {
+    this.views = new ViewLoader(d, () => this.metricsRunner?.refresh());
     this.metrics = new MetricsController({ store: d.store, completion: d.completion, now: d.now, notice: (t) => this.notice(t), menuKey: (ev, accept) => this.menuKey(ev, accept) }, d.metrics);
   }
 
@@ -58,7 +55,7 @@ export class Controller {
   /** Stops background work (the metrics pane's requests); the console calls it on exit. */
   dispose(): void {
     this.metricsRunner?.stop();
-    this.live.stop();
+    this.views.stopLive();
     if (this.loadingTimer) clearTimeout(this.loadingTimer);
   }
 
@@ -137,101 +134,17 @@ export class Controller {
 
   /** The periodic refresh: skips views whose data is younger than their minimum interval. */
   tick(): Promise<void> {
-    // The metrics pane keeps its own clock (its interval is set in the pane).
-    if (this.s.pane === 'metrics') return Promise.resolve();
-    const view = currentView(this.s);
-    const min = this.live.covers(liveKey(view)) ? LIVE_SAFETY_MS : (this.d.minRefreshMs?.(view) ?? 0);
-    if (view.fetchedAt !== null && this.d.now() - view.fetchedAt < min) return Promise.resolve();
-    return this.refreshPane();
+    return this.views.tick();
   }
 
-  /**
-   * Reloads the view on screen, never two loads at once. A request that arrives while one is in
-   * flight is coalesced into a single follow-up run, so a pane switch or drill-down loads promptly
-   * instead of waiting for the next tick. The last good rows are kept on error.
-   */
-  async refreshPane(): Promise<void> {
-    if (this.s.pane === 'metrics') return this.metricsRunner?.refresh();
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return;
-    }
-    this.refreshing = true;
-    try {
-      do {
-        this.refreshAgain = false;
-        await this.loadCurrentView();
-      } while (this.refreshAgain);
-    } finally {
-      this.refreshing = false;
-    }
-  }
-
-  private async loadCurrentView(): Promise<void> {
-    const pane = this.s.pane;
-    const view = currentView(this.s);
-    const scope = this.s.scope;
-    this.setView(pane, view.level, (v) => ({ ...v, loading: true }));
-    try {
-      const loaded = await this.d.loadView(view, scope);
-      // The namespace changed while this load ran: its rows belong to the old one; load again.
-      if (this.s.scope !== scope) {
-        this.refreshAgain = true;
-        return;
-      }
-      const { rows, columns, align, scopeKinds, warnings = [] }: Exclude<LoadedView, PaneRow[]> = Array.isArray(loaded) ? { rows: loaded, columns: view.columns } : loaded;
-      this.setView(pane, view.level, (v) => {
-        // Keep the cursor on the same row (by key) when rows are added or reordered.
-        const selectedKey = visibleRows(v)[v.selected]?.key;
-        const next = { ...v, rows, columns, align, scopeKinds, warnings, fetchedAt: this.d.now(), error: null, loading: false };
-        const shown = visibleRows(next);
-        const same = selectedKey === undefined ? -1 : shown.findIndex((r) => r.key === selectedKey);
-        return { ...next, selected: same >= 0 ? same : clamp(v.selected, shown.length) };
-      });
-      this.set((s) => ({ ...s, lastRefresh: this.d.now() }));
-      // A top-level listing covers every backend of the subsystem: each one not listed is a red row.
-      if (view.level === 'top') {
-        const down = rows.filter(isErrorRow).map((r): HealthReport => {
-          const { backend, error } = r.data as BackendErrorRow;
-          return { subsystem: PANE_SUBSYSTEM[pane], backend, state: 'down', message: error.message };
-        });
-        this.reportHealth([{ subsystem: PANE_SUBSYSTEM[pane], state: warnings.length > 0 ? 'warning' : 'ok', message: warnings[0] ?? null }, ...down]);
-      }
-      this.followLive(view);
-    } catch (e) {
-      if (this.s.scope !== scope) {
-        this.refreshAgain = true;
-        return;
-      }
-      const message = (e as Error).message;
-      this.setView(pane, view.level, (v) => ({ ...v, error: message, loading: false }));
-      // A drill-down that fails (a service gone) says nothing about the backend as a whole.
-      if (view.level === 'top') this.reportHealth([{ subsystem: PANE_SUBSYSTEM[pane], state: 'down', message }]);
-    }
+  /** Reloads the view on screen (view-loader.ts: never two loads at once, the last good rows kept on error). */
+  refreshPane(): Promise<void> {
+    return this.views.refresh();
   }
 
   /** Records what a check found about backends (a pane load, the background ping, a `status` run). */
   reportHealth(reports: readonly HealthReport[]): void {
-    this.set((s) => {
-      const health = applyHealth(s.health, reports);
-      return health === s.health ? s : { ...s, health };
-    });
-  }
-
-  /** Follows the view just loaded with its push feed, when it is still the one on screen. */
-  private followLive(view: PaneView): void {
-    const live = this.d.liveChanges;
-    const key = liveKey(view);
-    if (!live || liveKey(currentView(this.s)) !== key) return;
-    const scope = this.s.scope;
-    this.live.follow(
-      key,
-      (signal) => live(view, signal, scope),
-      () => {
-        if (liveKey(currentView(this.s)) === key) void this.refreshPane();
-      },
-      (on) => this.setView(view.pane, view.level, (v) => ({ ...v, live: on })),
-    );
+    this.views.reportHealth(reports);
   }
 
   // ----- prompt -----
@@ -698,7 +611,7 @@ export class Controller {
     // Leaving the metrics pane aborts its requests; nobody is looking at those charts.
     if (from === 'metrics' && pane !== 'metrics') this.metricsRunner?.stop();
     if (pane === 'metrics') {
-      this.live.stop();
+      this.views.stopLive();
       this.metrics.loadSaved();
       void this.metricsRunner?.start();
       return;
@@ -730,14 +643,7 @@ export class Controller {
   }
 
   private setView(pane: PaneId, level: string, update: (v: PaneView) => PaneView): void {
-    this.set((s) => {
-      const stack = s.views[pane];
-      const i = stack.findIndex((v) => v.level === level);
-      if (i < 0) return s;
-      const copy = [...stack];
-      copy[i] = update(stack[i]!);
-      return { ...s, views: { ...s.views, [pane]: copy } };
-    });
+    this.set((s) => withView(s, pane, level, update));
   }
 
   private filterKey(ev: KeyEvent): void {
@@ -789,15 +695,8 @@ function drillView(pane: PaneId, plan: Extract<Plan, { kind: 'drill' }>): PaneVi
   return { pane, level: plan.level, title: plan.title, columns: plan.columns, rows: [], fetchedAt: null, error: null, loading: true, selected: 0, filter: '' };
 }
 
-function clamp(i: number, count: number): number {
-  return count === 0 ? 0 : Math.max(0, Math.min(count - 1, i));
-}
 
 
 /** The pager actions of the key table that move it (`pager-page-down` → `page-down`). */
 const PAGER_MOVES: Partial<Record<string, PagerMove>> = { down: 'down', up: 'up', 'page-down': 'page-down', 'page-up': 'page-up', top: 'top', bottom: 'bottom', next: 'next-match', prev: 'prev-match' };
 
-/** What a push feed follows: one view of one pane. */
-function liveKey(view: Pick<PaneView, 'pane' | 'level'>): string {
-  return `${view.pane} ${view.level}`;
-}

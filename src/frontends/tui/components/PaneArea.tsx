@@ -32,7 +32,7 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
   const window = rows.slice(offset, offset + bodyRows);
   const sort = view.sort && view.sort.column < view.columns.length ? view.sort : null;
   const headers = view.columns.map((c, i) => sortedHeader(c, i, sort));
-  const widths = columnWidths(headers, window, s.cols);
+  const { shown, widths } = columnLayout(headers, window, s.cols, view.spare);
   const status = [
     `${view.title}${scopeNote(s)}`,
     `${rows.length === 0 ? 0 : view.selected + 1}/${rows.length}${rows.length !== view.rows.length ? ` of ${view.rows.length}` : ''}`,
@@ -47,9 +47,9 @@ export function PaneArea({ s, height, now }: { s: ConsoleState; height: number; 
       </Text>
       {warnings.length > 0 ? <Text color="yellow" wrap="truncate">{fit(`⚠ ${warnings.join('  ·  ')}`, s.cols)}</Text> : null}
       {/* Two columns in, where the rows start after their selection mark. */}
-      <Text bold dimColor wrap="truncate">{fit(`  ${headers.map((c, i) => pad(c, widths[i]!, view.align?.[i])).join('  ')}`, s.cols)}</Text>
+      <Text bold dimColor wrap="truncate">{fit(`  ${shown.map((i) => pad(headers[i]!, widths[i]!, view.align?.[i])).join('  ')}`, s.cols)}</Text>
       {window.map((r, i) => (
-        <Row key={r.key} row={r} widths={widths} align={view.align} cols={s.cols} selected={offset + i === view.selected} marked={r.key === view.marked} focused={s.focus === 'pane'} />
+        <Row key={r.key} row={r} shown={shown} widths={widths} align={view.align} cols={s.cols} selected={offset + i === view.selected} marked={r.key === view.marked} focused={s.focus === 'pane'} />
       ))}
       {rows.length === 0 && !view.loading ? <Text dimColor>{view.filter ? '(nothing matches the filter)' : '(empty)'}</Text> : null}
     </Box>
@@ -75,9 +75,9 @@ export function scopeNote(s: ConsoleState): string {
   return listsNamespaces(s.views[s.pane][0]!) ? ' in every namespace' : '';
 }
 
-const Row = memo(function Row({ row, widths, align, cols, selected, marked, focused }: { row: PaneRow; widths: number[]; align: PaneView['align']; cols: number; selected: boolean; marked: boolean; focused: boolean }) {
+const Row = memo(function Row({ row, shown, widths, align, cols, selected, marked, focused }: { row: PaneRow; shown: number[]; widths: number[]; align: PaneView['align']; cols: number; selected: boolean; marked: boolean; focused: boolean }) {
   // Aligned as the CLI table aligns the column (numbers and durations to the right).
-  const text = fit(row.span ?? row.cells.map((c, i) => pad(c, widths[i] ?? c.length, align?.[i])).join('  '), cols - 2);
+  const text = fit(row.span ?? shown.map((i) => pad(row.cells[i] ?? '', widths[i] ?? 0, align?.[i])).join('  '), cols - 2);
   return (
     <Text wrap="truncate" inverse={selected && focused} bold={selected && !focused} color={TONE[row.tone]}>
       {/* The second column of the gutter is the `v` mark (a history entry to diff from). */}
@@ -87,17 +87,24 @@ const Row = memo(function Row({ row, widths, align, cols, selected, marked, focu
   );
 });
 
-function columnWidths(columns: string[], rows: PaneRow[], cols: number): number[] {
+/**
+ * Which columns the pane shows and how wide. The view definition's spare columns are left out
+ * first, right to left, while the row does not fit the terminal; then the widest columns shrink.
+ */
+function columnLayout(columns: string[], rows: PaneRow[], cols: number, spare: readonly boolean[] = []): { shown: number[]; widths: number[] } {
   const sized = rows.filter((r) => r.span === undefined);
   const widths = columns.map((c, i) => Math.max(c.length, ...sized.map((r) => [...(r.cells[i] ?? '')].length)));
+  let shown = columns.map((_, i) => i);
+  const need = () => shown.reduce((a, i) => a + widths[i]!, 0) + 2 * (shown.length - 1) + 2;
+  for (let i = columns.length - 1; i >= 0 && need() > cols; i--) if (spare[i]) shown = shown.filter((x) => x !== i);
   // Shrink the widest columns first until the row fits the terminal.
-  const budget = Math.max(10, cols - 2 - 2 * (columns.length - 1));
-  let total = widths.reduce((a, b) => a + b, 0);
+  const budget = Math.max(10, cols - 2 - 2 * (shown.length - 1));
+  let total = shown.reduce((a, i) => a + widths[i]!, 0);
   while (total > budget) {
-    const i = widths.indexOf(Math.max(...widths));
+    const i = shown.reduce((w, x) => (widths[x]! > widths[w]! ? x : w), shown[0]!);
     if (widths[i]! <= 6) break;
     widths[i]!--;
     total--;
   }
-  return widths;
+  return { shown, widths };
 }
