@@ -36,7 +36,7 @@ describe('locks pane during a Redis outage', () => {
       expect(down).toMatch(/deploy\/orders\s+(?:\S+\s+)?reindexer-0@10\.0\.3\.11/);
       expect(down).toMatch(/redis redis:\/\/127\.0\.0\.1:\d+ is unreachable \((connection refused|not connected|gave up after retries)\)/);
       expect(down).not.toMatch(/Stream isn't writeable|enableOfflineQueue/);
-      const header = down.split('\n').find((l) => /BACKEND\s+LOCK\s+HOLDER/.test(l))!;
+      const header = down.split('\n').find((l) => /BACKEND\s+LOCK\s+(?:KIND\s+)?HOLDER/.test(l))!;
       // HOLDER is as wide as the holder id, not as the error message.
       expect(header.indexOf('TOKEN') - header.indexOf('HOLDER')).toBeLessThan('reindexer-0@10.0.3.11'.length + 4);
       term.type(':');
