@@ -1,8 +1,15 @@
-# Times a command in a fresh pseudo-terminal (40x120): from fork until `marker` appears in its
-# output, or until it exits when no marker is given. Prints milliseconds. Used by bench/console.mjs.
-import fcntl, os, pty, select, signal, struct, sys, termios, time
+# Times a command in a fresh pseudo-terminal (40x120): from fork until every marker has appeared in
+# its output, or until it exits when no marker is given. Prints milliseconds. Used by
+# bench/console.mjs. Usage: pty-time.py MARKERS ARGV...  where MARKERS is a JSON list of strings
+# (or one plain string; "" means "until exit").
+import fcntl, json, os, pty, select, signal, struct, sys, termios, time
 
-marker = sys.argv[1].encode() if sys.argv[1] else None
+raw = sys.argv[1]
+try:
+    markers = json.loads(raw) if raw.startswith('[') else ([raw] if raw else [])
+except ValueError:
+    markers = [raw]
+markers = [m.encode() for m in markers if m]
 argv = sys.argv[2:]
 start = time.perf_counter()
 pid, fd = pty.fork()
@@ -11,7 +18,7 @@ if pid == 0:
 fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 120, 0, 0))
 seen = b''
 elapsed = None
-deadline = start + 20
+deadline = start + 30
 while time.perf_counter() < deadline:
     ready, _, _ = select.select([fd], [], [], 0.05)
     if fd in ready:
@@ -23,7 +30,7 @@ while time.perf_counter() < deadline:
             elapsed = time.perf_counter() - start
             break
         seen += chunk
-        if marker and marker in seen:
+        if markers and all(m in seen for m in markers):
             elapsed = time.perf_counter() - start
             break
 if elapsed is None:

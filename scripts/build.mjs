@@ -2,11 +2,14 @@
 // Code splitting keeps rarely used parts (yaml, enquirer, chalk, adapters) in chunks loaded on demand.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { inkOutputPlugin } from './ink-output-plugin.mjs';
+import { lazyChildProcessPlugin } from './lazy-child-process-plugin.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { main: 'src/main.ts' },
+  // The load generator's worker threads start from their own file, so it is an entry of its own.
+  entryPoints: { main: 'src/main.ts', 'load-worker': 'src/loadgen/load-worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -23,5 +26,8 @@ await build({
   external: ['react-devtools-core'],
   // CommonJS dependencies (enquirer) call require() for Node built-ins; give them a real one.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  // Ink's per-cell output stage is replaced by a string compositor (src/frontends/tui/ink-output.ts);
+  // commander's child_process is loaded on first use.
+  plugins: [inkOutputPlugin, lazyChildProcessPlugin],
   logLevel: 'warning',
 });

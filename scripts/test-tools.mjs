@@ -26,6 +26,8 @@ const TOOLS = [
   { cmd: 'etcdctl', pkg: 'etcd-client', why: 'etcd interop (the Go client takes locks)' },
   { cmd: 'zsh', pkg: 'zsh', why: 'shell completion tests in zsh' },
   { cmd: 'fish', pkg: 'fish', why: 'shell completion tests in fish' },
+  { path: '/usr/sbin/nginx', pkg: 'nginx', why: 'bench/load.mjs: the server the load engine, wrk and autocannon are measured against' },
+  { cmd: 'wrk', pkg: 'wrk', why: 'bench/load.mjs: the load generator the engine\'s req/s and latency are compared with' },
 ];
 
 const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;

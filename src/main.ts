@@ -1,96 +1,58 @@
-import { COMMANDS } from './commands/table.js';
-import { OpsError, exitCodeOf } from './core/errors.js';
-import { parseArgs, type TopLevel } from './frontends/cli/build-program.js';
-import { cliIo } from './frontends/cli/cli-io.js';
-import { processOutput, type ProcessOutput } from './frontends/cli/process-output.js';
-import { execute, formatError, toOpsError, type FrontendIo } from './frontends/execute.js';
-import { SessionPool } from './frontends/session-pool.js';
+import { writeSync } from 'node:fs';
+import { versionInfo } from './commands/misc/version-info.js';
+import { BROKEN_PIPE_EXIT, processOutput, type ProcessOutput } from './frontends/cli/process-output.js';
 
 declare const OPSDECK_VERSION: string | undefined;
 export const VERSION = typeof OPSDECK_VERSION === 'string' ? OPSDECK_VERSION : '0.0.0-dev';
 
 /**
- * Chooses the front end: a command in argv runs one-shot (whatever stdin is); `replay`, -c and -f
- * run scripts; piped stdin with no command is a script too. Returns the exit code.
+ * Runs one command line and returns the exit code. This module is all that every start reads:
+ * the command table, commander and the front ends load only when the line needs them
+ * (run-front-end.ts), so `opsdeck version -o json` answers without them.
  */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const abort = new AbortController();
   // A reader of stdout or stderr that goes away stops the run the way a first Ctrl-C does (a watch
   // ends, a script stops before its next line), quietly, and decides the exit status.
   const output = processOutput(() => abort.abort());
-  const code = await frontEnd(argv, env, abort, output);
+  let code: number;
+  if (versionAsJson(argv, process.stdout.isTTY === true)) {
+    code = writeDirect(`${JSON.stringify(versionInfo(VERSION), null, 2)}\n`, output);
+  } else {
+    const { runFrontEnd } = await import('./frontends/run-front-end.js');
+    code = await runFrontEnd(argv, env, abort, output, VERSION);
+  }
   await output.flushed();
   return output.failedWith ?? code;
 }
 
-async function frontEnd(argv: string[], env: NodeJS.ProcessEnv, abort: AbortController, output: ProcessOutput): Promise<number> {
-  let interrupts = 0;
-  const onSigint = () => {
-    // First Ctrl-C cancels the running command (a lock wait, a watch); a second one leaves now.
-    if (++interrupts > 1) process.exit(130);
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
-  const pool = new SessionPool(VERSION, env);
-  const debug = argv.includes('--debug');
-  if (argv[0] === '__complete') {
-    // The shells' completion scripts call this on every Tab: it answers or says nothing, never fails.
-    try {
-      const { shellComplete } = await import('./frontends/cli/shell-complete.js');
-      process.stdout.write(await shellComplete(argv.slice(1), pool, env));
-    } catch {
-      // A broken profile file or an unreadable line: no candidates, and nothing on the terminal.
-    } finally {
-      process.off('SIGINT', onSigint);
-      void pool.dispose();
-    }
-    return 0;
-  }
-  try {
-    const parsed = parseArgs(COMMANDS, argv, 'cli', VERSION);
-    if (parsed.kind === 'printed') {
-      output.out(parsed.text);
-      return 0;
-    }
-    if (parsed.kind === 'command') {
-      const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
-      const outcome = await execute(parsed.inv, pool, cliIo(env, abort.signal, interactive, output), VERSION);
-      // Ctrl-C stopped it, whether the command then ended cleanly or as cancelled: 130, as shells expect.
-      return interrupts > 0 ? 130 : outcome.exitCode;
-    }
-    const top = parsed.top;
-    const scripted = parsed.kind === 'replay' || top.commands.length > 0 || top.files.length > 0;
-    if (!scripted && consoleAllowed(env)) {
-      process.off('SIGINT', onSigint);
-      const { startConsole } = await import('./frontends/tui/start-console.js');
-      return await startConsole({ top, pool, env, version: VERSION });
-    }
-    if (!scripted && (top.demo || top.record)) {
-      throw new OpsError('usage', `${top.demo ? '--demo' : '--record'} needs the interactive console, which needs a terminal on stdin and stdout (and TERM other than dumb)`, 'run it in a terminal, or script with "opsdeck replay"');
-    }
-    // Without a console: scripts, piped stdin, or typed lines read one by one (TERM=dumb).
-    // Loaded here: a one-shot command never needs the script runner, and start-up is shorter without it.
-    const { runScripts } = await import('./frontends/cli/run-scripts.js');
-    return await runScripts(top, pool, env, abort.signal, output, VERSION);
-  } catch (e) {
-    const err = toOpsError(e);
-    output.err(formatError(err, debug && !(e instanceof OpsError) ? (e as Error).stack : undefined) + '\n');
-    return exitCodeOf(err.kind);
-  } finally {
-    process.off('SIGINT', onSigint);
-    await pool.dispose();
-  }
+/**
+ * `version` alone with JSON output (asked for, or the default off a terminal): what scripts and
+ * health checks run most. Answered here exactly as the `version` command answers it; any other
+ * flag (--help, -o yaml, a typo) goes the full way, through the command table.
+ */
+function versionAsJson(argv: string[], tty: boolean): boolean {
+  if (argv[0] !== 'version') return false;
+  const rest = argv.slice(1).join(' ');
+  return (rest === '' && !tty) || rest === '-o json' || rest === '--output json' || rest === '--output=json';
 }
 
 /**
- * Ink is mounted only on a real terminal: both ends TTYs, TERM not dumb, and not under CI. "Under
- * CI" uses Ink's own rule (CI or CONTINUOUS_INTEGRATION set to anything but 0/false, even empty),
- * because Ink withholds every frame then and the console would look frozen.
+ * Writes to fd 1 without creating process.stdout: on a pipe that stream loads Node's net module
+ * (and child_process and cluster with it), which costs more than the rest of the answer. What
+ * fd 1 will not take now (a full non-blocking pipe, an error) goes through the stream after all.
  */
-function consoleAllowed(env: NodeJS.ProcessEnv): boolean {
-  const set = (v: string | undefined) => v !== undefined && v !== '0' && v !== 'false';
-  const ci = set(env.CI) || set(env.CONTINUOUS_INTEGRATION);
-  return process.stdin.isTTY === true && process.stdout.isTTY === true && env.TERM !== 'dumb' && !ci;
+function writeDirect(text: string, output: ProcessOutput): number {
+  let buf = Buffer.from(text);
+  try {
+    while (buf.length > 0) buf = buf.subarray(writeSync(1, buf));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') return BROKEN_PIPE_EXIT;
+    // A full non-blocking pipe (EAGAIN) waits in the stream; any other failure is reported by it.
+    output.out(buf.toString());
+  }
+  return 0;
 }
 
 /** Entry point used by bin/opsdeck.js. */

@@ -41,6 +41,9 @@ import { metricsWatch } from './metrics/watch.js';
 import { txList } from './tx/list.js';
 import { txLocks } from './tx/locks.js';
 import { txShow } from './tx/show.js';
+import { benchUrl } from './bench/bench-url.js';
+import { benchService } from './bench/bench-service.js';
+import { benchCompare } from './bench/bench-compare.js';
 import type { CommandSpec } from './types.js';
 
 /** The one command table. The CLI, replay, help and the console's completion derive from it. */
@@ -95,4 +98,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   txList,
   txShow,
   txLocks,
+  benchUrl,
+  benchService,
+  benchCompare,
 ]);

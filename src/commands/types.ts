@@ -94,8 +94,11 @@ export interface Ctx {
   /** Resolves when the user agreed (or --yes was given); throws an OpsError otherwise. */
   confirm(req: ConfirmRequest): Promise<void>;
   readFile(path: string): Promise<string>;
-  /** A transient status line (progress of a long scan); shown on a terminal, dropped elsewhere. */
-  progress(message: string | null): void;
+  /**
+   * A transient status line (progress of a long scan); shown on a terminal, dropped elsewhere.
+   * `detail` is the same progress as data, for a front end that draws it (the console's bench view).
+   */
+  progress(message: string | null, detail?: unknown): void;
   /** A warning that does not fail the command (a listing cut short), one line on stderr. */
   warn(message: string): void;
   /** The whole table, for `help`. */

@@ -16,8 +16,8 @@ export interface FrontendIo {
   /** Columns available for tables and charts. */
   width?: number;
   style(color: boolean): Promise<Style>;
-  /** Shows or clears a transient status line; absent where nothing can be redrawn. */
-  progress?(message: string | null): void;
+  /** Shows or clears a transient status line; absent where nothing can be redrawn. `detail`: the same as data (`Ctx.progress`). */
+  progress?(message: string | null, detail?: unknown): void;
   /** Asks the user; absent where nobody can answer (replay, piped stdin). */
   ask?(req: ConfirmRequest): Promise<boolean>;
   signal: AbortSignal;
@@ -61,7 +61,7 @@ export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo
       commands: COMMANDS,
       // On a production profile every confirmation asks for the profile's name to be typed.
       confirm: (req) => confirm(session?.profile.production && req.typeToConfirm === undefined ? { ...req, typeToConfirm: session.profile.name } : req, inv.globals.yes, io, id),
-      progress: (message) => io.progress?.(message),
+      progress: (message, detail) => io.progress?.(message, detail),
       warn: (message) => io.err(`opsdeck: warning: ${message}\n`),
       readFile: async (path) => {
         try {

@@ -16,6 +16,7 @@ import { renderAlerts, renderMetadata, renderQuery, renderRules, renderSeries, r
 import { renderStores } from './stores-view.js';
 import type { Style } from './style.js';
 import { textTable } from './text-table.js';
+import { comparisonView, loadResultView } from './bench-views.js';
 import { lockColumns } from './lock-views.js';
 import { txListView, txLocksView, txShowView } from './tx-views.js';
 
@@ -75,6 +76,9 @@ export const VIEWS: Record<string, View> = {
       { header: 'ERROR', get: (r) => cell(r.error) },
     ], style),
   version: (d: { version: string }) => `opsdeck ${d.version}`,
+  bench: loadResultView,
+  'bench service': loadResultView,
+  'bench compare': comparisonView,
   'metrics query': (d, style) => renderQuery(d, style),
   // A chart as wide as the terminal; 16 rows leave room for the legend and the prompt.
   'metrics range': (d, style, _now, width = 100) => (d.resultType === 'matrix' ? renderChart(matrixToSeries(d), { width, height: Math.max(8, Math.min(24, 6 + d.result.length * 2 + 8)), style }) : renderQuery(d, style)),

@@ -4,13 +4,14 @@ import { didYouMean } from '../core/did-you-mean.js';
 import { OpsError } from '../core/errors.js';
 import { OptionError, type OptionSchema } from '../adapters/kit/options.js';
 import { loadYaml } from '../lib/yaml.js';
-import { backendName, BUILTIN_LOCAL, entryPath, oneEntryList, type BackendSpec, type ListSubsystem, type Profile, type ProfileSet } from './profile-types.js';
+import { backendName, BUILTIN_LOCAL, type BenchLimits, entryPath, oneEntryList, type BackendSpec, type ListSubsystem, type Profile, type ProfileSet } from './profile-types.js';
 
 /** The backend types a build knows, each with its option schema (loaded only if a file uses it). */
 export type BackendTypes = Readonly<Record<string, { options(): Promise<OptionSchema<unknown>> }>>;
 
 const TOP_KEYS = ['profiles', 'defaultProfile'];
-const PROFILE_KEYS = ['description', 'readOnly', 'production', 'registry', 'config', 'locks', 'metrics', 'cache', 'tx'];
+const PROFILE_KEYS = ['description', 'readOnly', 'production', 'registry', 'config', 'locks', 'metrics', 'cache', 'tx', 'bench'];
+const BENCH_KEYS = ['allowedHosts', 'maxRate', 'maxConnections'];
 const SUBSYSTEMS = ['metrics', 'cache', 'tx'] as const;
 
 /**
@@ -117,6 +118,7 @@ export async function loadProfiles(path: string, explicit: boolean, types: Backe
       if (!Array.isArray(body.locks)) fail([...at, 'locks'], 'value', `profile ${name}: locks must be a list of backends`);
       profile.locks = backendList(body.locks, [...at, 'locks'], `profile ${name}: locks`);
     }
+    if (body.bench !== undefined) profile.bench = benchSettings(body.bench, [...at, 'bench'], `profile ${name}: bench`);
     checkOneDataDir(profile, at);
     profiles.set(name, profile);
   }
@@ -168,6 +170,25 @@ export async function loadProfiles(path: string, explicit: boolean, types: Backe
     if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) fail([...at, 'name'], 'value', `${label}: name must be non-empty text`, 'it labels the backend column');
     entries.push({ at, label, type, options });
     return value as BackendSpec;
+  }
+
+  /** `bench: {allowedHosts, maxRate, maxConnections}`: each key optional, each checked here. */
+  function benchSettings(value: unknown, at: Path, label: string): Partial<BenchLimits> {
+    if (!isMapping(value)) return fail(at, 'value', `${label} must be a mapping like {allowedHosts: [localhost], maxRate: 1000, maxConnections: 100}`);
+    unknownKeys(value, BENCH_KEYS, at, `${label}: `, 'bench takes');
+    const out: Partial<BenchLimits> = {};
+    const hosts = value.allowedHosts;
+    if (hosts !== undefined) {
+      if (!Array.isArray(hosts) || hosts.some((h) => typeof h !== 'string' || h.trim() === '')) fail([...at, 'allowedHosts'], 'value', `${label}: allowedHosts must be a list of host names`, 'for example [localhost, "*.staging.example.com"]');
+      out.allowedHosts = (hosts as string[]).map((h) => h.trim().toLowerCase());
+    }
+    for (const key of ['maxRate', 'maxConnections'] as const) {
+      const v = value[key];
+      if (v === undefined) continue;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 10_000_000) fail([...at, key], 'value', `${label}: ${key} must be a whole number from 1 to 10000000`, key === 'maxRate' ? 'requests per second that --rate may ask for' : 'connections one run may open');
+      out[key] = v;
+    }
+    return out;
   }
 
   /** One embedded store per profile: its entries may not name different data dirs. */

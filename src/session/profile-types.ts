@@ -1,3 +1,24 @@
+/** What `bench` may do from a profile: where it may send load, and how much. */
+export interface BenchLimits {
+  /** Host names or addresses, `*.example.com` for a domain's hosts, `*` for any. */
+  allowedHosts: string[];
+  /** Requests/s that `--rate` may ask for; null: no cap, and a run need not give `--rate`. */
+  maxRate: number | null;
+  /** Connections a run may open in all. */
+  maxConnections: number;
+}
+
+/**
+ * Loopback only: load sent anywhere else is a decision someone writes into the profile (or makes
+ * with --yes on one run). No rate cap by default, so an unpaced run (wrk's way) works out of the box.
+ */
+export const BENCH_DEFAULTS: Readonly<BenchLimits> = Object.freeze({ allowedHosts: ['localhost', '127.0.0.1', '::1'], maxRate: null, maxConnections: 1000 });
+
+/** The profile's bench limits with the defaults filled in. */
+export function benchLimits(profile: Pick<Profile, 'bench'>): BenchLimits {
+  return { ...BENCH_DEFAULTS, ...profile.bench };
+}
+
 /** A backend entry of a profile: `{type, url, ...}` with the rest passed to the adapter. */
 export interface BackendSpec {
   type: string;
@@ -17,6 +38,8 @@ export interface Profile {
   cache?: BackendSpec;
   /** Distributed transactions (Seata). */
   tx?: BackendSpec;
+  /** Limits of `bench` (load generation); absent keys take `BENCH_DEFAULTS`. */
+  bench?: Partial<BenchLimits>;
   /** Where the profile came from, for messages: a file path or "built-in". */
   source: string;
 }

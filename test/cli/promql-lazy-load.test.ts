@@ -15,9 +15,15 @@ function staticImports(file: string): string[] {
   return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*)"\.\/([^"]+\.js)"/g)].map((m) => m[1]!);
 }
 
+/**
+ * What every start reads: main.js and its static imports, and the front-end runner main.js loads
+ * for every line but `version -o json` (with its static imports).
+ */
 function startupClosure(): Set<string> {
   const seen = new Set<string>();
-  const todo = ['main.js'];
+  const frontEnd = /\bimport\("\.\/(run-front-end-[^"]+\.js)"\)/.exec(readFileSync(join(DIST, 'main.js'), 'utf8'))?.[1];
+  expect(frontEnd).toBeDefined();
+  const todo = ['main.js', frontEnd!];
   while (todo.length > 0) {
     const f = todo.pop()!;
     if (seen.has(f)) continue;
@@ -50,6 +56,22 @@ describe('start-up loads only what a one-shot command needs', () => {
     const all = readdirSync(DIST).filter((f) => f.endsWith('.js')).flatMap(sourcesOf);
     expect(all.some((s) => s.endsWith('src/shell/replay-runner.ts'))).toBe(true);
     expect(all.some((s) => s.endsWith('src/render/views.ts'))).toBe(true);
+  });
+});
+
+describe('`version -o json` reads almost nothing', () => {
+  it('main.js and its static imports hold neither commander nor the command table', () => {
+    const seen = new Set<string>();
+    const todo = ['main.js'];
+    while (todo.length > 0) {
+      const f = todo.pop()!;
+      if (seen.has(f)) continue;
+      seen.add(f);
+      todo.push(...staticImports(f));
+    }
+    const sources = [...seen].flatMap(sourcesOf);
+    expect(sources.some((s) => s.endsWith('src/main.ts'))).toBe(true);
+    expect(sources.filter((s) => /node_modules\/commander\/|src\/commands\/table\.ts$|src\/frontends\/run-front-end\.ts$/.test(s))).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import zookeeper from 'node-zookeeper-client';
 import { connect } from '../../src/adapters/zookeeper/index.js';
 import type { LockBackend } from '../../src/core/subsystems.js';
-import { startZooKeeper } from '../servers/zookeeper-server.js';
+import { sharedZooKeeper } from '../servers/zookeeper-server.js';
 import { describeLockConformance, type LockHarness } from './lock-suite.js';
 
 /**
@@ -15,9 +15,11 @@ import { describeLockConformance, type LockHarness } from './lock-suite.js';
  * the holder node's czxid.
  */
 describeLockConformance('zookeeper (Curator mutex layout, real ZooKeeper 3.8)', async (): Promise<LockHarness> => {
-  const server = await startZooKeeper();
+  // The run's shared ZooKeeper; a root of this file's own keeps its locks apart from other files'.
+  const server = await sharedZooKeeper();
+  const root = `/conformance-${process.pid}-${Date.now().toString(36)}`;
   const dir = mkdtempSync(join(tmpdir(), 'opsdeck-zk-conf-'));
-  const adapter = await connect({ connect: server.connect, root: '/conformance' }, { dataDir: dir, version: 'test', name: 'zk' });
+  const adapter = await connect({ connect: server.connect, root }, { dataDir: dir, version: 'test', name: 'zk' });
   const probe = zookeeper.createClient(server.connect, { sessionTimeout: 10_000 });
   await new Promise<void>((resolve) => {
     probe.once('connected', () => resolve());
@@ -31,7 +33,7 @@ describeLockConformance('zookeeper (Curator mutex layout, real ZooKeeper 3.8)', 
     backend: adapter.locks as Required<Pick<LockBackend, 'tryAcquire' | 'release' | 'forceRelease'>> & LockBackend,
     probe: {
       async holder(name) {
-        const path = `/conformance/${name}`;
+        const path = `${root}/${name}`;
         const line = (await children(path)).filter((c) => /-lock-\d+$/.test(c)).sort((a, b) => Number(a.split('-lock-')[1]) - Number(b.split('-lock-')[1]));
         if (line.length === 0) return null;
         const d = await data(`${path}/${line[0]}`);
@@ -44,7 +46,6 @@ describeLockConformance('zookeeper (Curator mutex layout, real ZooKeeper 3.8)', 
     async dispose() {
       await adapter.dispose();
       probe.close();
-      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

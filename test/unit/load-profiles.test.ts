@@ -165,7 +165,17 @@ describe('loadProfiles: errors with positions', () => {
     const path = file('profiles:\n  a:\n    readOnly: true\n    registy: {type: embedded}\n');
     const e = await configError(path);
     expect(e.message).toBe(`${path}:4:5: profile a: unknown key "registy"`);
-    expect(e.hint).toBe('did you mean registry? a profile takes: description, readOnly, production, registry, config, locks, metrics, cache, tx');
+    expect(e.hint).toBe('did you mean registry? a profile takes: description, readOnly, production, registry, config, locks, metrics, cache, tx, bench');
+  });
+
+  it('reads bench limits and points at a wrong one', async () => {
+    const ok = await loadProfiles(file('profiles:\n  a:\n    bench: {allowedHosts: [LocalHost, "*.x.io"], maxRate: 50}\n'), true, KNOWN);
+    expect(ok.profiles.get('a')!.bench).toEqual({ allowedHosts: ['localhost', '*.x.io'], maxRate: 50 });
+    const path = file('profiles:\n  a:\n    bench:\n      maxConnections: 0\n');
+    const e = await configError(path);
+    expect(e.message).toBe(`${path}:4:23: profile a: bench: maxConnections must be a whole number from 1 to 10000000`);
+    const hosts = file('profiles:\n  a:\n    bench: {allowedHosts: localhost}\n');
+    expect((await configError(hosts)).message).toBe(`${hosts}:3:27: profile a: bench: allowedHosts must be a list of host names`);
   });
 
   it('rejects an unknown backend type and names the supported ones', async () => {

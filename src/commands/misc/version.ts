@@ -1,4 +1,5 @@
 import { defineCommand } from '../define-command.js';
+import { versionInfo } from './version-info.js';
 
 export const version = defineCommand({
   path: ['version'],
@@ -9,6 +10,6 @@ export const version = defineCommand({
   mutates: false,
   offline: true,
   async run(ctx) {
-    return { version: ctx.version, node: process.version, platform: `${process.platform}-${process.arch}` };
+    return versionInfo(ctx.version);
   },
 });

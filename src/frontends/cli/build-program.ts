@@ -115,7 +115,11 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
       }
       parent = group;
     }
-    const leaf = addGlobals(parent.command(spec.path[spec.path.length - 1]!).description(spec.summary));
+    // A command may also be the group of longer ones (`bench URL` beside `bench service NAME`):
+    // commander runs its action when the next word names none of its subcommands.
+    const last = spec.path[spec.path.length - 1]!;
+    const leaf = spec.path.length === 1 && groups.has(last) ? groups.get(last)!.description(spec.summary) : addGlobals(parent.command(last).description(spec.summary));
+    if (spec.path.length === 1) groups.set(last, leaf);
     for (const a of spec.args) leaf.argument(a.required ? `<${a.name}${a.variadic ? '...' : ''}>` : `[${a.name}${a.variadic ? '...' : ''}]`, a.summary);
     addOptions(leaf, spec.options);
     leaf.addHelpText('after', spec.examples.length > 0 ? `\nExamples:\n${spec.examples.map((e) => `  ${e}`).join('\n')}\n` : '');

@@ -1,19 +1,34 @@
-import type { ConsoleState } from './state.js';
+import { layout } from './layout.js';
+import { gutter, paneLines } from './pane-lines.js';
+import { PANES, type ConsoleState } from './state.js';
 import type { Store } from './store.js';
 
+const BOLD = '\x1b[1m';
+const DIM = '\x1b[2m';
+const INVERSE = '\x1b[7m';
+const RESET = '\x1b[0m';
+
 /**
- * Draws a minimal frame (status line and a live prompt) with plain escape codes while the Ink view
- * is still loading, so the prompt takes keys within a few milliseconds of start. Keys go to the
- * same controller as later, so nothing typed during loading is lost; Ink takes over when ready.
+ * Draws the console with plain escape codes while the Ink view (React, yoga) is still loading:
+ * the status line, the tabs, the current pane's list as soon as its data is in (the same lines
+ * PaneArea draws, from paneLines), and a live prompt. So the prompt takes keys within a few
+ * milliseconds of start and the first full frame does not wait for Ink. Keys go to the same
+ * controller as later, so nothing typed during loading is lost; Ink takes over when ready.
+ * Attributes only (bold, dim, inverse): colours wait for Ink, which knows the terminal's level.
  */
-export function startBootPainter(store: Store<ConsoleState>, write: (s: string) => void): () => void {
+export function startBootPainter(store: Store<ConsoleState>, write: (s: string) => void, now: () => number = Date.now): () => void {
+  let drawn: string[] = [];
   const paint = () => {
     const s = store.get();
-    const label = `${s.profile.name}${s.profile.readOnly ? ':ro' : ''}› `;
-    const line = s.line.text;
-    const row = Math.max(2, s.rows - 2);
-    const status = ` opsdeck  ${s.profile.name}${s.profile.readOnly ? ' [READ-ONLY]' : ''} │ loading the console…`.slice(0, s.cols);
-    write(`\x1b[1;1H\x1b[2K${status}\x1b[${row};1H\x1b[2K${(label + line).slice(0, s.cols - 1)}\x1b[7m \x1b[27m`);
+    const lines = bootLines(s, now());
+    // Only the lines that changed: a keystroke at the prompt rewrites one line, not the screen.
+    let out = '';
+    for (let i = 0; i < Math.max(lines.length, drawn.length); i++) {
+      const line = lines[i] ?? '';
+      if (line !== drawn[i]) out += `\x1b[${i + 1};1H\x1b[2K${line}`;
+    }
+    drawn = lines;
+    if (out !== '') write(out);
   };
   write('\x1b[H\x1b[2J');
   paint();
@@ -22,4 +37,25 @@ export function startBootPainter(store: Store<ConsoleState>, write: (s: string) 
     unsubscribe();
     write('\x1b[H\x1b[2J');
   };
+}
+
+/** The boot frame, one string per screen line (from the top; '' is a blank line). */
+export function bootLines(s: ConsoleState, now: number): string[] {
+  const l = layout(s);
+  const lines: string[] = new Array(Math.max(2, s.rows - 1)).fill('');
+  lines[0] = ` opsdeck  ${s.profile.name}${s.profile.readOnly ? ' [READ-ONLY]' : ''} │ loading the console…`.slice(0, s.cols);
+  lines[1] = PANES.map((p, i) => (p === s.pane ? `${INVERSE}${BOLD} ${i + 1} ${p} ${RESET}` : ` ${i + 1} ${p} `)).join('');
+  if (s.pane !== 'metrics' && !s.detail) {
+    const p = paneLines(s, l.pane, now);
+    const pane = [`${BOLD}${p.status}${RESET}${p.error ?? ''}`];
+    if (p.warning !== null) pane.push(p.warning);
+    pane.push(`${BOLD}${DIM}${p.header}${RESET}`);
+    const focused = s.focus === 'pane';
+    for (const r of p.rows) pane.push(`${r.selected ? (focused ? INVERSE : BOLD) : ''}${gutter(r)}${r.text}${r.selected ? RESET : ''}`);
+    if (p.empty !== null) pane.push(`${DIM}${p.empty}${RESET}`);
+    pane.slice(0, l.pane).forEach((line, i) => (lines[2 + i] = line));
+  }
+  const label = `${s.profile.name}${s.profile.readOnly ? ':ro' : ''}› `;
+  lines[Math.max(2, s.rows - 2) - 1] = `${(label + s.line.text).slice(0, s.cols - 1)}${INVERSE} ${RESET}`;
+  return lines;
 }

@@ -8,6 +8,7 @@ import { edit, lineOf, EMPTY_LINE, type EditAction } from '../../shell/line-edit
 
 export type { ControllerDeps, MetricsDeps } from './controller-deps.js';
 import { withoutYes } from '../../shell/without-yes.js';
+import { benchViewKey } from './bench-view.js';
 import { actionFor, bindingsFor, editActionFor } from './key-bindings.js';
 import { keyHelpLines, openKeyHelp, type KeyHelpState } from './key-help.js';
 import type { KeyEvent } from './keys.js';
@@ -77,6 +78,7 @@ export class Controller {
     if (global === 'cancel') return this.interrupt();
     if (global === 'redraw') return this.d.redraw();
     if (s.keyHelp) return this.keyHelpKey(ev);
+    if (s.bench) return benchViewKey(ev, s.bench, { stop: () => this.running?.abort(), close: () => this.set((st) => ({ ...st, bench: null })) });
     if (s.pager) return this.pagerKey(ev);
     if (s.detail) return this.detailKey(ev);
     switch (s.focus) {

@@ -9,7 +9,7 @@ import type { KeyEvent, KeyName } from './keys.js';
 
 /** Where a binding applies. `line` is the line editor (the prompt and the metrics query editor). */
 /** `menu` is the completion menu while open, `editor` the metrics pane's inline query and time range editors. */
-export type KeyContext = 'global' | 'prompt' | 'menu' | 'line' | 'search' | 'output' | 'pager' | 'help' | 'pane' | 'level' | 'metrics' | 'editor' | 'filter' | 'detail' | 'dialog';
+export type KeyContext = 'global' | 'prompt' | 'menu' | 'line' | 'search' | 'output' | 'pager' | 'bench' | 'help' | 'pane' | 'level' | 'metrics' | 'editor' | 'filter' | 'detail' | 'dialog';
 
 export interface KeyChord {
   /** A printable character, matched as typed (`j`, `?`, `G`). */
@@ -92,6 +92,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'search', action: 'search-run', keys: [key('enter')], does: 'run the match', footer: 'Enter run' },
   { context: 'search', action: 'search-cancel', keys: [key('escape'), ctrl('g')], does: 'back to the line as it was', footer: 'Esc cancel' },
 
+  // ----- the live view of `bench` typed at the prompt -----
+  { context: 'bench', action: 'bench-stop', keys: [ch('q'), key('escape')], does: 'stop the load and close the view; the summary so far stays in the output area', footer: 'q/Esc stop and close' },
   // ----- the pager (Ctrl-O) -----
   { context: 'pager', action: 'pager-down', keys: [ch('j'), key('down'), key('enter'), key('wheeldown')], does: 'down a line', footer: 'j/k scroll' },
   { context: 'pager', action: 'pager-up', keys: [ch('k'), key('up'), key('wheelup')], does: 'up a line' },
@@ -184,6 +186,7 @@ export const CONTEXT_TITLES: Readonly<Record<KeyContext, string>> = {
   search: 'history search (Ctrl-R)',
   output: 'output',
   pager: 'pager (Ctrl-O)',
+  bench: 'bench live view',
   help: 'this list (?)',
   pane: 'panes',
   level: "pane rows' own keys",
@@ -244,7 +247,7 @@ export function footerLabels(context: KeyContext, keep: (action: string) => bool
 /** The README's key tables, each the bindings of these contexts (checked by test/console/key-bindings.test.ts). */
 export const README_KEY_TABLES = {
   prompt: ['prompt', 'menu', 'line', 'search', 'global'],
-  output: ['pager', 'help'],
+  output: ['pager', 'bench', 'help'],
   panes: ['pane', 'level', 'filter', 'detail', 'dialog'],
   metrics: ['metrics', 'editor'],
 } as const satisfies Record<string, readonly KeyContext[]>;

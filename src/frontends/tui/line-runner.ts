@@ -12,6 +12,8 @@ import { execute, formatError, toOpsError, type FrontendIo } from '../execute.js
 import type { SessionPool } from '../session-pool.js';
 import type { Scope } from '../../core/scope.js';
 import type { DriftAsk } from '../../commands/services/drift-read.js';
+import type { LoadProgress } from '../../loadgen/load-types.js';
+import { isLoadProgress } from './bench-view.js';
 import { consoleActionFor } from './console-actions.js';
 import { scopedLine, type ParsedLine } from './scoped-line.js';
 import type { LogEntry } from './state.js';
@@ -34,6 +36,10 @@ export interface LineRunnerDeps {
   openMetrics(exprs: string[], source: string, intervalMs: number): void;
   /** A command's result data, for the console's own models (a `status` answer feeds the health model). */
   onResult?(commandId: string, data: unknown): void;
+  /** A running `bench`'s progress as data (the console's live view); without it, the text goes to the footer. */
+  loadProgress?(line: string, progress: LoadProgress): void;
+  /** The line whose progress went to `loadProgress` has ended. */
+  loadEnded?(line: string): void;
   /** Opens the services pane's drift view (`services drift` typed at the prompt). */
   openDrift?(ask: DriftAsk): void;
   /** Writes the line as executed to the recording, if there is one. */
@@ -102,6 +108,7 @@ export function lineRunner(d: LineRunnerDeps): (line: string, signal: AbortSigna
         if (g.profile === undefined) g.profile = d.globals.profile;
         if (g.config === undefined) g.config = d.globals.config;
         if (g.dataDir === undefined) g.dataDir = d.globals.dataDir;
+        let loading = false;
         const io: FrontendIo = {
           out: (t) => void ((sink.out += t), show()),
           err: (t) => void ((sink.err += t), show()),
@@ -110,9 +117,14 @@ export function lineRunner(d: LineRunnerDeps): (line: string, signal: AbortSigna
           signal,
           style: async (c) => (c ? d.style : PLAIN),
           ask: async (req: ConfirmRequest) => (answered = await d.ask(req.message, req.typeToConfirm ?? null)),
-          progress: (m) => d.notice(m),
+          progress: (m, detail) => {
+            if (d.loadProgress && isLoadProgress(detail)) {
+              loading = true;
+              d.loadProgress(line, detail);
+            } else d.notice(m);
+          },
         };
-        const outcome = await execute({ ...parsed.inv, globals: g }, d.pool, io, d.version);
+        const outcome = await execute({ ...parsed.inv, globals: g }, d.pool, io, d.version).finally(() => loading && d.loadEnded?.(line));
         code = outcome.exitCode;
         if (outcome.data !== undefined) d.onResult?.(commandId(parsed.inv.spec), outcome.data);
       } else {

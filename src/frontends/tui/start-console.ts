@@ -24,6 +24,7 @@ import { levelOf } from './pane-levels.js';
 import { readHistory, historyPath, writeHistory } from './history-file.js';
 import { editConfig } from './edit-config.js';
 import { lineRunner } from './line-runner.js';
+import { withProgress } from './bench-view.js';
 import { Recorder } from './recorder.js';
 import { Refresher } from './refresher.js';
 import { loadSavedQueries, savedQueriesPath, writeSavedQueries } from './saved-queries.js';
@@ -116,6 +117,8 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
       if (id === 'status') controller.reportHealth(statusReports(data as BackendStatus[]));
     },
     openDrift: (ask) => controller.openDrill('services', driftPlan(ask)),
+    loadProgress: (line, p) => store.set((s) => ({ ...s, bench: withProgress(s.bench, line, p, Date.now()) })),
+    loadEnded: (line) => store.set((s) => (s.bench?.line === line ? { ...s, bench: { ...s.bench, done: true } } : s)),
     ...(recorder ? { record: (line: string, code: number) => recorder.command(line, code) } : {}),
     scope: () => store.get().scope,
   });

@@ -3,6 +3,7 @@ import type { Scope, ScopeKind } from '../../core/scope.js';
 import type { CompletionResult } from '../../shell/completion/types.js';
 import { EMPTY_LINE, type LineState } from '../../shell/line-editor.js';
 import { historyOf, type HistoryState } from '../../shell/history.js';
+import type { BenchViewState } from './bench-view.js';
 import type { KeyHelpState } from './key-help.js';
 import { initialMetrics, type MetricsPaneState } from './metrics-state.js';
 import type { PagerState } from './pager.js';
@@ -100,6 +101,8 @@ export interface ConsoleState {
   pager: PagerState | null;
   /** The `?` overlay. */
   keyHelp: KeyHelpState | null;
+  /** The live view of a running `bench` (bench-view.ts); it covers the panes and the output. */
+  bench?: BenchViewState | null;
   running: { line: string; startedAt: number } | null;
   pane: PaneId;
   /** Stack of views per pane; the last one is shown. */

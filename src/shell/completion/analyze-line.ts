@@ -65,7 +65,8 @@ export function analyzeLine(commands: readonly CommandSpec[], line: string, curs
       if (found && found.option.value !== undefined && !found.inline) pending = found.option;
       continue;
     }
-    if (!spec) {
+    // A command that is also a group (`bench URL`, `bench service`): a subcommand's word continues the path.
+    if (!spec || (positionals.length === 0 && commands.some((c) => startsWithPath(c.path, [...pathWords, text])))) {
       pathWords.push(text);
       const matching = commands.filter((c) => startsWithPath(c.path, pathWords));
       if (matching.length === 0) return none;
@@ -80,6 +81,10 @@ export function analyzeLine(commands: readonly CommandSpec[], line: string, curs
     return flagContext(line, at, current, spec, words, none);
   }
   if (!spec) return { ...none, target: { kind: 'command', words: pathWords } };
+  // Before its first argument, a command that is also a group offers its subcommands.
+  if (positionals.length === 0 && !spec.args[0]?.complete && commands.some((c) => c.path.length > pathWords.length && startsWithPath(c.path, pathWords))) {
+    return { ...none, target: { kind: 'command', words: pathWords } };
+  }
   const argIndex = Math.min(positionals.length, lastArgIndex(spec, positionals.length));
   const arg = spec.args[argIndex];
   if (!arg?.complete) return none;

@@ -16,9 +16,16 @@ const summaryOf = (path: string) => COMMANDS.find((c) => c.path.join(' ') === pa
 describe('complete: command words', () => {
   it('lists every first word alphabetically on an empty line', () => {
     const r = at('');
-    expect(r.items.map((i) => i.value)).toEqual(['cache', 'completion', 'config', 'demo', 'help', 'instances', 'locks', 'metrics', 'namespaces', 'profile', 'services', 'status', 'tx', 'version']);
+    expect(r.items.map((i) => i.value)).toEqual(['bench', 'cache', 'completion', 'config', 'demo', 'help', 'instances', 'locks', 'metrics', 'namespaces', 'profile', 'services', 'status', 'tx', 'version']);
     expect(r.items.every((i) => i.kind === 'command')).toBe(true);
     expect(r).toMatchObject({ from: 0, to: 0, hint: '' });
+  });
+
+  it('a command that is also a group (bench URL, bench service NAME) offers its subcommands, and a subcommand completes its own arguments', () => {
+    expect(values('bench ')).toContain('service');
+    expect(values('bench service ')).toContain('orders-api');
+    // A URL is bench's own argument: nothing to complete there.
+    expect(values('bench http://localhost:8080/ ')).not.toContain('orders-api');
   });
 
   it('describes a single-word command by its summary and a noun by its verbs', () => {
@@ -288,7 +295,7 @@ describe('complete: hint and limit', () => {
   it('returns at most limit items, best first', () => {
     expect(values('services show ', 3)).toEqual(['inventory', 'order', 'orders-api']);
     expect(values('services show ord', 2)).toEqual(['order', 'orders-api']);
-    expect(values('', 2)).toEqual(['cache', 'completion']);
+    expect(values('', 2)).toEqual(['bench', 'cache']);
     expect(at('services show ord', 0)).toMatchObject({ items: [], hint: '' });
   });
 

@@ -3,6 +3,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { layout } from '../layout.js';
 import type { ConsoleState } from '../state.js';
 import type { Store } from '../store.js';
+import { BenchView } from './BenchView.js';
 import { Footer } from './Footer.js';
 import { KeyHelpOverlay } from './KeyHelpOverlay.js';
 import { LogArea } from './LogArea.js';
@@ -28,6 +29,8 @@ export function App({ store, tickMs = 1000 }: { store: Store<ConsoleState>; tick
       <Tabs s={s} />
       {s.keyHelp && !s.dialog ? (
         <KeyHelpOverlay h={s.keyHelp} cols={l.width} height={l.body} />
+      ) : s.bench && !s.dialog ? (
+        <BenchView v={s.bench} cols={l.width} height={l.body} style={s.metrics.style} />
       ) : s.pager && !s.dialog ? (
         <PagerView p={s.pager} cols={l.width} height={l.body} />
       ) : (

@@ -12,7 +12,7 @@ export function Footer({ s, now }: { s: ConsoleState; now: number }) {
   if (s.dialog) return <Text wrap="truncate" color="yellow">{keysFor(s)}</Text>;
   if (s.running) {
     return (
-      <Text wrap="truncate" color="yellow">{`running ${s.running.line}  ${((now - s.running.startedAt) / 1000).toFixed(1)}s  ·  ${s.notice ?? 'Ctrl-C cancels'}`}</Text>
+      <Text wrap="truncate" color="yellow">{`running ${s.running.line}  ${((now - s.running.startedAt) / 1000).toFixed(1)}s  ·  ${s.notice ?? (s.bench ? keysFor(s) : 'Ctrl-C cancels')}`}</Text>
     );
   }
   if (s.notice) return <Text wrap="truncate" color="yellow">{s.notice}</Text>;
@@ -28,6 +28,7 @@ export function keysFor(s: ConsoleState): string {
     return join(footerLabels('dialog'));
   }
   if (s.keyHelp) return join(footerLabels('help'));
+  if (s.bench) return join(footerLabels('bench'));
   if (s.pager) return s.pager.typing !== null ? 'type to search · Enter find · Esc cancel' : join(footerLabels('pager'));
   if (s.detail) return join(footerLabels('detail'));
   if (s.focus === 'filter') return join(footerLabels('filter'));

@@ -1,0 +1,56 @@
+import type { LoadProgress } from '../../loadgen/load-types.js';
+import type { ChartSeries } from '../../render/chart/chart-series.js';
+import { actionFor } from './key-bindings.js';
+import type { KeyEvent } from './keys.js';
+
+/**
+ * The console's live view of a running `bench`: opened by the run's first progress report (so a
+ * refused or unreachable target never opens it), fed once a second, covering the panes and the
+ * output like the pager. q/Esc stops a running load and closes it; the command then returns what
+ * it measured, and that summary lands in the output area like any result.
+ */
+export interface BenchViewState {
+  /** The command line, as the title. */
+  line: string;
+  /** Wall-clock ms of the first report minus its elapsed time: where the charts' time axis starts. */
+  startedAt: number;
+  /** Progress reports, oldest first, at most MAX_SAMPLES. */
+  samples: LoadProgress[];
+  /** The load ended (on its own, or stopped by Ctrl-C): the charts stay until q/Esc. */
+  done: boolean;
+}
+
+/** An hour of one-second reports; older ones scroll off the charts. */
+export const MAX_SAMPLES = 3600;
+
+export function isLoadProgress(v: unknown): v is LoadProgress {
+  if (typeof v !== 'object' || v === null) return false;
+  const p = v as Record<string, unknown>;
+  return ['elapsedMs', 'requests', 'requestsPerSec', 'p50', 'p99', 'errors'].every((k) => typeof p[k] === 'number');
+}
+
+/** The view after one more report of `line`'s load; a report of another line starts a new view. */
+export function withProgress(view: BenchViewState | null | undefined, line: string, p: LoadProgress, now: number): BenchViewState {
+  if (!view || view.line !== line || view.done) return { line, startedAt: now - p.elapsedMs, samples: [p], done: false };
+  const samples = view.samples.length >= MAX_SAMPLES ? [...view.samples.slice(1), p] : [...view.samples, p];
+  return { ...view, samples };
+}
+
+/** The req/s chart's series and the latency chart's (p50 and p99, in milliseconds). */
+export function benchSeries(view: BenchViewState): { rate: ChartSeries[]; latency: ChartSeries[] } {
+  const at = (p: LoadProgress) => (view.startedAt + p.elapsedMs) / 1000;
+  return {
+    rate: [{ label: 'req/s', points: view.samples.map((p) => [at(p), p.requestsPerSec]) }],
+    latency: [
+      { label: 'p50 ms', points: view.samples.map((p) => [at(p), p.p50 / 1000]) },
+      { label: 'p99 ms', points: view.samples.map((p) => [at(p), p.p99 / 1000]) },
+    ],
+  };
+}
+
+/** What a key does in the view: q/Esc stops a running load (its summary goes to the output) and closes. */
+export function benchViewKey(ev: KeyEvent, view: BenchViewState, effects: { stop(): void; close(): void }): void {
+  if (actionFor(ev, ['bench']) !== 'bench-stop') return;
+  if (!view.done) effects.stop();
+  effects.close();
+}
