@@ -21,7 +21,7 @@ export function configsColumns(d: ConfigListing, now: number): Array<Column<Conf
     { header: 'TYPE', get: (r) => cell(r.type) },
     { header: 'VERSION', get: (r) => cell(r.version), align: 'right' },
     { header: 'MD5', get: (r) => cell(r.md5), narrow: 12 },
-    { header: 'UPDATED', get: (r) => ago(r.updatedAt, now) },
+    { header: 'UPDATED', get: (r) => ago(r.updatedAt, now), spare: true },
   ];
 }
 
@@ -64,7 +64,7 @@ export function historyColumns(rows: readonly ConfigVersion[], now: number): Arr
     { header: 'CONTENT', get: (r) => (r.op === 'delete' && r.contentIs === 'after' ? '-' : `${r.contentIs} the change`) },
     { header: 'MD5', get: (r) => cell(r.md5), narrow: 12 },
     { header: 'AT', get: (r) => (r.at ? `${r.at} (${ago(r.at, now)})` : '-') },
-    ...(rows.some((r) => r.by !== null || r.from !== null) ? [{ header: 'BY', get: (r: ConfigVersion) => [r.by, r.from].filter(Boolean).join(' from ') || '-' }] : []),
+    ...(rows.some((r) => r.by !== null || r.from !== null) ? [{ header: 'BY', get: (r: ConfigVersion) => [r.by, r.from].filter(Boolean).join(' from ') || '-', spare: true }] : []),
   ];
 }
 

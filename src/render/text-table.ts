@@ -11,6 +11,8 @@ export interface Column<T> {
    * whole. An md5 is told apart by its first 12 characters.
    */
   narrow?: number;
+  /** A cramped table (a console pane) may leave the column out when its rows do not fit the terminal; the CLI always shows it. */
+  spare?: boolean;
 }
 
 /** Lays rows out as aligned columns with a header; long cells are cut with an ellipsis. */

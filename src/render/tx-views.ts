@@ -23,7 +23,7 @@ export const TX_LIST_COLUMNS: ReadonlyArray<Column<GlobalTxView>> = [
   { header: 'APP', get: (r) => dash(r.applicationId) },
   { header: 'NAME', get: (r) => dash(r.transactionName) },
   { header: 'AGE', get: (r) => age(r.ageMs), align: 'right' },
-  { header: 'IN STATUS', get: (r) => age(r.inStatusMs), align: 'right' },
+  { header: 'IN STATUS', get: (r) => age(r.inStatusMs), align: 'right', spare: true },
   { header: 'TIMEOUT', get: (r) => age(r.timeoutMs), align: 'right' },
   { header: 'BRANCHES', get: (r) => dash(r.branchCount), align: 'right' },
   { header: 'FLAGS', get: (r) => flags(r.flags), paint: (c, r, s) => (r.flags.length > 0 ? s.red(c) : c) },

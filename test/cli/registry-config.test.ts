@@ -68,6 +68,17 @@ describe('config', () => {
     expect(run('config', 'history', 'a.properties', '-o', 'table').stdout).toMatch(/^ID\s+OP\s+CONTENT\s+MD5\s+AT\n\s*2\s+update\s+after the change\s+[0-9a-f]{32}/);
   });
 
+  it('get --entry shows what a history entry left, in the JSON and the table; a deletion left nothing', () => {
+    for (const v of ['e=1\n', 'e=2\n']) run('config', 'set', 'e.properties', '--value', v);
+    run('config', 'delete', 'e.properties', '--yes');
+    expect(run('config', 'get', 'e.properties', '--entry', '1').json()).toMatchObject({ backend: 'embedded', dataId: 'e.properties', entry: { id: '1', op: 'create' }, content: 'e=1\n' });
+    expect(run('config', 'get', 'e.properties', '--entry', '2', '-o', 'table').stdout).toMatch(/^# e\.properties · embedded · entry 2 · update · .* · the content right after this change\ne=2\n$/);
+    expect(run('config', 'get', 'e.properties', '--entry', '3').json()).toMatchObject({ entry: { id: '3', op: 'delete' }, content: null });
+    const unknown = run('config', 'get', 'e.properties', '--entry', '9');
+    expect(unknown.code).toBe(1);
+    expectOneLineError(unknown, /config e\.properties has no history entry 9/);
+  });
+
   it('diff between any two entries, and the current content against a file', () => {
     for (const v of ['x=1\n', 'x=2\n', 'x=3\n']) run('config', 'set', 'd.properties', '--value', v);
     expect(run('config', 'diff', 'd.properties', '--from', '1', '--to', '3').json()).toMatchObject({ from: '1', to: '3', file: null, identical: false, diff: ['@@ -1,1 +1,1 @@', '-x=1', '+x=3'] });

@@ -44,6 +44,27 @@ describe('console components (ink-testing-library)', () => {
     unmount();
   });
 
+  it("draws a pane in its view definition's alignment, and leaves its spare columns out only when the rows do not fit", () => {
+    const lock = (name: string): PaneRow => ({ key: name, cells: ['embedded', name, 'embedded', 'settlement-worker-2@10.0.7.22', '7', '1', '53s'], tone: 'plain', data: null });
+    const withLocks = (cols: number) =>
+      storeWith((s) => ({
+        ...s,
+        cols,
+        pane: 'locks',
+        views: { ...s.views, locks: [{ ...s.views.locks[0]!, columns: ['BACKEND', 'LOCK', 'KIND', 'HOLDER', 'TOKEN', 'HOLDS', 'HELD FOR'], align: ['left', 'left', 'left', 'left', 'right', 'right', 'right'], spare: [false, false, true, false, false, true, true], rows: [lock('billing/nightly-settlement')], loading: false, fetchedAt: Date.now() }] },
+      }));
+    const wide = render(<App store={withLocks(120)} />);
+    // Everything fits: every column, TOKEN right-aligned under its header.
+    expect(wide.lastFrame()).toMatch(/LOCK\s+KIND\s+HOLDER\s+TOKEN\s+HOLDS\s+HELD FOR/);
+    expect(wide.lastFrame()).toMatch(/10\.0\.7\.22\s{6}7\s{6}1\s{7}53s/);
+    wide.unmount();
+    const narrow = render(<App store={withLocks(80)} />);
+    // Too narrow: the spare columns go first, so the lock and its holder are shown whole.
+    expect(narrow.lastFrame()).toMatch(/BACKEND\s+LOCK\s+HOLDER\s+TOKEN\n/);
+    expect(narrow.lastFrame()).toMatch(/billing\/nightly-settlement\s+settlement-worker-2@10\.0\.7\.22\s+7\n/);
+    narrow.unmount();
+  });
+
   it('shows a failed refresh with the error while keeping the last good rows', () => {
     const store = storeWith((s) => ({ ...s, views: { ...s.views, services: [{ ...s.views.services[0]!, rows: [row(7)], loading: false, fetchedAt: Date.now() - 5000, error: 'the data dir stayed busy for 1500 ms' }] } }));
     const { lastFrame, unmount } = render(<App store={store} />);

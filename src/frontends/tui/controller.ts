@@ -2,86 +2,34 @@ import { COMMANDS } from '../../commands/table.js';
 import type { Scope } from '../../core/scope.js';
 import { applyCandidate } from '../../shell/completion/apply.js';
 import { complete } from '../../shell/completion/complete.js';
-import { completeExpression } from '../../shell/completion/promql-complete.js';
-import type { CompletionData } from '../../shell/completion/types.js';
+import type { CompletionResult } from '../../shell/completion/types.js';
 import { previous, next, record, searchBack } from '../../shell/history.js';
 import { edit, lineOf, EMPTY_LINE, type EditAction } from '../../shell/line-editor.js';
+
+export type { ControllerDeps, MetricsDeps } from './controller-deps.js';
 import { withoutYes } from '../../shell/without-yes.js';
 import { benchViewKey } from './bench-view.js';
 import { actionFor, bindingsFor, editActionFor } from './key-bindings.js';
 import { keyHelpLines, openKeyHelp, type KeyHelpState } from './key-help.js';
 import type { KeyEvent } from './keys.js';
 import { layout } from './layout.js';
-import { cursorColumns } from './components/MetricsPane.js';
 import { clampScroll, outputWindow } from './output-lines.js';
 import { findMatch, movePager, openPager, pagerLines, type PagerMove, type PagerState } from './pager.js';
-import { MetricsRunner, type FetchRange } from './metrics-runner.js';
-import { commitEdit, commitRangeEdit, exprsOf, INTERVALS_MS, RANGES_MS, removeQuery, showQueries, startEdit, startRangeEdit, stepChoice, type MetricsPaneState } from './metrics-state.js';
-import { LiveFeed } from './live-feed.js';
-import { levelOf, type LoadedView, type Plan } from './pane-levels.js';
-import type { LoadedQueries, SavedQueries } from './saved-queries.js';
-import { applyHealth, type HealthReport } from '../../core/health.js';
-import { isErrorRow, type BackendErrorRow } from './scoped-rows.js';
-import { currentView, hasNamespaces, PANE_SUBSYSTEM, PANES, visibleRows, withSort, type ConsoleState, type LogEntry, type PaneId, type PaneRow, type PaneView } from './state.js';
+import type { ControllerDeps } from './controller-deps.js';
+import { MetricsController } from './metrics-controller.js';
+import { ViewLoader } from './view-loader.js';
+import { levelOf, type Plan } from './pane-levels.js';
+import type { HealthReport } from '../../core/health.js';
+import { clamp, currentView, hasNamespaces, PANES, visibleRows, withSort, withView, type ConsoleState, type LogEntry, type PaneId, type PaneView } from './state.js';
 import { nextSort, reverseSort } from './row-sort.js';
-import type { Store } from './store.js';
 import { isUseLine, runUse, USE_COMMAND } from './use-namespace.js';
 
 /** What the prompt completes: the table's commands and the console's own `use`. */
 const PROMPT_COMMANDS = [...COMMANDS, USE_COMMAND];
 
-/** What the controller needs from the outside world; start-console wires the real ones. */
-export interface ControllerDeps {
-  store: Store<ConsoleState>;
-  completion: CompletionData;
-  /**
-   * Runs one console line (a command); resolves with its exit code. Never throws. A destructive
-   * command asks through `ask` every time: --yes on a console line is ignored.
-   */
-  runLine(line: string, signal: AbortSignal): Promise<number>;
-  /** Runs a pasted multi-line block as a script. */
-  runScript(text: string, signal: AbortSignal): Promise<number>;
-  /** Loads rows for a view (and its columns, where they depend on the backends); throws on backend errors. */
-  loadView(view: PaneView, scope: Scope): Promise<LoadedView>;
-  /** How long a view's data stays good enough for an automatic reload to skip it. */
-  minRefreshMs?(view: PaneView): number;
-  /** The view's push feed (see `Level.changes`); without it every view is polled. */
-  liveChanges?(view: PaneView, signal: AbortSignal, scope: Scope): AsyncIterable<void>;
-  /**
-   * The namespaces `use` may switch to (what the backends list, and their defaults); throws an
-   * OpsError when no backend of the profile has namespaces. Without it, `use` is refused.
-   */
-  namespaces?(): Promise<string[]>;
-  loadDetail(plan: Extract<Plan, { kind: 'detail' }>): Promise<string[]>;
-  editConfig(plan: Extract<Plan, { kind: 'edit-config' }>): Promise<void>;
-  saveHistory(entries: readonly string[]): void;
-  /** Hands text to the user's $PAGER (the console suspended meanwhile); throws when it cannot run. */
-  openPager?(text: string): void;
-  redraw(): void;
-  exit(): void;
-  owner: string;
-  now(): number;
-  /** The metrics pane's outside world; without it the pane only shows how to configure one. */
-  metrics?: MetricsDeps;
-}
-
-export interface MetricsDeps {
-  fetchRange: FetchRange;
-  /** Reads this profile's saved queries (once, when the pane first opens). */
-  loadSaved(): LoadedQueries;
-  /** Writes them atomically; throws when it cannot. */
-  save(saved: SavedQueries): void;
-  /** The standard queries of a service from the profile's templates; throws an OpsError on bad config. */
-  serviceQueries(service: string): string[];
-  /** A PromQL syntax problem in one line, null when fine, undefined when the checker is not loaded yet. */
-  check?(expr: string): string | null | undefined;
-}
-
 const LOG_CAP = 400;
 /** The footer while a cancelled command winds down; cleared when it ends, not by a key. */
 const CANCELLING = 'cancelling…';
-/** A view followed by a push feed is still reloaded this often, in case a change slipped past the feed. */
-const LIVE_SAFETY_MS = 60_000;
 
 /**
  * The console's behaviour, free of widgets: key events in, state transitions and effects out.
@@ -91,21 +39,24 @@ const LIVE_SAFETY_MS = 60_000;
 export class Controller {
   private running: AbortController | null = null;
   private logId = 0;
-  private refreshing = false;
-  private refreshAgain = false;
-  private readonly metricsRunner: MetricsRunner | null;
-  private readonly live = new LiveFeed();
-  /** False when a bad saved-query file could not be moved aside: writing would destroy it. */
-  private savedWritable = true;
+  /** Loads and follows the view on screen (view-loader.ts). */
+  private readonly views: ViewLoader;
+  /** The metrics pane's own controller (metrics-controller.ts): its keys, editors, saved list and runner. */
+  private readonly metrics: MetricsController;
 
   constructor(private readonly d: ControllerDeps) {
-    this.metricsRunner = d.metrics ? new MetricsRunner(d.store, d.metrics.fetchRange, d.now, d.metrics.check?.bind(d.metrics)) : null;
+    this.views = new ViewLoader(d, () => this.metricsRunner?.refresh());
+    this.metrics = new MetricsController({ store: d.store, completion: d.completion, now: d.now, notice: (t) => this.notice(t), menuKey: (ev, accept) => this.menuKey(ev, accept) }, d.metrics);
+  }
+
+  private get metricsRunner() {
+    return this.metrics.runner;
   }
 
   /** Stops background work (the metrics pane's requests); the console calls it on exit. */
   dispose(): void {
     this.metricsRunner?.stop();
-    this.live.stop();
+    this.views.stopLive();
     if (this.loadingTimer) clearTimeout(this.loadingTimer);
   }
 
@@ -140,9 +91,9 @@ export class Controller {
       case 'pane':
         return this.paneKey(ev);
       case 'query':
-        return this.queryEditKey(ev);
+        return this.metrics.queryKey(ev);
       case 'range':
-        return this.rangeEditKey(ev);
+        return this.metrics.rangeKey(ev);
     }
   }
 
@@ -185,101 +136,17 @@ export class Controller {
 
   /** The periodic refresh: skips views whose data is younger than their minimum interval. */
   tick(): Promise<void> {
-    // The metrics pane keeps its own clock (its interval is set in the pane).
-    if (this.s.pane === 'metrics') return Promise.resolve();
-    const view = currentView(this.s);
-    const min = this.live.covers(liveKey(view)) ? LIVE_SAFETY_MS : (this.d.minRefreshMs?.(view) ?? 0);
-    if (view.fetchedAt !== null && this.d.now() - view.fetchedAt < min) return Promise.resolve();
-    return this.refreshPane();
+    return this.views.tick();
   }
 
-  /**
-   * Reloads the view on screen, never two loads at once. A request that arrives while one is in
-   * flight is coalesced into a single follow-up run, so a pane switch or drill-down loads promptly
-   * instead of waiting for the next tick. The last good rows are kept on error.
-   */
-  async refreshPane(): Promise<void> {
-    if (this.s.pane === 'metrics') return this.metricsRunner?.refresh();
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return;
-    }
-    this.refreshing = true;
-    try {
-      do {
-        this.refreshAgain = false;
-        await this.loadCurrentView();
-      } while (this.refreshAgain);
-    } finally {
-      this.refreshing = false;
-    }
-  }
-
-  private async loadCurrentView(): Promise<void> {
-    const pane = this.s.pane;
-    const view = currentView(this.s);
-    const scope = this.s.scope;
-    this.setView(pane, view.level, (v) => ({ ...v, loading: true }));
-    try {
-      const loaded = await this.d.loadView(view, scope);
-      // The namespace changed while this load ran: its rows belong to the old one; load again.
-      if (this.s.scope !== scope) {
-        this.refreshAgain = true;
-        return;
-      }
-      const { rows, columns, align, scopeKinds, warnings = [] }: Exclude<LoadedView, PaneRow[]> = Array.isArray(loaded) ? { rows: loaded, columns: view.columns } : loaded;
-      this.setView(pane, view.level, (v) => {
-        // Keep the cursor on the same row (by key) when rows are added or reordered.
-        const selectedKey = visibleRows(v)[v.selected]?.key;
-        const next = { ...v, rows, columns, align, scopeKinds, warnings, fetchedAt: this.d.now(), error: null, loading: false };
-        const shown = visibleRows(next);
-        const same = selectedKey === undefined ? -1 : shown.findIndex((r) => r.key === selectedKey);
-        return { ...next, selected: same >= 0 ? same : clamp(v.selected, shown.length) };
-      });
-      this.set((s) => ({ ...s, lastRefresh: this.d.now() }));
-      // A top-level listing covers every backend of the subsystem: each one not listed is a red row.
-      if (view.level === 'top') {
-        const down = rows.filter(isErrorRow).map((r): HealthReport => {
-          const { backend, error } = r.data as BackendErrorRow;
-          return { subsystem: PANE_SUBSYSTEM[pane], backend, state: 'down', message: error.message };
-        });
-        this.reportHealth([{ subsystem: PANE_SUBSYSTEM[pane], state: warnings.length > 0 ? 'warning' : 'ok', message: warnings[0] ?? null }, ...down]);
-      }
-      this.followLive(view);
-    } catch (e) {
-      if (this.s.scope !== scope) {
-        this.refreshAgain = true;
-        return;
-      }
-      const message = (e as Error).message;
-      this.setView(pane, view.level, (v) => ({ ...v, error: message, loading: false }));
-      // A drill-down that fails (a service gone) says nothing about the backend as a whole.
-      if (view.level === 'top') this.reportHealth([{ subsystem: PANE_SUBSYSTEM[pane], state: 'down', message }]);
-    }
+  /** Reloads the view on screen (view-loader.ts: never two loads at once, the last good rows kept on error). */
+  refreshPane(): Promise<void> {
+    return this.views.refresh();
   }
 
   /** Records what a check found about backends (a pane load, the background ping, a `status` run). */
   reportHealth(reports: readonly HealthReport[]): void {
-    this.set((s) => {
-      const health = applyHealth(s.health, reports);
-      return health === s.health ? s : { ...s, health };
-    });
-  }
-
-  /** Follows the view just loaded with its push feed, when it is still the one on screen. */
-  private followLive(view: PaneView): void {
-    const live = this.d.liveChanges;
-    const key = liveKey(view);
-    if (!live || liveKey(currentView(this.s)) !== key) return;
-    const scope = this.s.scope;
-    this.live.follow(
-      key,
-      (signal) => live(view, signal, scope),
-      () => {
-        if (liveKey(currentView(this.s)) === key) void this.refreshPane();
-      },
-      (on) => this.setView(view.pane, view.level, (v) => ({ ...v, live: on })),
-    );
+    this.views.reportHealth(reports);
   }
 
   // ----- prompt -----
@@ -296,13 +163,7 @@ export class Controller {
       if (s.line.text === '' && actionFor(ev, ['prompt']) === 'key-help') return this.openKeyHelp();
       return this.editLine({ type: 'insert', text: ev.text });
     }
-    const { name, ctrl, shift } = ev;
-    if (menu) {
-      if (name === 'tab' || name === 'down' || (ctrl && name === 'n')) return this.moveMenu(shift && name === 'tab' ? -1 : 1);
-      if (name === 'up' || (ctrl && name === 'p')) return this.moveMenu(-1);
-      if (name === 'enter') return this.acceptMenu();
-      if (name === 'escape') return this.set((st) => ({ ...st, completion: st.completion ? { ...st.completion, open: false } : null }));
-    }
+    if (menu && this.menuKey(ev, () => this.acceptMenu(), () => this.set((st) => ({ ...st, completion: st.completion ? { ...st.completion, open: false } : null })))) return;
     for (const b of bindingsFor(ev, ['prompt'])) if (this.promptAction(b.action, ev) !== false) return;
     const action = editActionFor(ev);
     if (action) this.editLine(action);
@@ -402,8 +263,8 @@ export class Controller {
   private openKeyHelp(): void {
     const s = this.s;
     let help: KeyHelpState;
-    if (s.focus === 'prompt') help = openKeyHelp(['prompt', 'line', 'global'], 'prompt');
-    else if (s.pane === 'metrics') help = openKeyHelp(['metrics', 'pane', 'global'], 'metrics pane');
+    if (s.focus === 'prompt') help = openKeyHelp(['prompt', 'menu', 'line', 'global'], 'prompt');
+    else if (s.pane === 'metrics') help = openKeyHelp(['metrics', 'editor', 'pane', 'global'], 'metrics pane');
     else {
       const view = currentView(s);
       help = openKeyHelp(['pane', 'filter', 'global'], `${s.pane} pane (${view.title})`, levelOf(s.pane, view).actions);
@@ -473,6 +334,31 @@ export class Controller {
     };
     this.loadingTimer = setTimeout(poll, 150);
     this.loadingTimer.unref?.();
+  }
+
+  /**
+   * The open completion menu's keys (key table context `menu`), for the prompt and the metrics
+   * query editor; false when the key is not one of them. Esc closes the menu (`close`, default: drop it).
+   */
+  private menuKey(ev: KeyEvent, accept: (candidate: CompletionResult['items'][number] | undefined) => void, close = () => this.set((st) => ({ ...st, completion: null }))): boolean {
+    switch (actionFor(ev, ['menu'])) {
+      case 'menu-next':
+        this.moveMenu(1);
+        return true;
+      case 'menu-prev':
+        this.moveMenu(-1);
+        return true;
+      case 'menu-accept': {
+        const c = this.s.completion;
+        accept(c?.result.items[c.selected]);
+        return true;
+      }
+      case 'menu-close':
+        close();
+        return true;
+      default:
+        return false;
+    }
   }
 
   private moveMenu(delta: number): void {
@@ -587,8 +473,8 @@ export class Controller {
     }
     const s = this.s;
     if (s.focus === 'filter') return this.filterKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
-    if (s.focus === 'query') return this.queryEditKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
-    if (s.focus === 'range') return this.rangeEditKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
+    if (s.focus === 'query') return this.metrics.queryKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
+    if (s.focus === 'range') return this.metrics.rangeKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false });
     this.set((st) => ({ ...st, line: EMPTY_LINE, completion: null, search: null, focus: st.focus === 'search' ? 'prompt' : st.focus, notice: 'line cleared (Ctrl-D on an empty line exits)' }));
   }
 
@@ -599,7 +485,7 @@ export class Controller {
     const view = currentView(s);
     const rows = visibleRows(view);
     if (ev.kind === 'paste') return;
-    if (s.pane === 'metrics' && this.metricsKey(ev)) return;
+    if (s.pane === 'metrics' && this.metrics.key(ev)) return;
     const row = rows[view.selected];
     const level = levelOf(s.pane, view);
     switch (actionFor(ev, ['pane'])) {
@@ -727,230 +613,25 @@ export class Controller {
     // Leaving the metrics pane aborts its requests; nobody is looking at those charts.
     if (from === 'metrics' && pane !== 'metrics') this.metricsRunner?.stop();
     if (pane === 'metrics') {
-      this.live.stop();
-      this.loadSavedQueries();
+      this.views.stopLive();
+      this.metrics.loadSaved();
       void this.metricsRunner?.start();
       return;
     }
     void this.refreshPane();
   }
 
-  // ----- metrics pane -----
+  // ----- metrics pane (metrics-controller.ts) -----
 
   /**
    * Opens the metrics pane on a list of its own (`metrics watch`, a service's standard queries).
    * The saved list is kept aside: Esc goes back to it, `S` saves the shown list in its place.
    */
   openMetrics(exprs: readonly string[], source: string, intervalMs?: number): void {
-    this.loadSavedQueries();
-    this.setMetrics((m) => ({ ...showQueries(m, exprs, source), intervalMs: intervalMs ?? m.intervalMs }));
+    this.metrics.show(exprs, source, intervalMs);
     this.set((s) => ({ ...s, focus: 'pane', completion: null }));
     if (this.s.pane !== 'metrics') this.switchPane('metrics');
     else void this.metricsRunner?.refresh();
-  }
-
-  private loadSavedQueries(): void {
-    if (this.s.metrics.loaded || !this.d.metrics) return;
-    const loaded = this.d.metrics.loadSaved();
-    this.savedWritable = loaded.writable;
-    const { saved } = loaded;
-    this.setMetrics((m) => {
-      const base = { ...m, loaded: true, warning: loaded.warning, intervalMs: saved.intervalMs ?? m.intervalMs, rangeMs: saved.rangeMs ?? m.rangeMs, mode: saved.mode ?? m.mode };
-      // A list opened before the file was read (a watch) stays; the saved one waits behind it.
-      return m.transient !== null ? { ...base, saved: saved.queries } : showQueries(base, saved.queries, null);
-    });
-  }
-
-  /** Keys of the metrics pane; false when the key is not the pane's own (pane switching, `:`). */
-  private metricsKey(ev: KeyEvent): boolean {
-    const m = this.s.metrics;
-    const n = m.queries.length;
-    const select = (i: number) => this.setMetrics((x) => ({ ...x, cursor: null, selected: n === 0 ? 0 : Math.max(0, Math.min(n - 1, i)) }));
-    switch (actionFor(ev, ['metrics'])) {
-      case 'query-down':
-        select(m.selected + 1);
-        break;
-      case 'query-up':
-        select(m.selected - 1);
-        break;
-      case 'query-first':
-        select(0);
-        break;
-      case 'query-last':
-        select(n - 1);
-        break;
-      case 'query-add':
-        this.editQuery(null);
-        break;
-      case 'query-edit':
-        if (n === 0) return false;
-        this.editQuery(m.selected);
-        break;
-      case 'query-remove':
-        if (n === 0) return false;
-        this.changeQueries((x) => removeQuery(x, x.selected));
-        break;
-      case 'chart-mode':
-        this.changeSettings((x) => ({ ...x, mode: x.mode === 'braille' ? 'block' : 'braille' }));
-        break;
-      case 'interval-longer':
-      case 'interval-shorter': {
-        const dir = actionFor(ev, ['metrics']) === 'interval-shorter' ? -1 : 1;
-        this.changeSettings((x) => ({ ...x, intervalMs: stepChoice(INTERVALS_MS, x.intervalMs, dir) }));
-        this.metricsRunner?.schedule();
-        break;
-      }
-      case 'cursor-left':
-      case 'cursor-right': {
-        const cols = cursorColumns(this.s, layout(this.s).pane);
-        if (cols === 0) return false;
-        const left = actionFor(ev, ['metrics']) === 'cursor-left';
-        // First press: the newest column (←) or the oldest (→); ← past the left edge clears it.
-        const at = m.cursor === null ? (left ? cols - 1 : 0) : Math.min(cols - 1, m.cursor + (left ? -1 : 1));
-        this.setMetrics((x) => ({ ...x, cursor: at < 0 ? null : at }));
-        break;
-      }
-      case 'range-type':
-        this.setMetrics(startRangeEdit);
-        this.set((s) => ({ ...s, focus: 'range' }));
-        break;
-      case 'range-longer':
-      case 'range-shorter': {
-        const dir = actionFor(ev, ['metrics']) === 'range-shorter' ? -1 : 1;
-        this.changeSettings((x) => ({ ...x, rangeMs: stepChoice(RANGES_MS, x.rangeMs, dir) }));
-        void this.metricsRunner?.refresh();
-        break;
-      }
-      case 'save-list':
-        if (m.transient === null) this.notice('these are already the saved queries');
-        else this.changeQueries((x) => ({ ...x, transient: null, saved: null }));
-        break;
-      case 'refresh':
-        void this.metricsRunner?.refresh();
-        break;
-      case 'no-filter':
-        this.notice('the metrics pane has no filter: edit a query (e) to narrow it');
-        break;
-      case 'back':
-        if (m.cursor !== null) {
-          this.setMetrics((x) => ({ ...x, cursor: null }));
-          break;
-        }
-        // A watch or a service's queries are a detour: Esc goes back to the saved list, then to the prompt.
-        if (m.transient !== null) {
-          this.setMetrics((x) => showQueries(x, x.saved ?? [], null));
-          void this.metricsRunner?.refresh();
-        } else this.set((s) => ({ ...s, focus: 'prompt' }));
-        break;
-      default:
-        return false;
-    }
-    return true;
-  }
-
-  private editQuery(index: number | null): void {
-    this.setMetrics((m) => startEdit(m, index));
-    if (this.s.metrics.editing) this.set((s) => ({ ...s, focus: 'query' }));
-  }
-
-  /** The inline query editor: the prompt's emacs keys, Enter keeps, Esc cancels. */
-  private queryEditKey(ev: KeyEvent): void {
-    const editing = this.s.metrics.editing;
-    if (!editing) return this.set((s) => ({ ...s, focus: 'pane' }));
-    // The prompt's PromQL completion, on the bare expression: same engine, same live names.
-    const menu = this.s.completion?.open ? this.s.completion : null;
-    if (ev.kind === 'key' && menu) {
-      const { name, ctrl, shift } = ev;
-      if (name === 'tab' || name === 'down' || (ctrl && name === 'n')) return this.moveMenu(shift && name === 'tab' ? -1 : 1);
-      if (name === 'up' || (ctrl && name === 'p')) return this.moveMenu(-1);
-      if (name === 'enter') return this.acceptQueryCompletion(menu.result.items[menu.selected]);
-      if (name === 'escape') return this.set((s) => ({ ...s, completion: null }));
-    }
-    if (ev.kind === 'key' && ev.name === 'tab') return this.completeQuery();
-    if (this.s.completion) this.set((s) => ({ ...s, completion: null }));
-    let action: EditAction | null = null;
-    if (ev.kind === 'char' || ev.kind === 'paste') action = { type: 'insert', text: ev.text.replace(/\s*\n\s*/g, ' ') };
-    else if (ev.name === 'enter') {
-      this.set((s) => ({ ...s, focus: 'pane' }));
-      this.changeQueries(commitEdit);
-      return void this.metricsRunner?.refresh();
-    } else if (ev.name === 'escape') {
-      this.setMetrics((m) => ({ ...m, editing: null }));
-      return this.set((s) => ({ ...s, focus: 'pane' }));
-    } else action = editActionFor(ev);
-    if (action) {
-      const a = action;
-      this.setMetrics((m) => (m.editing ? { ...m, editing: { ...m.editing, line: edit(m.editing.line, a) } } : m));
-    }
-  }
-
-  /** The time range editor (`t`): the line editor's keys; Enter takes the range or shows why not; Esc cancels. */
-  private rangeEditKey(ev: KeyEvent): void {
-    const editing = this.s.metrics.rangeEdit;
-    if (!editing) return this.set((s) => ({ ...s, focus: 'pane' }));
-    let action: EditAction | null = null;
-    if (ev.kind === 'char' || ev.kind === 'paste') action = { type: 'insert', text: ev.text.replace(/\s+/g, '') };
-    else if (ev.name === 'enter') {
-      this.changeSettings(commitRangeEdit);
-      if (this.s.metrics.rangeEdit) return;
-      this.set((s) => ({ ...s, focus: 'pane' }));
-      return void this.metricsRunner?.refresh();
-    } else if (ev.name === 'escape') {
-      this.setMetrics((m) => ({ ...m, rangeEdit: null }));
-      return this.set((s) => ({ ...s, focus: 'pane' }));
-    } else action = editActionFor(ev);
-    if (action) {
-      const a = action;
-      this.setMetrics((m) => (m.rangeEdit ? { ...m, rangeEdit: { line: edit(m.rangeEdit.line, a), error: null } } : m));
-    }
-  }
-
-  private completeQuery(): void {
-    const line = this.s.metrics.editing?.line;
-    if (!line) return;
-    const result = completeExpression(line.text, line.cursor, this.d.completion, 50);
-    if (!result.loading && result.items.length === 1) return this.acceptQueryCompletion(result.items[0]);
-    this.set((s) => ({ ...s, completion: { result, selected: 0, open: result.items.length > 0 || result.loading === true } }));
-  }
-
-  private acceptQueryCompletion(candidate: { insert?: { text: string; cursor: number } } | undefined): void {
-    this.set((s) => ({ ...s, completion: null }));
-    if (!candidate?.insert) return;
-    const { text, cursor } = candidate.insert;
-    this.setMetrics((m) => (m.editing ? { ...m, editing: { ...m.editing, line: lineOf(text, cursor) } } : m));
-  }
-
-  private setMetrics(update: (m: MetricsPaneState) => MetricsPaneState): void {
-    this.set((s) => {
-      const metrics = update(s.metrics);
-      return metrics === s.metrics ? s : { ...s, metrics };
-    });
-  }
-
-  /** A change of the list: saved at once unless a transient list (a watch) is shown. */
-  private changeQueries(update: (m: MetricsPaneState) => MetricsPaneState): void {
-    const before = this.s.metrics;
-    this.setMetrics(update);
-    const after = this.s.metrics;
-    if (after.transient === null && (before.transient !== null || exprsOf(before).join('\n') !== exprsOf(after).join('\n'))) this.persist();
-  }
-
-  /** Interval, range and chart style are saved with the list, whichever list is shown. */
-  private changeSettings(update: (m: MetricsPaneState) => MetricsPaneState): void {
-    this.setMetrics(update);
-    this.persist();
-  }
-
-  private persist(): void {
-    const m = this.s.metrics;
-    if (!this.d.metrics || !this.savedWritable) return;
-    const queries = m.transient === null ? exprsOf(m) : (m.saved ?? []);
-    try {
-      this.d.metrics.save({ queries, intervalMs: m.intervalMs, rangeMs: m.rangeMs, mode: m.mode });
-      if (m.warning !== null) this.setMetrics((x) => ({ ...x, warning: null }));
-    } catch (e) {
-      this.setMetrics((x) => ({ ...x, warning: `cannot save the queries: ${(e as Error).message}` }));
-    }
   }
 
   private popView(): void {
@@ -964,14 +645,7 @@ export class Controller {
   }
 
   private setView(pane: PaneId, level: string, update: (v: PaneView) => PaneView): void {
-    this.set((s) => {
-      const stack = s.views[pane];
-      const i = stack.findIndex((v) => v.level === level);
-      if (i < 0) return s;
-      const copy = [...stack];
-      copy[i] = update(stack[i]!);
-      return { ...s, views: { ...s.views, [pane]: copy } };
-    });
+    this.set((s) => withView(s, pane, level, update));
   }
 
   private filterKey(ev: KeyEvent): void {
@@ -1023,15 +697,8 @@ function drillView(pane: PaneId, plan: Extract<Plan, { kind: 'drill' }>): PaneVi
   return { pane, level: plan.level, title: plan.title, columns: plan.columns, rows: [], fetchedAt: null, error: null, loading: true, selected: 0, filter: '' };
 }
 
-function clamp(i: number, count: number): number {
-  return count === 0 ? 0 : Math.max(0, Math.min(count - 1, i));
-}
 
 
 /** The pager actions of the key table that move it (`pager-page-down` → `page-down`). */
 const PAGER_MOVES: Partial<Record<string, PagerMove>> = { down: 'down', up: 'up', 'page-down': 'page-down', 'page-up': 'page-up', top: 'top', bottom: 'bottom', next: 'next-match', prev: 'prev-match' };
 
-/** What a push feed follows: one view of one pane. */
-function liveKey(view: Pick<PaneView, 'pane' | 'level'>): string {
-  return `${view.pane} ${view.level}`;
-}

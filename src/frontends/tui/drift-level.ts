@@ -4,7 +4,6 @@ import { DRIFT_COLUMNS as DRIFT_VIEW } from '../../render/drift-view.js';
 import { levelData, levelId } from './level-id.js';
 import type { Level, LoadedView, Plan } from './pane-levels.js';
 import { paneTable } from './pane-table.js';
-import type { PaneRow } from './state.js';
 
 /**
  * The drift view: what `services drift` returns, as rows of the services pane in its CLI columns.
@@ -37,7 +36,7 @@ export function driftLevel(level: string): Level {
     minRefreshMs: () => 15_000,
     async load(reads): Promise<LoadedView> {
       const d = await reads.read<DriftReport>(driftWords(ask));
-      const { rows, align } = paneTable(DRIFT_VIEW, d.rows, (r) => ({
+      const { rows, align, spare } = paneTable(DRIFT_VIEW, d.rows, (r) => ({
         key: `${r.kind} ${r.service} ${r.instance ?? ''} ${d.rows.indexOf(r)}`,
         tone: r.kind === 'healthy-but-down' || r.kind === 'expired-kept' ? 'bad' : 'warn',
         data: r,
@@ -48,7 +47,7 @@ export function driftLevel(level: string): Level {
       }
       if (rows.length === 0) rows.push({ key: 'none', cells: ['no drift', '-', '-', d.sources.map((s) => s.name).join(', '), 'every source agrees'], tone: 'ok', data: null });
       const warnings = [...d.sources.flatMap((s) => (s.warnings ?? []).map((w) => `${s.name}: ${w}`)), ...d.unjudged.map((u) => `${u.kind} not judged in full: ${u.reason}`)];
-      return { rows, columns: DRIFT_COLUMNS, align, ...(warnings.length > 0 ? { warnings } : {}) };
+      return { rows, columns: DRIFT_COLUMNS, align, spare, ...(warnings.length > 0 ? { warnings } : {}) };
     },
     enter(row) {
       const r = row.data as DriftRow | { source: string; error: string } | null;

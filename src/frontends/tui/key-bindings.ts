@@ -8,7 +8,8 @@ import type { KeyEvent, KeyName } from './keys.js';
  */
 
 /** Where a binding applies. `line` is the line editor (the prompt and the metrics query editor). */
-export type KeyContext = 'global' | 'prompt' | 'line' | 'search' | 'output' | 'pager' | 'bench' | 'help' | 'pane' | 'level' | 'metrics' | 'filter' | 'detail' | 'dialog';
+/** `menu` is the completion menu while open, `editor` the metrics pane's inline query and time range editors. */
+export type KeyContext = 'global' | 'prompt' | 'menu' | 'line' | 'search' | 'output' | 'pager' | 'bench' | 'help' | 'pane' | 'level' | 'metrics' | 'editor' | 'filter' | 'detail' | 'dialog';
 
 export interface KeyChord {
   /** A printable character, matched as typed (`j`, `?`, `G`). */
@@ -62,6 +63,13 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'prompt', action: 'history-search', keys: [ctrl('r')], does: 'search the history backwards', footer: 'Ctrl-R search' },
   { context: 'prompt', action: 'accept-hint', keys: [key('right')], does: 'at the end of the line: accept the dim inline hint' },
   { context: 'prompt', action: 'exit', keys: [ctrl('d')], does: 'on an empty line: leave the console (so does `exit`)', footer: 'Ctrl-D exit' },
+
+  // ----- the completion menu, while it is open (prompt and query editor) -----
+  // Shift-Tab comes first: a chord without `shift` matches either.
+  { context: 'menu', action: 'menu-prev', keys: [key('tab', { shift: true }), key('up'), ctrl('p')], show: ['Shift-Tab', '↑', 'Ctrl-P'], does: 'previous choice' },
+  { context: 'menu', action: 'menu-next', keys: [key('tab'), key('down'), ctrl('n')], does: 'next choice' },
+  { context: 'menu', action: 'menu-accept', keys: [key('enter')], does: 'take the choice' },
+  { context: 'menu', action: 'menu-close', keys: [key('escape')], does: 'close the menu' },
 
   // ----- the line editor (prompt and query editor) -----
   { context: 'line', action: edit('home'), keys: [ctrl('a'), key('home')], does: 'start of the line' },
@@ -153,6 +161,9 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'metrics', action: 'save-list', keys: [ch('S')], does: "save the list shown (a watch's, a service's) as this profile's saved queries", footer: 'S save list' },
   { context: 'metrics', action: 'back', keys: [key('escape'), key('backspace')], does: "from a watch's or a service's list back to the saved queries, then to the prompt", footer: 'Esc back' },
   { context: 'metrics', action: 'no-filter', keys: [ch('/')], does: 'the metrics pane has no filter: edit a query instead' },
+  { context: 'editor', action: 'editor-complete', keys: [key('tab')], does: 'complete metric names, labels, values and functions (the prompt\'s PromQL completion)' },
+  { context: 'editor', action: 'editor-keep', keys: [key('enter')], does: 'keep the query or time range' },
+  { context: 'editor', action: 'editor-cancel', keys: [key('escape')], does: 'cancel the edit' },
 
   // ----- filter, detail view, confirmation -----
   { context: 'filter', action: 'filter-keep', keys: [key('enter')], does: 'keep the filter, back to the rows', footer: 'type to filter · Enter keep' },
@@ -170,6 +181,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
 export const CONTEXT_TITLES: Readonly<Record<KeyContext, string>> = {
   global: 'everywhere',
   prompt: 'prompt',
+  menu: 'completion menu',
   line: 'line editing (prompt, query editor)',
   search: 'history search (Ctrl-R)',
   output: 'output',
@@ -179,6 +191,7 @@ export const CONTEXT_TITLES: Readonly<Record<KeyContext, string>> = {
   pane: 'panes',
   level: "pane rows' own keys",
   metrics: 'metrics pane',
+  editor: 'query and time range editor (metrics pane)',
   filter: 'pane filter (/)',
   detail: 'detail view',
   dialog: 'confirmation',
@@ -233,10 +246,10 @@ export function footerLabels(context: KeyContext, keep: (action: string) => bool
 
 /** The README's key tables, each the bindings of these contexts (checked by test/console/key-bindings.test.ts). */
 export const README_KEY_TABLES = {
-  prompt: ['prompt', 'line', 'search', 'global'],
+  prompt: ['prompt', 'menu', 'line', 'search', 'global'],
   output: ['pager', 'bench', 'help'],
   panes: ['pane', 'level', 'filter', 'detail', 'dialog'],
-  metrics: ['metrics'],
+  metrics: ['metrics', 'editor'],
 } as const satisfies Record<string, readonly KeyContext[]>;
 
 /**

@@ -44,7 +44,7 @@ export interface PaneAction {
  * backends warned about their state (Eureka's self-preservation), and the scope kinds the
  * backends have (whether `n` switches namespaces, even while no row shows one).
  */
-export type LoadedView = PaneRow[] | { rows: PaneRow[]; columns: string[]; align?: Array<'left' | 'right'>; warnings?: string[]; scopeKinds?: ScopeKind[] };
+export type LoadedView = PaneRow[] | { rows: PaneRow[]; columns: string[]; align?: Array<'left' | 'right'>; spare?: boolean[]; warnings?: string[]; scopeKinds?: ScopeKind[] };
 
 export interface Level {
   /**

@@ -35,7 +35,7 @@ export function paneLines(s: ConsoleState, height: number, now: number): PaneLin
   const window = rows.slice(offset, offset + bodyRows);
   const sort = view.sort && view.sort.column < view.columns.length ? view.sort : null;
   const headers = view.columns.map((c, i) => sortedHeader(c, i, sort));
-  const widths = columnWidths(headers, window, s.cols);
+  const { shown, widths } = columnLayout(headers, window, s.cols, view.spare);
   const status = [
     `${view.title}${scopeNote(s)}`,
     `${rows.length === 0 ? 0 : view.selected + 1}/${rows.length}${rows.length !== view.rows.length ? ` of ${view.rows.length}` : ''}`,
@@ -47,11 +47,11 @@ export function paneLines(s: ConsoleState, height: number, now: number): PaneLin
     error: view.error ? fit(`  ✗ ${view.error}`, Math.max(0, s.cols - status.length)) : null,
     warning: warnings.length > 0 ? fit(`⚠ ${warnings.join('  ·  ')}`, s.cols) : null,
     // Two columns in, where the rows start after their selection mark.
-    header: fit(`  ${headers.map((c, i) => pad(c, widths[i]!, view.align?.[i])).join('  ')}`, s.cols),
+    header: fit(`  ${shown.map((i) => pad(headers[i]!, widths[i]!, view.align?.[i])).join('  ')}`, s.cols),
     rows: window.map((r, i) => ({
       key: r.key,
       // Aligned as the CLI table aligns the column (numbers and durations to the right).
-      text: fit(r.span ?? r.cells.map((c, j) => pad(c, widths[j] ?? c.length, view.align?.[j])).join('  '), s.cols - 2),
+      text: fit(r.span ?? shown.map((j) => pad(r.cells[j] ?? '', widths[j] ?? 0, view.align?.[j])).join('  '), s.cols - 2),
       tone: r.tone,
       selected: offset + i === view.selected,
       marked: r.key === view.marked,
@@ -75,17 +75,24 @@ export function gutter(row: Pick<PaneLineRow, 'selected' | 'marked'>): string {
   return `${row.selected ? '▶' : ' '}${row.marked ? '•' : ' '}`;
 }
 
-function columnWidths(columns: string[], rows: PaneRow[], cols: number): number[] {
+/**
+ * Which columns the pane shows and how wide. The view definition's spare columns are left out
+ * first, right to left, while the row does not fit the terminal; then the widest columns shrink.
+ */
+function columnLayout(columns: string[], rows: PaneRow[], cols: number, spare: readonly boolean[] = []): { shown: number[]; widths: number[] } {
   const sized = rows.filter((r) => r.span === undefined);
   const widths = columns.map((c, i) => Math.max(c.length, ...sized.map((r) => [...(r.cells[i] ?? '')].length)));
+  let shown = columns.map((_, i) => i);
+  const need = () => shown.reduce((a, i) => a + widths[i]!, 0) + 2 * (shown.length - 1) + 2;
+  for (let i = columns.length - 1; i >= 0 && need() > cols; i--) if (spare[i]) shown = shown.filter((x) => x !== i);
   // Shrink the widest columns first until the row fits the terminal.
-  const budget = Math.max(10, cols - 2 - 2 * (columns.length - 1));
-  let total = widths.reduce((a, b) => a + b, 0);
+  const budget = Math.max(10, cols - 2 - 2 * (shown.length - 1));
+  let total = shown.reduce((a, i) => a + widths[i]!, 0);
   while (total > budget) {
-    const i = widths.indexOf(Math.max(...widths));
+    const i = shown.reduce((w, x) => (widths[x]! > widths[w]! ? x : w), shown[0]!);
     if (widths[i]! <= 6) break;
     widths[i]!--;
     total--;
   }
-  return widths;
+  return { shown, widths };
 }

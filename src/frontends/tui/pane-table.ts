@@ -4,11 +4,14 @@ import type { PaneRow } from './state.js';
 /**
  * A pane's table drawn from the CLI table's own view definition (render/*-views.ts): the same
  * headers, the same cell for each row, the same alignment; a cell the definition marks `narrow`
- * is cut to that width, the pane being the cramped table. Tone and data stay the pane's own.
+ * is cut to that width, and one marked `spare` is left out first when the rows do not fit the
+ * terminal: the pane is the cramped table. Tone and data stay the pane's own.
  */
 export interface PaneTable {
   columns: string[];
   align: Array<'left' | 'right'>;
+  /** The columns the pane leaves out first when its rows do not fit the terminal (the definition's `spare`). */
+  spare: boolean[];
   rows: PaneRow[];
 }
 
@@ -16,6 +19,7 @@ export function paneTable<T>(columns: ReadonlyArray<Column<T>>, items: readonly 
   return {
     columns: columns.map((c) => c.header),
     align: columns.map((c) => c.align ?? 'left'),
+    spare: columns.map((c) => c.spare === true),
     rows: items.map((t) => ({ ...row(t), cells: paneCells(columns, t) })),
   };
 }

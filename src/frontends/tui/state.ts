@@ -50,6 +50,8 @@ export interface PaneView {
   columns: string[];
   /** Each column's alignment, from the CLI table's view definition; absent: all left. */
   align?: Array<'left' | 'right'>;
+  /** The columns left out first when the rows do not fit the terminal (the view definition's `spare`). */
+  spare?: boolean[];
   /** The scope kinds of the backends the view lists (namespace: `n` switches it); absent: those of its columns. */
   scopeKinds?: ScopeKind[];
   rows: PaneRow[];
@@ -213,6 +215,21 @@ export function withSort(view: PaneView, sort: PaneSort | null): PaneView {
   const next = { ...view, sort };
   const at = selectedKey === undefined ? -1 : visibleRows(next).findIndex((r) => r.key === selectedKey);
   return { ...next, selected: at >= 0 ? at : 0 };
+}
+
+/** The state with one view of a pane changed (found by its level); unchanged when that view is gone. */
+export function withView(s: ConsoleState, pane: PaneId, level: string, update: (v: PaneView) => PaneView): ConsoleState {
+  const stack = s.views[pane];
+  const i = stack.findIndex((v) => v.level === level);
+  if (i < 0) return s;
+  const copy = [...stack];
+  copy[i] = update(stack[i]!);
+  return { ...s, views: { ...s.views, [pane]: copy } };
+}
+
+/** A row index kept within `count` rows. */
+export function clamp(i: number, count: number): number {
+  return count === 0 ? 0 : Math.max(0, Math.min(count - 1, i));
 }
 
 export function currentView(s: ConsoleState): PaneView {
