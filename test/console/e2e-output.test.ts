@@ -40,7 +40,7 @@ describe('the output area in a real terminal (45 rows)', () => {
     const refused = await term.waitFor((s) => finished('locks release inventory/reindex --owner bob')(s) && /if that owner is gone\)/.test(s));
     expect(refused).toMatch(/--owner reindexer-0@10\.0\.3\.11/);
 
-    // help is 46 lines: the output area takes every row the services pane leaves.
+    // help is longer than the screen: the output area takes every row the services pane leaves.
     term.type('help');
     term.keys('Enter');
     const helped = await term.waitFor(helpShown);
@@ -48,12 +48,17 @@ describe('the output area in a real terminal (45 rows)', () => {
     expect(helped).toMatch(/↑ \d+ more lines above/);
     expect(helped).not.toMatch(/^opsdeck commands/m);
 
-    // PgUp reaches its first line; PgDn comes back to the newest.
-    term.keys('PageUp');
-    term.keys('PageUp');
-    await term.waitFor((s) => /^opsdeck commands/m.test(s) && /↓ \d+ newer/.test(s));
-    term.keys('PageDown');
-    term.keys('PageDown');
+    // PgUp reaches its first line; PgDn comes back to the newest. Help grows with the command
+    // table, so page until the top shows (each page waits for the scroll it asked for).
+    const atTop = (s: string) => /^opsdeck commands/m.test(s) && /↓ \d+ newer/.test(s);
+    let pages = 0;
+    for (let screen = term.screen(); !atTop(screen); pages++) {
+      expect(pages, 'PgUp never reached the top of help').toBeLessThan(8);
+      const before = screen;
+      term.keys('PageUp');
+      screen = await term.waitFor((s) => s !== before);
+    }
+    for (let i = 0; i < pages; i++) term.keys('PageDown');
     await term.waitFor((s) => /scripts: opsdeck replay/.test(s) && !/↓ \d+ newer/.test(s));
 
     // Ctrl-O reads help in the pager; / finds a command; o hands the text to $PAGER; q closes.
