@@ -69,7 +69,10 @@ export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo
           const { readFile } = await import('node:fs/promises');
           return await readFile(path, 'utf8');
         } catch (e) {
-          throw new OpsError('usage', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path');
+          const code = (e as NodeJS.ErrnoException).code;
+          // The common causes in words (as the config file's error says them); others by their code.
+          const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code ?? (e as Error).message;
+          throw new OpsError('usage', `cannot read ${path}: ${why}`, 'check the path');
         }
       },
     };

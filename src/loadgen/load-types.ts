@@ -93,12 +93,14 @@ export interface LoadResult {
 /** What a running load reports about once a second; cheap to build, never blocks the load loop. */
 export interface LoadProgress {
   elapsedMs: number;
+  /** Answers since the start (the interval's count is requestsPerSec). */
   requests: number;
   /** Requests/s over the last interval. */
   requestsPerSec: number;
   /** Latency over the last interval, microseconds. */
   p50: number;
   p99: number;
+  /** Socket errors since the start. */
   errors: number;
 }
 

@@ -76,6 +76,8 @@ function drive(plan: LoadPlan, workers: Worker[], opts: RunLoadOptions): Promise
     let backstop: NodeJS.Timeout | undefined;
     // Progress: report second n once every worker has sent its report n.
     const pending = new Map<number, { workers: number; requests: number; errors: number; latency: LatencyStats }>();
+    // Workers report each second's counts; the report carries the run's totals so far, as its readers print them.
+    const sofar = { requests: 0, errors: 0 };
 
     const onAbort = () => {
       interrupted = true;
@@ -115,7 +117,9 @@ function drive(plan: LoadPlan, workers: Worker[], opts: RunLoadOptions): Promise
           if (p.workers === workers.length) {
             pending.delete(m.seq);
             const snap = p.latency.snapshot();
-            const progress: LoadProgress = { elapsedMs: m.seq * 1000, requests: p.requests, requestsPerSec: p.requests, p50: snap.percentiles['50']!, p99: snap.percentiles['99']!, errors: p.errors };
+            sofar.requests += p.requests;
+            sofar.errors += p.errors;
+            const progress: LoadProgress = { elapsedMs: m.seq * 1000, requests: sofar.requests, requestsPerSec: p.requests, p50: snap.percentiles['50']!, p99: snap.percentiles['99']!, errors: sofar.errors };
             try {
               opts.onProgress(progress);
             } catch (e) {

@@ -59,16 +59,22 @@ function latencyNote(r: LoadResult): string {
   return 'latency counts from actual send times: a stalled server delays the sending too (coordinated omission); give --rate for the corrected figure';
 }
 
-/** The slowest target's p99 is painted red when it is well above the others' (1.5× their median). */
+/**
+ * The slow target, painted red: the one whose typical latency (p50) is well above the others'
+ * (1.5x their median), else the one whose p99 is. p50 first because an instance that is slow on
+ * every request shows there steadily, while p99 of a short run on a busy machine is mostly
+ * scheduling noise that can hide it.
+ */
 function slowest(rows: readonly TargetResult[]): TargetResult | null {
-  const p99 = (t: TargetResult) => t.latency.percentiles['99'] ?? t.latency.max;
   const withData = rows.filter((t) => t.latency.count > 0);
   if (withData.length < 2) return null;
-  const sorted = [...withData].sort((a, b) => p99(a) - p99(b));
-  const top = sorted[sorted.length - 1]!;
-  const others = sorted.slice(0, -1).map(p99);
-  const median = others[Math.floor(others.length / 2)]!;
-  return p99(top) > median * 1.5 ? top : null;
+  const standsOut = (figure: (t: TargetResult) => number): TargetResult | null => {
+    const sorted = [...withData].sort((a, b) => figure(a) - figure(b));
+    const top = sorted[sorted.length - 1]!;
+    const others = sorted.slice(0, -1).map(figure);
+    return figure(top) > others[Math.floor(others.length / 2)]! * 1.5 ? top : null;
+  };
+  return standsOut((t) => t.latency.percentiles['50'] ?? t.latency.mean) ?? standsOut((t) => t.latency.percentiles['99'] ?? t.latency.max);
 }
 
 function targetTable(r: LoadResult, style: Style): string {
@@ -86,7 +92,7 @@ function targetTable(r: LoadResult, style: Style): string {
     { header: 'ERRORS', get: (t) => String(totalLoadErrors(t.errors)), align: 'right', paint: (c, t, s) => (totalLoadErrors(t.errors) > 0 ? s.red(c) : c) },
     { header: 'STATUS', get: (t) => statusText(t.statuses) },
   ], style, 80);
-  return slow ? `${table}\n${style.red(`slowest: ${slow.label} (p99 ${pct(slow, '99')})`)}` : table;
+  return slow ? `${table}\n${style.red(`slowest: ${slow.label} (p50 ${pct(slow, '50')}, p99 ${pct(slow, '99')})`)}` : table;
 }
 
 /** "+12.3%" / "-4.0%" of B against A; "-" when A is zero. */

@@ -225,7 +225,7 @@ describe('bench compare', () => {
   it('a missing or foreign file is one line, exit 2', async () => {
     const missing = await opsdeckAsync(box.env, ['bench', 'compare', join(box.dir, 'nope.json'), join(box.dir, 'nope2.json')]);
     expect(missing.code).toBe(2);
-    expectOneLineError(missing, /cannot read .*nope/);
+    expectOneLineError(missing, /cannot read .*nope\.json: it does not exist/);
     const foreign = join(box.dir, 'foreign.json');
     writeFileSync(foreign, '{"hello": 1}');
     const r = await opsdeckAsync(box.env, ['bench', 'compare', foreign, foreign]);

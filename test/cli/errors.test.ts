@@ -58,7 +58,7 @@ describe('bad input gets one clear line and the right exit code', () => {
     [['instances', 'register', 'a', '1.2.3.4:80', '--meta', 'novalue'], 2, /key=value/],
     [['instances', 'register', 'a', '1.2.3.4:80', '--ttl', '5s'], 2, /--ttl applies only with --ephemeral/],
     [['config', 'set', 'a'], 2, /exactly one of --value or --file/],
-    [['config', 'set', 'a', '--file', '/no/such/file'], 2, /cannot read \/no\/such\/file/],
+    [['config', 'set', 'a', '--file', '/no/such/file'], 2, /cannot read \/no\/such\/file: it does not exist/],
     [['config', 'rollback', 'a'], 2, /needs --to/],
     [['config', 'get', 'nothing'], 1, /config nothing not found/],
     [['services', 'show', 'ghost'], 1, /service ghost not found/],

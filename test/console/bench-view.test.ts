@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { benchSeries, benchViewKey, isLoadProgress, MAX_SAMPLES, withProgress } from '../../src/frontends/tui/bench-view.js';
+import { benchSeries, benchViewKey, isLoadProgress, LATENCY_UNIT, MAX_SAMPLES, withProgress } from '../../src/frontends/tui/bench-view.js';
+import { renderChart } from '../../src/render/chart/render-chart.js';
+import { PLAIN } from '../../src/render/style.js';
 import type { LoadProgress } from '../../src/loadgen/load-types.js';
 
 const report = (s: number, rps = 100): LoadProgress => ({ elapsedMs: s * 1000, requests: s * rps, requestsPerSec: rps, p50: 1000 * s, p99: 5000 * s, errors: 0 });
@@ -21,13 +23,23 @@ describe('the bench live view model', () => {
     expect(v.samples[0]!.elapsedMs).toBe(1000);
   });
 
-  it('charts req/s, and p50/p99 in milliseconds on the wall clock', () => {
+  it('charts req/s, and p50/p99 in seconds on the wall clock', () => {
     let v = withProgress(null, 'l', report(1, 250), 5_000);
     v = withProgress(v, 'l', report(2, 300), 6_000);
     const s = benchSeries(v);
     expect(s.rate[0]!.points).toEqual([[5, 250], [6, 300]]);
-    expect(s.latency.map((x) => x.label)).toEqual(['p50 ms', 'p99 ms']);
-    expect(s.latency[1]!.points[1]).toEqual([6, 10]);
+    expect(s.latency.map((x) => x.label)).toEqual(['p50', 'p99']);
+    expect(s.latency[1]!.points[1]).toEqual([6, 0.01]);
+  });
+
+  it('the latency legend reads sub-millisecond figures in µs, not "175m ms"', () => {
+    const fast = (s: number): LoadProgress => ({ elapsedMs: s * 1000, requests: s * 100, requestsPerSec: 100, p50: 175, p99: 9440, errors: 0 });
+    let v = withProgress(null, 'l', fast(1), 0);
+    v = withProgress(v, 'l', fast(2), 1000);
+    const text = renderChart(benchSeries(v).latency, { width: 80, height: 8, style: PLAIN, unit: LATENCY_UNIT });
+    expect(text).toMatch(/p50 .*cur 175µs/);
+    expect(text).toMatch(/p99 .*cur 9\.44ms/);
+    expect(text).not.toMatch(/\d+m ms|\dm\b/);
   });
 
   it('q and Esc stop a running load and close; on a finished one they only close; other keys do nothing', () => {

@@ -34,7 +34,7 @@ describe('the bench live view in a real terminal', () => {
     const { term } = ctx;
     const line = await typeInConsole(`bench ${target.url} -d 120s -c 2 -t 1`);
     // The view: its title, the status line, both charts' legends, and its keys in the footer.
-    const live = await term.waitFor((s) => /load running  ·/.test(s) && /req\/s/.test(s) && /p50 ms/.test(s) && /p99 ms/.test(s));
+    const live = await term.waitFor((s) => /load running  ·/.test(s) && /req\/s/.test(s) && /● p50 /.test(s) && /● p99 /.test(s));
     expect(live).toMatch(new RegExp(`bench\\s+bench ${target.url.replace(/[/.]/g, '\\$&')}`));
     expect(live).toMatch(/q\/Esc stop and close/);
     // A few reports in, the request count has moved on.
@@ -58,7 +58,7 @@ describe('the bench live view in a real terminal', () => {
     const line = await typeInConsole(`bench ${target.url} -d 3s -c 2 -t 1`);
     await term.waitFor(/load running  ·/);
     const done = await term.waitFor(/load finished  ·/);
-    expect(done).toMatch(/p99 ms/);
+    expect(done).toMatch(/● p99  cur \S+s/);
     term.keys('Escape');
     const summary = await term.waitFor((s) => finished(line)(s) && /Latency distribution/.test(s));
     expect(summary).not.toMatch(/interrupted after/);

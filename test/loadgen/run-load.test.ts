@@ -1,7 +1,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { LoadPlan } from '../../src/loadgen/load-types.js';
+import type { LoadPlan, LoadProgress } from '../../src/loadgen/load-types.js';
 import { runLoad } from '../../src/loadgen/run-load.js';
 import { closedPort, listen } from './local-servers.js';
 
@@ -114,18 +114,21 @@ describe('runLoad against real local servers', () => {
   it('stops on abort and returns the partial result, marked interrupted', async () => {
     const port = await listen(createHttpServer((_q, res) => res.end('ok')));
     const ac = new AbortController();
-    const progress: number[] = [];
+    const progress: LoadProgress[] = [];
     const running = runLoad(plan([`http://127.0.0.1:${port}/`], { durationMs: 120_000 }), {
       signal: ac.signal,
       onProgress: (p) => {
-        progress.push(p.requests);
-        if (progress.length === 2) ac.abort();
+        progress.push(p);
+        if (progress.length === 3) ac.abort();
       },
     });
     const r = await running;
     expect(r.interrupted).toBe(true);
-    expect(progress.length).toBeGreaterThanOrEqual(2);
-    expect(r.requests).toBeGreaterThanOrEqual(progress[0]! + progress[1]!);
+    expect(progress.length).toBeGreaterThanOrEqual(3);
+    // Each report carries the total so far; requestsPerSec is that second's share of it.
+    progress.forEach((p, i) => expect(p.requests).toBe(progress.slice(0, i + 1).reduce((n, q) => n + q.requestsPerSec, 0)));
+    expect(progress[2]!.requests).toBeGreaterThan(progress[2]!.requestsPerSec);
+    expect(r.requests).toBeGreaterThanOrEqual(progress[progress.length - 1]!.requests);
     expect(r.elapsedMs).toBeLessThan(60_000);
     expect(r.latency.count).toBe(r.requests);
   });

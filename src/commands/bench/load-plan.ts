@@ -41,7 +41,7 @@ export async function readBody(ctx: Pick<Ctx, 'readFile'>, body: string | undefi
     return new TextEncoder().encode(await ctx.readFile(path));
   } catch (e) {
     const why = e instanceof OpsError ? e.message.replace(/^cannot read [^:]*: /, '') : String(e);
-    throw usage(`cannot read the body file ${path}: ${why === 'ENOENT' ? 'it does not exist' : why}`, 'check the path after @ (relative to the current directory)');
+    throw usage(`cannot read the body file ${path}: ${why}`, 'check the path after @ (relative to the current directory)');
   }
 }
 

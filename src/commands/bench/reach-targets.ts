@@ -28,7 +28,9 @@ function reachOne(t: LoadTarget, timeoutMs: number, signal: AbortSignal): Promis
   const url = new URL(t.url);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = portOf(url);
-  const name = t.label && t.label !== t.url ? `${t.label} (${host}:${port})` : `${host}:${port}`;
+  const address = `${host}:${port}`;
+  // An instance whose id is its address (the embedded registry's) is named once, not "a:1 (a:1)".
+  const name = t.label && t.label !== t.url && t.label !== address ? `${t.label} (${address})` : address;
   return new Promise((resolve, reject) => {
     if (signal.aborted) return resolve();
     const socket = connect({ host, port });

@@ -4,7 +4,7 @@ import type { ChartSeries } from '../../../render/chart/chart-series.js';
 import { renderChart } from '../../../render/chart/render-chart.js';
 import { formatMicros } from '../../../render/bench-views.js';
 import type { Style } from '../../../render/style.js';
-import { benchSeries, type BenchViewState } from '../bench-view.js';
+import { LATENCY_UNIT, benchSeries, type BenchViewState } from '../bench-view.js';
 import { fit } from '../layout.js';
 
 /** The live view of a running `bench`: a status line, then the req/s chart over the p50/p99 chart. */
@@ -28,14 +28,14 @@ export function BenchView({ v, cols, height, style }: { v: BenchViewState; cols:
       <Text bold wrap="truncate">{fit(`bench  ${v.line}`, cols)}</Text>
       <Text color={v.done ? 'green' : 'yellow'} wrap="truncate">{fit(status, cols)}</Text>
       <Chart series={series.rate} width={cols} height={each} style={style} />
-      <Chart series={series.latency} width={cols} height={each} style={style} />
+      <Chart series={series.latency} width={cols} height={each} style={style} unit={LATENCY_UNIT} />
     </Box>
   );
 }
 
 /** Rendered only when the samples or the size change, not on the one-second clock. */
-const Chart = memo(function Chart({ series, width, height, style }: { series: ChartSeries[]; width: number; height: number; style: Style }) {
-  const text = useMemo(() => renderChart(series, { width, height, style }), [series, width, height, style]);
+const Chart = memo(function Chart({ series, width, height, style, unit }: { series: ChartSeries[]; width: number; height: number; style: Style; unit?: string }) {
+  const text = useMemo(() => renderChart(series, { width, height, style, unit }), [series, width, height, style, unit]);
   return (
     <>
       {text.split('\n').map((line, i) => (
