@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SeriesSource } from '../../src/core/series-source.js';
 import { MemorySeriesSource } from '../../src/promql/index.js';
+import { importLoader } from './import-loader.js';
 import { readScript, toOpenMetrics, type ScriptEval, type ScriptSeries } from '../helpers/promql-script.js';
 
 /**
@@ -41,28 +42,39 @@ export function dataset(): Dataset {
 }
 
 /**
- * How the samples reach opsdeck's side. `memory` feeds the evaluator the parsed samples directly.
- * The acceptance wants them loaded through `metrics import` of the same OpenMetrics text; once the
- * embedded store lands, a loader for that path plugs in here (OPSDECK_PROMQL_LOADER picks it).
+ * How the samples reach opsdeck's side. `import` (the default) runs the real binary's
+ * `metrics import` on the same OpenMetrics text Prometheus gets and reads the data dir's store;
+ * `memory` feeds the evaluator the parsed samples directly. OPSDECK_PROMQL_LOADER picks one.
  */
+export interface LoadedSeries {
+  source: SeriesSource;
+  /** How many samples the source holds: the whole dataset, or the path lost some. */
+  samples: number;
+  note?: string;
+}
+
 export interface SeriesLoader {
   name: string;
-  load(data: Dataset): Promise<SeriesSource>;
+  load(data: Dataset): Promise<LoadedSeries>;
+}
+
+export function sampleCount(data: Dataset): number {
+  return data.series.reduce((n, s) => n + s.t.length, 0);
 }
 
 export const memoryLoader: SeriesLoader = {
   name: 'memory',
-  load: async (data) => new MemorySeriesSource(data.series),
+  load: async (data) => ({ source: new MemorySeriesSource(data.series), samples: sampleCount(data) }),
 };
 
-const LOADERS: Record<string, SeriesLoader> = { memory: memoryLoader };
+const LOADERS: Record<string, SeriesLoader> = { memory: memoryLoader, import: importLoader };
 
 export function registerLoader(loader: SeriesLoader): void {
   LOADERS[loader.name] = loader;
 }
 
 export function selectedLoader(): SeriesLoader {
-  const name = process.env.OPSDECK_PROMQL_LOADER ?? 'memory';
+  const name = process.env.OPSDECK_PROMQL_LOADER ?? 'import';
   const l = LOADERS[name];
   if (!l) throw new Error(`unknown OPSDECK_PROMQL_LOADER "${name}" (known: ${Object.keys(LOADERS).join(', ')})`);
   return l;

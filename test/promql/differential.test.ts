@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeriesSource } from '../../src/core/series-source.js';
 import { sharedPrometheusOnOpenMetrics } from '../servers/prometheus-blocks.js';
 import { askOurs, askPrometheus, diff } from './compare.js';
-import { dataset, selectedLoader } from './dataset.js';
+import { dataset, sampleCount, selectedLoader, type LoadedSeries } from './dataset.js';
 
 /**
  * Differential tests: every `eval` of test/fixtures/promql/*.test runs on the real Prometheus 2.42
@@ -12,17 +12,24 @@ import { dataset, selectedLoader } from './dataset.js';
 const data = dataset();
 let url = '';
 let source: SeriesSource;
+let loaded: LoadedSeries;
 /** How the cases went, printed at the end: a suite where both sides merely fail proves little. */
 const tally = { agreed: 0, bothFailed: 0, unsupported: 0 };
 
 beforeAll(async () => {
   url = (await sharedPrometheusOnOpenMetrics('promql-differential', () => data.openMetrics)).url;
-  source = await selectedLoader().load(data);
+  loaded = await selectedLoader().load(data);
+  source = loaded.source;
 }, 180_000);
 
 describe('PromQL: our evaluator agrees with Prometheus 2.42', () => {
   it('has several hundred cases', () => {
     expect(data.evals.length).toBeGreaterThan(300);
+  });
+
+  it(`opsdeck's side (loader "${selectedLoader().name}") holds every sample of the dataset`, () => {
+    // A sample lost on the way (parser, store, import, retention) would hide behind cases that still agree.
+    expect(loaded.samples, loaded.note).toBe(sampleCount(data));
   });
 
   for (const c of data.evals) {

@@ -19,7 +19,7 @@ let source: SeriesSource;
 
 beforeAll(async () => {
   url = (await sharedPrometheusOnOpenMetrics('promql-differential', () => data.openMetrics)).url;
-  source = await selectedLoader().load(data);
+  source = (await selectedLoader().load(data)).source;
 }, 180_000);
 
 it(`${COUNT} random expressions (seed ${SEED}) agree with Prometheus or are refused as not supported`, async () => {
