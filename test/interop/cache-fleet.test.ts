@@ -116,15 +116,21 @@ describe('cache list against Spring Boot, Caffeine, Micrometer and Prometheus', 
     expect(text.stdout).toMatch(/⚑ tiny @ 127\.0\.0\.1:\d+: evicting [\d.]+\/s, [\d.]+ per lookup, at 100\.0% of its bound/);
 
     // cache show: the same cache's row and its history, whose latest ratio is the same figure.
-    const show = opsdeck(box.env, ['--profile', 'app', 'cache', 'show', 'books', '--range', '10m', '-o', 'json']);
-    expect(show.code, show.stderr).toBe(0);
-    const d = show.json<CacheDetail>();
-    expect(d.caches.map((c) => c.cache)).toEqual(['books']);
-    expect(d.history).toHaveLength(1);
-    const ratios = d.history[0]!.hitRatio.map(([, v]) => v).filter((v): v is number => v !== null);
-    expect(ratios.length).toBeGreaterThan(0);
+    // The chart's steps are aligned down to the step, so the lookups show in the history once a
+    // step boundary after their scrape has passed: ask again until then (a minute at most).
+    let d: CacheDetail | undefined;
+    let ratios: number[] = [];
+    await waitFor('cache show to chart the lookups', async () => {
+      const show = opsdeck(box.env, ['--profile', 'app', 'cache', 'show', 'books', '--range', '10m', '-o', 'json']);
+      expect(show.code, show.stderr).toBe(0);
+      d = show.json<CacheDetail>();
+      ratios = (d.history[0]?.hitRatio ?? []).map(([, v]) => v).filter((v): v is number => v !== null);
+      return ratios.length > 0;
+    });
+    expect(d!.caches.map((c) => c.cache)).toEqual(['books']);
+    expect(d!.history).toHaveLength(1);
     expect(Math.abs(ratios.at(-1)! - 0.7)).toBeLessThanOrEqual(0.02);
-  }, 120_000);
+  }, 180_000);
 
   it('names a cache that is not there, and a Prometheus that is down with exit 3', () => {
     const none = opsdeck(box.env, ['--profile', 'app', 'cache', 'show', 'nosuchcache']);
