@@ -1,6 +1,6 @@
 import type { LoadResult } from './load-types.js';
 import { totalLoadErrors } from './load-errors.js';
-import { SNAPSHOT_PERCENTILES } from './latency-stats.js';
+import { SNAPSHOT_PERCENTILES } from './snapshot-percentiles.js';
 
 /** One figure of two runs: B's value against A's. */
 export interface FigureDiff {

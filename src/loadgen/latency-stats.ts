@@ -1,8 +1,9 @@
 import type { HistogramSnapshot } from './load-types.js';
+import { SNAPSHOT_PERCENTILES } from './snapshot-percentiles.js';
 import { decodeHistogram, encodeHistogram, newLatencyHistogram, type LatencyHistogram } from './latency-histogram.js';
 
 /** The percentiles every snapshot carries (100 is the max), as the keys of `percentiles`. */
-export const SNAPSHOT_PERCENTILES = [50, 75, 90, 99, 99.9, 99.99, 99.999, 100] as const;
+export { SNAPSHOT_PERCENTILES };
 
 /** What one recorder sends across the worker boundary: the histogram plus the exact extremes and sum. */
 export interface WireLatency {

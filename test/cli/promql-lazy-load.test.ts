@@ -75,3 +75,15 @@ describe('`version -o json` reads almost nothing', () => {
   });
 });
 
+
+describe('start-up leaves the heavy subsystems to the commands that use them', () => {
+  it('the HDR histogram (with its WASM), the PromQL evaluator and the embedded metrics store are not in the modules every start-up reads', () => {
+    const startupSources = [...startupClosure()].flatMap(sourcesOf);
+    const heavy = (s: string) => /hdr-histogram-js|src\/loadgen\/latency-|src\/promql\/evaluator\.ts$|src\/engine\/metrics\//.test(s);
+    expect(startupSources.filter(heavy)).toEqual([]);
+    // They are bundled all the same, loaded on demand.
+    const all = readdirSync(DIST).filter((f) => f.endsWith('.js')).flatMap(sourcesOf);
+    expect(all.some((s) => s.includes('hdr-histogram-js'))).toBe(true);
+    expect(all.some((s) => s.endsWith('src/promql/evaluator.ts'))).toBe(true);
+  });
+});
