@@ -123,7 +123,11 @@ describe('opsdeck and the applications registered in ZooKeeper', () => {
     // The other interface is untouched: the rule is the service's own.
     expect((await providers(GREETING)).some((u) => u.includes('disabled=true'))).toBe(false);
 
-    await json('instances', 'undrain', ECHO, address);
+    // Dubbo may be between deleting its node and writing the new one (its re-export): the service
+    // is briefly not there, so the undrain is asked again until it finds it.
+    await eventually(30_000, async () => {
+      await json('instances', 'undrain', ECHO, address);
+    });
     expect(await data(raw, rulePath)).toBeNull();
     await eventually(30_000, async () => expect((await providers(ECHO)).some((u) => u.includes('disabled=true'))).toBe(false));
     await eventually(30_000, async () => expect((await json('services', 'show', ECHO)).instances[0].traffic).toBe('enabled'));
