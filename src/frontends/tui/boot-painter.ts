@@ -1,5 +1,6 @@
 import { layout } from './layout.js';
 import { gutter, paneLines } from './pane-lines.js';
+import { promptLabel } from './prompt-label.js';
 import { currentView, PANES, type ConsoleState } from './state.js';
 import type { Store } from './store.js';
 
@@ -55,8 +56,7 @@ export function bootLines(s: ConsoleState, now: number): string[] {
     if (p.empty !== null) pane.push(`${DIM}${p.empty}${RESET}`);
     pane.slice(0, l.pane).forEach((line, i) => (lines[2 + i] = line));
   }
-  const label = `${s.profile.name}${s.profile.readOnly ? ':ro' : ''}› `;
-  lines[Math.max(2, s.rows - 2) - 1] = `${(label + s.line.text).slice(0, s.cols - 1)}${INVERSE} ${RESET}`;
+  lines[Math.max(2, s.rows - 2) - 1] = `${(promptLabel(s.profile) + s.line.text).slice(0, s.cols - 1)}${INVERSE} ${RESET}`;
   return lines;
 }
 

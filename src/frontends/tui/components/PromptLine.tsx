@@ -1,4 +1,5 @@
 import { Text } from 'ink';
+import { promptLabel } from '../prompt-label.js';
 import type { ConsoleState } from '../state.js';
 
 /** The prompt with a drawn cursor and the best completion as a dim hint after it (or a PromQL syntax problem). */
@@ -25,7 +26,7 @@ export function PromptLine({ s }: { s: ConsoleState }) {
   const hintRest = text.length > cursor ? hint : hint.slice(1);
   // A PromQL syntax problem of the argument being typed, where a hint would be.
   const problem = active && !hint ? s.completion?.result.problem : undefined;
-  const label = `${s.profile.name}${s.profile.readOnly ? ':ro' : ''}› `;
+  const label = promptLabel(s.profile);
   return (
     <Text wrap="truncate">
       <Text color={s.profile.production ? 'red' : 'cyan'} bold>{label}</Text>
