@@ -2,12 +2,13 @@ import type { BenchComparison } from '../commands/bench/bench-compare.js';
 import type { FigureDiff } from '../loadgen/compare-results.js';
 import { totalLoadErrors } from '../loadgen/load-errors.js';
 import type { LoadResult, TargetResult } from '../loadgen/load-types.js';
+import { SNAPSHOT_PERCENTILES } from '../loadgen/snapshot-percentiles.js';
 import type { Style } from './style.js';
 import { formatBytes } from './cache-views.js';
 import { textTable } from './text-table.js';
 
-/** The percentiles the summary lists, in order (the engine reports at least these). */
-export const SUMMARY_PERCENTILES = ['50', '75', '90', '99', '99.9', '99.99', '99.999', '100'];
+/** The percentiles the summary lists, in order: the ones every snapshot carries, as its keys. */
+const SUMMARY_PERCENTILES = SNAPSHOT_PERCENTILES.map(String);
 
 /** Microseconds as wrk prints latency: 812.00us, 1.21ms, 2.30s. */
 export function formatMicros(us: number): string {

@@ -1,5 +1,5 @@
 import type { CacheDetail, CacheFleet, CacheHistory, CacheRow } from '../core/cache-fleet.js';
-import { formatBytes } from './cache-views.js';
+import { formatBytes, percent } from './cache-views.js';
 import { renderChart } from './chart/render-chart.js';
 import type { Style } from './style.js';
 import { textTable, type Column } from './text-table.js';
@@ -20,10 +20,6 @@ export const CACHE_COLUMNS: ReadonlyArray<Column<CacheRow>> = [
   { header: 'PEERS', get: (r) => (r.peerShare === null ? '-' : percent(r.peerShare)), align: 'right' },
   { header: 'FLAGS', get: (r) => (r.flags.length === 0 ? '-' : r.flags.map((f) => f.kind).join(',')), paint: (c, r, s) => (r.flags.length > 0 ? s.red(c) : s.dim(c)) },
 ];
-
-export function percent(x: number | null): string {
-  return x === null ? '-' : `${(x * 100).toFixed(1)}%`;
-}
 
 export function perSec(x: number | null): string {
   if (x === null) return '-';

@@ -6,11 +6,10 @@ import { textTable, type Column } from './text-table.js';
 /** `cache stats` as aligned "label  value" lines; "-" wherever the server did not say. */
 export function cacheStatsView(s: CacheStats, style: Style): string {
   const n = (v: number | null) => (v === null ? '-' : v.toLocaleString('en-US'));
-  const ratio = s.hitRatio === null ? '-' : `${(s.hitRatio * 100).toFixed(1)}%`;
   const max = s.maxMemoryBytes === null ? '-' : s.maxMemoryBytes === 0 ? 'no limit' : formatBytes(s.maxMemoryBytes);
   const lines: Array<[string, string]> = [
     ['backend', `${s.backend}${s.version ? style.dim(` (redis ${s.version})`) : ''}`],
-    ['hit ratio', `${ratio} ${style.dim(`(${n(s.hits)} hits, ${n(s.misses)} misses)`)}`],
+    ['hit ratio', `${percent(s.hitRatio)} ${style.dim(`(${n(s.hits)} hits, ${n(s.misses)} misses)`)}`],
     ['ops/s', n(s.opsPerSec)],
     ['memory', `used ${bytesOrDash(s.usedMemoryBytes)} · peak ${bytesOrDash(s.peakMemoryBytes)} · max ${max}`],
     ['eviction', s.evictionPolicy ?? '-'],
@@ -53,6 +52,11 @@ function bytesOrDash(v: number | null): string {
 }
 
 /** 1536 → "1.5 KiB": binary units, as Redis counts memory. */
+/** A ratio (0..1) as `81.2%`; "-" where the server did not say. */
+export function percent(x: number | null): string {
+  return x === null ? '-' : `${(x * 100).toFixed(1)}%`;
+}
+
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadResult } from '../../src/loadgen/load-types.js';
 import { BIN, opsdeckAsync, sandbox, writeProfileFile } from '../helpers/cli.js';
 import { startHttpTarget, type HttpTarget } from '../helpers/http-targets.js';
-import { closedPort } from '../loadgen/local-servers.js';
+import { freePort } from '../servers/redis-server.js';
 import { expectOneLineError } from '../helpers/one-line-error.js';
 
 /**
@@ -189,7 +189,7 @@ describe('bad input: one line, an exit code, never a stack trace', () => {
   }, 60_000);
 
   it('a target that refuses connections is exit 3, at once', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const r = await opsdeckAsync(box.env, ['bench', `http://127.0.0.1:${port}/`, '-d', '30s']);
     expect(r.code).toBe(3);
     expectOneLineError(r, new RegExp(`127\\.0\\.0\\.1:${port} refused the connection`));

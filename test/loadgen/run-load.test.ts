@@ -3,7 +3,8 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { LoadPlan, LoadProgress } from '../../src/loadgen/load-types.js';
 import { runLoad } from '../../src/loadgen/run-load.js';
-import { closedPort, listen } from './local-servers.js';
+import { freePort } from '../servers/redis-server.js';
+import { listen } from './local-servers.js';
 
 const plan = (urls: string[], over: Partial<LoadPlan> = {}): LoadPlan => ({
   targets: urls.map((url, i) => ({ url, label: `t${i}` })),
@@ -76,7 +77,7 @@ describe('runLoad against real local servers', () => {
   });
 
   it('counts a refused connection as a connect error', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const r = await runLoad(plan([`http://127.0.0.1:${port}/`], { durationMs: 600, timeoutMs: 1000 }));
     expect(r.errors.connect).toBeGreaterThanOrEqual(4);
     expect(r.requests).toBe(0);
