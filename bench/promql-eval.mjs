@@ -58,7 +58,6 @@ const QUERIES = [
 ];
 const RUNS = 5;
 
-
 async function promOnce(q) {
   const params = new URLSearchParams({ query: q.expr, start: '0', end: String(end / 1000), step: String(q.step / 1000), stats: 'all' });
   const t0 = performance.now();
