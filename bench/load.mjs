@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { ROOT } from './load-source.mjs';
+import { loadNote, median } from './targets.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const SECONDS = Number(process.env.SECONDS ?? 5);
@@ -78,10 +79,6 @@ const freePort = () =>
     });
   });
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function startNginx() {
@@ -222,7 +219,7 @@ function row(target, measured, baseline, ratio, pass) {
 const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(2));
 const us = (n) => (n >= 1000 ? `${(n / 1000).toFixed(2)} ms` : `${Math.round(n)} µs`);
 
-console.log(`bench/load: ${ROUNDS} rounds, ${SECONDS} s each, ${CONNECTIONS} connections, opsdeck with ${WORKERS} worker(s); load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`bench/load: ${ROUNDS} rounds, ${SECONDS} s each, ${CONNECTIONS} connections, opsdeck with ${WORKERS} worker(s); before: ${loadNote()}`);
 const nginx = await startNginx();
 
 /**
@@ -357,7 +354,7 @@ for (const file of ['small.html', 'data.json']) {
   console.log(`info  autocannon's default (synthetic back-fill): p50 ${us(median(m.ad50))} (true 0), p90 ${us(median(m.ad90))} (true ${us(median(m.t90))}), p99 ${us(median(m.ad))}`);
 }
 
-console.log(`\nload average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`\nafter: ${loadNote()}`);
 console.log(`${rows.filter((r) => r.pass).length}/${rows.length} targets met`);
 cleanup();
 process.exit(0);

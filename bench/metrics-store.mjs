@@ -75,7 +75,8 @@ for (let r = 0; r < ROUNDS; r++) {
   // Baselines on the same pages: parsing alone, and parse + append to plain arrays (16 bytes a sample).
   const t1 = performance.now();
   const parsed = [...pages.values()].map((p) => parseExposition(p, { format: 'text' }));
-  parseMs += performance.now() - t1;
+  const roundParseMs = performance.now() - t1;
+  parseMs += roundParseMs;
   const t2 = performance.now();
   for (const [t, p] of parsed.entries()) {
     for (const s of p.samples) {
@@ -86,7 +87,7 @@ for (let r = 0; r < ROUNDS; r++) {
       a.v.push(s.value);
     }
   }
-  baselineMs += performance.now() - t2 + (parseMs / (r + 1));
+  baselineMs += performance.now() - t2 + roundParseMs;
   samples += parsed.reduce((n, p) => n + p.samples.length, 0);
   if (r % 4 === 3) db.flush();
   now += 15_000;

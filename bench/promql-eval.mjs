@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSource } from './load-source.mjs';
+import { median } from './targets.mjs';
 
 const { evaluateRange, MemorySeriesSource, startPrometheusOnOpenMetrics } = await loadSource(
   "export { evaluateRange, MemorySeriesSource } from './src/promql/index.ts';\nexport { startPrometheusOnOpenMetrics } from './test/servers/prometheus-on-data.ts';\n",
@@ -56,8 +57,6 @@ const QUERIES = [
   { expr: 'bench_requests_total > 4000', step: 60_000 },
 ];
 const RUNS = 5;
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function promOnce(q) {
   const params = new URLSearchParams({ query: q.expr, start: '0', end: String(end / 1000), step: String(q.step / 1000), stats: 'all' });

@@ -46,7 +46,7 @@ async function retryLoss<T>(op: () => Promise<T>): Promise<T> {
 }
 
 async function node(path: string): Promise<Node> {
-  const [data, stat] = await retryLoss(() => new Promise<[Buffer | undefined, Stat]>((res, rej) => raw.getData(path, undefined, (e, d, st) => (e ? rej(e) : res([d, st])))));
+  const [data, stat] = await call<[Buffer | undefined, Stat]>((done) => raw.getData(path, undefined, (e, d, st) => done(e, [d, st])));
   return { data: data ? data.toString('utf8') : '', version: stat.version, ephemeral: stat.ephemeralOwner.toString('hex') !== '0000000000000000' };
 }
 
