@@ -138,6 +138,11 @@ export class ChunkAppender {
     return { bytes: this.w.buf.slice(0, (this.w.bits + 7) >> 3), count: this.count, minT: this.minT, maxT: this.maxT };
   }
 
+  /** Like seal() but a view of the live buffer: only for decoding at once (a query), never for keeping. */
+  peek(): SealedChunk {
+    return { bytes: this.w.buf.subarray(0, (this.w.bits + 7) >> 3), count: this.count, minT: this.minT, maxT: this.maxT };
+  }
+
   get byteLength(): number {
     return (this.w.bits + 7) >> 3;
   }
