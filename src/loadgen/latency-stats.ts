@@ -2,9 +2,6 @@ import type { HistogramSnapshot } from './load-types.js';
 import { SNAPSHOT_PERCENTILES } from './snapshot-percentiles.js';
 import { decodeHistogram, encodeHistogram, newLatencyHistogram, type LatencyHistogram } from './latency-histogram.js';
 
-/** The percentiles every snapshot carries (100 is the max), as the keys of `percentiles`. */
-export { SNAPSHOT_PERCENTILES };
-
 /** What one recorder sends across the worker boundary: the histogram plus the exact extremes and sum. */
 export interface WireLatency {
   encoded: string;
