@@ -99,9 +99,19 @@ export class MetricsDb {
     throw new OpsError('conflict', `another opsdeck process is collecting metrics into ${this.dataDir}, so ${what} cannot write there now`, 'stop "opsdeck metrics collect" (or the console) on this data dir and retry, or use another --data-dir');
   }
 
-  /** Catches up with what the writer appended (readers); a no-op for the writer. */
+  /**
+   * Catches up with what the writer appended (readers); a no-op for the writer. The store's
+   * retention applies here as in the writer's flush, so a reader never answers with samples the
+   * writer has already let go of (the files keep them until the next compaction).
+   */
   refresh(): void {
     if (this.walFd !== null) return;
+    const before = this.mem.maxT;
+    this.catchUp();
+    if (this.mem.maxT !== before) this.mem.applyRetention();
+  }
+
+  private catchUp(): void {
     let names: string[];
     try {
       names = readdirSync(this.dir);
@@ -119,7 +129,7 @@ export class MetricsDb {
       if (snaps.length > 0 && !this.readFile(`snap-${pad(newest, 10)}.odm`)) {
         // Deleted under us by a compaction: start over from the newer files.
         this.reset();
-        return this.refresh();
+        return this.catchUp();
       }
     }
     const wals = names
@@ -130,7 +140,7 @@ export class MetricsDb {
     for (const name of wals) {
       if (!this.readFile(name)) {
         this.reset();
-        return this.refresh();
+        return this.catchUp();
       }
     }
   }
@@ -182,10 +192,14 @@ export class MetricsDb {
   private apply(r: RecordBody, refs: Map<number, MemSeries>): void {
     for (const d of r.defs) refs.set(d.ref, this.mem.getOrCreate(Object.fromEntries(JSON.parse(d.key) as Array<[string, string]>)));
     for (const { ref, chunk } of r.chunks) {
-      const s = refs.get(ref);
+      let s = refs.get(ref);
       if (!s) continue;
-      // Full chunks are taken as they are; the small ones of frequent flushes are re-packed.
-      if (chunk.count >= CHUNK_SAMPLES / 2 && !s.head) {
+      // Retention removed the series since its definition was read: the writer's later samples
+      // start it again in the store.
+      if (s.dropped) refs.set(ref, (s = this.mem.getOrCreate(s.labels)));
+      // Full chunks are taken as they are; the small ones of frequent flushes are re-packed, and so
+      // are the long ones of one big flush (an import), so that retention can drop their old part.
+      if (chunk.count >= CHUNK_SAMPLES / 2 && chunk.count <= CHUNK_SAMPLES && !s.head) {
         if (this.mem.adoptChunk(s, chunk)) continue;
       }
       const t = new Float64Array(chunk.count);

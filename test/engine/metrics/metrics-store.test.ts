@@ -153,6 +153,42 @@ describe('MetricsDb on disk', () => {
     expect([...got!.v]).toEqual(data.map((d) => d[1]));
   });
 
+  it('a reader applies the retention too, and keeps reading the series the writer goes on writing after it', async () => {
+    const dir = tempDir();
+    // Retention of 30 minutes, counted back from the newest sample; the data spans 300 × 15 s = 75
+    // min in chunks of 120 samples, so the first chunk (its last sample 45 min old) is past it.
+    const retention = { timeMs: 1_800_000, bytes: 256 * 1024 * 1024 };
+    const w = openDb(dir, { retention });
+    expect(await w.tryBecomeWriter()).toBe(true);
+    const data = walk(300);
+    for (const [t, v] of data) w.append({ __name__: 'x', job: 'a' }, t, v);
+    w.flush();
+    const r = openDb(dir, { retention });
+    r.refresh();
+    const newest = data.at(-1)![0];
+    const [read] = [...r.mem.select([], 0, Infinity)];
+    // Whole chunks older than the cut-off are gone, as in the writer's own memory.
+    expect(read!.t[0]!).toBeGreaterThanOrEqual(newest - retention.timeMs - 120 * 16_000);
+    expect(read!.t.length).toBeLessThan(data.length);
+    const [written] = [...w.mem.select([], 0, Infinity)];
+    expect(read!.t.length).toBe(written!.t.length);
+    // A series the retention removed entirely comes back when the writer appends to it again.
+    const later = newest + 10 * 3_600_000;
+    w.append({ __name__: 'y', job: 'a' }, newest, 1);
+    w.flush();
+    r.refresh();
+    w.append({ __name__: 'x', job: 'a' }, later, 42);
+    w.append({ __name__: 'y', job: 'a' }, later, 43);
+    w.flush();
+    r.refresh();
+    // Retention drops whole chunks (an open chunk with a new sample stays), so compare what both
+    // processes hold rather than a fixed list: the reader holds exactly what the writer holds.
+    const held = (db: MetricsDb) => Object.fromEntries([...db.mem.select([], 0, Infinity)].map((s) => [s.labels.__name__!, [...s.t]]));
+    expect(held(r)).toEqual(held(w));
+    expect(held(r).x!.at(-1)).toBe(later);
+    expect(held(r).y!.at(-1)).toBe(later);
+  });
+
   it('keeps the data across compaction and a new writer session, and ignores a torn tail', async () => {
     const dir = tempDir();
     const w = openDb(dir, { compactBytes: 1 });
