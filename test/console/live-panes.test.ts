@@ -61,6 +61,9 @@ describe('levels: push where every backend has it', () => {
       await fetch(`${fake.agents[1]!.url}/v1/agent/service/maintenance/web-2?enable=${level === top ? 'true' : 'false'}`, { method: 'PUT', headers: { 'X-Consul-Token': OPERATOR } });
       expect((await next).done).toBe(false);
       ac.abort();
+      // The fake forgets an aborted query only when it sees the socket close; until then the next
+      // level's wait above would count this stale query as its own and write before it is parked.
+      await waitUntil(() => fake.parked() === 0);
     }
   });
 
