@@ -65,6 +65,20 @@ function collected(specs: readonly OptionSpec[], values: Record<string, unknown>
 }
 
 /**
+ * The options given on the line, from the command and the levels above it; where a level nearer
+ * the command gave one too, its value wins. Commander's optsWithGlobals lets a level above win,
+ * and its implied default of a negatable flag (`color: true` for --no-color) then undid a
+ * `--no-color` typed after the command.
+ */
+function givenOnTheLine(cmd: Command): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let c: Command | null = cmd; c !== null; c = c.parent) {
+    for (const [k, v] of Object.entries(c.opts())) if (!(k in out) && c.getOptionValueSource(k) === 'cli') out[k] = v;
+  }
+  return out;
+}
+
+/**
  * Parses argv (or one replay line's words) into an invocation of a table command. The commander
  * program is generated from the table and only parses: running happens outside it, so the CLI,
  * replay and the console all execute commands the same way.
@@ -97,7 +111,7 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
     });
     addOptions(addGlobals(program.command('replay').description('run script files (or stdin) of console commands').argument('[files...]')), SCRIPT_SPECS)
       .action((files: string[], _opts: unknown, cmd: Command) => {
-        parsed = { kind: 'replay', top: topLevel(cmd.optsWithGlobals(), files) };
+        parsed = { kind: 'replay', top: topLevel(givenOnTheLine(cmd), files) };
       });
   }
   const groups = new Map<string, Command>();
@@ -132,7 +146,7 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
       // Every value is read (parsed and bounded) now, so a bad one is a usage error before
       // anything runs: a script is refused at its line, not halfway through a command.
       spec.read(input);
-      parsed = { kind: 'command', inv: { spec, input, globals: readGlobals(collected(GLOBAL_OPTION_SPECS, cmd.optsWithGlobals())) } };
+      parsed = { kind: 'command', inv: { spec, input, globals: readGlobals(collected(GLOBAL_OPTION_SPECS, givenOnTheLine(cmd))) } };
     });
   }
   try {
@@ -152,7 +166,6 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
 /** Flags of the top level that take a value, as typed: from the same specs the parser is built from. */
 const VALUE_FLAGS = new Set([...GLOBAL_OPTION_SPECS, ...TOP_LEVEL_SPECS].filter((o) => o.value !== undefined).flatMap((o) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])]));
 
-/** The first word that names a command, skipping global options and their values. */
 /**
  * The commands commander must know to parse these words: the named noun's, none when the line
  * names no command at all (`opsdeck`, `opsdeck --profile prod`: the console starts on them, and
