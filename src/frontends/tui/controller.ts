@@ -28,6 +28,8 @@ import { isUseLine, runUse, USE_COMMAND } from './use-namespace.js';
 const PROMPT_COMMANDS = [...COMMANDS, USE_COMMAND];
 
 const LOG_CAP = 400;
+/** Lines one wheel notch scrolls the output area. */
+const WHEEL_LINES = 3;
 /** The footer while a cancelled command winds down; cleared when it ends, not by a key. */
 const CANCELLING = 'cancelling…';
 
@@ -187,11 +189,13 @@ export class Controller {
       case 'history-search':
         return this.set((st) => ({ ...st, focus: 'search', search: { query: '', index: null } }));
       case 'output-up':
-      case 'output-down': {
-        const wheel = ev.name === 'wheelup' || ev.name === 'wheeldown';
-        const step = wheel ? 3 : Math.max(1, layout(s).log - 2);
-        return this.scrollLog(action === 'output-up' ? step : -step);
-      }
+        return this.scrollLog(this.outputPage());
+      case 'output-down':
+        return this.scrollLog(-this.outputPage());
+      case 'output-wheel-up':
+        return this.scrollLog(WHEEL_LINES);
+      case 'output-wheel-down':
+        return this.scrollLog(-WHEEL_LINES);
       case 'output-pager':
         return this.openOutputPager();
       case 'to-panes':
@@ -207,6 +211,11 @@ export class Controller {
   }
 
   // ----- output area, pager, key overlay -----
+
+  /** A page of the output area: its height less two lines, so a line of context stays. */
+  private outputPage(): number {
+    return Math.max(1, layout(this.s).log - 2);
+  }
 
   /** Scrolls the output area back (positive) or forward, within what the log holds. */
   private scrollLog(delta: number): void {
@@ -235,9 +244,14 @@ export class Controller {
     const setPager = (next: PagerState | null) => this.set((s) => ({ ...s, pager: next }));
     if (p.typing !== null) {
       if (ev.kind === 'char' || ev.kind === 'paste') return setPager({ ...p, typing: p.typing + ev.text.replace(/\n/g, ' ') });
-      if (ev.name === 'backspace') return setPager({ ...p, typing: p.typing.slice(0, -1) });
-      if (ev.name === 'escape') return setPager({ ...p, typing: null });
-      if (ev.name === 'enter') return setPager(findMatch({ ...p, query: p.typing, typing: null, match: null }, lines, 1, height, p.top - 1));
+      switch (actionFor(ev, ['pager-search'])) {
+        case 'pager-search-backspace':
+          return setPager({ ...p, typing: p.typing.slice(0, -1) });
+        case 'pager-search-cancel':
+          return setPager({ ...p, typing: null });
+        case 'pager-find':
+          return setPager(findMatch({ ...p, query: p.typing, typing: null, match: null }, lines, 1, height, p.top - 1));
+      }
       return;
     }
     const action = actionFor(ev, ['pager']);
@@ -276,15 +290,20 @@ export class Controller {
     const h = this.s.keyHelp!;
     const setHelp = (next: KeyHelpState | null) => this.set((s) => ({ ...s, keyHelp: next }));
     if (ev.kind === 'char' || ev.kind === 'paste') return setHelp({ ...h, query: h.query + ev.text.replace(/\n/g, ' '), scroll: 0 });
-    if (ev.name === 'backspace') return setHelp({ ...h, query: h.query.slice(0, -1), scroll: 0 });
     const page = Math.max(1, layout(this.s).body - 2);
-    const step = ev.name === 'pagedown' || ev.name === 'pageup' ? page : 1;
     const max = Math.max(0, keyHelpLines(h).length - page);
+    const scrollBy = (delta: number) => setHelp({ ...h, scroll: Math.max(0, Math.min(max, h.scroll + delta)) });
     switch (actionFor(ev, ['help'])) {
+      case 'help-backspace':
+        return setHelp({ ...h, query: h.query.slice(0, -1), scroll: 0 });
       case 'help-scroll-down':
-        return setHelp({ ...h, scroll: Math.min(max, h.scroll + step) });
+        return scrollBy(1);
       case 'help-scroll-up':
-        return setHelp({ ...h, scroll: Math.max(0, h.scroll - step) });
+        return scrollBy(-1);
+      case 'help-page-down':
+        return scrollBy(page);
+      case 'help-page-up':
+        return scrollBy(-page);
       case 'help-all':
         return setHelp({ ...h, all: !h.all, scroll: 0 });
       case 'help-close':
@@ -391,8 +410,8 @@ export class Controller {
     const s = this.s;
     const search = s.search ?? { query: '', index: null };
     if (ev.kind === 'char' || ev.kind === 'paste') return this.updateSearch(search.query + ev.text.replace(/\n/g, ' '), undefined);
-    if (ev.name === 'backspace') return this.updateSearch(search.query.slice(0, -1), undefined);
     const action = actionFor(ev, ['search']);
+    if (action === 'search-backspace') return this.updateSearch(search.query.slice(0, -1), undefined);
     if (action === 'search-older') return this.updateSearch(search.query, search.index ?? undefined);
     if (action === 'search-cancel') return this.set((st) => ({ ...st, focus: 'prompt', search: null }));
     // Any other key accepts the match into the line, then acts on it (Enter runs it).
@@ -488,11 +507,14 @@ export class Controller {
     if (s.pane === 'metrics' && this.metrics.key(ev)) return;
     const row = rows[view.selected];
     const level = levelOf(s.pane, view);
-    switch (actionFor(ev, ['pane'])) {
+    const action = actionFor(ev, ['pane']);
+    switch (action) {
       case 'pane-jump':
         return this.switchPane(PANES[Number(ev.kind === 'char' ? ev.text : 0) - 1]!);
       case 'pane-next':
-        return this.switchPane(PANES[(PANES.indexOf(s.pane) + (ev.kind === 'key' && ev.shift ? PANES.length - 1 : 1)) % PANES.length]!);
+        return this.switchPane(PANES[(PANES.indexOf(s.pane) + 1) % PANES.length]!);
+      case 'pane-prev':
+        return this.switchPane(PANES[(PANES.indexOf(s.pane) + PANES.length - 1) % PANES.length]!);
       case 'row-down':
         return this.select(view.selected + 1, rows.length);
       case 'row-up':
@@ -510,7 +532,7 @@ export class Controller {
       case 'sort-next':
       case 'sort-reverse': {
         if (s.pane === 'metrics') break;
-        const sort = ev.kind === 'char' && ev.text === 's' ? nextSort(view.sort, view.columns.length) : reverseSort(view.sort);
+        const sort = action === 'sort-next' ? nextSort(view.sort, view.columns.length) : reverseSort(view.sort);
         this.setView(s.pane, view.level, (v) => withSort(v, sort));
         return this.notice(sort ? `sorted by ${view.columns[sort.column] || `column ${sort.column + 1}`}, ${sort.desc ? 'high to low' : 'low to high'}` : 'rows in the order loaded');
       }
@@ -541,12 +563,12 @@ export class Controller {
     }
     // The view's own keys (drain, release, edit, …) come from its level.
     const ch = ev.kind === 'char' ? ev.text : null;
-    const action = ch ? level.actions.find((a) => a.key === ch) : undefined;
-    if (action && row) {
-      if (action.mutates && s.profile.readOnly) return this.notice(`profile ${s.profile.name} is read-only: "${action.label}" is disabled`);
-      const why = action.unavailable?.(row);
+    const own = ch ? level.actions.find((a) => a.key === ch) : undefined;
+    if (own && row) {
+      if (own.mutates && s.profile.readOnly) return this.notice(`profile ${s.profile.name} is read-only: "${own.label}" is disabled`);
+      const why = own.unavailable?.(row);
       if (why) return this.notice(why);
-      void this.runPlan(action.plan(row, this.d.owner, view.rows.find((r) => r.key === view.marked) ?? null));
+      void this.runPlan(own.plan(row, this.d.owner, view.rows.find((r) => r.key === view.marked) ?? null));
     }
   }
 
@@ -654,8 +676,8 @@ export class Controller {
     if (ev.kind === 'char' || ev.kind === 'paste') {
       return this.setView(s.pane, view.level, (v) => ({ ...v, filter: v.filter + ev.text.replace(/\n/g, ' '), selected: 0 }));
     }
-    if (ev.name === 'backspace') return this.setView(s.pane, view.level, (v) => ({ ...v, filter: v.filter.slice(0, -1), selected: 0 }));
     const action = actionFor(ev, ['filter']);
+    if (action === 'filter-backspace') return this.setView(s.pane, view.level, (v) => ({ ...v, filter: v.filter.slice(0, -1), selected: 0 }));
     if (action === 'filter-clear') {
       this.setView(s.pane, view.level, (v) => ({ ...v, filter: '', selected: 0 }));
       return this.set((st) => ({ ...st, focus: 'pane' }));
@@ -680,16 +702,22 @@ export class Controller {
       this.set((s) => ({ ...s, dialog: null }));
       dialog.resolve(ok);
     };
-    if (ev.kind === 'key' && (ev.name === 'escape' || (ev.ctrl && ev.name === 'c'))) return close(false);
-    if (dialog.typeToConfirm !== null) {
-      if (ev.kind === 'char' || ev.kind === 'paste') return this.set((s) => (s.dialog ? { ...s, dialog: { ...s.dialog, input: s.dialog.input + ev.text } } : s));
-      if (ev.name === 'backspace') return this.set((s) => (s.dialog ? { ...s, dialog: { ...s.dialog, input: s.dialog.input.slice(0, -1) } } : s));
-      if (ev.name === 'enter') return close(dialog.input === dialog.typeToConfirm);
+    const typed = (input: string) => this.set((s) => (s.dialog ? { ...s, dialog: { ...s.dialog, input } } : s));
+    if (dialog.typeToConfirm === null) {
+      const action = actionFor(ev, ['dialog']);
+      if (action === 'confirm-yes') return close(true);
+      if (action === 'confirm-no') return close(false);
       return;
     }
-    const action = actionFor(ev, ['dialog']);
-    if (action === 'confirm-yes') return close(true);
-    if (action === 'confirm-no') return close(false);
+    if (ev.kind === 'char' || ev.kind === 'paste') return typed(dialog.input + ev.text);
+    switch (actionFor(ev, ['dialog-name'])) {
+      case 'name-confirm':
+        return close(dialog.input === dialog.typeToConfirm);
+      case 'name-cancel':
+        return close(false);
+      case 'name-backspace':
+        return typed(dialog.input.slice(0, -1));
+    }
   }
 }
 
