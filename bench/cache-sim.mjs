@@ -26,7 +26,7 @@ const PUBLISHED = { tinyUfo1: 52.35, tinyUfo10: 75.98, lruGap1: 13, lruGap10: 8 
 const GAP_TOLERANCE = 3;
 
 const sim = await loadSource(
-  "export { zipfTrace } from './src/core/cache-sim/zipf.ts'; export { hitsOf, sweep, POLICIES } from './src/core/cache-sim/simulate.ts'; export { nextUses } from './src/core/cache-sim/belady.ts';",
+  "export { zipfTrace } from './src/core/cache-sim/zipf.ts'; export { hitsOf, sweep } from './src/core/cache-sim/simulate.ts'; export { POLICIES } from './src/core/cache-sim/policy-names.ts'; export { nextUses } from './src/core/cache-sim/belady.ts';",
   'cache-sim',
 );
 

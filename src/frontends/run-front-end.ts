@@ -50,8 +50,13 @@ export async function runFrontEnd(argv: string[], env: NodeJS.ProcessEnv, abort:
     const scripted = parsed.kind === 'replay' || top.commands.length > 0 || top.files.length > 0;
     if (!scripted && consoleAllowed(env)) {
       process.off('SIGINT', onSigint);
+      // The boot frame first, from a small part of the console; the rest loads once the first
+      // pane has answered, so it does not compete with that read (boot-console.ts).
+      const { bootConsole } = await import('./tui/boot-console.js');
+      const boot = await bootConsole({ top, pool, env, version });
+      await boot.answered;
       const { startConsole } = await import('./tui/start-console.js');
-      return await startConsole({ top, pool, env, version });
+      return await startConsole({ top, pool, env, version, boot });
     }
     if (!scripted && (top.demo || top.record)) {
       throw new OpsError('usage', `${top.demo ? '--demo' : '--record'} needs the interactive console, which needs a terminal on stdin and stdout (and TERM other than dumb)`, 'run it in a terminal, or script with "opsdeck replay"');

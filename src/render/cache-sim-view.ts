@@ -1,4 +1,5 @@
-import type { PolicyName, SimPoint } from '../core/cache-sim/simulate.js';
+import type { PolicyName } from '../core/cache-sim/policy-names.js';
+import type { SimPoint } from '../core/cache-sim/simulate.js';
 import type { Simulation } from '../core/cache-sim/simulation.js';
 import { formatSi } from './chart/format-si.js';
 import { renderChart } from './chart/render-chart.js';

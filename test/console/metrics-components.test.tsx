@@ -1,7 +1,8 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/frontends/tui/components/App.js';
-import { querySlots, shortDuration } from '../../src/frontends/tui/components/MetricsPane.js';
+import { shortDuration } from '../../src/frontends/tui/components/MetricsPane.js';
+import { querySlots } from '../../src/frontends/tui/metrics-pane-layout.js';
 import { newQuery, type MetricsQuery } from '../../src/frontends/tui/metrics-state.js';
 import { initialState, type ConsoleState } from '../../src/frontends/tui/state.js';
 import { Store } from '../../src/frontends/tui/store.js';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sizesFor, sweep } from '../../src/core/cache-sim/simulate.js';
+import { sizesFor } from '../../src/core/cache-sim/policy-names.js';
+import { sweep } from '../../src/core/cache-sim/simulate.js';
 import { zipfTrace } from '../../src/core/cache-sim/zipf.js';
 import { buildJarLocked } from '../servers/shared-server.js';
 

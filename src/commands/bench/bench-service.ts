@@ -7,7 +7,6 @@ import { SERVICE_ARG, SERVICE_OPTIONS, findService } from '../services/target.js
 import { LOAD_OPTIONS } from './load-options.js';
 import { loadPlan } from './load-plan.js';
 import { checkLoadSafety } from './load-safety.js';
-import { runBench } from './run-bench.js';
 
 export const benchService = defineCommand({
   path: ['bench', 'service'],
@@ -32,6 +31,8 @@ export const benchService = defineCommand({
     const targets: LoadTarget[] = picked.map((i) => ({ url: `${opts.scheme}://${i.ip.includes(':') ? `[${i.ip}]` : i.ip}:${i.port}${opts.path}`, label: i.id }));
     const plan = await loadPlan(ctx, opts, given, targets);
     await checkLoadSafety(ctx, plan);
+    // The engine, its reachability check (node:net) and its views load only when a bench runs.
+    const { runBench } = await import('./run-bench.js');
     return runBench(ctx, plan);
   },
 });

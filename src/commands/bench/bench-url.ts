@@ -3,7 +3,6 @@ import { defineCommand } from '../define-command.js';
 import { LOAD_OPTIONS } from './load-options.js';
 import { loadPlan, targetUrl } from './load-plan.js';
 import { checkLoadSafety } from './load-safety.js';
-import { runBench } from './run-bench.js';
 
 export const benchUrl = defineCommand({
   path: ['bench'],
@@ -21,6 +20,8 @@ export const benchUrl = defineCommand({
     const url = targetUrl(args.url);
     const plan = await loadPlan(ctx, opts, given, [{ url: url.href }]);
     await checkLoadSafety(ctx, plan);
+    // The engine, its reachability check (node:net) and its views load only when a bench runs.
+    const { runBench } = await import('./run-bench.js');
     return runBench(ctx, plan);
   },
 });

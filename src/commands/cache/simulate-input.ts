@@ -1,4 +1,4 @@
-import { POLICIES, sizesFor, type PolicyName } from '../../core/cache-sim/simulate.js';
+import { POLICIES, sizesFor, type PolicyName } from '../../core/cache-sim/policy-names.js';
 import { usage } from '../../core/errors.js';
 import { readNumber } from '../option-types.js';
 import type { OptionDef, RawValue } from '../types.js';

@@ -2,12 +2,7 @@ import { Belady, nextUses } from './belady.js';
 import { Lru } from './lru.js';
 import { S3Fifo } from './s3-fifo.js';
 import { WTinyLfu } from './w-tinylfu.js';
-
-export const POLICIES = ['lru', 'w-tinylfu', 's3-fifo', 'belady'] as const;
-export type PolicyName = (typeof POLICIES)[number];
-
-/** The default sweep, as shares of the distinct keys in the trace. */
-export const DEFAULT_SIZE_SHARES = [0.01, 0.02, 0.05, 0.1, 0.15, 0.2] as const;
+import type { PolicyName } from './policy-names.js';
 
 /** A trace as the simulator reads it: keys interned to 0 … keyCount - 1. */
 export interface InternedTrace {
@@ -42,12 +37,6 @@ export interface Recommendation {
   /** The smallest size tried that reached the target, or null when none did. */
   size: number | null;
   hitRatio: number | null;
-}
-
-/** Cache sizes for a sweep over `shares` of the distinct keys: whole, at least 1, no repeats. */
-export function sizesFor(distinct: number, shares: readonly number[] = DEFAULT_SIZE_SHARES): number[] {
-  const sizes = shares.map((s) => Math.max(1, Math.round(s * distinct)));
-  return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
 /**

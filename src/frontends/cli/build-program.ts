@@ -103,8 +103,7 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
   const groups = new Map<string, Command>();
   // Building commander objects for every command costs start-up time; when the line names a
   // command, only its noun's subtree is needed. Help and "did you mean" still get the full table.
-  const first = firstCommandWord(words, commands);
-  const wanted = first === undefined ? commands : commands.filter((c) => c.path[0] === first);
+  const wanted = commandsFor(words, commands);
   for (const spec of wanted) {
     let parent = program;
     for (const word of spec.path.slice(0, -1)) {
@@ -154,17 +153,24 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
 const VALUE_FLAGS = new Set([...GLOBAL_OPTION_SPECS, ...TOP_LEVEL_SPECS].filter((o) => o.value !== undefined).flatMap((o) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])]));
 
 /** The first word that names a command, skipping global options and their values. */
-export function firstCommandWord(words: string[], commands: readonly CommandSpec[]): string | undefined {
+/**
+ * The commands commander must know to parse these words: the named noun's, none when the line
+ * names no command at all (`opsdeck`, `opsdeck --profile prod`: the console starts on them, and
+ * building every command would cost it 15 ms), and all of them for help or an unknown word (so
+ * "did you mean" can suggest).
+ */
+function commandsFor(words: string[], commands: readonly CommandSpec[]): readonly CommandSpec[] {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    if (w === '--help' || w === '-h') return undefined;
+    if (w === '--help' || w === '-h') return commands;
     if (w.startsWith('-')) {
       if (VALUE_FLAGS.has(w)) i++;
       continue;
     }
-    return commands.some((c) => c.path[0] === w) ? w : undefined;
+    const noun = commands.filter((c) => c.path[0] === w);
+    return noun.length > 0 ? noun : commands;
   }
-  return undefined;
+  return [];
 }
 
 function topLevel(values: Record<string, unknown>, files: string[]): TopLevel {

@@ -1,7 +1,7 @@
 import { completeExpression } from '../../shell/completion/promql-complete.js';
 import type { CompletionData, CompletionResult } from '../../shell/completion/types.js';
 import { edit, lineOf, type EditAction } from '../../shell/line-editor.js';
-import { cursorColumns } from './components/MetricsPane.js';
+import { cursorColumns } from './metrics-pane-layout.js';
 import type { MetricsDeps } from './controller-deps.js';
 import { actionFor, editActionFor } from './key-bindings.js';
 import type { KeyEvent } from './keys.js';

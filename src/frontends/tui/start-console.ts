@@ -1,21 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { COMMANDS } from '../../commands/table.js';
 import { statusReports } from '../../core/health.js';
 import type { BackendStatus } from '../../core/types.js';
-import { backendName } from '../../session/profile-types.js';
 import { runReplay, scriptLines } from '../../shell/replay-runner.js';
 import { checkReplayCommand } from '../cli/check-replay-command.js';
 import { PLAIN, type Style } from '../../render/style.js';
 import { matrixToSeries, type MatrixData } from '../../render/chart/matrix-to-series.js';
-import { consoleReads } from '../console-reads.js';
 import { colorAllowed } from '../cli/cli-io.js';
-import { parseArgs, type TopLevel } from '../cli/build-program.js';
-import { DEFAULT_OWNER, execute, type FrontendIo } from '../execute.js';
+import type { TopLevel } from '../cli/build-program.js';
+import { DEFAULT_OWNER } from '../execute.js';
 import type { SessionPool } from '../session-pool.js';
-import { paneAnswered, startBootPainter } from './boot-painter.js';
+import type { ConsoleBoot } from './boot-console.js';
 import { Controller } from './controller.js';
 import { DemoAnimator, demoSpeed } from './demo-animator.js';
 import { DEMO_QUERIES, DemoMetrics } from './demo-metrics.js';
@@ -23,7 +19,7 @@ import { DEMO_INSTANCES } from '../../commands/misc/demo-fleet.js';
 import { KeyParser } from './keys.js';
 import { LiveCache } from './live-cache.js';
 import { levelOf } from './pane-levels.js';
-import { readHistory, historyPath, writeHistory } from './history-file.js';
+import { writeHistory } from './history-file.js';
 import { editConfig } from './edit-config.js';
 import { lineRunner } from './line-runner.js';
 import { withProgress } from './bench-view.js';
@@ -34,9 +30,6 @@ import { serviceQueries } from './service-queries.js';
 import { promqlEngineNow } from '../../shell/promql/load.js';
 import { commandLine } from '../../shell/quote-word.js';
 import { driftPlan } from './drift-level.js';
-import { initialState, type ConsoleState } from './state.js';
-import { Store } from './store.js';
-import { enterConsoleMode } from './terminal.js';
 
 /** How often the background ping checks every backend for the status bar. */
 const HEALTH_PROBE_MS = 30_000;
@@ -46,59 +39,25 @@ export interface ConsoleOptions {
   pool: SessionPool;
   env: NodeJS.ProcessEnv;
   version: string;
+  /** The boot phase, already on screen (boot-console.ts). */
+  boot: ConsoleBoot;
 }
 
-/** Opens the interactive console on a terminal. Resolves with the exit code when the user leaves. */
-export async function startConsole({ top, pool, env, version }: ConsoleOptions): Promise<number> {
-  const globals = { ...top.globals };
-  let demoDir: string | null = null;
-  if (top.demo) {
-    // The demo animates a throwaway embedded store under the built-in profile: it never touches
-    // the user's data dir or any real backend a profile points at.
-    demoDir = mkdtempSync(join(tmpdir(), 'opsdeck-demo-'));
-    globals.dataDir = demoDir;
-    globals.profile = 'local';
-    // A profile file of its own with only the embedded "local" profile, so the user's profile file
-    // (which may point at production) is never read for the demo.
-    globals.config = join(demoDir, 'profiles.yaml');
-    writeFileSync(globals.config, 'profiles:\n  local:\n    registry: {type: embedded}\n    config: {type: embedded}\n    locks: [{type: embedded}]\n    metrics: {type: embedded, scrapeInterval: 2s, flushInterval: 5s}\n');
-  }
-  const { session, profiles } = await pool.get(globals);
+/**
+ * The console after its boot phase (boot-console.ts): the controller, the line runner, Ink and the
+ * background work. Loaded once the first pane has answered. Resolves with the exit code when the
+ * user leaves.
+ */
+export async function startConsole({ top, pool, env, version, boot }: ConsoleOptions): Promise<number> {
+  const { globals, session, profiles, store, reads, terminal, demoDir, historyFile } = boot;
   const color = globals.color && colorAllowed(env, true);
   const style = color ? await chalkStyle() : PLAIN;
-  if (top.demo) {
-    const demo = COMMANDS.find((c) => c.path[0] === 'demo')!;
-    const parsed = parseArgs(COMMANDS, ['demo'], 'replay', version);
-    if (parsed.kind === 'command') await execute({ ...parsed.inv, spec: demo, globals }, pool, quietIo(), version);
-  }
-  const historyFile = historyPath(env, session.profile.name);
-  const store = new Store<ConsoleState>(
-    initialState(
-      process.stdout.columns || 100,
-      process.stdout.rows || 30,
-      { name: session.profile.name, production: session.profile.production, readOnly: session.profile.readOnly },
-      readHistory(historyFile),
-      top.demo,
-      session.backends().map(({ subsystem, spec }) => ({ subsystem, backend: backendName(spec) })),
-    ),
-  );
-  // Chart colours follow the console's colour decision; the pane knows whether a backend exists.
-  store.set((s) => ({ ...s, metrics: { ...s.metrics, style, backend: session.profile.metrics?.type ?? null } }));
+  // Chart colours follow the console's colour decision.
+  store.set((s) => ({ ...s, metrics: { ...s.metrics, style } }));
   const savedQueriesFile = savedQueriesPath(env, session.profile.name);
-  // Every read of the console (panes, completion, the health ping, the demo fleet) runs a command of the table.
-  const reads = consoleReads(session, profiles, version);
   const cache = new LiveCache(reads, profiles);
   void cache.refresh();
   const recorder = top.record ? new Recorder(top.record, session.profile.name, new Date()) : null;
-  const usesEmbedded = [...session.profile.registry, ...session.profile.config, ...session.profile.locks].some((b) => b.type === 'embedded');
-  store.set((s) => ({
-    ...s,
-    recording: top.record ?? null,
-    dataDir: usesEmbedded && !top.demo && session.dataDirFrom !== 'default' ? { dir: session.dataDir, from: session.dataDirFrom } : null,
-  }));
-  // The mouse wheel scrolls the output only where the user opts in: taking mouse reports changes
-  // how selecting text works in the terminal (README, "Output area").
-  const terminal = enterConsoleMode(process.stdin, process.stdout, { mouse: /^(1|true|yes|on)$/i.test(env.OPSDECK_MOUSE ?? '') });
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
 
@@ -195,11 +154,11 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     },
   });
 
-  // The prompt takes keys now; the Ink view (React, yoga) loads meanwhile and takes over the screen.
+  // The boot frame stays until the Ink view (React, yoga) has loaded and takes over the screen.
   let ink: { clear(): void; unmount(): void } | null = null;
-  const stopBoot = startBootPainter(store, (t) => void process.stdout.write(t));
+  const stopBoot = boot.stopBoot;
   let closed = false;
-  const inkReady = paneAnswered(store, 400).then(() => import('./mount-ink.js')).then(({ mountInk }) => {
+  const inkReady = import('./mount-ink.js').then(({ mountInk }) => {
     if (closed) return;
     stopBoot();
     ink = mountInk(store);
@@ -221,9 +180,9 @@ export async function startConsole({ top, pool, env, version }: ConsoleOptions):
     // A lone ESC is the Escape key once no sequence follows within 30 ms.
     escTimer = setTimeout(() => parser.flush().forEach((ev) => controller.handle(ev)), 30);
   };
-  process.stdin.setEncoding('utf8');
+  // What was typed while the console loaded comes first, in order.
+  for (const chunk of boot.takeKeys()) onData(chunk);
   process.stdin.on('data', onData);
-  process.stdin.resume();
   const onResize = () => {
     controller.resize(process.stdout.columns, process.stdout.rows);
     redraw();
@@ -301,6 +260,3 @@ async function chalkStyle(): Promise<Style> {
   return { bold: c.bold, dim: c.dim, red: c.red, green: c.green, yellow: c.yellow, cyan: c.cyan };
 }
 
-function quietIo(): FrontendIo {
-  return { out: () => undefined, err: () => undefined, defaultFormat: 'json', signal: new AbortController().signal, style: async () => PLAIN };
-}

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Belady, nextUses } from '../../../src/core/cache-sim/belady.js';
 import { Lru } from '../../../src/core/cache-sim/lru.js';
 import { S3Fifo } from '../../../src/core/cache-sim/s3-fifo.js';
-import { hitsOf, POLICIES, recommend, sizesFor, sweep } from '../../../src/core/cache-sim/simulate.js';
+import { POLICIES, sizesFor } from '../../../src/core/cache-sim/policy-names.js';
+import { hitsOf, recommend, sweep } from '../../../src/core/cache-sim/simulate.js';
 import { WTinyLfu } from '../../../src/core/cache-sim/w-tinylfu.js';
 import { zipfTrace } from '../../../src/core/cache-sim/zipf.js';
 
