@@ -9,7 +9,8 @@ import type { KeyEvent, KeyName } from './keys.js';
 
 /** Where a binding applies. `line` is the line editor (the prompt and the metrics query editor). */
 /** `menu` is the completion menu while open, `editor` the metrics pane's inline query and time range editors. */
-export type KeyContext = 'global' | 'prompt' | 'menu' | 'line' | 'search' | 'output' | 'pager' | 'bench' | 'help' | 'pane' | 'level' | 'metrics' | 'editor' | 'filter' | 'detail' | 'dialog';
+/** `pager-search` is the pager's `/` line while typed; `dialog-name` a confirmation that wants a name typed (the production profile's). */
+export type KeyContext = 'global' | 'prompt' | 'menu' | 'line' | 'search' | 'output' | 'pager' | 'pager-search' | 'bench' | 'help' | 'pane' | 'level' | 'metrics' | 'editor' | 'filter' | 'detail' | 'dialog' | 'dialog-name';
 
 export interface KeyChord {
   /** A printable character, matched as typed (`j`, `?`, `G`). */
@@ -55,8 +56,10 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'prompt', action: 'key-help', keys: [ch('?')], does: 'on an empty line: this list of keys', footer: '? keys' },
   { context: 'prompt', action: 'to-panes', keys: [key('escape')], does: 'go to the panes', footer: 'Esc panes' },
   { context: 'prompt', action: 'pane-jump', keys: ['1', '2', '3', '4', '5', '6'].map((n) => alt(n as KeyName)), show: ['Alt-1..6'], does: 'jump to a pane (services, config, locks, metrics, tx, caches)', footer: 'Alt-1..6 pane' },
-  { context: 'prompt', action: 'output-up', keys: [key('pageup'), key('wheelup')], does: 'scroll the output back (the mouse wheel too, with OPSDECK_MOUSE=1)', footer: 'PgUp/PgDn output' },
-  { context: 'prompt', action: 'output-down', keys: [key('pagedown'), key('wheeldown')], does: 'scroll the output forward, back to the newest' },
+  { context: 'prompt', action: 'output-up', keys: [key('pageup')], does: 'scroll the output back a page', footer: 'PgUp/PgDn output' },
+  { context: 'prompt', action: 'output-down', keys: [key('pagedown')], does: 'scroll the output forward a page, back to the newest' },
+  { context: 'prompt', action: 'output-wheel-up', keys: [key('wheelup')], does: 'with OPSDECK_MOUSE=1: scroll the output back 3 lines' },
+  { context: 'prompt', action: 'output-wheel-down', keys: [key('wheeldown')], does: 'with OPSDECK_MOUSE=1: scroll the output forward 3 lines' },
   { context: 'prompt', action: 'output-pager', keys: [ctrl('o')], does: 'read the output shown in the pager (search with /, o for $PAGER)', footer: 'Ctrl-O pager' },
   { context: 'prompt', action: 'history-back', keys: [key('up'), ctrl('p')], does: 'older history line', footer: '↑↓ history' },
   { context: 'prompt', action: 'history-forward', keys: [key('down'), ctrl('n')], does: 'newer history line' },
@@ -91,6 +94,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'search', action: 'search-older', keys: [ctrl('r')], does: 'older match', footer: 'type to search history · Ctrl-R older' },
   { context: 'search', action: 'search-run', keys: [key('enter')], does: 'run the match', footer: 'Enter run' },
   { context: 'search', action: 'search-cancel', keys: [key('escape'), ctrl('g')], does: 'back to the line as it was', footer: 'Esc cancel' },
+  { context: 'search', action: 'search-backspace', keys: [key('backspace')], does: 'delete the last character of the search' },
 
   // ----- the live view of `bench` typed at the prompt -----
   { context: 'bench', action: 'bench-stop', keys: [ch('q'), key('escape')], does: 'stop the load and close the view; the summary so far stays in the output area', footer: 'q/Esc stop and close' },
@@ -106,16 +110,24 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { context: 'pager', action: 'pager-prev', keys: [ch('N')], does: 'previous match' },
   { context: 'pager', action: 'pager-external', keys: [ch('o')], does: 'open the text in $PAGER (default less)', footer: 'o $PAGER' },
   { context: 'pager', action: 'pager-close', keys: [ch('q'), key('escape')], does: 'close the pager', footer: 'q/Esc close' },
+  // ----- the pager's search line, while / is typed -----
+  { context: 'pager-search', action: 'pager-find', keys: [key('enter')], does: 'go to the first match', footer: 'type to search · Enter find' },
+  { context: 'pager-search', action: 'pager-search-cancel', keys: [key('escape')], does: 'leave the search as it was', footer: 'Esc cancel' },
+  { context: 'pager-search', action: 'pager-search-backspace', keys: [key('backspace')], does: 'delete the last character' },
 
   // ----- the ? overlay -----
-  { context: 'help', action: 'help-scroll-down', keys: [key('down'), key('pagedown'), key('wheeldown')], does: 'scroll down', footer: 'type to search · ↑↓ scroll' },
-  { context: 'help', action: 'help-scroll-up', keys: [key('up'), key('pageup'), key('wheelup')], does: 'scroll up' },
+  { context: 'help', action: 'help-scroll-down', keys: [key('down'), key('wheeldown')], does: 'scroll down', footer: 'type to search · ↑↓ scroll' },
+  { context: 'help', action: 'help-scroll-up', keys: [key('up'), key('wheelup')], does: 'scroll up' },
+  { context: 'help', action: 'help-page-down', keys: [key('pagedown')], does: 'down a page' },
+  { context: 'help', action: 'help-page-up', keys: [key('pageup')], does: 'up a page' },
   { context: 'help', action: 'help-all', keys: [key('tab')], does: "show every context's keys, or only this one's", footer: 'Tab all/this pane' },
   { context: 'help', action: 'help-close', keys: [key('escape')], does: 'clear the search, then close', footer: 'Esc close' },
+  { context: 'help', action: 'help-backspace', keys: [key('backspace')], does: 'delete the last character of the search' },
 
   // ----- every list pane -----
   { context: 'pane', action: 'pane-jump', keys: ['1', '2', '3', '4', '5', '6'].map(ch), does: 'services, config, locks, metrics, transactions, caches', footer: '1-6/Tab panes' },
-  { context: 'pane', action: 'pane-next', keys: [key('tab')], show: ['Tab', 'Shift-Tab'], does: 'next pane (Shift-Tab: previous)' },
+  { context: 'pane', action: 'pane-next', keys: [key('tab', { shift: false })], does: 'next pane' },
+  { context: 'pane', action: 'pane-prev', keys: [key('tab', { shift: true })], show: ['Shift-Tab'], does: 'previous pane' },
   { context: 'pane', action: 'row-down', keys: [ch('j'), key('down')], does: 'next row', footer: 'j/k move' },
   { context: 'pane', action: 'row-up', keys: [ch('k'), key('up')], does: 'previous row' },
   { context: 'pane', action: 'row-first', keys: [ch('g'), key('home')], does: 'first row' },
@@ -168,13 +180,18 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   // ----- filter, detail view, confirmation -----
   { context: 'filter', action: 'filter-keep', keys: [key('enter')], does: 'keep the filter, back to the rows', footer: 'type to filter · Enter keep' },
   { context: 'filter', action: 'filter-clear', keys: [key('escape')], does: 'clear the filter', footer: 'Esc clear' },
+  { context: 'filter', action: 'filter-backspace', keys: [key('backspace')], does: 'delete the last character of the filter' },
   { context: 'detail', action: 'detail-down', keys: [ch('j'), key('down'), key('wheeldown')], does: 'scroll down', footer: 'j/k scroll' },
   { context: 'detail', action: 'detail-up', keys: [ch('k'), key('up'), key('wheelup')], does: 'scroll up' },
   { context: 'detail', action: 'detail-page-down', keys: [key('pagedown')], does: 'down a page', footer: 'PgUp/PgDn page' },
   { context: 'detail', action: 'detail-page-up', keys: [key('pageup')], does: 'up a page' },
   { context: 'detail', action: 'detail-close', keys: [key('escape'), ch('q'), key('enter'), key('backspace')], does: 'close', footer: 'Esc close' },
   { context: 'dialog', action: 'confirm-yes', keys: [ch('y'), ch('Y')], does: 'confirm (a typed-name question wants the name, then Enter)', footer: 'y confirm' },
-  { context: 'dialog', action: 'confirm-no', keys: [ch('n'), ch('N'), key('enter'), key('escape')], does: 'cancel', footer: 'n/Enter/Esc cancel' },
+  { context: 'dialog', action: 'confirm-no', keys: [ch('n'), ch('N'), key('enter'), key('escape'), ctrl('c')], does: 'cancel', footer: 'n/Enter/Esc cancel' },
+  // A typed-name question takes the name and Enter; y would be typed into it. The footer puts `type NAME then` first.
+  { context: 'dialog-name', action: 'name-confirm', keys: [key('enter')], does: 'confirm, when what was typed is the name asked for (else cancel)', footer: 'Enter to confirm' },
+  { context: 'dialog-name', action: 'name-cancel', keys: [key('escape'), ctrl('c')], does: 'cancel', footer: 'Esc cancels' },
+  { context: 'dialog-name', action: 'name-backspace', keys: [key('backspace')], does: 'delete the last character typed' },
 ];
 
 /** Overlay titles of the contexts, in the order the overlay lists them. */
@@ -186,6 +203,7 @@ export const CONTEXT_TITLES: Readonly<Record<KeyContext, string>> = {
   search: 'history search (Ctrl-R)',
   output: 'output',
   pager: 'pager (Ctrl-O)',
+  'pager-search': 'pager search (/)',
   bench: 'bench live view',
   help: 'this list (?)',
   pane: 'panes',
@@ -195,6 +213,7 @@ export const CONTEXT_TITLES: Readonly<Record<KeyContext, string>> = {
   filter: 'pane filter (/)',
   detail: 'detail view',
   dialog: 'confirmation',
+  'dialog-name': 'typed-name confirmation',
 };
 
 function chordMatches(c: KeyChord, ev: KeyEvent): boolean {
@@ -247,8 +266,8 @@ export function footerLabels(context: KeyContext, keep: (action: string) => bool
 /** The README's key tables, each the bindings of these contexts (checked by test/console/key-bindings.test.ts). */
 export const README_KEY_TABLES = {
   prompt: ['prompt', 'menu', 'line', 'search', 'global'],
-  output: ['pager', 'bench', 'help'],
-  panes: ['pane', 'level', 'filter', 'detail', 'dialog'],
+  output: ['pager', 'pager-search', 'bench', 'help'],
+  panes: ['pane', 'level', 'filter', 'detail', 'dialog', 'dialog-name'],
   metrics: ['metrics', 'editor'],
 } as const satisfies Record<string, readonly KeyContext[]>;
 

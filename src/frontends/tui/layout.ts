@@ -27,6 +27,11 @@ export function layout(s: Pick<ConsoleState, 'rows' | 'cols'> & Partial<ConsoleS
   return { pane, log: body - pane, body, width: Math.max(20, s.cols) };
 }
 
+/** How far PgUp/PgDn move in a pane's rows or its detail view: the pane less its title, header and a line of context. */
+export function panePage(s: Pick<ConsoleState, 'rows' | 'cols'> & Partial<ConsoleState>): number {
+  return Math.max(1, layout(s).pane - 3);
+}
+
 /** Lines the pane region needs for what it shows, or null for as many as it may have. */
 function paneWants(s: Partial<ConsoleState>): number | null {
   if (!s.views || !s.pane) return null;

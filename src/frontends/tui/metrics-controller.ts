@@ -73,7 +73,8 @@ export class MetricsController {
     const m = this.s.metrics;
     const n = m.queries.length;
     const select = (i: number) => this.setMetrics((x) => ({ ...x, cursor: null, selected: n === 0 ? 0 : Math.max(0, Math.min(n - 1, i)) }));
-    switch (actionFor(ev, ['metrics'])) {
+    const action = actionFor(ev, ['metrics']);
+    switch (action) {
       case 'query-down':
         select(m.selected + 1);
         break;
@@ -102,7 +103,7 @@ export class MetricsController {
         break;
       case 'interval-longer':
       case 'interval-shorter': {
-        const dir = actionFor(ev, ['metrics']) === 'interval-shorter' ? -1 : 1;
+        const dir = action === 'interval-shorter' ? -1 : 1;
         this.changeSettings((x) => ({ ...x, intervalMs: stepChoice(INTERVALS_MS, x.intervalMs, dir) }));
         this.runner?.schedule();
         break;
@@ -111,7 +112,7 @@ export class MetricsController {
       case 'cursor-right': {
         const cols = cursorColumns(this.s, layout(this.s).pane);
         if (cols === 0) return false;
-        const left = actionFor(ev, ['metrics']) === 'cursor-left';
+        const left = action === 'cursor-left';
         // First press: the newest column (←) or the oldest (→); ← past the left edge clears it.
         const at = m.cursor === null ? (left ? cols - 1 : 0) : Math.min(cols - 1, m.cursor + (left ? -1 : 1));
         this.setMetrics((x) => ({ ...x, cursor: at < 0 ? null : at }));
@@ -123,7 +124,7 @@ export class MetricsController {
         break;
       case 'range-longer':
       case 'range-shorter': {
-        const dir = actionFor(ev, ['metrics']) === 'range-shorter' ? -1 : 1;
+        const dir = action === 'range-shorter' ? -1 : 1;
         this.changeSettings((x) => ({ ...x, rangeMs: stepChoice(RANGES_MS, x.rangeMs, dir) }));
         void this.runner?.refresh();
         break;

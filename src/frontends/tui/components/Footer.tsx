@@ -24,12 +24,12 @@ export function keysFor(s: ConsoleState): string {
   const join = (labels: string[]) => labels.filter(Boolean).join(' · ');
   if (s.dialog) {
     // A typed-name question takes the name and Enter; y would be typed into it.
-    if (s.dialog.typeToConfirm !== null) return `type ${s.dialog.typeToConfirm} then Enter to confirm · Esc cancels`;
+    if (s.dialog.typeToConfirm !== null) return `type ${s.dialog.typeToConfirm} then ${join(footerLabels('dialog-name'))}`;
     return join(footerLabels('dialog'));
   }
   if (s.keyHelp) return join(footerLabels('help'));
   if (s.bench) return join(footerLabels('bench'));
-  if (s.pager) return s.pager.typing !== null ? 'type to search · Enter find · Esc cancel' : join(footerLabels('pager'));
+  if (s.pager) return join(footerLabels(s.pager.typing !== null ? 'pager-search' : 'pager'));
   if (s.detail) return join(footerLabels('detail'));
   if (s.focus === 'filter') return join(footerLabels('filter'));
   if (s.focus === 'search') return join(footerLabels('search'));
