@@ -8,7 +8,8 @@ import type { ScopeKind } from '../core/scope.js';
 import type { PromqlSource } from '../shell/completion/promql-cache.js';
 import type { ProfileSet } from '../session/profile-types.js';
 import type { Session } from '../session/session.js';
-import { parseArgs, type Invocation } from './cli/build-program.js';
+import type { Invocation } from './cli/build-program.js';
+import { quickParse } from './cli/quick-parse.js';
 import { DEFAULT_OWNER } from './execute.js';
 
 /** A command's data and the warnings it gave (what the CLI prints on stderr as `opsdeck: warning: …`). */
@@ -59,15 +60,20 @@ const PARSED_KEPT = 64;
 /** `profiles` and `version` matter only to the commands that report them (`profile show`); tests may leave them out. */
 export function consoleReads(session: Session, profiles: ProfileSet = { file: null, defaultProfile: session.profile.name, profiles: new Map([[session.profile.name, session.profile]]) }, version = '0.0.0'): ConsoleReads {
   const parsed = new Map<string, Invocation>();
-  const parse = (words: readonly string[]): Invocation => {
+  const parse = async (words: readonly string[]): Promise<Invocation> => {
     const key = JSON.stringify(words);
     const hit = parsed.get(key);
     if (hit) return hit;
-    const p = parseArgs(COMMANDS, [...words], 'replay', version);
-    if (p.kind !== 'command') throw new OpsError('internal', `internal error: "${words.join(' ')}" is not a command the console can read`);
+    // The console's own lines are plain ones: commander loads only for one that is not (quick-parse.ts).
+    let inv = quickParse(COMMANDS, words);
+    if (inv === null) {
+      const p = (await import('./cli/build-program.js')).parseArgs(COMMANDS, [...words], 'replay', version);
+      if (p.kind !== 'command') throw new OpsError('internal', `internal error: "${words.join(' ')}" is not a command the console can read`);
+      inv = p.inv;
+    }
     if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
-    parsed.set(key, p.inv);
-    return p.inv;
+    parsed.set(key, inv);
+    return inv;
   };
   const ctxFor = (signal: AbortSignal, warnings: string[]): Ctx => ({
     session,
@@ -86,7 +92,7 @@ export function consoleReads(session: Session, profiles: ProfileSet = { file: nu
     warn: (m) => void warnings.push(m),
   });
   const run = async (words: readonly string[], mutating: boolean, signal: AbortSignal): Promise<Answer<unknown>> => {
-    const inv = parse(words);
+    const inv = await parse(words);
     const id = commandId(inv.spec);
     // A pane never changes anything behind the user's back: its changes are command lines the user runs.
     if (inv.spec.mutates && !mutating) throw new OpsError('internal', `internal error: the console read "${id}", which changes state`);
@@ -111,7 +117,7 @@ export function consoleReads(session: Session, profiles: ProfileSet = { file: nu
     async collectMetrics(signal) {
       if (session.profile.metrics?.type !== 'embedded') return;
       try {
-        const inv = parse(['metrics', 'collect']);
+        const inv = await parse(['metrics', 'collect']);
         const data = await inv.spec.run(ctxFor(signal, []), inv.input);
         if (isStream(data)) for await (const _event of data.stream) if (signal.aborted) break;
       } catch {

@@ -2,26 +2,13 @@ import { Command, CommanderError, Option } from 'commander';
 import { OpsError } from '../../core/errors.js';
 import { optionSpecs, readOptions } from '../../commands/define-command.js';
 import type { CommandSpec, Input, OptionSpec, RawValue } from '../../commands/types.js';
-import { GLOBAL_OPTION_SPECS, SCRIPT_OPTIONS, TOP_LEVEL_OPTIONS, readGlobals, type GlobalOptions } from '../../commands/global-options.js';
+import { GLOBAL_OPTION_SPECS, SCRIPT_OPTIONS, readGlobals, type GlobalOptions } from '../../commands/global-options.js';
+import { collected, TOP_LEVEL_SPECS, topLevel, type TopLevel } from './top-level.js';
 
 export interface Invocation {
   spec: CommandSpec;
   input: Input;
   globals: GlobalOptions;
-}
-
-/** What the top level asked for when no table command was named. */
-export interface TopLevel {
-  globals: GlobalOptions;
-  commands: string[];
-  files: string[];
-  vars: string[];
-  continueOnError: boolean;
-  echo: boolean;
-  /** Console only: animate the demo fleet, record the session, pane refresh interval. */
-  demo: boolean;
-  record: string | undefined;
-  refreshMs: number;
 }
 
 export type Parsed =
@@ -31,7 +18,6 @@ export type Parsed =
   | { kind: 'printed'; text: string };
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-const TOP_LEVEL_SPECS = optionSpecs(TOP_LEVEL_OPTIONS);
 const SCRIPT_SPECS = optionSpecs(SCRIPT_OPTIONS);
 
 /** The commander option for a spec: its flag string, choices, and collecting when repeatable. */
@@ -51,18 +37,6 @@ function addGlobals(cmd: Command): Command {
   return addOptions(cmd, GLOBAL_OPTION_SPECS);
 }
 
-/**
- * What commander collected for each spec, keyed by long name. Commander keys values by camelCase
- * attribute, and a "--no-x" flag sets x to false; the specs only know "was it given".
- */
-function collected(specs: readonly OptionSpec[], values: Record<string, unknown>): Record<string, RawValue> {
-  const out: Record<string, RawValue> = {};
-  for (const o of specs) {
-    if (o.name.startsWith('no-')) out[o.name] = values[camel(o.name.slice(3))] === false ? true : undefined;
-    else out[o.name] = values[camel(o.name)] as RawValue;
-  }
-  return out;
-}
 
 /**
  * The options given on the line, from the command and the levels above it; where a level nearer
@@ -184,25 +158,6 @@ function commandsFor(words: string[], commands: readonly CommandSpec[]): readonl
     return noun.length > 0 ? noun : commands;
   }
   return [];
-}
-
-function topLevel(values: Record<string, unknown>, files: string[]): TopLevel {
-  const top = readOptions(TOP_LEVEL_OPTIONS, collected(TOP_LEVEL_SPECS, values));
-  return {
-    globals: readGlobals(collected(GLOBAL_OPTION_SPECS, values)),
-    commands: top.command,
-    files: [...top.file, ...files],
-    vars: top.var,
-    continueOnError: top['continue-on-error'],
-    echo: top.echo,
-    demo: top.demo,
-    record: top.record,
-    refreshMs: top.refresh,
-  };
-}
-
-function camel(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** Commander says "error: unknown option '--x'\n(Did you mean --y?)"; make it one line. */

@@ -8,7 +8,7 @@ import { checkReplayCommand } from '../cli/check-replay-command.js';
 import { PLAIN, type Style } from '../../render/style.js';
 import { matrixToSeries, type MatrixData } from '../../render/chart/matrix-to-series.js';
 import { colorAllowed } from '../cli/cli-io.js';
-import type { TopLevel } from '../cli/build-program.js';
+import type { TopLevel } from '../cli/top-level.js';
 import { DEFAULT_OWNER } from '../execute.js';
 import type { SessionPool } from '../session-pool.js';
 import type { ConsoleBoot } from './boot-console.js';
