@@ -20,11 +20,15 @@ export interface HealthBoard {
   readonly backends: readonly BackendHealth[];
 }
 
-/** What one check found: about one backend, or (no `backend`) every backend of the subsystem. */
+/**
+ * What one check found: about one backend, or (no `backend`) every backend of the subsystem.
+ * `reachable` is what a ping finds: the backend answered, which says nothing about the warnings
+ * only a listing sees (Istio's stale sidecars), so it keeps a warning and makes anything else ok.
+ */
 export interface HealthReport {
   subsystem: string;
   backend?: string;
-  state: 'ok' | 'warning' | 'down';
+  state: 'ok' | 'warning' | 'down' | 'reachable';
   message: string | null;
 }
 
@@ -40,7 +44,9 @@ export function applyHealth(board: HealthBoard, reports: readonly HealthReport[]
     let next = b;
     for (const r of reports) {
       if (r.subsystem !== b.subsystem || (r.backend !== undefined && r.backend !== b.backend)) continue;
-      next = { ...next, state: r.state, message: r.message };
+      if (r.state === 'reachable') {
+        if (next.state !== 'warning') next = { ...next, state: 'ok', message: null };
+      } else next = { ...next, state: r.state, message: r.message };
     }
     if (next.state !== b.state || next.message !== b.message) changed = true;
     return next;
@@ -59,7 +65,10 @@ export function subsystemHealth(board: HealthBoard, subsystem: string): { state:
 
 export const HEALTH_MARKS: Readonly<Record<HealthState, string>> = { ok: '✓', warning: '⚠', down: '✗', unknown: '…', off: '–' };
 
-/** A `status` answer as health: reachable is ok, anything else is down with its error. */
+/**
+ * A `status` answer as health: reachable (ok, or the warning a pane load found), anything else is
+ * down with its error.
+ */
 export function statusReports(rows: readonly BackendStatus[]): HealthReport[] {
-  return rows.map((r) => ({ subsystem: r.subsystem, backend: r.backend, state: r.reachable ? 'ok' : 'down', message: r.reachable ? null : (r.error ?? 'unreachable') }));
+  return rows.map((r) => ({ subsystem: r.subsystem, backend: r.backend, state: r.reachable ? 'reachable' : 'down', message: r.reachable ? null : (r.error ?? 'unreachable') }));
 }

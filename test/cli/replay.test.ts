@@ -192,16 +192,25 @@ describe('replay and Ctrl-C', () => {
       const { spawn } = await import('node:child_process');
       const { BIN } = await import('../helpers/cli.js');
       const child = spawn(process.execPath, [BIN, '-c', 'config watch a.txt', '-c', 'config set b.txt --value never'], { env: box2.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
       let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
-      await new Promise((r) => setTimeout(r, 1500));
+      const exited = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+      // Interrupt once the watch runs, which it shows by printing a change: a fixed sleep could end
+      // before the loaded machine had started the script (no SIGINT handler yet, or before line 1).
+      for (let k = 0; stdout === '' && child.exitCode === null && k < 100; k++) {
+        opsdeck(box2.env, ['config', 'set', 'a.txt', '--value', `x${k}`]);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(stdout, stderr).toMatch(/a\.txt/);
       child.kill('SIGINT');
-      const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
-      expect(code).toBe(130);
+      const code = await exited;
+      expect(code, stderr).toBe(130);
       expect(stderr).toMatch(/replay stopped by Ctrl-C before -c#2:1/);
       expect(opsdeck(box2.env, ['config', 'get', 'b.txt']).code).toBe(1);
     } finally {
       box2.cleanup();
     }
-  }, 30_000);
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 import { finished, startConsoleIn, useConsoleSandbox } from '../helpers/console-term.js';
+import { eventually } from '../helpers/eventually.js';
 import { startHttpTarget, type HttpTarget } from '../helpers/http-targets.js';
 
 /**
@@ -46,11 +47,16 @@ describe('the bench live view in a real terminal', () => {
     const summary = await term.waitFor((s) => finished(line)(s) && /Latency distribution/.test(s) && /Requests\/sec/.test(s));
     expect(summary).toMatch(/interrupted after \d+\.\d+s: what was measured until then/);
     expect(summary).not.toMatch(/load running  ·/);
-    // The load has stopped: the server is no longer being sent requests.
-    const settled = target.served();
+    // The load has stopped: its connections are closed and the server is sent no more requests.
+    // Requests sent before the stop are still answered after it (the target answers after a
+    // delay), so the count is taken once the server has let go of everything the run had sent.
+    const idle = await eventually(async () => ({ connections: target.connections(), unanswered: target.received() - target.served() }), (v) => v.connections === 0 && v.unanswered === 0);
+    expect(idle).toEqual({ connections: 0, unanswered: 0 });
+    const settled = target.received();
     await new Promise((r) => setTimeout(r, 1500));
-    expect(target.served()).toBe(settled);
-    expect(settled).toBeGreaterThanOrEqual(servedBefore);
+    expect(target.received()).toBe(settled);
+    expect(target.connections()).toBe(0);
+    expect(target.served()).toBeGreaterThanOrEqual(servedBefore);
   }, E2E_TIMEOUT);
 
   it('a run that ends on its own keeps its charts, marked finished, until Esc; the summary is in the output', async () => {

@@ -54,10 +54,13 @@ describe('levels: push where every backend has it', () => {
     const rows = Array.isArray(loaded) ? loaded : loaded.rows;
     const web = rows.find((r) => r.cells[1] === 'web')!;
     const drill = top.enter!(web) as Extract<Plan, { kind: 'drill' }>;
-    for (const level of [top, levelOf('services', { level: drill.level })]) {
+    // The listing blocks on two queries in each datacenter (catalog/services and health/state/any),
+    // a service on one. Maintenance moves only the checks' index, so a write made when just the
+    // catalog query was parked could come before the checks query's first read and wake nothing.
+    for (const [level, queries] of [[top, 2], [levelOf('services', { level: drill.level }), 1]] as const) {
       const ac = new AbortController();
       const next = level.changes!(consoleReads(session), ac.signal)[Symbol.asyncIterator]().next();
-      await waitUntil(() => fake.parked() > 0);
+      await waitUntil(() => fake.parked() === queries);
       await fetch(`${fake.agents[1]!.url}/v1/agent/service/maintenance/web-2?enable=${level === top ? 'true' : 'false'}`, { method: 'PUT', headers: { 'X-Consul-Token': OPERATOR } });
       expect((await next).done).toBe(false);
       ac.abort();

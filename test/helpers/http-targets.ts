@@ -7,6 +7,10 @@ export interface HttpTarget {
   url: string;
   /** Requests answered so far. */
   served(): number;
+  /** Requests that have arrived so far, answered or not. */
+  received(): number;
+  /** Connections open now: a load that has stopped has closed all of its own. */
+  connections(): number;
   stop(): Promise<void>;
 }
 
@@ -16,7 +20,10 @@ export interface HttpTarget {
  */
 export async function startHttpTarget(delayMs = 0): Promise<HttpTarget> {
   let served = 0;
+  let received = 0;
+  let connections = 0;
   const server: Server = createServer((_req, res) => {
+    received++;
     const answer = () => {
       served++;
       res.end('{"ok":true}');
@@ -24,12 +31,18 @@ export async function startHttpTarget(delayMs = 0): Promise<HttpTarget> {
     if (delayMs > 0) setTimeout(answer, delayMs);
     else answer();
   });
+  server.on('connection', (socket) => {
+    connections++;
+    socket.once('close', () => connections--);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     address: `127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}/`,
     served: () => served,
+    received: () => received,
+    connections: () => connections,
     stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

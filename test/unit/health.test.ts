@@ -42,4 +42,15 @@ describe('health model', () => {
     expect(subsystemHealth(b, 'metrics')).toMatchObject({ state: 'down', message: 'cannot reach http://127.0.0.1:1' });
     expect(subsystemHealth(b, 'registry').state).toBe('ok');
   });
+
+  it("a ping that reaches a backend keeps the warning a listing found, and clears a down", () => {
+    // The order the console meets them in: a pane load warns, then the background ping answers.
+    const warned = applyHealth(board, [{ subsystem: 'registry', state: 'warning', message: 'the sidecar of one instance has not acknowledged' }]);
+    const reached = statusReports([{ subsystem: 'registry', backend: 'nacos', reachable: true, version: '2.3.2', latencyMs: 3, error: null }]);
+    expect(subsystemHealth(applyHealth(warned, reached), 'registry')).toMatchObject({ state: 'warning', message: 'the sidecar of one instance has not acknowledged' });
+    const down = applyHealth(board, [{ subsystem: 'registry', state: 'down', message: 'connect ECONNREFUSED' }]);
+    expect(subsystemHealth(applyHealth(down, reached), 'registry')).toEqual({ state: 'ok', message: null, backend: 'nacos' });
+    // A listing without the warning clears it.
+    expect(subsystemHealth(applyHealth(applyHealth(warned, reached), [{ subsystem: 'registry', state: 'ok', message: null }]), 'registry').state).toBe('ok');
+  });
 });

@@ -34,7 +34,9 @@ async function* limited(
 ): AsyncIterable<ConfigEvent> {
   const inner = new AbortController();
   const stop = () => inner.abort();
-  outer.addEventListener('abort', stop, { once: true });
+  // A Ctrl-C that came while the config was being found has fired already: it stops the watch too.
+  if (outer.aborted) inner.abort();
+  else outer.addEventListener('abort', stop, { once: true });
   let timedOut = false;
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), inner.abort()), timeoutMs);
   let seen = 0;
