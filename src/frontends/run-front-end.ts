@@ -58,6 +58,9 @@ export async function runFrontEnd(argv: string[], env: NodeJS.ProcessEnv, abort:
       process.off('SIGINT', onSigint);
       // The boot frame first, from a small part of the console; the rest loads once the first
       // pane has answered, so it does not compete with that read (boot-console.ts).
+      // The first pane's registries start connecting (their adapters loading) meanwhile: the pane
+      // reads them through `services list` first thing, and a failure is its to report.
+      if (!top.demo) void pool.get(top.globals).then(({ session }) => Promise.all(session.registryBackends().map((h) => h.open()))).catch(() => undefined);
       const { bootConsole } = await import('./tui/boot-console.js');
       const boot = await bootConsole({ top, pool, env, version });
       await boot.answered;
