@@ -6,6 +6,7 @@ import { renderResult, renderStreamItem, type OutputFormat } from '../render/out
 import type { Style } from '../render/style.js';
 import type { Invocation } from './cli/build-program.js';
 import type { SessionPool } from './session-pool.js';
+import { fileErrorReason } from '../lib/file-error-reason.js';
 
 /** Where a frontend sends text, and how it asks the user. */
 export interface FrontendIo {
@@ -69,10 +70,7 @@ export async function execute(inv: Invocation, pool: SessionPool, io: FrontendIo
           const { readFile } = await import('node:fs/promises');
           return await readFile(path, 'utf8');
         } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          // The common causes in words (as the config file's error says them); others by their code.
-          const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code ?? (e as Error).message;
-          throw new OpsError('usage', `cannot read ${path}: ${why}`, 'check the path');
+          throw new OpsError('usage', `cannot read ${path}: ${fileErrorReason(e)}`, 'check the path');
         }
       },
     };

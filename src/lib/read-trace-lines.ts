@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { usage } from '../core/errors.js';
+import { fileErrorReason } from './file-error-reason.js';
 
 /** gzip's magic bytes: a compressed trace is recognised by content, whatever its name. */
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -24,9 +25,7 @@ export async function* readTraceLines(path: string, signal?: AbortSignal): Async
       await fh.close();
     }
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw usage(`cannot read trace ${path}: ${why}`, 'give a file with one key per line (or "timestamp key" lines), optionally gzipped');
+    throw usage(`cannot read trace ${path}: ${fileErrorReason(e)}`, 'give a file with one key per line (or "timestamp key" lines), optionally gzipped');
   }
   const gzipped = head.length === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
   const file = createReadStream(path, signal ? { signal } : {});

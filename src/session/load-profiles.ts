@@ -6,6 +6,7 @@ import { OpsError } from '../core/errors.js';
 import { OptionError, type OptionSchema } from '../adapters/kit/options.js';
 import { loadYaml } from '../lib/yaml.js';
 import { backendName, BUILTIN_LOCAL, type BenchLimits, entryPath, oneEntryList, type BackendSpec, type ListSubsystem, type Profile, type ProfileSet } from './profile-types.js';
+import { fileErrorReason } from '../lib/file-error-reason.js';
 
 /** The backend types a build knows, each with its option schema (loaded only if a file uses it). */
 export type BackendTypes = Readonly<Record<string, { options(): Promise<OptionSchema<unknown>> }>>;
@@ -242,7 +243,7 @@ function readProfileFile(path: string, explicit: boolean): string | null {
     if (e instanceof OpsError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !explicit) return null;
-    throw new OpsError('config', `cannot read config file ${path}: ${code === 'ENOENT' ? 'it does not exist' : (e as Error).message}`, 'check the --config path');
+    throw new OpsError('config', `cannot read config file ${path}: ${fileErrorReason(e)}`, 'check the --config path');
   }
 }
 

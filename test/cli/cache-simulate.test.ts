@@ -95,7 +95,7 @@ describe('cache simulate on a Zipf trace', () => {
 
 describe('cache simulate refuses bad input with one line and exit 2', () => {
   it('names what is wrong', () => {
-    refused(run(join(box.dir, 'missing.txt')), /missing\.txt: no such file/);
+    refused(run(join(box.dir, 'missing.txt')), /missing\.txt: it does not exist/);
     refused(run(), /needs a trace/);
     refused(run(trace('one.txt', 'a\n'), '--zipf', '1'), /one trace source at a time/);
     refused(run('--zipf', 'abc'), /--zipf must be a number/);

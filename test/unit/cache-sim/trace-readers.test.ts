@@ -70,7 +70,7 @@ describe('trace files', () => {
   it('a missing file, a directory and a damaged gzip stream are usage errors naming the file', async () => {
     const missing = await failure(read(join(dir, 'nope.txt')));
     expect(missing.kind).toBe('usage');
-    expect(missing.message).toMatch(/nope\.txt: no such file/);
+    expect(missing.message).toMatch(/nope\.txt: it does not exist/);
     expect((await failure(read(dir))).message).toContain('directory');
     const cut = gzipSync('a\nb\nc\n'.repeat(1000)).subarray(0, 40);
     expect((await failure(read(file('cut.gz', cut)))).kind).toBe('usage');
