@@ -119,6 +119,28 @@ describe('console controller', () => {
     t.c.dispose();
   });
 
+  it('a menu that opened while loading and filled with one choice: Tab takes it, as Tab on a closed menu would', async () => {
+    let ready = false;
+    const t = setup({ completion: { ready: () => ready, services: () => (ready ? ['orders', 'payments'] : []) } });
+    t.press(...chars('services show or'), key('tab'));
+    expect(t.store.get().completion).toMatchObject({ open: true, result: { loading: true } });
+    ready = true;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(t.store.get().completion?.result.items.map((i) => i.value)).toEqual(['orders']);
+    expect(t.store.get().line.text).toBe('services show or');
+    t.press(key('tab'));
+    expect(t.store.get().line.text).toBe('services show orders ');
+    expect(t.store.get().completion?.open ?? false).toBe(false);
+    // With several choices Tab still only moves the selection.
+    t.press(key('u', { ctrl: true }));
+    expect(t.store.get().line.text).toBe('');
+    t.press(...chars('services show '), key('tab'));
+    const before = t.store.get().line.text;
+    t.press(key('tab'));
+    expect(t.store.get().line.text).toBe(before);
+    t.c.dispose();
+  });
+
   it('Ctrl-C cancels the running command, then clears the line; Ctrl-D exits only on an empty line', async () => {
     const t = setup();
     t.press(...chars('config watch orders.yaml'), key('enter'));

@@ -231,8 +231,8 @@ async function until(f: () => Promise<boolean>, ms: number): Promise<boolean> {
 
 /**
  * Presses a key until the screen passes. Tab: the first may find the instances still loading (the
- * console loads them in the background and never blocks a key), so the menu comes on a later one;
- * a Tab on an open menu only moves its selection, so pressing again never changes the line.
+ * console loads them in the background and never blocks a key), so the menu fills on its own
+ * later; a Tab on an open menu moves its selection, or takes its only choice.
  */
 async function pressUntil(term: Tmux, press: () => void, test: RegExp | ((screen: string) => boolean), timeoutMs = 60_000): Promise<string> {
   const ok = (x: string) => (typeof test === 'function' ? test(x) : test.test(x));

@@ -66,6 +66,12 @@ export class CompletionMenu extends ConsolePart {
    */
   key(ev: KeyEvent, accept: (candidate: Candidate | undefined) => void, close = () => this.set((st) => ({ ...st, completion: null }))): boolean {
     switch (actionFor(ev, ['menu'])) {
+      case 'menu-tab': {
+        const c = this.s.completion;
+        if (c && !c.result.loading && c.result.items.length === 1) accept(c.result.items[0]);
+        else this.move(1);
+        return true;
+      }
       case 'menu-next':
         this.move(1);
         return true;

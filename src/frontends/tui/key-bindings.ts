@@ -70,7 +70,10 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   // ----- the completion menu, while it is open (prompt and query editor) -----
   // Shift-Tab comes first: a chord without `shift` matches either.
   { context: 'menu', action: 'menu-prev', keys: [key('tab', { shift: true }), key('up'), ctrl('p')], show: ['Shift-Tab', '↑', 'Ctrl-P'], does: 'previous choice' },
-  { context: 'menu', action: 'menu-next', keys: [key('tab'), key('down'), ctrl('n')], does: 'next choice' },
+  // Tab on a menu of one choice (names that were still loading when it opened) takes it, as a
+  // Tab with one choice does on a closed menu.
+  { context: 'menu', action: 'menu-tab', keys: [key('tab')], does: 'next choice; the only one goes into the line' },
+  { context: 'menu', action: 'menu-next', keys: [key('down'), ctrl('n')], does: 'next choice' },
   { context: 'menu', action: 'menu-accept', keys: [key('enter')], does: 'take the choice' },
   { context: 'menu', action: 'menu-close', keys: [key('escape')], does: 'close the menu' },
 
