@@ -40,9 +40,27 @@ async function retryLoss<T>(op: () => Promise<T>): Promise<T> {
       return await op();
     } catch (e) {
       if (!/CONNECTION_LOSS/.test(String(e)) || Date.now() > until) throw e;
+      // A session that expired (the server starved of CPU past the session timeout) never comes
+      // back: node-zookeeper-client then fails every call. Such a client is replaced.
+      if (expired) await reconnect();
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+}
+
+/** Whether the raw client's session expired (it never recovers from that). */
+let expired = false;
+
+async function reconnect(): Promise<void> {
+  raw?.close();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    raw = await Promise.race([rawZkClient(zk.connect), new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error('ZooKeeper did not accept a new session within 10 s')), 10_000)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+  expired = false;
+  raw.once('expired', () => (expired = true));
 }
 
 async function node(path: string): Promise<Node> {
@@ -74,7 +92,7 @@ async function createPath(path: string, data: string): Promise<void> {
 
 beforeAll(async () => {
   zk = await startZooKeeper();
-  raw = await rawZkClient(zk.connect);
+  await reconnect();
   // Configuration the application reads at start: its profile's context wins over its own, and
   // /config/application applies to every application.
   await createPath(`/config/${APP},dev/opsdeck.greeting`, 'hello-dev');
@@ -89,6 +107,9 @@ beforeAll(async () => {
     dubbo: { application: DUBBO_APP },
     curator: { basePath: '/curator-services', service: 'billing', id: 'billing-1' },
   });
+  // The applications take minutes to start on a loaded machine: the tests read with a session of
+  // their own age, not one that had to survive that wait.
+  await reconnect();
 }, 20 * 60_000);
 
 afterAll(async () => {
