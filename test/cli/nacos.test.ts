@@ -240,7 +240,14 @@ describe(`opsdeck CLI on Nacos ${VERSION}: config`, () => {
     // A client's long poll, as the Nacos SDKs make it, holding the current md5 (one holding another
     // md5 is answered at once, so it is not held as a listener).
     const form = new URLSearchParams({ 'Listening-Configs': `listened.yaml\x02${G}\x02${item.md5}\x02${ns}\x01` });
-    const poll = fetch(`${s.url}/v1/cs/configs/listener`, { method: 'POST', headers: { accessToken: token, 'Long-Pulling-Timeout': '30000' }, body: form, signal: stop.signal }).catch(() => null);
+    // Polled again whenever the server answers, as the SDKs do: Nacos updates its md5 cache a
+    // moment after a publish, and until then it answers a poll holding the new md5 at once.
+    const poll = (async () => {
+      while (!stop.signal.aborted) {
+        await fetch(`${s.url}/v1/cs/configs/listener`, { method: 'POST', headers: { accessToken: token, 'Long-Pulling-Timeout': '30000' }, body: form, signal: stop.signal }).then((r) => r.text()).catch(() => null);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
     try {
       const listeners = await until('the listener', async () => ok(await scoped('config', 'listeners', 'listened.yaml')).json(), (d) => d.listeners.length > 0, 30_000);
       expect(listeners).toMatchObject({ dataId: 'listened.yaml', md5: item.md5 });
