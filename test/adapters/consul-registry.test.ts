@@ -258,6 +258,14 @@ describe('changes: blocking queries for the live panes', () => {
     expect((await it.next()).done).toBe(true);
   });
 
+  it('a feed asked for with a signal already aborted ends at once and asks Consul nothing', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const it = a.registry.changes!({ scope: { datacenter: 'dc1' }, service: 'web' }, ac.signal)[Symbol.asyncIterator]();
+    expect((await it.next()).done).toBe(true);
+    expect(fake.parked()).toBe(0);
+  });
+
   it('the listing feed wakes on a health change, which /v1/catalog/services alone would miss', async () => {
     const ac = new AbortController();
     const it = a.registry.changes!({ scope: { datacenter: 'dc1' } }, ac.signal)[Symbol.asyncIterator]();

@@ -63,6 +63,8 @@ async function indexOf(ctx: ConsulContext, path: string, query: Record<string, s
 
 /** Starts the feeds `start` makes and merges them; aborting the signal (or the first failure) stops them all. */
 async function* merged(signal: AbortSignal, start: (signal: AbortSignal) => Promise<Array<AsyncIterable<void>>>): AsyncIterable<void> {
+  // Already stopped (the view closed before the feed began): an abort event would never come.
+  if (signal.aborted) return;
   const inner = new AbortController();
   const stop = () => inner.abort();
   signal.addEventListener('abort', stop, { once: true });
