@@ -9,7 +9,7 @@ import type { PromqlSource } from '../shell/completion/promql-cache.js';
 import type { ProfileSet } from '../session/profile-types.js';
 import type { Session } from '../session/session.js';
 import type { Invocation } from './cli/build-program.js';
-import { quickParse } from './cli/quick-parse.js';
+import { parseLine } from './cli/parse-line.js';
 import { DEFAULT_OWNER } from './execute.js';
 
 /** A command's data and the warnings it gave (what the CLI prints on stderr as `opsdeck: warning: …`). */
@@ -64,16 +64,12 @@ export function consoleReads(session: Session, profiles: ProfileSet = { file: nu
     const key = JSON.stringify(words);
     const hit = parsed.get(key);
     if (hit) return hit;
-    // The console's own lines are plain ones: commander loads only for one that is not (quick-parse.ts).
-    let inv = quickParse(COMMANDS, words);
-    if (inv === null) {
-      const p = (await import('./cli/build-program.js')).parseArgs(COMMANDS, [...words], 'replay', version);
-      if (p.kind !== 'command') throw new OpsError('internal', `internal error: "${words.join(' ')}" is not a command the console can read`);
-      inv = p.inv;
-    }
+    // The console's own lines are plain ones: commander loads only for one that is not.
+    const p = await parseLine(COMMANDS, words, 'replay', version);
+    if (p.kind !== 'command') throw new OpsError('internal', `internal error: "${words.join(' ')}" is not a command the console can read`);
     if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
-    parsed.set(key, inv);
-    return inv;
+    parsed.set(key, p.inv);
+    return p.inv;
   };
   const ctxFor = (signal: AbortSignal, warnings: string[]): Ctx => ({
     session,

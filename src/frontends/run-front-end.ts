@@ -1,7 +1,7 @@
 import { COMMANDS } from '../commands/table.js';
 import { OpsError, exitCodeOf } from '../core/errors.js';
 import type { Parsed } from './cli/build-program.js';
-import { quickParse } from './cli/quick-parse.js';
+import { parseLine } from './cli/parse-line.js';
 import { topLevel } from './cli/top-level.js';
 import { cliIo } from './cli/cli-io.js';
 import type { ProcessOutput } from './cli/process-output.js';
@@ -37,11 +37,8 @@ export async function runFrontEnd(argv: string[], env: NodeJS.ProcessEnv, abort:
     return 0;
   }
   try {
-    // A plain command line skips commander (quick-parse.ts); the rest, and every error, go through it.
     // `opsdeck` alone (the console) needs no parser at all.
-    const quick = argv.length === 0 ? null : quickParse(COMMANDS, argv);
-    const parsed: Parsed =
-      argv.length === 0 ? { kind: 'top', top: topLevel({}, []) } : quick !== null ? { kind: 'command', inv: quick } : (await import('./cli/build-program.js')).parseArgs(COMMANDS, argv, 'cli', version);
+    const parsed: Parsed = argv.length === 0 ? { kind: 'top', top: topLevel({}, []) } : await parseLine(COMMANDS, argv, 'cli', version);
     if (parsed.kind === 'printed') {
       output.out(parsed.text);
       return 0;

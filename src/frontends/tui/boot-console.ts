@@ -6,7 +6,7 @@ import type { ProfileSet } from '../../session/profile-types.js';
 import { backendName } from '../../session/profile-types.js';
 import { PLAIN } from '../../render/style.js';
 import type { TopLevel } from '../cli/top-level.js';
-import { quickParse } from '../cli/quick-parse.js';
+import { parseLine } from '../cli/parse-line.js';
 import { consoleReads, type ConsoleReads } from '../console-reads.js';
 import { execute, type FrontendIo } from '../execute.js';
 import type { SessionPool } from '../session-pool.js';
@@ -65,8 +65,8 @@ export async function bootConsole({ top, pool, env, version }: { top: TopLevel; 
   }
   const { session, profiles } = await pool.get(globals);
   if (top.demo) {
-    const inv = quickParse(COMMANDS, ['demo']);
-    if (inv !== null) await execute({ ...inv, globals }, pool, quietIo(), version);
+    const parsed = await parseLine(COMMANDS, ['demo'], 'replay', version);
+    if (parsed.kind === 'command') await execute({ ...parsed.inv, globals }, pool, quietIo(), version);
   }
   const historyFile = historyPath(env, session.profile.name);
   const store = new Store<ConsoleState>(
