@@ -9,9 +9,10 @@ export class Refresher {
 
   constructor(private readonly intervalMs: number, private readonly task: () => Promise<void>) {}
 
-  start(): void {
+  /** Starts the interval; `runNow` false leaves the first run to the first tick. */
+  start(runNow = true): void {
     if (this.timer) return;
-    void this.now();
+    if (runNow) void this.now();
     this.timer = setInterval(() => void this.now(), this.intervalMs);
     this.timer.unref?.();
   }

@@ -30,6 +30,7 @@ import { serviceQueries } from './service-queries.js';
 import { promqlEngineNow } from '../../shell/promql/load.js';
 import { commandLine } from '../../shell/quote-word.js';
 import { driftPlan } from './drift-level.js';
+import { currentView } from './state.js';
 
 /** How often the background ping checks every backend for the status bar. */
 const HEALTH_PROBE_MS = 30_000;
@@ -191,7 +192,10 @@ export async function startConsole({ top, pool, env, version, boot }: ConsoleOpt
 
   const refreshMs = top.refreshMs;
   const refresher = new Refresher(refreshMs, () => controller.tick());
-  refresher.start();
+  // The boot phase read the first pane already (or is still reading it): reading it again now
+  // would ask its backends twice at start. Only a first read that failed is retried at once.
+  const first = currentView(store.get());
+  refresher.start(first.fetchedAt === null && !first.loading);
   // The ping `status` runs, in the background: it is how the bar learns about the subsystems whose
   // pane is not on screen (a Prometheus that is down before the metrics pane is opened). It starts
   // after the first frame, so opening the console never waits for a slow backend.
