@@ -7,6 +7,7 @@ import type { ConsulContext } from './context.js';
 import { datacenterOf, listDatacenters } from './datacenters.js';
 import { kvPath } from './kv.js';
 import { blockingTimeout, readServiceHealth } from './service-read.js';
+import { childAbort } from '../../core/child-abort.js';
 
 /**
  * Push for the console's panes: blocking queries on what a pane shows, each yielding when its index
@@ -63,15 +64,13 @@ async function indexOf(ctx: ConsulContext, path: string, query: Record<string, s
 
 /** Starts the feeds `start` makes and merges them; aborting the signal (or the first failure) stops them all. */
 async function* merged(signal: AbortSignal, start: (signal: AbortSignal) => Promise<Array<AsyncIterable<void>>>): AsyncIterable<void> {
-  // Already stopped (the view closed before the feed began): an abort event would never come.
+  // Already stopped (the view closed before the feed began): no query is worth starting.
   if (signal.aborted) return;
-  const inner = new AbortController();
-  const stop = () => inner.abort();
-  signal.addEventListener('abort', stop, { once: true });
+  const { controller: inner, release } = childAbort(signal);
   try {
     yield* mergeFeeds(await start(inner.signal), inner.signal);
   } finally {
-    signal.removeEventListener('abort', stop);
+    release();
     inner.abort();
   }
 }

@@ -5,6 +5,7 @@ import { defineCommand } from '../define-command.js';
 import { durationOpt, intOpt } from '../option-types.js';
 import type { Stream } from '../types.js';
 import { CONFIG_OPTIONS, DATAID_ARG, findConfig } from './target.js';
+import { childAbort } from '../../core/child-abort.js';
 
 export const configWatch = defineCommand({
   path: ['config', 'watch'],
@@ -32,11 +33,8 @@ async function* limited(
   count: number | undefined,
   timeoutMs: number | undefined,
 ): AsyncIterable<ConfigEvent> {
-  const inner = new AbortController();
-  const stop = () => inner.abort();
-  // A Ctrl-C that came while the config was being found has fired already: it stops the watch too.
-  if (outer.aborted) inner.abort();
-  else outer.addEventListener('abort', stop, { once: true });
+  // A Ctrl-C that came while the config was being found stops the watch too.
+  const { controller: inner, release } = childAbort(outer);
   let timedOut = false;
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), inner.abort()), timeoutMs);
   let seen = 0;
@@ -50,7 +48,7 @@ async function* limited(
     }
   } finally {
     if (timer) clearTimeout(timer);
-    outer.removeEventListener('abort', stop);
+    release();
     inner.abort();
   }
 }
