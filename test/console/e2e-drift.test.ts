@@ -106,7 +106,10 @@ describe('the drift view in a real terminal', () => {
       for (const r of registries) expect(side).toMatch(rowOf(r.name));
       // Esc clears the filter; the pane's keys are back.
       term.keys('Escape');
-      await term.waitFor((s) => !new RegExp(`filter: ${ORDERS}`).test(s) && /j\/k move/.test(s));
+      // The status line without a filter ("1/8 · data …") is drawn only once Esc was taken; a
+      // frame caught half drawn also lacks the filter, and a D typed then, within the 30 ms after
+      // ESC, would read as Alt-D.
+      await term.waitFor((s) => !new RegExp(`filter: ${ORDERS}`).test(s) && /services in every namespace\s+·\s+\d+\/\d+\s+·\s+data /.test(s) && /j\/k move/.test(s));
       term.type('D');
       await term.waitFor(/drift/);
       await term.waitFor(/KIND\s+SERVICE\s+INSTANCE\s+SOURCES\s+WHAT THEY SAY/);
