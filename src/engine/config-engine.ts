@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digestHex } from '../lib/hash.js';
 import type { ConfigBackend, ConfigEvent, ConfigHistory, ConfigItem, ConfigRef, ConfigSummary, ConfigVersion } from '../core/config-center.js';
 import { cancelledWrite, conflict, notFound } from '../core/errors.js';
 import { describeScope, type Scope } from '../core/scope.js';
@@ -165,7 +165,7 @@ export class ConfigEngine implements ConfigBackend {
 }
 
 export function md5(text: string): string {
-  return createHash('md5').update(text, 'utf8').digest('hex');
+  return digestHex('md5', text);
 }
 
 /** Contains `text` (case-insensitive), or, where it holds `*`, matches it whole with `*` for any run of characters. */

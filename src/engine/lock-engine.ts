@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUuid } from '../lib/hash.js';
 import { notFound, OpsError, usage } from '../core/errors.js';
 import { isoOrNull } from '../core/iso-time.js';
 import { refused } from '../core/lock-refusal.js';
@@ -66,7 +66,7 @@ export class LockEngine implements LockBackend {
 
   async tryAcquire(name: string, opts: AcquireOptions): Promise<AcquireResult> {
     checkName(name);
-    const ticket = randomUUID();
+    const ticket = randomUuid();
     const deadline = this.now() + Math.max(0, opts.waitMs);
     for (;;) {
       const step = await this.store.update((tx) => this.step(tx, name, opts, ticket, deadline));

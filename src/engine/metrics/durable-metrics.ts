@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { digestHex } from '../../lib/hash.js';
 import { OpsError } from '../../core/errors.js';
 import { dataDirError } from '../../core/data-dir-error.js';
 import type { Labels } from '../../core/series-source.js';
@@ -376,7 +376,7 @@ function writerAddress(dataDir: string): string {
   } catch {
     // Not created yet: the path as given names it.
   }
-  return `\0opsdeck-metrics-writer-${createHash('sha1').update(real).digest('hex').slice(0, 24)}`;
+  return `\0opsdeck-metrics-writer-${digestHex('sha1', real).slice(0, 24)}`;
 }
 
 function bindExclusive(address: string): Promise<Server | null> {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { digestHex } from '../../lib/hash.js';
 import { storeDamaged, storeTooNew } from './store-damage.js';
 
 export interface Snapshot {
@@ -58,7 +58,7 @@ export function readSnapshot(dir: string, path: string): Snapshot | null {
 }
 
 function digest(seq: number, body: Buffer): string {
-  return createHash('sha256').update(`opsdeck-snapshot ${seq}\n`).update(body).digest('hex');
+  return digestHex('sha256', `opsdeck-snapshot ${seq}\n`, body);
 }
 
 function parseJson(text: string): unknown {

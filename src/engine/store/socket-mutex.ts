@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { OpsError } from '../../core/errors.js';
+import { digestHex } from '../../lib/hash.js';
 
 /**
  * A cross-process mutex made of a Linux abstract-namespace Unix socket. Binding the name is atomic
@@ -9,12 +9,15 @@ import { OpsError } from '../../core/errors.js';
  * so the socket is only contended between processes.
  */
 export class SocketMutex {
-  private readonly address: string;
+  private address: string | null = null;
   private tail: Promise<void> = Promise.resolve();
+  private waiting = 0;
 
-  constructor(key: string, private readonly timeoutMs = 15_000) {
-    const digest = createHash('sha1').update(key).digest('hex').slice(0, 24);
-    this.address = `\0opsdeck-store-${digest}`;
+  constructor(private readonly key: string, private readonly timeoutMs = 15_000) {}
+
+  /** Whether no caller in this process holds the mutex or waits for it. */
+  get idle(): boolean {
+    return this.waiting === 0;
   }
 
   /** Runs fn while holding the mutex; the mutex is released even when fn throws. */
@@ -22,6 +25,7 @@ export class SocketMutex {
     const previous = this.tail;
     let done!: () => void;
     this.tail = new Promise<void>((resolve) => (done = resolve));
+    this.waiting++;
     await previous;
     let server: Server | undefined;
     try {
@@ -29,18 +33,21 @@ export class SocketMutex {
       return await fn();
     } finally {
       if (server) await closeServer(server);
+      this.waiting--;
       done();
     }
   }
 
   private async bind(): Promise<Server> {
+    // Named on first use: hashing loads node:crypto, which a process that only reads never needs.
+    const address = (this.address ??= `\0opsdeck-store-${digestHex('sha1', this.key).slice(0, 24)}`);
     const deadline = Date.now() + this.timeoutMs;
     let delay = 1;
     for (;;) {
       const server = createServer();
       const outcome = await new Promise<'ok' | 'busy' | Error>((resolve) => {
         server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRINUSE' ? 'busy' : e));
-        server.listen(this.address, () => resolve('ok'));
+        server.listen(address, () => resolve('ok'));
       });
       if (outcome === 'ok') {
         // An idle listening handle must not keep a finished CLI process alive.
