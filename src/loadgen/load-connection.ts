@@ -59,8 +59,15 @@ export class LoadConnection {
   private next = 0;
   /** When the connection last had room to send; a request due before then waited for the server. */
   private freeSince = 0;
-  /** Constant-rate mode: requests due at or after this are not part of the schedule. */
-  private end = Infinity;
+  /** Constant-rate mode: when request 0 is due, and how many requests the schedule has sent. */
+  private first = 0;
+  private due = 0;
+  /**
+   * Constant-rate mode: how many requests fall due before the end (one due at or after it is not
+   * part of the schedule). Counted once, up front: adding the interval up request by request
+   * drifts by a few ulps, enough to let one more request in when one falls due exactly at the end.
+   */
+  private scheduled = Infinity;
   private now = 0;
 
   constructor(
@@ -80,8 +87,12 @@ export class LoadConnection {
   }
 
   start(t0: number): void {
-    this.next = t0 + this.opts.phaseMs;
-    if (this.opts.durationMs !== null) this.end = t0 + this.opts.durationMs;
+    const { intervalMs, phaseMs, durationMs } = this.opts;
+    this.first = t0 + phaseMs;
+    this.next = this.first;
+    this.due = 0;
+    // 1e-9 of an interval absorbs the rounding of the division when the last one lands on the end.
+    if (intervalMs !== null && durationMs !== null) this.scheduled = Math.max(0, Math.ceil((durationMs - phaseMs) / intervalMs - 1e-9));
     this.connect();
   }
 
@@ -221,16 +232,17 @@ export class LoadConnection {
         this.sentAt[k] = now;
       }
     } else {
-      for (; n < room && this.next <= now && this.next < this.end; n++, at++) {
+      for (; n < room && this.next <= now && this.due < this.scheduled; n++, at++) {
         const k = at % this.depth;
         // Coordinated-omission correction: a request that came due while the connection was busy
         // waited for the server, so its latency runs from when it was due. One that came due on an
         // idle connection only waited for our timer (a millisecond's slack), so it runs from now.
         this.origins[k] = this.freeSince > this.next ? this.next : now;
         this.sentAt[k] = now;
-        this.next += interval;
+        this.due++;
+        this.next = this.first + this.due * interval;
       }
-      if (n < room && this.timer === null && this.next < this.end) this.timer = setTimeout(this.onTimer, this.next - now);
+      if (n < room && this.timer === null && this.due < this.scheduled) this.timer = setTimeout(this.onTimer, this.next - now);
     }
     if (n === 0) return;
     this.inflight += n;
