@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadResult } from '../../src/loadgen/load-types.js';
 import { opsdeckAsync, sandbox, writeProfileFile } from '../helpers/cli.js';
+import { eventually } from '../helpers/eventually.js';
 import { startHttpTarget, type HttpTarget } from '../helpers/http-targets.js';
 import type { NacosEndpoint } from '../servers/nacos-server.js';
 import { nacosNamespace, nacosToken, sharedNacos } from '../servers/nacos-shared.js';
@@ -40,6 +41,17 @@ beforeAll(async () => {
   box.env.NACOS_TEST_PASSWORD = s.password;
   writeProfileFile(box.env, `profiles:\n  n:\n    registry: {type: nacos, url: "${s.url}", username: ${s.username}, password: "\${NACOS_TEST_PASSWORD}"}\n`);
   for (const t of targets) await nacosRegister(token, t.address);
+  // Nacos answers a registration before its listing shows it; a bench right after it found none.
+  const listed = await eventually(
+    async () => {
+      const q = new URLSearchParams({ serviceName: SERVICE, groupName: G, namespaceId: ns, healthyOnly: 'true' });
+      const r = await fetch(`${s.url}/v1/ns/instance/list?${q}`, { headers: { accessToken: token } });
+      return r.ok ? ((await r.json()) as { hosts?: unknown[] }).hosts?.length ?? 0 : 0;
+    },
+    (n) => n === targets.length,
+    60_000,
+  );
+  if (listed !== targets.length) throw new Error(`Nacos lists ${listed} of the ${targets.length} registered instances after 60 s`);
 }, 25 * 60_000);
 
 afterAll(async () => {
