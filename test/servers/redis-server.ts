@@ -13,6 +13,9 @@ import { execFileSync } from 'node:child_process';
 export interface RedisServer {
   port: number;
   url: string;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as when it hangs. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -29,10 +32,14 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisServer>
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     async stop() {
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
+        // A paused server takes its SIGTERM only once it runs again.
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
       });
       rmSync(dir, { recursive: true, force: true });
