@@ -9,21 +9,23 @@ import { describe, expect, it } from 'vitest';
  */
 const DIST = resolve(__dirname, '../../dist');
 
-/** Local modules a bundle file imports statically (import … from "./x.js" or import "./x.js"), not import("./x.js"). */
+/**
+ * Local modules a bundle file requires as it loads. The bundle is CommonJS (scripts/build.mjs): a
+ * static import became `require('./x.js')`, a dynamic one `Promise.resolve().then(() => require('./x.js'))`.
+ */
 function staticImports(file: string): string[] {
   const text = readFileSync(join(DIST, file), 'utf8');
-  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*)"\.\/([^"]+\.js)"/g)].map((m) => m[1]!);
+  return [...text.matchAll(/(?<!=> )\brequire\('\.\/([^']+\.js)'\)/g)].map((m) => m[1]!);
 }
 
-/**
- * What every start reads: main.js and its static imports, and the front-end runner main.js loads
- * for every line but `version -o json` (with its static imports).
- */
-function startupClosure(): Set<string> {
+/** What a file's static closure loads on demand. */
+function dynamicImports(files: Iterable<string>): string[] {
+  return [...files].flatMap((f) => [...readFileSync(join(DIST, f), 'utf8').matchAll(/=> require\('\.\/([^']+\.js)'\)/g)].map((m) => m[1]!));
+}
+
+function closure(roots: string[]): Set<string> {
   const seen = new Set<string>();
-  const frontEnd = /\bimport\("\.\/(run-front-end-[^"]+\.js)"\)/.exec(readFileSync(join(DIST, 'main.js'), 'utf8'))?.[1];
-  expect(frontEnd).toBeDefined();
-  const todo = ['main.js', frontEnd!];
+  const todo = [...roots];
   while (todo.length > 0) {
     const f = todo.pop()!;
     if (seen.has(f)) continue;
@@ -31,6 +33,17 @@ function startupClosure(): Set<string> {
     todo.push(...staticImports(f));
   }
   return seen;
+}
+
+/**
+ * What every start reads: main.js and its static imports, and the front-end runner main.js loads
+ * for every line but `version -o json` (with its static imports).
+ */
+function startupClosure(): Set<string> {
+  const entry = closure(['main.js']);
+  const frontEnd = dynamicImports(entry).find((f) => f.startsWith('run-front-end-'));
+  expect(frontEnd).toBeDefined();
+  return closure([...entry, frontEnd!]);
 }
 
 const hasParser = (file: string) => readFileSync(join(DIST, file), 'utf8').includes('LRParser');

@@ -4,6 +4,9 @@ import { App } from './components/App.js';
 import type { ConsoleState } from './state.js';
 import type { Store } from './store.js';
 
+/** Await before mountInk: the built console loads yoga's WebAssembly after this module. */
+export { yogaReady } from './yoga-ready.js';
+
 /** The heavy part of the console (React, Ink, yoga), loaded after the prompt already takes keys. */
 export function mountInk(store: Store<ConsoleState>, stdout: NodeJS.WriteStream = process.stdout, tickMs?: number): { clear(): void; unmount(): void } {
   const ink = render(<App store={store} tickMs={tickMs} />, {

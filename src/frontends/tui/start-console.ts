@@ -159,7 +159,8 @@ export async function startConsole({ top, pool, env, version, boot }: ConsoleOpt
   let ink: { clear(): void; unmount(): void } | null = null;
   const stopBoot = boot.stopBoot;
   let closed = false;
-  const inkReady = import('./mount-ink.js').then(({ mountInk }) => {
+  const inkReady = import('./mount-ink.js').then(async ({ mountInk, yogaReady }) => {
+    await yogaReady;
     if (closed) return;
     stopBoot();
     ink = mountInk(store);
