@@ -7,6 +7,7 @@ import type { WriteOptions } from '../core/registry.js';
 import { checkKinds, EMBEDDED_SCOPE, placeOf } from './embedded-scope.js';
 import { keys, splitKey } from './keys.js';
 import type { KvStore, ReadView, WriteTx } from './store/kv-store.js';
+import { onAbort } from '../core/on-abort.js';
 
 interface ConfigDoc {
   content: string;
@@ -222,7 +223,7 @@ function iso(ms: number): string {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
+    onAbort(signal, done);
     function done() {
       clearTimeout(t);
       signal.removeEventListener('abort', done);

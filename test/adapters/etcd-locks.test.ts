@@ -190,6 +190,18 @@ describe('etcd locks: interop with the real Go client (etcdctl lock)', () => {
     expect(await contenderKeys(server, name)).toHaveLength(1);
   });
 
+  it('a wait whose signal was aborted before it queued ends at once, not at its deadline', async () => {
+    const name = 'interop/cancelled-early';
+    await locks.tryAcquire(name, { owner: 'holder', ttlMs: 30_000, waitMs: 0 });
+    const ac = new AbortController();
+    ac.abort();
+    // Ten minutes of wait: a wait that missed the abort would outlive the test's time limit.
+    const err = (await locks.tryAcquire(name, { owner: 'late', ttlMs: 30_000, waitMs: 600_000, signal: ac.signal }).catch((e: unknown) => e)) as OpsError;
+    expect(err).toBeInstanceOf(OpsError);
+    expect(err.kind).toBe('failed');
+    expect(await contenderKeys(server, name)).toHaveLength(1);
+  });
+
   it('a huge value is refused by the size cap, not read into memory', async () => {
     const small = (await adapterFor({ url: server.url, maxResponseBytes: 4096 })).locks as FullLocks;
     await locks.tryAcquire('interop/huge', { owner: 'x'.repeat(20_000), ttlMs: 30_000, waitMs: 0 });

@@ -8,6 +8,7 @@ import type { EtcdHttp } from './etcd-http.js';
 import { contendersOf, isOwnedBy, lockNameOf, mutexView, type Contender, type LeaseFacts } from './mutex-layout.js';
 import type { EtcdOptions } from './options.js';
 import { isoOrNull } from '../../core/iso-time.js';
+import { onAbort as whenAborted } from '../../core/on-abort.js';
 
 /** Keys per range page while listing, and the bounds of one listing. */
 const PAGE = 500;
@@ -126,7 +127,7 @@ export class EtcdLocks implements LockBackend {
   private async queue(name: string, lease: string, ttlS: number, opts: AcquireOptions): Promise<void> {
     const stop = new AbortController();
     const onAbort = () => stop.abort();
-    opts.signal?.addEventListener('abort', onAbort);
+    const detach = whenAborted(opts.signal, onAbort);
     const deadline = setTimeout(onAbort, opts.waitMs);
     // While queued nobody else refreshes the lease (the lock service does not), and a waiter whose
     // lease ran out would lose its place: renew at a third of the TTL.
@@ -141,7 +142,7 @@ export class EtcdLocks implements LockBackend {
     } finally {
       clearTimeout(deadline);
       clearInterval(beat);
-      opts.signal?.removeEventListener('abort', onAbort);
+      detach();
     }
   }
 

@@ -10,6 +10,7 @@ import type { ConfigType } from '../../core/types.js';
 import { textMatcher } from '../kit/text-match.js';
 import type { ZkOptions } from './options.js';
 import { codeOf, guarded, mapZkError, type NodeStat, type ZkSession } from './zk-client.js';
+import { onAbort } from '../../core/on-abort.js';
 
 /**
  * Spring Cloud Zookeeper config as a config centre: a data id is a key's path below the root
@@ -232,7 +233,7 @@ async function* watchConfig(ctx: ZkConfigContext, ref: ConfigRef, signal: AbortS
         signal.removeEventListener('abort', done);
         resolve();
       };
-      signal.addEventListener('abort', done);
+      onAbort(signal, done);
       void woken.then(done);
     });
   }

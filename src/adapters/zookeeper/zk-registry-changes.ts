@@ -2,6 +2,7 @@ import type { Scope } from '../../core/scope.js';
 import { DUBBO_RESERVED } from './registry-layouts.js';
 import { locate, rootsFor, rulesFor, type ZkRegistryContext } from './zk-registry-read.js';
 import type { ZkSession } from './zk-client.js';
+import { onAbort as whenAborted } from '../../core/on-abort.js';
 
 /** How often the watches are armed again without an event: watches are lost when a session expires. */
 const REARM_MS = 30_000;
@@ -29,7 +30,7 @@ export async function* registryChanges(ctx: ZkRegistryContext, target: { scope: 
         signal.removeEventListener('abort', onAbort);
         resolve(v);
       };
-      signal.addEventListener('abort', onAbort);
+      whenAborted(signal, onAbort);
       void woken.then(() => done(true));
     });
     if (fired && !signal.aborted) yield;

@@ -10,6 +10,7 @@ import type { ZkOptions } from './options.js';
 import { SessionDirectory } from './sessions.js';
 import { mapZkError, ZkSession } from './zk-client.js';
 import { isoOrNull } from '../../core/iso-time.js';
+import { onAbort as whenAborted } from '../../core/on-abort.js';
 
 /** Most children read per lock znode: a lock with more contenders than this is shown in part. */
 const MAX_CHILDREN = 1000;
@@ -247,7 +248,8 @@ export class ZkLocks implements LockBackend {
       };
       const onAbort = () => finish();
       const timer = setTimeout(() => finish(), Math.max(0, deadline - Date.now()));
-      signal?.addEventListener('abort', onAbort);
+      whenAborted(signal, onAbort);
+      if (done) return;
       s.exists(path, () => finish()).then((stat) => (stat ? undefined : finish()), finish);
     });
   }

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { OpsError } from '../../core/errors.js';
 import type { LoadTarget } from '../../loadgen/load-types.js';
+import { onAbort as whenAborted } from '../../core/on-abort.js';
 
 const WHY: Record<string, string> = {
   ECONNREFUSED: 'refused the connection',
@@ -43,7 +44,7 @@ function reachOne(t: LoadTarget, timeoutMs: number, signal: AbortSignal): Promis
     };
     const onAbort = () => done(null);
     const timer = setTimeout(() => done(new OpsError('unreachable', `${name} did not accept a connection within ${timeoutMs} ms`, 'check the address and that the server is up, or give a longer --timeout')), timeoutMs);
-    signal.addEventListener('abort', onAbort, { once: true });
+    whenAborted(signal, onAbort);
     socket.once('connect', () => done(null));
     socket.once('error', (e: NodeJS.ErrnoException) => {
       const why = WHY[e.code ?? ''] ?? `failed to connect (${e.code ?? e.message})`;

@@ -4,6 +4,7 @@ import { choiceOpt, durationOpt, stringOpt } from '../option-types.js';
 import type { Ctx, Stream } from '../types.js';
 import { registryTargets } from './registry-targets.js';
 import { metricsStore } from './store-ops.js';
+import { onAbort as whenAborted } from '../../core/on-abort.js';
 
 export interface CollectEvent {
   event: 'collecting' | 'stopped';
@@ -36,7 +37,7 @@ export const metricsCollect = defineCommand({
 async function* events(ctx: Ctx, store: Awaited<ReturnType<typeof metricsStore>>, listen: { host: string; port: number; auth: boolean } | undefined, timeoutMs: number | undefined): AsyncIterable<CollectEvent> {
   const stop = new AbortController();
   const onAbort = () => stop.abort();
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const detach = whenAborted(ctx.signal, onAbort);
   const timer = timeoutMs === undefined ? null : setTimeout(onAbort, timeoutMs);
   let ready!: (e: CollectEvent) => void;
   const started = new Promise<CollectEvent>((r) => (ready = r));
@@ -53,7 +54,7 @@ async function* events(ctx: Ctx, store: Awaited<ReturnType<typeof metricsStore>>
     yield { event: 'stopped', ...summary };
   } finally {
     if (timer) clearTimeout(timer);
-    ctx.signal.removeEventListener('abort', onAbort);
+    detach();
     stop.abort();
   }
 }

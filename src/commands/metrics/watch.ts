@@ -5,6 +5,7 @@ import { durationOpt, intOpt } from '../option-types.js';
 import { assertValidPromql } from '../../shell/promql/load.js';
 import type { Ctx, Stream } from '../types.js';
 import { THANOS_FLAGS, thanosFlags } from './thanos-flags.js';
+import { onAbort } from '../../core/on-abort.js';
 
 export interface WatchSample {
   at: string;
@@ -45,7 +46,7 @@ async function* rounds(ctx: Ctx, exprs: string[], intervalMs: number, count: num
       if (wait <= 0) return;
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, wait);
-        ctx.signal.addEventListener('abort', done, { once: true });
+        onAbort(ctx.signal, done);
         function done() {
           clearTimeout(t);
           ctx.signal.removeEventListener('abort', done);

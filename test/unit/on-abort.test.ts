@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { onAbort } from '../../src/core/on-abort.js';
+
+describe('onAbort', () => {
+  it('runs once on abort, at once for a signal aborted before, never after detaching, and accepts no signal', () => {
+    const calls: string[] = [];
+    const live = new AbortController();
+    onAbort(live.signal, () => calls.push('live'));
+    expect(calls).toEqual([]);
+    live.abort();
+    live.abort();
+    expect(calls).toEqual(['live']);
+
+    onAbort(live.signal, () => calls.push('late'));
+    expect(calls).toEqual(['live', 'late']);
+
+    const detached = new AbortController();
+    onAbort(detached.signal, () => calls.push('detached'))();
+    detached.abort();
+    expect(calls).toEqual(['live', 'late']);
+
+    onAbort(undefined, () => calls.push('none'))();
+    expect(calls).toEqual(['live', 'late']);
+  });
+});
