@@ -1,5 +1,6 @@
-// Holds an embedded data dir's cross-process mutex until killed: every opsdeck process on that dir
-// then waits and times out, exactly as when a real process hangs while holding the store.
+// Holds an embedded data dir's cross-process mutex until killed: every opsdeck write on that dir
+// then waits and times out, exactly as when a real process hangs while holding the store (reads
+// take no lock and go on).
 // Usage: node hold-store.mjs DATA_DIR   (prints "held" once it holds the mutex)
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
