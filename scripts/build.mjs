@@ -10,7 +10,7 @@
 //      (10 files).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,8 +45,8 @@ const esm = await build({
   define: { OPSDECK_VERSION: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
   // Ink loads react-devtools-core only when DEV=true; it is not a dependency of ours.
   external: ['react-devtools-core'],
-  // CommonJS dependencies (enquirer) call require() for Node built-ins; give them a real one.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  // No createRequire banner: CommonJS dependencies (enquirer) call require() for Node built-ins,
+  // and the CommonJS rollup writes gives every chunk Node's own require.
   // Ink's per-cell output stage is replaced by a string compositor (src/frontends/tui/ink-output.ts);
   // commander's child_process is loaded on first use; static imports of Node built-ins skip the
   // ES module namespace Node would build over them; yoga and Ink's reconciler load without a
@@ -57,7 +57,7 @@ const esm = await build({
 checkBuiltinWarnings(esm.warnings);
 
 const files = new Map(esm.outputFiles.map((f) => [f.path, f.text]));
-const chunks = rollup({
+const bundle = await rollup({
   input: { main: join(dist, 'main.js'), 'load-worker': join(dist, 'load-worker.js') },
   // Keep every statement: the input is already tree-shaken, and its chunks run code when loaded.
   treeshake: false,
@@ -85,7 +85,7 @@ const chunks = rollup({
     warn(warning);
   },
 });
-await (await chunks).write({
+await bundle.write({
   dir: dist,
   format: 'cjs',
   entryFileNames: '[name].js',
@@ -95,7 +95,7 @@ await (await chunks).write({
   // import() of a chunk becomes require() once the importer runs: no ES module loader at all.
   dynamicImportInCjs: false,
 });
-mkdirSync(dist, { recursive: true });
+await bundle.close();
 // package.json says "module" for the sources; the bundle is CommonJS.
 writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
 
