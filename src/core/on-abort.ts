@@ -13,3 +13,17 @@ export function onAbort(signal: AbortSignal | undefined, fn: () => void): () => 
   signal.addEventListener('abort', fn, { once: true });
   return () => signal.removeEventListener('abort', fn);
 }
+
+/** Waits `ms`, or less when `signal` aborts (not at all if it has already). Never rejects. */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(wake, ms);
+    const detach = onAbort(signal, wake);
+    function wake() {
+      clearTimeout(timer);
+      detach();
+      resolve();
+    }
+  });
+}

@@ -7,7 +7,7 @@ import type { WriteOptions } from '../core/registry.js';
 import { checkKinds, EMBEDDED_SCOPE, placeOf } from './embedded-scope.js';
 import { keys, splitKey } from './keys.js';
 import type { KvStore, ReadView, WriteTx } from './store/kv-store.js';
-import { onAbort } from '../core/on-abort.js';
+import { sleepUnlessAborted } from '../core/on-abort.js';
 
 interface ConfigDoc {
   content: string;
@@ -117,7 +117,7 @@ export class ConfigEngine implements ConfigBackend {
     // Start from the version counter, not the live doc, so a delete right after start is seen.
     let seen = await this.store.read((view) => view.get<number>(keys.configVersionCounter(place.namespace, place.group, ref.dataId)) ?? 0);
     while (!signal.aborted) {
-      await sleep(this.pollMs, signal);
+      await sleepUnlessAborted(this.pollMs, signal);
       if (signal.aborted) return;
       const changes = await this.store.read((view) =>
         view
@@ -218,16 +218,4 @@ function item(place: Place, dataId: string, doc: ConfigDoc): ConfigItem {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    onAbort(signal, done);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

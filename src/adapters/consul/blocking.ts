@@ -1,4 +1,5 @@
 import { isOpsError } from '../../core/errors.js';
+import { sleepUnlessAborted } from '../../core/on-abort.js';
 
 /**
  * Consul's blocking queries (docs/dev/consul-facts.md §2): a read answers X-Consul-Index; the next
@@ -47,7 +48,7 @@ export interface LoopOptions {
  */
 export async function* blockingLoop<T>(read: (index: number, signal: AbortSignal) => Promise<BlockingRead<T>>, o: LoopOptions): AsyncIterable<BlockingStep<T>> {
   const now = o.now ?? Date.now;
-  const sleep = o.sleep ?? pause;
+  const sleep = o.sleep ?? sleepUnlessAborted;
   let index = 0;
   let failures = 0;
   while (!o.signal.aborted) {
@@ -73,17 +74,4 @@ export async function* blockingLoop<T>(read: (index: number, signal: AbortSignal
 /** Failures worth another try: the agent or its servers briefly away. */
 function passing(e: unknown): boolean {
   return isOpsError(e) && (e.kind === 'unreachable' || e.kind === 'timeout' || e.kind === 'backend');
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

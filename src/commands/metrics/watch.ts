@@ -5,7 +5,7 @@ import { durationOpt, intOpt } from '../option-types.js';
 import { assertValidPromql } from '../../shell/promql/load.js';
 import type { Ctx, Stream } from '../types.js';
 import { THANOS_FLAGS, thanosFlags } from './thanos-flags.js';
-import { onAbort } from '../../core/on-abort.js';
+import { sleepUnlessAborted } from '../../core/on-abort.js';
 
 export interface WatchSample {
   at: string;
@@ -44,15 +44,7 @@ async function* rounds(ctx: Ctx, exprs: string[], intervalMs: number, count: num
       // Sleep to the next round, waking early on Ctrl-C or at the --timeout.
       const wait = Math.min(intervalMs, until - ctx.now());
       if (wait <= 0) return;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(done, wait);
-        onAbort(ctx.signal, done);
-        function done() {
-          clearTimeout(t);
-          ctx.signal.removeEventListener('abort', done);
-          resolve();
-        }
-      });
+      await sleepUnlessAborted(wait, ctx.signal);
     }
     if (ctx.signal.aborted || ctx.now() >= until) return;
     const at = ctx.now() / 1000;
