@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,22 +15,18 @@ import { NO_COMPACTION, useTempStore } from './temp-store.js';
  */
 const t = useTempStore('opsdeck-lockfree-');
 const held: Array<ReturnType<typeof spawn>> = [];
+let work = '';
 let writer = '';
 
 beforeAll(async () => {
-  writer = join(sandboxDir(), 'store-writer.mjs');
+  work = mkdtempSync(join(tmpdir(), 'opsdeck-lockfree-writer-'));
+  writer = join(work, 'store-writer.mjs');
   await build({ entryPoints: [resolve(__dirname, '../helpers/store-writer.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: writer, logLevel: 'error' });
 });
 afterAll(() => {
   for (const p of held) p.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
 });
-
-let box: ReturnType<typeof sandbox> | undefined;
-function sandboxDir(): string {
-  box ??= sandbox();
-  return box.dir;
-}
-afterAll(() => box?.cleanup());
 
 /** Holds the data dir's mutex from another process (test/helpers/hold-store.mjs) until the test ends. */
 async function holdStore(dir: string): Promise<void> {
