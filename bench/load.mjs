@@ -3,7 +3,7 @@
 //  1. Throughput: nginx (one worker) serving a small static file and a 1 KB JSON; wrk with 2
 //     threads, autocannon and opsdeck's engine (2 workers) with the same connections and duration.
 //     Targets: opsdeck ≥ 0.7× wrk's req/s and ≥ 2× autocannon's.
-//  2. Latency at a moderate fixed load: wrk has no rate option (wrk2 is not packaged), so wrk runs
+//  2. Latency at a moderate fixed load, one thread each: wrk has no rate option (wrk2 is not packaged), so wrk runs
 //     with a Lua delay() that holds each connection between requests, and opsdeck then runs at
 //     the rate wrk reached. Target: opsdeck's p50 and p99 within 20% of wrk's.
 //  3. Coordinated omission: a node server that stalls 1 s every 5 s, loaded at a constant rate. The
@@ -12,7 +12,7 @@
 //     autocannon's (which measures from the actual send) not.
 // Each measurement runs ROUNDS times (interleaved) and the median is reported, with the load
 // average: the machine is shared, so single numbers are noise.
-// Run: node bench/load.mjs   (env: ROUNDS=3 SECONDS=5 CONNECTIONS=64 WORKERS=2)
+// Run: node bench/load.mjs   (env: ROUNDS=3 SECONDS=5 CONNECTIONS=64 WORKERS=2 PARTS=1,2,3)
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
@@ -33,6 +33,8 @@ const RATE_CONNECTIONS = 16;
  * measured too and printed for information.
  */
 const WORKERS = Number(process.env.WORKERS ?? 2);
+/** Which of the three parts below to run (PARTS=2,3 skips the throughput part). */
+const PARTS = new Set((process.env.PARTS ?? '1,2,3').split(','));
 /** Mean per-connection pause of wrk's delay() in the fixed-load part: 16 connections / 30 ms ≈ 530 req/s. */
 const WRK_DELAY_MS = 30;
 const STALL_RATE = 500;
@@ -172,7 +174,7 @@ function run(cmd, args) {
 }
 
 /** wrk with a Lua done() that prints req/s and exact percentiles (µs) as JSON, and an optional delay(). */
-async function wrk(url, { connections, seconds, delayMs }) {
+async function wrk(url, { connections, seconds, delayMs, threads = 2 }) {
   const script = join(work, `wrk-${delayMs ?? 0}.lua`);
   writeFileSync(
     script,
@@ -184,7 +186,7 @@ async function wrk(url, { connections, seconds, delayMs }) {
 end
 `,
   );
-  const { out, cpuMs } = await run('wrk', ['-t', '2', '-c', String(connections), '-d', `${seconds}s`, '-s', script, url]);
+  const { out, cpuMs } = await run('wrk', ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '-s', script, url]);
   const j = JSON.parse(out.slice(out.indexOf('JSON ') + 5).split('\n')[0]);
   return { rps: j.requests / (j.us / 1e6), p50: j.p50, p99: j.p99, requests: j.requests, errors: j.errors, cpuMs, cpuPerReq: (cpuMs * 1000) / j.requests };
 }
@@ -229,7 +231,7 @@ const nginx = await startNginx();
  * would otherwise dominate. wrk's start-up is negligible.
  */
 const startup = { wrk: 0, opsdeck: [], other: [], autocannon: [] };
-if (TIME) {
+if (TIME && PARTS.has('1')) {
   const url = `http://127.0.0.1:${nginx.port}/small.html`;
   for (let i = 0; i < 3; i++) {
     startup.opsdeck.push((await opsdeck(url, { connections: CONNECTIONS, seconds: 30, requests: CONNECTIONS })).cpuMs);
@@ -241,7 +243,7 @@ if (TIME) {
 }
 
 // 1. Throughput.
-for (const file of ['small.html', 'data.json']) {
+for (const file of PARTS.has('1') ? ['small.html', 'data.json'] : []) {
   const url = `http://127.0.0.1:${nginx.port}/${file}`;
   const other = WORKERS === 1 ? 2 : 1;
   const m = { wrk: [], autocannon: [], opsdeck: [], other: [], cpu: { wrk: [], autocannon: [], opsdeck: [], other: [] } };
@@ -268,14 +270,15 @@ for (const file of ['small.html', 'data.json']) {
   row(`${file}: opsdeck req/s ≥ 2× autocannon`, `${fmt(o)} req/s`, `autocannon ${fmt(a)} req/s`, (o / a).toFixed(2), o >= 2 * a);
 }
 
-// 2. Latency at a moderate fixed load.
-{
+// 2. Latency at a moderate fixed load, one thread each: ~530 req/s needs no second one, and on two
+// cores shared with nginx every extra thread adds scheduling noise to a ~60 µs round trip.
+if (PARTS.has('2')) {
   const url = `http://127.0.0.1:${nginx.port}/data.json`;
   const m = { wrk50: [], wrk99: [], o50: [], o99: [], rate: [] };
   for (let i = 0; i < ROUNDS; i++) {
-    const w = await wrk(url, { connections: RATE_CONNECTIONS, seconds: SECONDS, delayMs: WRK_DELAY_MS });
+    const w = await wrk(url, { connections: RATE_CONNECTIONS, seconds: SECONDS, delayMs: WRK_DELAY_MS, threads: 1 });
     const rate = Math.round(w.rps);
-    const o = await opsdeck(url, { connections: RATE_CONNECTIONS, seconds: SECONDS, rate });
+    const o = await opsdeck(url, { connections: RATE_CONNECTIONS, seconds: SECONDS, rate, workers: 1 });
     m.wrk50.push(w.p50);
     m.wrk99.push(w.p99);
     m.o50.push(o.p50);
@@ -301,7 +304,7 @@ for (const file of ['small.html', 'data.json']) {
 // per connection. A 1 s stall then adds ~1000 values per connection where 1000/(C/R) requests
 // were due. The target row uses what it measures (--ignoreCoordinatedOmission, latency from the
 // actual send); its default figure is printed beside it, with its p50 and p90 against the truth.
-{
+if (PARTS.has('3')) {
   // Few connections, so that measured from the actual send only a few requests see a stall
   // (2 stalls × 10 connections = 0.4% of 5000): a p99 that shows the stalls shows the correction.
   const STALL_CONNECTIONS = 10;

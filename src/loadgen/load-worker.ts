@@ -9,4 +9,4 @@ port.on('message', (m: ToWorker) => {
   if (m.type === 'go') load.start();
   else load.stop();
 });
-port.postMessage({ type: 'ready' });
+load.prepare(() => port.postMessage({ type: 'ready' }));

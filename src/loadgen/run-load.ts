@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { usage } from '../core/errors.js';
 import type { LoadPlan, LoadProgress, LoadResult, RunLoadOptions, TargetResult } from './load-types.js';
@@ -21,10 +22,16 @@ export async function runLoad(plan: LoadPlan, opts: RunLoadOptions = {}): Promis
   const targets = await Promise.all(plan.targets.map((t) => workerTarget(t.url, plan)));
   const plans = splitPlan(plan, targets, opts.onProgress !== undefined);
   const entry = await workerEntry();
+  // V8's memory reducer sees a lightly loaded worker as idle and runs full collections on it,
+  // 5-20 ms each, all workers at once: in constant-rate mode every request due in that pause is
+  // charged the pause. The flag is read when an isolate's heap is set up, so it is off only while
+  // the workers start; this thread keeps its reducer.
+  setFlagsFromString('--no-memory-reducer');
   const workers = plans.map((p) => new Worker(entry, { workerData: p }));
   try {
     return await drive(plan, workers, opts);
   } finally {
+    setFlagsFromString('--memory-reducer');
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
@@ -99,6 +106,7 @@ function drive(plan: LoadPlan, workers: Worker[], opts: RunLoadOptions): Promise
       w.on('message', (m: FromWorker) => {
         if (m.type === 'ready') {
           if (++ready < workers.length) return;
+          setFlagsFromString('--memory-reducer');
           startedAt = new Date();
           started = performance.now();
           if (opts.signal?.aborted) interrupted = true;

@@ -42,6 +42,21 @@ export class WorkerLoad implements ConnectionOwner {
     );
   }
 
+  /** Opens every connection; `ready` once each has connected or failed, or after the timeout. */
+  prepare(ready: () => void): void {
+    let waiting = this.connections.length;
+    let done = false;
+    const timer = setTimeout(() => finish(), this.plan.timeoutMs);
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (!this.stopped) ready();
+    };
+    if (waiting === 0) return finish();
+    for (const c of this.connections) c.open(() => --waiting === 0 && finish());
+  }
+
   start(): void {
     this.t0 = performance.now();
     for (const c of this.connections) c.start(this.t0);
