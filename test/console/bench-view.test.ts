@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchSeries, benchViewKey, isLoadProgress, LATENCY_UNIT, MAX_SAMPLES, withProgress } from '../../src/frontends/tui/bench-view.js';
+import { benchSeries, benchViewKey, isLoadProgress, LATENCY_UNIT, loadSummary, MAX_SAMPLES, withProgress } from '../../src/frontends/tui/bench-view.js';
 import { renderChart } from '../../src/render/chart/render-chart.js';
 import { PLAIN } from '../../src/render/style.js';
 import type { LoadProgress } from '../../src/loadgen/load-types.js';
@@ -50,6 +50,14 @@ describe('the bench live view model', () => {
     benchViewKey({ kind: 'key', name: 'escape', ctrl: false, meta: false, shift: false }, { ...v, done: true }, fx);
     benchViewKey({ kind: 'char', text: 'x' }, v, fx);
     expect(calls).toEqual(['stop', 'close', 'close']);
+  });
+
+  it("takes a finished load's figures from its result: whole-run percentiles and every error kind", () => {
+    const result = { elapsedMs: 3004, requests: 912, requestsPerSec: 303.6, errors: { connect: 1, read: 2, write: 0, timeout: 3, other: 4 }, latency: { percentiles: { '50': 80, '99': 420 } } };
+    expect(loadSummary(result)).toEqual({ elapsedMs: 3004, requests: 912, requestsPerSec: 303.6, p50: 80, p99: 420, errors: 10 });
+    expect(loadSummary({ ...result, latency: {} })).toBeNull();
+    expect(loadSummary('12000 requests')).toBeNull();
+    expect(loadSummary(undefined)).toBeNull();
   });
 
   it('recognises a progress report and nothing else', () => {

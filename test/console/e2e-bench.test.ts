@@ -65,10 +65,14 @@ describe('the bench live view in a real terminal', () => {
     await term.waitFor(/load running  ·/);
     const done = await term.waitFor(/load finished  ·/);
     expect(done).toMatch(/● p99  cur \S+s/);
+    // The finished line gives the whole run, as the summary does (reports miss the last part second).
+    const shown = /load finished {2}· {2}(\d+\.\d)s {2}· {2}(\d+) requests/.exec(done);
+    expect(shown).not.toBeNull();
     term.keys('Escape');
     const summary = await term.waitFor((s) => finished(line)(s) && /Latency distribution/.test(s));
     expect(summary).not.toMatch(/interrupted after/);
     expect(summary).toMatch(/Status: +200 \d+/);
+    expect(summary).toMatch(new RegExp(`\\b${shown![2]} requests in ${shown![1]}\\d?s`));
   }, E2E_TIMEOUT);
 
   it('one-shot on a terminal: a progress line on stderr, redrawn each second, erased before the summary', async () => {

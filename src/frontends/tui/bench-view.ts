@@ -1,4 +1,5 @@
-import type { LoadProgress } from '../../loadgen/load-types.js';
+import { totalLoadErrors } from '../../loadgen/load-errors.js';
+import type { LoadProgress, LoadResult } from '../../loadgen/load-types.js';
 import type { ChartSeries } from '../../render/chart/chart-series.js';
 import { actionFor } from './key-bindings.js';
 import type { KeyEvent } from './keys.js';
@@ -18,6 +19,11 @@ export interface BenchViewState {
   samples: LoadProgress[];
   /** The load ended (on its own, or stopped by Ctrl-C): the charts stay until q/Esc. */
   done: boolean;
+  /**
+   * The whole run's figures once it ended (its result, not the sum of reports: the last part
+   * second is in no report, and a report's percentiles cover its second only).
+   */
+  final?: LoadProgress | null;
 }
 
 /** An hour of one-second reports; older ones scroll off the charts. */
@@ -27,6 +33,15 @@ export function isLoadProgress(v: unknown): v is LoadProgress {
   if (typeof v !== 'object' || v === null) return false;
   const p = v as Record<string, unknown>;
   return ['elapsedMs', 'requests', 'requestsPerSec', 'p50', 'p99', 'errors'].every((k) => typeof p[k] === 'number');
+}
+
+/** The figures of a finished load, from the command's result; null when it returned none. */
+export function loadSummary(data: unknown): LoadProgress | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const r = data as Partial<LoadResult>;
+  const p = r.latency?.percentiles;
+  if (typeof r.elapsedMs !== 'number' || typeof r.requests !== 'number' || typeof r.requestsPerSec !== 'number' || !r.errors || typeof p?.['50'] !== 'number' || typeof p['99'] !== 'number') return null;
+  return { elapsedMs: r.elapsedMs, requests: r.requests, requestsPerSec: r.requestsPerSec, p50: p['50'], p99: p['99'], errors: totalLoadErrors(r.errors) };
 }
 
 /** The view after one more report of `line`'s load; a report of another line starts a new view. */

@@ -13,7 +13,7 @@ import type { SessionPool } from '../session-pool.js';
 import type { Scope } from '../../core/scope.js';
 import type { DriftAsk } from '../../commands/services/drift-read.js';
 import type { LoadProgress } from '../../loadgen/load-types.js';
-import { isLoadProgress } from './bench-view.js';
+import { isLoadProgress, loadSummary } from './bench-view.js';
 import { consoleActionFor } from './console-actions.js';
 import { scopedLine, type ParsedLine } from './scoped-line.js';
 import type { LogEntry } from './state.js';
@@ -38,8 +38,8 @@ export interface LineRunnerDeps {
   onResult?(commandId: string, data: unknown): void;
   /** A running `bench`'s progress as data (the console's live view); without it, the text goes to the footer. */
   loadProgress?(line: string, progress: LoadProgress): void;
-  /** The line whose progress went to `loadProgress` has ended. */
-  loadEnded?(line: string): void;
+  /** The line whose progress went to `loadProgress` has ended, with the whole run's figures when it returned them. */
+  loadEnded?(line: string, final: LoadProgress | null): void;
   /** Opens the services pane's drift view (`services drift` typed at the prompt). */
   openDrift?(ask: DriftAsk): void;
   /** Writes the line as executed to the recording, if there is one. */
@@ -124,7 +124,12 @@ export function lineRunner(d: LineRunnerDeps): (line: string, signal: AbortSigna
             } else d.notice(m);
           },
         };
-        const outcome = await execute({ ...parsed.inv, globals: g }, d.pool, io, d.version).finally(() => loading && d.loadEnded?.(line));
+        let outcome: Awaited<ReturnType<typeof execute>> | undefined;
+        try {
+          outcome = await execute({ ...parsed.inv, globals: g }, d.pool, io, d.version);
+        } finally {
+          if (loading) d.loadEnded?.(line, outcome ? loadSummary(outcome.data) : null);
+        }
         code = outcome.exitCode;
         if (outcome.data !== undefined) d.onResult?.(commandId(parsed.inv.spec), outcome.data);
       } else {

@@ -80,7 +80,7 @@ export async function startConsole({ top, pool, env, version, boot }: ConsoleOpt
     },
     openDrift: (ask) => controller.openDrill('services', driftPlan(ask)),
     loadProgress: (line, p) => store.set((s) => ({ ...s, bench: withProgress(s.bench, line, p, Date.now()) })),
-    loadEnded: (line) => store.set((s) => (s.bench?.line === line ? { ...s, bench: { ...s.bench, done: true } } : s)),
+    loadEnded: (line, final) => store.set((s) => (s.bench?.line === line ? { ...s, bench: { ...s.bench, done: true, final } } : s)),
     ...(recorder ? { record: (line: string, code: number) => recorder.command(line, code) } : {}),
     scope: () => store.get().scope,
   });

@@ -9,12 +9,13 @@ import { fit } from '../layout.js';
 
 /** The live view of a running `bench`: a status line, then the req/s chart over the p50/p99 chart. */
 export function BenchView({ v, cols, height, style }: { v: BenchViewState; cols: number; height: number; style: Style }) {
-  const last = v.samples[v.samples.length - 1]!;
+  // Running: the last second's report. Finished: the whole run, as the summary in the output says.
+  const last = (v.done && v.final) || v.samples[v.samples.length - 1]!;
   const series = useMemo(() => benchSeries(v), [v]);
   // The figures first: a narrow terminal cuts the end of the line, and the footer shows the keys.
   const status = [
     v.done ? 'load finished' : 'load running',
-    `${(last.elapsedMs / 1000).toFixed(0)}s`,
+    `${(last.elapsedMs / 1000).toFixed(v.done && v.final ? 1 : 0)}s`,
     `${last.requests} requests`,
     `${Math.round(last.requestsPerSec)} req/s`,
     `p50 ${formatMicros(last.p50)}`,
