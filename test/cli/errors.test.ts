@@ -32,7 +32,8 @@ function writeConfig(text: string): string {
 describe('bad input gets one clear line and the right exit code', () => {
   it.each([
     [['bogus'], 2, /unknown command "bogus"/],
-    [['services', 'lst'], 2, /unknown command 'lst'.*Did you mean list/],
+    [['servces', 'list'], 2, /unknown command "servces list"; did you mean services\?/],
+    [['services', 'lst'], 2, /unknown command 'lst'; did you mean list\?/],
     [['services', 'list', '--bogus'], 2, /unknown option '--bogus'/],
     [['services'], 2, /needs a subcommand/],
     [['locks', 'acquire'], 2, /missing required argument 'name'/],

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { didYouMean } from '../../core/did-you-mean.js';
 import { OpsError } from '../../core/errors.js';
 import { optionSpecs, readOptions } from '../../commands/define-command.js';
 import type { CommandSpec, Input, OptionSpec, RawValue } from '../../commands/types.js';
@@ -79,7 +80,9 @@ export function parseArgs(commands: readonly CommandSpec[], words: string[], mod
         return;
       }
       if (operands.length > 0) {
-        throw new OpsError('usage', `unknown command "${operands.join(' ')}"`, 'run "opsdeck help" to list the commands');
+        // Only the named noun's commands were built, so commander's own suggestion cannot see this one.
+        const near = didYouMean(operands[0]!, [...new Set(commands.map((c) => c.path[0]!)), 'replay']);
+        throw new OpsError('usage', `unknown command "${operands.join(' ')}"${near ? `; did you mean ${near}?` : ''}`, 'run "opsdeck help" to list the commands');
       }
       parsed = { kind: 'top', top: topLevel(opts, []) };
     });
@@ -160,9 +163,16 @@ function commandsFor(words: string[], commands: readonly CommandSpec[]): readonl
   return [];
 }
 
-/** Commander says "error: unknown option '--x'\n(Did you mean --y?)"; make it one line. */
+/**
+ * Commander says "error: unknown option '--x'\n(Did you mean --y?)"; make it one sentence, since
+ * the hint that follows is in parentheses of its own.
+ */
 function cleanCommanderMessage(message: string): string {
-  return message.replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').trim();
+  return message
+    .replace(/^error:\s*/i, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\s*\(Did you mean (.+?)\?\)/, '; did you mean $1?')
+    .trim();
 }
 
 function helpTarget(commands: readonly CommandSpec[], words: string[]): string {
