@@ -16,14 +16,27 @@ export function onAbort(signal: AbortSignal | undefined, fn: () => void): () => 
 
 /** Waits `ms`, or less when `signal` aborts (not at all if it has already). Never rejects. */
 export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
+  return wakeOrTimeout(null, ms, signal).then(() => undefined);
+}
+
+/**
+ * Waits for `wake` (a watch firing, say), at most `ms`, and no longer once `signal` aborts (not at
+ * all if it has already). True when `wake` came first. Never rejects (a rejected `wake` counts as
+ * woken: whoever reads next will meet the error), and leaves no timer or listener behind.
+ */
+export function wakeOrTimeout(wake: Promise<unknown> | null, ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const timer = setTimeout(wake, ms);
-    const detach = onAbort(signal, wake);
-    function wake() {
+    let settled = false;
+    const timer = setTimeout(() => settle(false), ms);
+    const detach = onAbort(signal, () => settle(false));
+    wake?.then(() => settle(true), () => settle(true));
+    function settle(woken: boolean) {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       detach();
-      resolve();
+      resolve(woken);
     }
   });
 }

@@ -10,7 +10,7 @@ import type { ConfigType } from '../../core/types.js';
 import { textMatcher } from '../kit/text-match.js';
 import type { ZkOptions } from './options.js';
 import { codeOf, guarded, mapZkError, type NodeStat, type ZkSession } from './zk-client.js';
-import { onAbort } from '../../core/on-abort.js';
+import { wakeOrTimeout } from '../../core/on-abort.js';
 
 /**
  * Spring Cloud Zookeeper config as a config centre: a data id is a key's path below the root
@@ -226,16 +226,7 @@ async function* watchConfig(ctx: ZkConfigContext, ref: ConfigRef, signal: AbortS
       };
     }
     last = now;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, WATCH_RECHECK_MS);
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      onAbort(signal, done);
-      void woken.then(done);
-    });
+    await wakeOrTimeout(woken, WATCH_RECHECK_MS, signal);
   }
 }
 

@@ -2,7 +2,7 @@ import type { Scope } from '../../core/scope.js';
 import { DUBBO_RESERVED } from './registry-layouts.js';
 import { locate, rootsFor, rulesFor, type ZkRegistryContext } from './zk-registry-read.js';
 import type { ZkSession } from './zk-client.js';
-import { onAbort as whenAborted } from '../../core/on-abort.js';
+import { wakeOrTimeout } from '../../core/on-abort.js';
 
 /** How often the watches are armed again without an event: watches are lost when a session expires. */
 const REARM_MS = 30_000;
@@ -22,18 +22,7 @@ export async function* registryChanges(ctx: ZkRegistryContext, target: { scope: 
     const watcher = () => wake();
     const s = await ctx.session();
     await arm(ctx, s, target, watcher);
-    const fired = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => done(false), REARM_MS);
-      const onAbort = () => done(false);
-      const done = (v: boolean) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      };
-      whenAborted(signal, onAbort);
-      void woken.then(() => done(true));
-    });
-    if (fired && !signal.aborted) yield;
+    if ((await wakeOrTimeout(woken, REARM_MS, signal)) && !signal.aborted) yield;
   }
 }
 

@@ -10,7 +10,7 @@ import type { ZkOptions } from './options.js';
 import { SessionDirectory } from './sessions.js';
 import { mapZkError, ZkSession } from './zk-client.js';
 import { isoOrNull } from '../../core/iso-time.js';
-import { onAbort as whenAborted } from '../../core/on-abort.js';
+import { wakeOrTimeout } from '../../core/on-abort.js';
 
 /** Most children read per lock znode: a lock with more contenders than this is shown in part. */
 const MAX_CHILDREN = 1000;
@@ -235,23 +235,17 @@ export class ZkLocks implements LockBackend {
   }
 
   /** Waits until a znode goes (or changes), the deadline passes, or the wait is cancelled. */
-  private waitGone(s: ZkSession, path: string, deadline: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let done = false;
-      const finish = (e?: unknown) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (e) reject(e);
-        else resolve();
-      };
-      const onAbort = () => finish();
-      const timer = setTimeout(() => finish(), Math.max(0, deadline - Date.now()));
-      whenAborted(signal, onAbort);
-      if (done) return;
-      s.exists(path, () => finish()).then((stat) => (stat ? undefined : finish()), finish);
-    });
+  private async waitGone(s: ZkSession, path: string, deadline: number, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return;
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    let failure: unknown = null;
+    s.exists(path, () => wake()).then(
+      (stat) => (stat ? undefined : wake()),
+      (e: unknown) => ((failure = e), wake()),
+    );
+    await wakeOrTimeout(woken, Math.max(0, deadline - Date.now()), signal);
+    if (failure !== null) throw failure;
   }
 
   async release(name: string, owner: string): Promise<ReleaseResult> {
