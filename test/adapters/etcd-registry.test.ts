@@ -118,3 +118,65 @@ describe('etcd registry layouts', () => {
     expect((err as OpsError).message).toContain('/nope/');
   });
 });
+
+describe('etcd registry push (changes)', () => {
+  /** Iterates a feed, counting its yields, until aborted. */
+  function follow(target: { scope: Record<string, string>; service?: string }) {
+    const ac = new AbortController();
+    const state = { yields: 0, error: null as unknown };
+    const done = (async () => {
+      try {
+        for await (const _ of registry.changes!(target, ac.signal)) state.yields++;
+      } catch (e) {
+        state.error = e;
+      }
+    })();
+    return { state, stop: async () => (ac.abort(), await done) };
+  }
+  /** The watch is created by the feed's first read; wait until etcd has it before changing anything. */
+  const armed = () => new Promise((r) => setTimeout(r, 1000));
+  const kratos = (name: string, id: string, port: number) => JSON.stringify({ id, name, version: '', metadata: {}, endpoints: [`http://10.2.0.1:${port}`] });
+
+  it("a service's pane wakes on a new instance and on its lease being revoked, not on another service", async () => {
+    const lease = await raw.grant(60);
+    const f = follow({ scope: {}, service: 'pushed' });
+    await armed();
+    await raw.put('/microservices/other/o1', kratos('other', 'o1', 81));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(f.state.yields).toBe(0);
+    await raw.put('/microservices/pushed/p1', kratos('pushed', 'p1', 82), lease);
+    await expect.poll(() => f.state.yields, { timeout: 10_000 }).toBe(1);
+    expect((await registry.getService({ scope: {}, name: 'pushed' })).instances.map((i) => i.id)).toEqual(['p1']);
+    // An app that dies stops its keep-alives; revoking is the same end, sooner: its keys go.
+    await raw.revoke(lease);
+    await expect.poll(() => f.state.yields, { timeout: 10_000 }).toBe(2);
+    await f.stop();
+    expect(f.state.error).toBeNull();
+    await raw.del('/microservices/other/o1');
+  });
+
+  it('the listing wakes on a service appearing under any prefix, once for a transaction', async () => {
+    const f = follow({ scope: {} });
+    await armed();
+    await raw.put('zero/late.rpc/7', '10.3.0.1:9000');
+    await expect.poll(() => f.state.yields, { timeout: 10_000 }).toBe(1);
+    await raw.call('/v3/kv/txn', {
+      success: [
+        { request_put: { key: Buffer.from('/micro/registry/batch/b1').toString('base64'), value: Buffer.from('x').toString('base64') } },
+        { request_put: { key: Buffer.from('/micro/registry/batch/b2').toString('base64'), value: Buffer.from('y').toString('base64') } },
+      ],
+    });
+    await expect.poll(() => f.state.yields, { timeout: 10_000 }).toBe(2);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(f.state.yields).toBe(2);
+    await f.stop();
+    expect(f.state.error).toBeNull();
+    for (const k of ['zero/late.rpc/7', '/micro/registry/batch/b1', '/micro/registry/batch/b2']) await raw.del(k);
+  });
+
+  it('a prefix the profile does not have fails the feed with a usage error', async () => {
+    const f = follow({ scope: { prefix: '/nope/' } });
+    await f.stop();
+    expect((f.state.error as OpsError).kind).toBe('usage');
+  });
+});

@@ -9,6 +9,7 @@ import type { EtcdHttp } from './etcd-http.js';
 import { deleteIfUnchanged, leaseTtl, putIfUnchanged, scanPrefix } from './kv.js';
 import type { EtcdOptions } from './options.js';
 import { encodeNew, metadataHolder, recognise, rootsOf, type Registration, type Root } from './registry-layouts.js';
+import { watchPrefixes } from './watch.js';
 
 /** Lease look-ups in flight at once while reading a service or a listing. */
 const LEASE_CONCURRENCY = 8;
@@ -146,6 +147,16 @@ export function etcdRegistry(http: EtcdHttp, o: EtcdOptions): RegistryBackend {
 
     async getService(ref, opts = {}) {
       return (await detail(ref, opts.signal)).view;
+    },
+
+    /**
+     * Push for the console's panes from etcd watches: a service's pane watches its key prefix in
+     * each root in scope, the listing every root. A lease that expires deletes its keys, so a dead
+     * instance shows as soon as etcd drops it; keep-alives write nothing and wake nobody.
+     */
+    async *changes(target, signal) {
+      const prefixes = rootsFor(target.scope).map((r) => Buffer.from(target.service === undefined ? r.prefix : r.servicePrefix(target.service), 'utf8'));
+      yield* watchPrefixes(http, o, prefixes, signal);
     },
 
     async listScope(kind) {

@@ -2,31 +2,37 @@ import type { ConfigEvent } from '../../core/config-center.js';
 import { OpsError } from '../../core/errors.js';
 import { formatBytes } from '../kit/snippet.js';
 import { isObject } from '../kit/shape.js';
-import { b64, decodeKv, type Kv, type RawKv } from './codec.js';
+import { b64, decodeKv, prefixEnd, type Kv, type RawKv } from './codec.js';
 import type { EtcdHttp } from './etcd-http.js';
 import { md5 } from '../kit/config-keys.js';
-import { readKey, utf8 } from './kv.js';
+import { readKey, utf8, type KeyState } from './kv.js';
+import { mergeFeeds } from '../../core/merge-feeds.js';
+import { sleepUnlessAborted } from '../../core/on-abort.js';
 import type { EtcdOptions } from './options.js';
 
 /** Restarts in a row without a frame in between before the watch gives up. */
 const MAX_RESTARTS = 5;
 
+/** What a range watch sees: one change, or that etcd compacted past it (then `now` is the key read afresh). */
+type WatchItem = { kind: 'change'; deleted: boolean; kv: Kv } | { kind: 'compacted'; now: KeyState };
+
 /**
- * A real etcd watch on one key over the gateway's `/v3/watch` stream: the answer is one JSON frame
- * per line, `{"result":{…}}` (first `created`, then `events`) or `{"error":{…}}`. The watch starts
- * just after the revision the key was read at, so no change between the read and the watch is
- * missed, and every restart resumes after the last revision seen. etcd cancels a watch whose start
- * revision was compacted (`compact_revision`): the changes in between are gone, so the key is read
- * again and reported if it differs, and the watch goes on from there. Each frame is capped at
- * `maxResponseBytes`; the signal (Ctrl-C) closes the stream.
+ * A real etcd watch over the gateway's `/v3/watch` stream, on `key` or (with `rangeEnd`) on every
+ * key in [key, rangeEnd): the answer is one JSON frame per line, `{"result":{…}}` (first
+ * `created`, then `events`) or `{"error":{…}}`. It starts at revision `from`, so nothing after the
+ * caller's read is missed, and every restart resumes after the last revision seen. etcd cancels a
+ * watch whose start revision was compacted (`compact_revision`): the changes in between are gone,
+ * so `key` is read again, the caller told, and the watch goes on from there. Each frame is capped
+ * at `maxResponseBytes`; the signal (Ctrl-C) closes the stream.
  */
-export async function* watchKey(http: EtcdHttp, o: EtcdOptions, key: Buffer, signal: AbortSignal): AsyncIterable<ConfigEvent> {
-  const start = await readKey(http, key, { signal });
-  let last: Kv | null = start.kv;
-  let next = start.revision + 1;
+async function* watchRange(http: EtcdHttp, o: EtcdOptions, key: Buffer, rangeEnd: Buffer | null, from: number, signal: AbortSignal): AsyncIterable<WatchItem> {
+  const what = rangeEnd === null ? key.toString('utf8') : `keys under ${key.toString('utf8') || '/'}`;
+  let next = from;
   let restarts = 0;
   while (!signal.aborted) {
-    const stream = await http.stream('/v3/watch', { create_request: { key: b64(key), start_revision: String(next), prev_kv: true } }, signal).catch((e: unknown) => {
+    const create: Record<string, unknown> = { key: b64(key), start_revision: String(next) };
+    if (rangeEnd !== null) create.range_end = b64(rangeEnd);
+    const stream = await http.stream('/v3/watch', { create_request: create }, signal).catch((e: unknown) => {
       if (signal.aborted) return null;
       throw e;
     });
@@ -46,17 +52,14 @@ export async function* watchKey(http: EtcdHttp, o: EtcdOptions, key: Buffer, sig
             resync = true;
             break;
           }
-          throw new OpsError('failed', `etcd cancelled the watch on ${key.toString('utf8')}: ${String(result.cancel_reason ?? 'no reason given')}`, 'run the watch again');
+          throw new OpsError('failed', `etcd cancelled the watch on ${what}: ${String(result.cancel_reason ?? 'no reason given')}`, 'run the watch again');
         }
         const events = Array.isArray(result.events) ? result.events : [];
         for (const raw of events) {
           if (!isObject(raw) || !isObject(raw.kv)) continue;
           const kv = decodeKv(raw.kv as unknown as RawKv);
-          const deleted = raw.type === 'DELETE';
           next = kv.modRevision + 1;
-          const before = last;
-          last = deleted ? null : kv;
-          yield eventOf(o, key, deleted ? 'delete' : before === null || kv.version === 1 ? 'create' : 'update', deleted ? null : kv);
+          yield { kind: 'change', deleted: raw.type === 'DELETE', kv };
         }
       }
     } finally {
@@ -64,20 +67,54 @@ export async function* watchKey(http: EtcdHttp, o: EtcdOptions, key: Buffer, sig
     }
     if (signal.aborted) return;
     if (resync) {
-      // The changes between `next` and the compaction point are gone: compare with the key now.
       const now = await readKey(http, key, { signal });
-      if ((now.kv?.modRevision ?? 0) !== (last?.modRevision ?? 0)) {
-        const op = now.kv === null ? 'delete' : last === null ? 'create' : 'update';
-        last = now.kv;
-        yield eventOf(o, key, op, now.kv);
-      }
       next = now.revision + 1;
+      yield { kind: 'compacted', now };
       continue;
     }
     // The server ended the stream (a restart, a leader change): resume after the last revision seen.
-    if (++restarts > MAX_RESTARTS) throw new OpsError('unreachable', `etcd at ${o.url} kept closing the watch on ${key.toString('utf8')}`, 'check "etcdctl endpoint health", then run the watch again');
-    await new Promise((r) => setTimeout(r, 200 * restarts));
+    if (++restarts > MAX_RESTARTS) throw new OpsError('unreachable', `etcd at ${o.url} kept closing the watch on ${what}`, 'check "etcdctl endpoint health", then run the watch again');
+    await sleepUnlessAborted(200 * restarts, signal);
   }
+}
+
+/** One key's changes as config events, from its state when the watch starts. */
+export async function* watchKey(http: EtcdHttp, o: EtcdOptions, key: Buffer, signal: AbortSignal): AsyncIterable<ConfigEvent> {
+  const start = await readKey(http, key, { signal });
+  let last: Kv | null = start.kv;
+  for await (const item of watchRange(http, o, key, null, start.revision + 1, signal)) {
+    if (item.kind === 'change') {
+      const before = last;
+      last = item.deleted ? null : item.kv;
+      yield eventOf(o, key, item.deleted ? 'delete' : before === null || item.kv.version === 1 ? 'create' : 'update', last);
+    } else if ((item.now.kv?.modRevision ?? 0) !== (last?.modRevision ?? 0)) {
+      // The changes between the last one seen and the compaction point are gone: compare with the key now.
+      const op = item.now.kv === null ? 'delete' : last === null ? 'create' : 'update';
+      last = item.now.kv;
+      yield eventOf(o, key, op, last);
+    }
+  }
+}
+
+/**
+ * Yields whenever a key under one of `prefixes` is put or deleted (a lease expiring deletes its
+ * keys; keeping a lease alive writes nothing), from the revision current when it starts; the
+ * events of one etcd transaction are folded into one yield. A compaction past the watch yields
+ * too, since what changed meanwhile is unknown.
+ */
+export function watchPrefixes(http: EtcdHttp, o: EtcdOptions, prefixes: readonly Buffer[], signal: AbortSignal): AsyncIterable<void> {
+  const one = async function* (prefix: Buffer): AsyncIterable<void> {
+    // The empty prefix is every key: etcd takes a range from \0 for it.
+    const from = prefix.length === 0 ? Buffer.from([0]) : prefix;
+    const start = await readKey(http, from, { signal });
+    let seen = -1;
+    for await (const item of watchRange(http, o, from, prefixEnd(prefix), start.revision + 1, signal)) {
+      if (item.kind === 'change' && item.kv.modRevision === seen) continue;
+      if (item.kind === 'change') seen = item.kv.modRevision;
+      yield;
+    }
+  };
+  return mergeFeeds(prefixes.map(one), signal);
 }
 
 function eventOf(o: EtcdOptions, key: Buffer, op: ConfigEvent['op'], kv: Kv | null): ConfigEvent {
