@@ -107,6 +107,26 @@ describe('etcd config', () => {
       ['delete', null],
     ]);
   }, 20_000);
+
+  it("the config pane's push feed wakes on a key written under the prefix, not on one outside it", async () => {
+    const ac = new AbortController();
+    let yields = 0;
+    const done = (async () => {
+      for await (const _ of config.changes!({ scope: {} }, ac.signal)) yields++;
+    })();
+    await new Promise((r) => setTimeout(r, 1000));
+    await raw.put('/elsewhere/x', '1');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(yields).toBe(0);
+    const k = key();
+    await raw.put(k, 'p: 1\n');
+    await expect.poll(() => yields, { timeout: 10_000 }).toBe(1);
+    await raw.del(k);
+    await expect.poll(() => yields, { timeout: 10_000 }).toBe(2);
+    ac.abort();
+    await done;
+    await raw.del('/elsewhere/x');
+  }, 30_000);
 });
 
 describe('watch frames', () => {

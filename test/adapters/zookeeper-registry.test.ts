@@ -144,3 +144,30 @@ describe('zookeeper registry push (changes)', () => {
   });
 });
 
+
+describe('zookeeper config push (changes)', () => {
+  const setData = (path: string, body: string) => new Promise<void>((resolve, reject) => raw.setData(path, Buffer.from(body), -1, (e) => (e ? reject(e) : resolve())));
+  const remove = (path: string) => new Promise<void>((resolve, reject) => raw.remove(path, -1, (e) => (e ? reject(e) : resolve())));
+
+  it("the config pane wakes on a new key, a new value and a deleted key, each written by another client", async () => {
+    await put(`${R}/config/push/a`, Buffer.from('1'));
+    const ac = new AbortController();
+    let yields = 0;
+    const done = (async () => {
+      for await (const _ of config.changes!({ scope: {} }, ac.signal)) yields++;
+    })();
+    // The first walk arms the watches; give it a moment on a loaded machine.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(yields).toBe(0);
+    await put(`${R}/config/push,dev/b`, Buffer.from('2'));
+    await expect.poll(() => yields, { timeout: 10_000 }).toBe(1);
+    await new Promise((r) => setTimeout(r, 500));
+    await setData(`${R}/config/push/a`, '3');
+    await expect.poll(() => yields, { timeout: 10_000 }).toBe(2);
+    await new Promise((r) => setTimeout(r, 500));
+    await remove(`${R}/config/push,dev/b`);
+    await expect.poll(() => yields, { timeout: 10_000 }).toBe(3);
+    ac.abort();
+    await done;
+  }, 40_000);
+});

@@ -8,7 +8,7 @@ import type { Kv } from './codec.js';
 import type { EtcdHttp } from './etcd-http.js';
 import { deleteIfUnchanged, isCompacted, putIfUnchanged, readKey, scanPrefix, utf8 } from './kv.js';
 import type { EtcdOptions } from './options.js';
-import { watchKey } from './watch.js';
+import { watchKey, watchPrefixes } from './watch.js';
 
 /** etcd keys are one flat space; the profile's prefix bounds it. */
 const FLAT: ScopeModel = { kinds: [], defaults: {} };
@@ -18,7 +18,8 @@ const FLAT: ScopeModel = { kinds: [], defaults: {} };
  * compare-and-set token is the key's mod_revision, checked in a transaction (`0`: only if absent).
  * History is etcd's own MVCC: each older revision of the key is read back with `revision`, until
  * the key's creation or the compaction point, whichever comes first. Watch is a real etcd watch
- * over the gateway's stream. No listeners and no beta releases.
+ * over the gateway's stream, and the config pane is pushed by one on the prefix. No listeners and
+ * no beta releases.
  */
 export function etcdConfig(http: EtcdHttp, o: EtcdOptions): ConfigBackend {
   const keyOf = (ref: ConfigRef): Buffer => {
@@ -148,6 +149,9 @@ export function etcdConfig(http: EtcdHttp, o: EtcdOptions): ConfigBackend {
     },
 
     watch: (ref, signal) => watchKey(http, o, keyOf(ref), signal),
+
+    /** Push for the console's config pane: one watch on the profile's prefix. */
+    changes: (_filter, signal) => watchPrefixes(http, o, [Buffer.from(o.prefix, 'utf8')], signal),
   };
 }
 

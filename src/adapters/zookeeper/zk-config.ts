@@ -42,6 +42,7 @@ export function zkConfig(ctx: ZkConfigContext): ConfigBackend {
     set: guard(async (ref: ConfigRef, content: string, _type: ConfigType, opts: { ifMatch?: string } & WriteOptions) => (refuseIfAborted(opts.signal, 'the publish'), setConfig(ctx, ref, content, opts))),
     delete: guard(async (ref: ConfigRef, opts: { ifMatch?: string } & WriteOptions) => (refuseIfAborted(opts.signal, 'the delete'), deleteConfig(ctx, ref, opts))),
     watch: (ref, signal) => watchConfig(ctx, ref, signal),
+    changes: (filter, signal) => configChanges(ctx, filter, signal),
   };
 }
 
@@ -158,7 +159,8 @@ function casLost(ctx: ZkConfigContext, ref: ConfigRef, now: { stat: NodeStat } |
  * `listTimeMs`: every node that holds data or has no children is a key (a context node such as
  * `shop,dev` holds none).
  */
-async function listConfigs(ctx: ZkConfigContext, filter: { scope: Scope; text?: string }, opts: ListOptions = {}): Promise<ConfigSummary[]> {
+/** The keys under the scope's root, breadth first within the profile's bounds; with `watcher`, every node read is watched. */
+async function listConfigs(ctx: ZkConfigContext, filter: { scope: Scope; text?: string }, opts: ListOptions = {}, watcher?: () => void): Promise<ConfigSummary[]> {
   const root = rootOf(ctx, filter.scope);
   const match = textMatcher(filter.text);
   const s = await ctx.session();
@@ -173,8 +175,8 @@ async function listConfigs(ctx: ZkConfigContext, filter: { scope: Scope; text?: 
         opts.onIncomplete?.(`stopped after ${seen} nodes under ${root} (maxNodes ${ctx.o.maxNodes}, maxDepth ${ctx.o.maxDepth}, listTimeMs ${ctx.o.listTimeMs})`, 'limit');
         return out;
       }
-      const kids = (await s.children(rel === '' ? root : `${root}/${rel}`)) ?? [];
-      const reads = await Promise.all(kids.sort().map(async (k) => ({ id: rel === '' ? k : `${rel}/${k}`, r: await s.read(`${root}/${rel === '' ? k : `${rel}/${k}`}`) })));
+      const kids = (await s.children(rel === '' ? root : `${root}/${rel}`, watcher)) ?? [];
+      const reads = await Promise.all(kids.sort().map(async (k) => ({ id: rel === '' ? k : `${rel}/${k}`, r: await s.read(`${root}/${rel === '' ? k : `${rel}/${k}`}`, watcher) })));
       seen += kids.length;
       for (const { id, r } of reads) {
         if (!r) continue;
@@ -188,6 +190,29 @@ async function listConfigs(ctx: ZkConfigContext, filter: { scope: Scope; text?: 
     level = next;
   }
   return out;
+}
+
+/**
+ * Push for the console's config pane: the listing's own walk, with a child watch on every
+ * directory and a data watch on every key it reads (so a new key, a deleted one and a new value
+ * all wake it), armed again after each event and every WATCH_RECHECK_MS (a session that expired
+ * took its watches along). A root that is not there yet gets an exists watch. A yield is no proof
+ * of change.
+ */
+async function* configChanges(ctx: ZkConfigContext, filter: { scope: Scope }, signal: AbortSignal): AsyncIterable<void> {
+  const root = rootOf(ctx, filter.scope);
+  while (!signal.aborted) {
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    const watcher = () => wake();
+    try {
+      const s = await ctx.session();
+      if ((await s.exists(root, watcher)) !== null) await listConfigs(ctx, filter, {}, watcher);
+    } catch (e) {
+      throw mapZkError(e, ctx.o.connect);
+    }
+    if ((await wakeOrTimeout(woken, WATCH_RECHECK_MS, signal)) && !signal.aborted) yield;
+  }
 }
 
 /**
