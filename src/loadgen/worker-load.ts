@@ -19,6 +19,8 @@ export class WorkerLoad implements ConnectionOwner {
   private inflight = 0;
   private answers = 0;
   private t0 = 0;
+  /** When prepare began dialling (0 when the worker was started without it). */
+  private openedAt = 0;
   private seq = 0;
   private reported = { answers: 0, errors: 0 };
   private timers: NodeJS.Timeout[] = [];
@@ -44,6 +46,7 @@ export class WorkerLoad implements ConnectionOwner {
 
   /** Opens every connection; `ready` once each has connected or failed, or after the timeout. */
   prepare(ready: () => void): void {
+    this.openedAt = performance.now();
     let waiting = this.connections.length;
     let done = false;
     const timer = setTimeout(() => finish(), this.plan.timeoutMs);
@@ -116,7 +119,8 @@ export class WorkerLoad implements ConnectionOwner {
   private sweep(): void {
     const now = performance.now();
     for (const c of this.connections) c.checkTimeout(now);
-    // A count-only run against a target that never accepts a connection would never end.
-    if (this.plan.durationMs === null && now - this.t0 > this.plan.timeoutMs && !this.connections.some((c) => c.everConnected)) this.stop();
+    // A count-only run against a target that never accepts a connection would never end. The
+    // connects began before the clock (in prepare), so the timeout runs from then.
+    if (this.plan.durationMs === null && now - (this.openedAt || this.t0) > this.plan.timeoutMs && !this.connections.some((c) => c.everConnected)) this.stop();
   }
 }
