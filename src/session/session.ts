@@ -179,7 +179,9 @@ function fromReference(options: Record<string, unknown>, path: OptionPath): stri
 }
 
 function notConfigured(profile: Profile, subsystem: string): OpsError {
-  return new OpsError('config', `profile ${profile.name} has no ${subsystem} backend`, `add "${subsystem}:" to the profile in ${profile.source}, or pick another with --profile`);
+  // The built-in profile has no file to add to: say where one goes.
+  const where = profile.source === 'built-in' ? `write a profile with "${subsystem}:" in $XDG_CONFIG_HOME/opsdeck/config.yaml (README "Profiles") or a file given with --config` : `add "${subsystem}:" to the profile in ${profile.source}`;
+  return new OpsError('config', `profile ${profile.name} has no ${subsystem} backend`, `${where}, or pick another with --profile`);
 }
 
 /** A profile pointing a subsystem at a backend type that lacks it is a configuration error (exit 2), like any other. */

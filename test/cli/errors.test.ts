@@ -165,6 +165,12 @@ describe('profiles', () => {
     expect(opsdeck(env, ['--config', path, '--profile', 'other', 'profile', 'show']).json().dataDir).toBe(other);
     const noLocks = opsdeck(env, ['--config', path, '--profile', 'other', 'locks', 'list']);
     expect(noLocks.code).toBe(2);
-    expectOneLineError(noLocks, /has no locks backend/);
+    expectOneLineError(noLocks, new RegExp(`has no locks backend \\(hint: add "locks:" to the profile in ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, or pick`));
+  });
+
+  it('the built-in profile, which has no file, says where a profile with the missing subsystem goes', () => {
+    const r = opsdeck(box.env, ['metrics', 'query', 'up']);
+    expect(r.code).toBe(2);
+    expectOneLineError(r, /profile local has no metrics backend \(hint: write a profile with "metrics:" in \$XDG_CONFIG_HOME\/opsdeck\/config\.yaml/);
   });
 });

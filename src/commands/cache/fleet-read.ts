@@ -37,7 +37,7 @@ export async function readFleet(session: Session, ask: FleetAsk): Promise<CacheF
   const profile = session.profile;
   const redisSpec = profile.cache?.type === 'redis' ? profile.cache : undefined;
   if (!profile.metrics && !redisSpec) {
-    throw new OpsError('config', `profile ${profile.name} has no metrics backend and no Redis cache, so there are no caches to read`, `add "metrics:" (a Prometheus that scrapes the services) or "cache: {type: redis, ...}" to the profile in ${profile.source}`);
+    throw new OpsError('config', `profile ${profile.name} has no metrics backend and no Redis cache, so there are no caches to read`, `add "metrics:" (a Prometheus that scrapes the services) or "cache: {type: redis, ...}"${profile.source === 'built-in' ? ' in a profile file (README "Profiles"); the built-in local profile has neither' : ` to the profile in ${profile.source}`}`);
   }
   const metricsParts = profile.metrics
     ? askEach([{ name: profile.metrics.name ?? profile.metrics.type, open: () => session.metrics() }], async (backend, name, _stopped, warn) => {
