@@ -11,6 +11,7 @@ import { textMatcher } from '../kit/text-match.js';
 import type { ZkOptions } from './options.js';
 import { codeOf, guarded, mapZkError, type NodeStat, type ZkSession } from './zk-client.js';
 import { wakeOrTimeout } from '../../core/on-abort.js';
+import { rearmingWatches } from './rearming-watches.js';
 
 /**
  * Spring Cloud Zookeeper config as a config centre: a data id is a key's path below the root
@@ -201,18 +202,15 @@ async function listConfigs(ctx: ZkConfigContext, filter: { scope: Scope; text?: 
  */
 async function* configChanges(ctx: ZkConfigContext, filter: { scope: Scope }, signal: AbortSignal): AsyncIterable<void> {
   const root = rootOf(ctx, filter.scope);
-  while (!signal.aborted) {
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
-    const watcher = () => wake();
+  const arm = async (watcher: () => void) => {
     try {
       const s = await ctx.session();
       if ((await s.exists(root, watcher)) !== null) await listConfigs(ctx, filter, {}, watcher);
     } catch (e) {
       throw mapZkError(e, ctx.o.connect);
     }
-    if ((await wakeOrTimeout(woken, WATCH_RECHECK_MS, signal)) && !signal.aborted) yield;
-  }
+  };
+  yield* rearmingWatches(arm, WATCH_RECHECK_MS, signal);
 }
 
 /**

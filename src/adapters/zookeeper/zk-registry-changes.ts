@@ -2,7 +2,7 @@ import type { Scope } from '../../core/scope.js';
 import { DUBBO_RESERVED } from './registry-layouts.js';
 import { locate, rootsFor, rulesFor, type ZkRegistryContext } from './zk-registry-read.js';
 import type { ZkSession } from './zk-client.js';
-import { wakeOrTimeout } from '../../core/on-abort.js';
+import { rearmingWatches } from './rearming-watches.js';
 
 /** How often the watches are armed again without an event: watches are lost when a session expires. */
 const REARM_MS = 30_000;
@@ -15,15 +15,8 @@ const REARM_MS = 30_000;
  * - the listing: child watches on every root and every service directory below it (instances,
  *   not their data: a pane's drained counts follow at its next reload).
  */
-export async function* registryChanges(ctx: ZkRegistryContext, target: { scope: Scope; service?: string }, signal: AbortSignal): AsyncIterable<void> {
-  while (!signal.aborted) {
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
-    const watcher = () => wake();
-    const s = await ctx.session();
-    await arm(ctx, s, target, watcher);
-    if ((await wakeOrTimeout(woken, REARM_MS, signal)) && !signal.aborted) yield;
-  }
+export function registryChanges(ctx: ZkRegistryContext, target: { scope: Scope; service?: string }, signal: AbortSignal): AsyncIterable<void> {
+  return rearmingWatches(async (watcher) => arm(ctx, await ctx.session(), target, watcher), REARM_MS, signal);
 }
 
 async function arm(ctx: ZkRegistryContext, s: ZkSession, target: { scope: Scope; service?: string }, watcher: () => void): Promise<void> {
