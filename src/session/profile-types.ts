@@ -65,6 +65,16 @@ export const BUILTIN_LOCAL: Profile = {
   source: 'built-in',
 };
 
+/**
+ * The next step for a profile that lacks `what` (`"metrics:"`, say): add it to the profile's file,
+ * or, for the built-in profile, which has no file, write one.
+ */
+export function addToProfile(profile: Pick<Profile, 'source'>, what: string): string {
+  return profile.source === 'built-in'
+    ? `write a profile with ${what} in $XDG_CONFIG_HOME/opsdeck/config.yaml (README "Profiles") or a file given with --config`
+    : `add ${what} to the profile in ${profile.source}`;
+}
+
 /** The subsystems whose entries are lists (a profile can watch several registries, say). */
 export type ListSubsystem = 'registry' | 'config' | 'locks';
 

@@ -7,7 +7,7 @@ import type { RegistryBackend } from '../core/registry.js';
 import type { Adapter, LockBackend } from '../core/subsystems.js';
 import { ADAPTERS } from '../adapters/index.js';
 import { OptionError, type OptionPath } from '../adapters/kit/options.js';
-import { backendName, entryPath, type BackendSpec, type ListSubsystem, type Profile } from './profile-types.js';
+import { addToProfile, backendName, entryPath, type BackendSpec, type ListSubsystem, type Profile } from './profile-types.js';
 import { resolveSecrets } from './secrets.js';
 import { namedConfigBackend, namedLockBackend, namedRegistryBackend } from './named-backends.js';
 
@@ -179,9 +179,7 @@ function fromReference(options: Record<string, unknown>, path: OptionPath): stri
 }
 
 function notConfigured(profile: Profile, subsystem: string): OpsError {
-  // The built-in profile has no file to add to: say where one goes.
-  const where = profile.source === 'built-in' ? `write a profile with "${subsystem}:" in $XDG_CONFIG_HOME/opsdeck/config.yaml (README "Profiles") or a file given with --config` : `add "${subsystem}:" to the profile in ${profile.source}`;
-  return new OpsError('config', `profile ${profile.name} has no ${subsystem} backend`, `${where}, or pick another with --profile`);
+  return new OpsError('config', `profile ${profile.name} has no ${subsystem} backend`, `${addToProfile(profile, `"${subsystem}:"`)}, or pick another with --profile`);
 }
 
 /** A profile pointing a subsystem at a backend type that lacks it is a configuration error (exit 2), like any other. */

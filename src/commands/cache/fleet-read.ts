@@ -7,6 +7,7 @@ import { OpsError } from '../../core/errors.js';
 import type { MetricsBackend } from '../../core/metrics.js';
 import { redactText } from '../../core/redact.js';
 import type { Session } from '../../session/session.js';
+import { addToProfile } from '../../session/profile-types.js';
 import { askEach, coverageOf, type BackendPart } from '../listing.js';
 
 /** What the fleet view reads: the window for Prometheus, how long to watch Redis, one cache or all. */
@@ -37,7 +38,7 @@ export async function readFleet(session: Session, ask: FleetAsk): Promise<CacheF
   const profile = session.profile;
   const redisSpec = profile.cache?.type === 'redis' ? profile.cache : undefined;
   if (!profile.metrics && !redisSpec) {
-    throw new OpsError('config', `profile ${profile.name} has no metrics backend and no Redis cache, so there are no caches to read`, `add "metrics:" (a Prometheus that scrapes the services) or "cache: {type: redis, ...}"${profile.source === 'built-in' ? ' in a profile file (README "Profiles"); the built-in local profile has neither' : ` to the profile in ${profile.source}`}`);
+    throw new OpsError('config', `profile ${profile.name} has no metrics backend and no Redis cache, so there are no caches to read`, addToProfile(profile, '"metrics:" (a Prometheus that scrapes the services) or "cache: {type: redis, ...}"'));
   }
   const metricsParts = profile.metrics
     ? askEach([{ name: profile.metrics.name ?? profile.metrics.type, open: () => session.metrics() }], async (backend, name, _stopped, warn) => {
