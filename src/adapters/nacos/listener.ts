@@ -1,4 +1,5 @@
 import { OpsError } from '../../core/errors.js';
+import { sleepUnlessAborted } from '../../core/on-abort.js';
 import type { ConfigEvent, ConfigListener, ConfigRef } from '../../core/config-center.js';
 import { readListenerMap, type ConfigDetail } from './config-answers.js';
 import { configParams, readConfig } from './config-store.js';
@@ -82,19 +83,10 @@ async function longPoll(ctx: NacosContext, level: ApiLevel, where: Where, dataId
   return reply.text.trim() !== '';
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new OpsError('failed', 'the watch was cancelled'));
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', stop);
-      resolve();
-    }, ms);
-    const stop = () => {
-      clearTimeout(t);
-      reject(new OpsError('failed', 'the watch was cancelled'));
-    };
-    signal.addEventListener('abort', stop, { once: true });
-  });
+/** The shared timed wait, but a cancelled one rejects: the caller must not read again after it. */
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  await sleepUnlessAborted(ms, signal);
+  if (signal.aborted) throw new OpsError('failed', 'the watch was cancelled');
 }
 
 /**

@@ -37,14 +37,14 @@ function reachOne(t: LoadTarget, timeoutMs: number, signal: AbortSignal): Promis
     const socket = connect({ host, port });
     const done = (err: OpsError | null) => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      detach();
       socket.destroy();
       if (err) reject(err);
       else resolve();
     };
-    const onAbort = () => done(null);
     const timer = setTimeout(() => done(new OpsError('unreachable', `${name} did not accept a connection within ${timeoutMs} ms`, 'check the address and that the server is up, or give a longer --timeout')), timeoutMs);
-    whenAborted(signal, onAbort);
+    // Not aborted yet (checked above), so this cannot run done() before `detach` exists.
+    const detach = whenAborted(signal, () => done(null));
     socket.once('connect', () => done(null));
     socket.once('error', (e: NodeJS.ErrnoException) => {
       const why = WHY[e.code ?? ''] ?? `failed to connect (${e.code ?? e.message})`;
