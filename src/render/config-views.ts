@@ -5,8 +5,8 @@ import { cell } from './generic.js';
 import { backendColumn, coverageLines, scopeColumns } from './scope-columns.js';
 import type { Style } from './style.js';
 import { textTable, type Column } from './text-table.js';
+import { ago } from './time-ago.js';
 
-const ago = (iso: string | null, now: number) => (iso ? `${formatDuration(now - Date.parse(iso))} ago` : '-');
 
 export function configsView(d: ConfigListing, style: Style, now: number): string {
   return textTable(d.configs, configsColumns(d, now), style) + coverageLines(d, style);

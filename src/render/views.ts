@@ -21,12 +21,12 @@ import { textTable } from './text-table.js';
 import { comparisonView, loadResultView } from './bench-views.js';
 import { lockColumns } from './lock-views.js';
 import { txListView, txLocksView, txShowView } from './tx-views.js';
+import { ago } from './time-ago.js';
 
 type NamespaceRow = { backend: string; id: string; name: string; description: string | null };
 type View = (data: any, style: Style, now: number, width?: number) => string;
 
 const yesNo = (ok: boolean, style: Style, good = 'yes', bad = 'no') => (ok ? style.green(good) : style.red(bad));
-const ago = (iso: string | null, now: number) => (iso ? `${formatDuration(now - Date.parse(iso))} ago` : '-');
 
 /** Table renderings keyed by command id; anything missing falls back to renderGeneric. */
 export const VIEWS: Record<string, View> = {
